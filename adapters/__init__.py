@@ -1,0 +1,1 @@
+"""Chat adapters: each translates a format-neutral Briefing into one platform's messages."""

@@ -1,0 +1,123 @@
+"""The ports: one Protocol per boundary, each saying who calls it and what it raises.
+
+Implementations live elsewhere (``bot.store``, ``bot.ingest``, ``summarizer``,
+``adapters``); ``bot.app.make_app`` is the one place that wires them together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol, runtime_checkable
+
+from bot.domain import Briefing, Bullet, Feed, Quote, Story
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What a fetch returned. ``not_modified`` is a 304: ``content`` is empty."""
+
+    url: str
+    status: int
+    content: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@runtime_checkable
+class FeedFetcher(Protocol):
+    """Fetches feed documents and article pages.
+
+    Called by ``bot.ingest`` for every due feed and every new story's page.
+    Raises ``FetchError`` (and its subclasses ``BlockedURLError``,
+    ``ResponseTooLargeError``) and nothing else.
+    """
+
+    async def fetch(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> FetchResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """A story's gist and who-said-what, as a summarizer produced it."""
+
+    gist: str
+    quotes: tuple[Quote, ...]
+    bullets: tuple[Bullet, ...]
+
+
+@runtime_checkable
+class Summarizer(Protocol):
+    """Turns a story into a gist and who-said-what.
+
+    Called by the pipeline after ingest stored a story, and by ``quotes`` for
+    a URL fetched on the spot. The offline extractor never raises; other
+    implementations raise ``SummarizerError`` and the caller falls back to it.
+    """
+
+    def summarize(self, story: Story) -> Summary: ...
+
+
+@runtime_checkable
+class ChatAdapter(Protocol):
+    """Renders a `Briefing` (or a reply) for one platform and posts it.
+
+    Called by delivery. ``post_briefing`` returns the platform's message id;
+    it raises ``DeliveryError`` when the platform refuses. ``idempotency_key``
+    travels with the post (Slack metadata, Discord nonce) so recovery after a
+    crash can find a post that was made but not recorded.
+    """
+
+    name: str
+
+    async def post_briefing(self, briefing: Briefing) -> str: ...
+
+    async def find_posted(self, channel: str, idempotency_key: str) -> str | None: ...
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Feeds, stories, quotes, subscriptions and the delivery log.
+
+    Called by ingest, the pipeline, briefings, delivery and commands. Raises
+    ``StoreError`` (``NotFoundError`` for a missing feed or story); every
+    write is its own transaction, so a crash never leaves half a story.
+    """
+
+    # feeds
+    def add_feed(self, url: str, *, title: str | None = None) -> Feed: ...
+    def get_feed(self, url: str) -> Feed: ...
+    def list_feeds(self) -> list[Feed]: ...
+    def record_fetch_success(
+        self,
+        url: str,
+        *,
+        at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        title: str | None = None,
+    ) -> Feed: ...
+    def record_fetch_failure(self, url: str, *, at: datetime, error: str) -> Feed: ...
+
+    # stories and quotes
+    def known_keys(self, keys: Iterable[str]) -> set[str]: ...
+    def add_story(self, story: Story, *, keys: Iterable[str]) -> Story: ...
+    def get_story(self, story_id: int) -> Story: ...
+    def recent_stories(self, *, since: datetime | None = None, limit: int = 100) -> list[Story]: ...
+    def save_quotes(self, story_id: int, quotes: Sequence[Quote]) -> None: ...
+    def quotes_for_story(self, story_id: int) -> list[Quote]: ...
+
+    # channels
+    def subscribe(self, channel: str, feed_url: str) -> None: ...
+    def subscriptions(self, channel: str) -> list[Feed]: ...
+
+    # delivery log
+    def record_delivery(self, channel: str, idempotency_key: str, message_id: str) -> None: ...
+    def delivered(self, idempotency_key: str) -> bool: ...

@@ -1,0 +1,1 @@
+"""Who-said-what: quote extraction and attribution, offline and deterministic."""
