@@ -1,0 +1,249 @@
+"""Configuration: one TOML file plus environment variables.
+
+Precedence, highest first: ``NEWSBRIEF_<SECTION>__<OPTION>`` environment
+variables, the TOML file, the defaults here. Secrets (tokens, API keys) come
+only from the environment (``SLACK_BOT_TOKEN``, ``DISCORD_TOKEN``,
+``OPENAI_API_KEY``...) and are held as ``SecretStr`` so they never reach a log
+or a traceback. A wrong option or value raises `ConfigError` naming the option
+and what is expected; ``config/newsbrief.example.toml`` documents every option.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.errors import ConfigError
+
+CONFIG_ENV_VAR = "NEWSBRIEF_CONFIG"
+DEFAULT_CONFIG_PATHS = (Path("newsbrief.toml"), Path("config/newsbrief.toml"))
+
+# Names that mark a secret: such keys in the TOML file are refused outright.
+_SECRET_KEY_PARTS = ("token", "secret", "api_key", "apikey", "password")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StoreSettings(_Section):
+    url: str = Field(
+        default="sqlite:///newsbrief.db",
+        description="SQLAlchemy URL: sqlite:///path.db (default) or postgresql+psycopg://...",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql")):
+            raise ValueError("expected a sqlite:/// or postgresql+psycopg:// URL")
+        return value
+
+
+class IngestSettings(_Section):
+    poll_interval_minutes: float = Field(default=15, gt=0)
+    jitter_seconds: float = Field(default=30, ge=0)
+    concurrency: int = Field(default=50, ge=1, le=1000)
+    per_host: int = Field(default=4, ge=1, le=100)
+    connect_timeout_seconds: float = Field(default=10, gt=0)
+    read_timeout_seconds: float = Field(default=20, gt=0)
+    max_response_bytes: int = Field(default=10_000_000, ge=10_000)
+    fetch_articles: bool = True
+    allow_hosts: tuple[str, ...] = ()
+    user_agent: str = "newsbrief/0.1 (+https://github.com/newsbrief/newsbrief)"
+
+
+class FeedSettings(_Section):
+    url: str
+    title: str | None = None
+    poll_interval_minutes: float | None = Field(default=None, gt=0)
+
+
+class ChannelSettings(_Section):
+    id: str = Field(description='"console:NAME", "slack:CHANNEL_ID" or "discord:CHANNEL_ID"')
+    feeds: tuple[str, ...] = ()
+    schedule: str = Field(default="30 8 * * mon-fri", description="cron: minute hour dom month dow")
+    timezone: str = "UTC"
+    breaking: bool = False
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    @field_validator("id")
+    @classmethod
+    def _platform_prefix(cls, value: str) -> str:
+        platform, _, rest = value.partition(":")
+        if platform not in {"console", "slack", "discord"} or not rest:
+            raise ValueError('expected "console:NAME", "slack:CHANNEL_ID" or "discord:CHANNEL_ID"')
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        return _check_timezone(value)
+
+    @field_validator("schedule")
+    @classmethod
+    def _five_field_cron(cls, value: str) -> str:
+        if len(value.split()) != 5:
+            raise ValueError('expected a 5-field cron expression such as "30 8 * * mon-fri"')
+        return value
+
+
+class BriefingSettings(_Section):
+    max_stories: int = Field(default=8, ge=1, le=50)
+    max_bullets_per_story: int = Field(default=4, ge=0, le=20)
+    backfill_hours: float = Field(default=24, ge=0)
+
+
+class SlackSettings(_Section):
+    mode: Literal["socket", "http"] = "socket"
+    port: int = Field(default=3000, ge=1, le=65535)
+
+
+class DiscordSettings(_Section):
+    guild_ids: tuple[int, ...] = ()
+
+
+class LLMSettings(_Section):
+    model: str | None = None
+    base_url: str | None = None
+    timeout_seconds: float = Field(default=30, gt=0)
+    daily_token_budget: int = Field(default=200_000, ge=0)
+
+
+class RunSettings(_Section):
+    heartbeat_file: Path = Path("/tmp/newsbrief.heartbeat")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Settings(BaseSettings):
+    """Everything newsbrief can be told. Build it with `load_settings`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBRIEF_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    store: StoreSettings = StoreSettings()
+    ingest: IngestSettings = IngestSettings()
+    briefing: BriefingSettings = BriefingSettings()
+    slack: SlackSettings = SlackSettings()
+    discord: DiscordSettings = DiscordSettings()
+    llm: LLMSettings = LLMSettings()
+    run: RunSettings = RunSettings()
+    feeds: tuple[FeedSettings, ...] = ()
+    channels: tuple[ChannelSettings, ...] = ()
+
+    # Secrets: environment only (the TOML loader refuses them).
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "NEWSBRIEF_SLACK_BOT_TOKEN")
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "NEWSBRIEF_SLACK_APP_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "NEWSBRIEF_SLACK_SIGNING_SECRET"),
+    )
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "NEWSBRIEF_DISCORD_TOKEN")
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "NEWSBRIEF_OPENAI_API_KEY")
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file arrives as init kwargs, so the environment must rank above it.
+        return (env_settings, init_settings)
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError('expected an IANA time zone such as "Europe/Berlin" or "UTC"') from exc
+    return value
+
+
+def find_config_path(explicit: str | Path | None = None) -> Path | None:
+    """The config file to read: ``--config``, then $NEWSBRIEF_CONFIG, then ./newsbrief.toml."""
+    if explicit:
+        return Path(explicit)
+    from_env = os.environ.get(CONFIG_ENV_VAR)
+    if from_env:
+        return Path(from_env)
+    return next((p for p in DEFAULT_CONFIG_PATHS if p.is_file()), None)
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read the TOML file at ``path`` (if any) and the environment; raise `ConfigError`."""
+    data = _read_toml(Path(path)) if path else {}
+    _refuse_secrets(data, where=str(path))
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, source=str(path) if path else "environment")) from exc
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as exc:
+        raise ConfigError(
+            f"config file {path} not found; copy config/newsbrief.example.toml to start one"
+        ) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+
+
+def _refuse_secrets(data: Mapping[str, Any], *, where: str, prefix: str = "") -> None:
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if key.lower().endswith(_SECRET_KEY_PARTS):
+            env_name = dotted.replace(".", "_").upper()
+            raise ConfigError(
+                f"{dotted} in {where}: secrets are read only from the environment; "
+                f"remove it from the file and set {env_name} instead"
+            )
+        if isinstance(value, Mapping):
+            _refuse_secrets(value, where=where, prefix=f"{dotted}.")
+
+
+def _explain(exc: ValidationError, *, source: str) -> str:
+    lines = [f"invalid configuration in {source}:"]
+    for error in exc.errors():
+        option = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            lines.append(f"  {option}: unknown option (see config/newsbrief.example.toml)")
+            continue
+        got = error.get("input")
+        secret = option.lower().endswith(_SECRET_KEY_PARTS)
+        shown = "" if secret or isinstance(got, Mapping) else f" (got {got!r})"
+        lines.append(f"  {option}: {error['msg']}{shown}")
+    return "\n".join(lines)
