@@ -1,0 +1,1 @@
+"""Conversations core: commands and follow-up questions, platform-neutral."""
