@@ -1,0 +1,1 @@
+"""Alembic revision scripts; ``bot.store.migrate`` applies them in order."""

@@ -1,0 +1,177 @@
+"""The store's tables, as SQLAlchemy Core metadata.
+
+This is what queries are written against. The DDL itself comes from the
+Alembic migrations in ``bot.store.migrations``; a test compares the two, so a
+column added here without a migration (or the other way round) fails CI.
+
+Every table has an integer surrogate key so that a later migration can hang a
+full-text index off ``stories.id`` (SQLite FTS5 ``content_rowid``, or a
+PostgreSQL ``tsvector`` column with a GIN index) without touching these tables.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+
+
+class UTCDateTime(sa.TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    PostgreSQL's ``timestamptz`` round-trips awareness; SQLite stores text and
+    returns naive values, which we know to be UTC because we only write UTC.
+    A naive value handed to us is taken as UTC (feed parsers produce those).
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return as_utc(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # defensive: a value written by hand into SQLite
+            value = datetime.fromisoformat(value)
+        return as_utc(value)
+
+
+def as_utc(value: datetime) -> datetime:
+    """``value`` as an aware UTC datetime; naive input is taken to be UTC already."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+# JSONB on PostgreSQL so filters can be indexed/queried later; plain JSON text elsewhere.
+JsonType = sa.JSON().with_variant(JSONB(), "postgresql")
+
+metadata = sa.MetaData(
+    # Named constraints make later migrations (and SQLite batch mode) deterministic.
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+feeds = sa.Table(
+    "feeds",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),
+    sa.Column("title", sa.Text),
+    sa.Column("etag", sa.Text),
+    sa.Column("last_modified", sa.Text),
+    sa.Column("last_success_at", UTCDateTime),
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_error_at", UTCDateTime),
+    sa.Column("consecutive_failures", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("paused", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("next_poll_at", UTCDateTime),
+    sa.Column("poll_interval_s", sa.Integer),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+stories = sa.Table(
+    "stories",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("feed_id", sa.Integer, sa.ForeignKey("feeds.id"), nullable=False, index=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("published_at", UTCDateTime),
+    sa.Column("fetched_at", UTCDateTime, nullable=False),
+    # coalesce(published_at, fetched_at), stored so "recent stories" is one index range scan.
+    sa.Column("sort_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("hash", sa.Text, nullable=False, index=True),
+    sa.Column("guid", sa.Text),
+)
+
+story_keys = sa.Table(
+    "story_keys",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column(
+        "story_id",
+        sa.Integer,
+        sa.ForeignKey("stories.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+)
+
+quotes = sa.Table(
+    "quotes",
+    metadata,
+    sa.Column(
+        "story_id",
+        sa.Integer,
+        sa.ForeignKey("stories.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("ordinal", sa.Integer, primary_key=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("start", sa.Integer, nullable=False),
+    sa.Column("end", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("speaker", sa.Text),
+    sa.Column("speaker_role", sa.Text),
+    sa.Column("speaker_start", sa.Integer),
+    sa.Column("speaker_end", sa.Integer),
+    sa.Column("cue", sa.Text),
+    sa.Column("anonymous", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("confidence", sa.Float, nullable=False, server_default="1.0"),
+)
+
+channels = sa.Table(
+    "channels",
+    metadata,
+    sa.Column("id", sa.Text, primary_key=True),  # "slack:T1:C2", "discord:G:C", "console:demo"
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("timezone", sa.Text, nullable=False, server_default="UTC"),
+    sa.Column("schedule", sa.Text),  # cron string
+    sa.Column("last_briefing_at", UTCDateTime),
+    sa.Column("backfill_hours", sa.Integer),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+subscriptions = sa.Table(
+    "subscriptions",
+    metadata,
+    sa.Column(
+        "channel_id",
+        sa.Text,
+        sa.ForeignKey("channels.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("feed_id", sa.Integer, sa.ForeignKey("feeds.id"), primary_key=True, index=True),
+    sa.Column("include", JsonType, nullable=False),
+    sa.Column("exclude", JsonType, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("idempotency_key", sa.Text, nullable=False, unique=True),
+    sa.Column("channel_id", sa.Text, nullable=False, index=True),
+    sa.Column("kind", sa.String(32), nullable=False, server_default="briefing"),
+    sa.Column("message_id", sa.Text),
+    sa.Column("status", sa.String(16), nullable=False),  # "claimed" | "posted"
+    sa.Column("claimed_by", sa.Text),
+    sa.Column("lease_until", UTCDateTime),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("posted_at", UTCDateTime),
+)

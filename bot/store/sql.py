@@ -1,0 +1,479 @@
+"""`SqlStore`: the `Store` port over SQLAlchemy Core, for SQLite and PostgreSQL.
+
+Every public method is one transaction (`_read` or `_write`). Database errors
+leave as `StoreError`; a missing feed or story as `NotFoundError`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bot.domain import Feed, Quote, Story
+from bot.errors import NotFoundError, StoreError
+from bot.store.engine import WRITE_OPTION, is_memory_sqlite, translate_errors
+from bot.store.rows import (
+    STORY_COLUMNS,
+    chunks,
+    feed_from_row,
+    quote_from_row,
+    quote_to_row,
+    storage_key,
+    storage_keys,
+    story_from_row,
+)
+from bot.store.schema import (
+    as_utc,
+    channels,
+    deliveries,
+    feeds,
+    quotes,
+    stories,
+    story_keys,
+    subscriptions,
+)
+
+MAX_ERROR_CHARS = 2000
+IN_CHUNK = 500
+
+_Insert = postgresql.Insert | sqlite.Insert
+
+
+class _LostRace(Exception):
+    """Another transaction stored one of the story's keys first; ours must roll back."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class SqlStore:
+    """The `Store` port on a SQLAlchemy engine; build it with `bot.store.make_store`."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self._dialect = engine.dialect.name
+        if self._dialect not in ("sqlite", "postgresql"):
+            raise StoreError(f"unsupported database {self._dialect!r}: use SQLite or PostgreSQL")
+        # In-memory SQLite is one shared connection: threads must take turns on it.
+        self._lock: AbstractContextManager[Any] = (
+            threading.RLock() if is_memory_sqlite(engine.url) else nullcontext()
+        )
+
+    # lifecycle
+
+    def close(self) -> None:
+        """Close every pooled connection (an in-memory database is gone afterwards)."""
+        self.engine.dispose()
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SqlStore({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    @contextmanager
+    def _read(self, doing: str) -> Iterator[sa.Connection]:
+        with translate_errors(doing), self._lock, self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _write(self, doing: str) -> Iterator[sa.Connection]:
+        with translate_errors(doing), self._lock, self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    def _insert(self, table: sa.Table) -> _Insert:
+        """An INSERT that can say ON CONFLICT, in this database's dialect."""
+        if self._dialect == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    # feeds
+
+    def add_feed(self, url: str, *, title: str | None = None) -> Feed:
+        """Add a feed, or return the existing one; a given title replaces the stored one."""
+        with self._write(f"adding feed {url}") as conn:
+            stmt = self._insert(feeds).values(url=url, title=title, created_at=_now())
+            conn.execute(stmt.on_conflict_do_nothing(index_elements=[feeds.c.url]))
+            if title is not None:
+                conn.execute(
+                    sa.update(feeds)
+                    .where(feeds.c.url == url, feeds.c.title.is_distinct_from(title))
+                    .values(title=title)
+                )
+            return _feed(conn, url)
+
+    def get_feed(self, url: str) -> Feed:
+        with self._read(f"reading feed {url}") as conn:
+            return _feed(conn, url)
+
+    def list_feeds(self) -> list[Feed]:
+        with self._read("listing feeds") as conn:
+            rows = conn.execute(sa.select(feeds).order_by(feeds.c.id))
+            return [feed_from_row(r) for r in rows]
+
+    def record_fetch_success(
+        self,
+        url: str,
+        *,
+        at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        title: str | None = None,
+    ) -> Feed:
+        """Note a good fetch: failures reset, validators kept unless new ones came.
+
+        A 304 carries no validators, so ``None`` keeps the stored ones. The
+        feed's own title only fills a missing one: an operator's title wins.
+        """
+        values = {
+            "last_success_at": at,
+            "consecutive_failures": 0,
+            "last_error": None,
+            "last_error_at": None,
+            "etag": sa.func.coalesce(etag, feeds.c.etag),
+            "last_modified": sa.func.coalesce(last_modified, feeds.c.last_modified),
+            "title": sa.func.coalesce(feeds.c.title, title),
+        }
+        return self._update_feed(url, values, f"recording a fetch of {url}")
+
+    def record_fetch_failure(self, url: str, *, at: datetime, error: str) -> Feed:
+        """Note a failed fetch; stories and validators stay as they were."""
+        values = {
+            "consecutive_failures": feeds.c.consecutive_failures + 1,
+            "last_error": error[:MAX_ERROR_CHARS],
+            "last_error_at": at,
+        }
+        return self._update_feed(url, values, f"recording a failed fetch of {url}")
+
+    def set_feed_paused(self, url: str, paused: bool) -> Feed:
+        """Pause or resume polling a feed (added to the port's methods)."""
+        return self._update_feed(url, {"paused": paused}, f"pausing feed {url}")
+
+    def _update_feed(self, url: str, values: dict[str, Any], doing: str) -> Feed:
+        with self._write(doing) as conn:
+            result = conn.execute(sa.update(feeds).where(feeds.c.url == url).values(values))
+            if result.rowcount == 0:
+                raise NotFoundError(f"no feed {url}")
+            return _feed(conn, url)
+
+    # stories
+
+    def known_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` some stored story already has."""
+        wanted = storage_keys(keys)
+        found: set[str] = set()
+        with self._read("looking up story keys") as conn:
+            for chunk in chunks(list(wanted), IN_CHUNK):
+                query = sa.select(story_keys.c.key).where(story_keys.c.key.in_(chunk))
+                found.update(wanted[k] for k in conn.scalars(query))
+        return found
+
+    def add_story(
+        self, story: Story, *, keys: Iterable[str], fetched_at: datetime | None = None
+    ) -> Story:
+        """Store ``story`` under ``keys``, or return the stored story any key already names.
+
+        Safe against a concurrent insert of the same story: the key rows are
+        inserted with ON CONFLICT DO NOTHING, and the loser rolls its story back.
+        ``keys`` empty means ``url:<story.url>``.
+        """
+        wanted = list(storage_keys(keys or [f"url:{story.url}"]))
+        try:
+            with self._write(f"adding story {story.url}") as conn:
+                existing = _story_id_for_keys(conn, wanted)
+                if existing is not None:
+                    return _story(conn, existing)
+                story_id = self._insert_story(conn, story, wanted, fetched_at or _now())
+                return dataclasses.replace(story, id=story_id, published_at=_aware(story))
+        except _LostRace:
+            with self._read(f"reading story {story.url}") as conn:
+                existing = _story_id_for_keys(conn, wanted)
+                if existing is None:  # the winner rolled back too; vanishingly rare
+                    raise StoreError(f"story {story.url} lost a race and vanished") from None
+                return _story(conn, existing)
+
+    def _insert_story(
+        self, conn: sa.Connection, story: Story, keys: list[str], fetched_at: datetime
+    ) -> int:
+        published = _aware(story)
+        story_id: int = conn.execute(
+            sa.insert(stories)
+            .values(
+                feed_id=_feed_id(conn, story.feed_url),
+                url=story.url,
+                title=story.title,
+                text=story.text,
+                published_at=published,
+                fetched_at=fetched_at,
+                sort_at=published or fetched_at,
+                hash=story.hash,
+                guid=story.guid,
+            )
+            .returning(stories.c.id)
+        ).scalar_one()
+        rows = [{"key": k, "story_id": story_id} for k in keys]
+        stmt = self._insert(story_keys).values(rows).on_conflict_do_nothing()
+        inserted = conn.scalars(stmt.returning(story_keys.c.key)).all()
+        if len(inserted) != len(keys):
+            raise _LostRace
+        return story_id
+
+    def get_story(self, story_id: int) -> Story:
+        with self._read(f"reading story {story_id}") as conn:
+            return _story(conn, story_id)
+
+    def recent_stories(self, *, since: datetime | None = None, limit: int = 100) -> list[Story]:
+        """Newest first by publication time (fetch time when the feed gave none)."""
+        query = _story_select().order_by(stories.c.sort_at.desc(), stories.c.id.desc())
+        if since is not None:
+            query = query.where(stories.c.sort_at >= as_utc(since))
+        with self._read("listing recent stories") as conn:
+            return [story_from_row(r) for r in conn.execute(query.limit(limit))]
+
+    # quotes
+
+    def save_quotes(self, story_id: int, quotes_: Sequence[Quote]) -> None:
+        """Replace the story's quotes with ``quotes_``, in order, atomically."""
+        with self._write(f"saving quotes of story {story_id}") as conn:
+            _require_story(conn, story_id)
+            conn.execute(sa.delete(quotes).where(quotes.c.story_id == story_id))
+            if quotes_:
+                rows = [quote_to_row(story_id, i, q) for i, q in enumerate(quotes_)]
+                conn.execute(sa.insert(quotes), rows)
+
+    def quotes_for_story(self, story_id: int) -> list[Quote]:
+        with self._read(f"reading quotes of story {story_id}") as conn:
+            _require_story(conn, story_id)
+            query = sa.select(quotes).where(quotes.c.story_id == story_id)
+            return [quote_from_row(r) for r in conn.execute(query.order_by(quotes.c.ordinal))]
+
+    def quotes_for_stories(self, story_ids: Iterable[int]) -> dict[int, list[Quote]]:
+        """Quotes of many stories in one go (added): every asked id maps, maybe to []."""
+        ids = sorted(set(story_ids))
+        found: dict[int, list[Quote]] = {i: [] for i in ids}
+        with self._read("reading quotes") as conn:
+            for chunk in chunks(ids, IN_CHUNK):
+                query = sa.select(quotes).where(quotes.c.story_id.in_(chunk))
+                for row in conn.execute(query.order_by(quotes.c.story_id, quotes.c.ordinal)):
+                    found[row.story_id].append(quote_from_row(row))
+        return found
+
+    # channels
+
+    def subscribe(
+        self,
+        channel: str,
+        feed_url: str,
+        *,
+        include: Sequence[str] | None = None,
+        exclude: Sequence[str] | None = None,
+    ) -> None:
+        """Subscribe ``channel`` (created on first use) to a stored feed.
+
+        Idempotent; ``include``/``exclude`` keyword filters replace the stored
+        ones when given, and are left alone when ``None``.
+        """
+        with self._write(f"subscribing {channel} to {feed_url}") as conn:
+            feed_id = _feed_id(conn, feed_url)
+            self._ensure_channel(conn, channel)
+            stmt = self._insert(subscriptions).values(
+                channel_id=channel,
+                feed_id=feed_id,
+                include=list(include or ()),
+                exclude=list(exclude or ()),
+                created_at=_now(),
+            )
+            conn.execute(stmt.on_conflict_do_nothing())
+            filters = {"include": include, "exclude": exclude}
+            changed = {k: list(v) for k, v in filters.items() if v is not None}
+            if changed:
+                conn.execute(
+                    sa.update(subscriptions)
+                    .where(subscriptions.c.channel_id == channel)
+                    .where(subscriptions.c.feed_id == feed_id)
+                    .values(changed)
+                )
+
+    def unsubscribe(self, channel: str, feed_url: str) -> bool:
+        """Drop a subscription (added); False when there was none."""
+        with self._write(f"unsubscribing {channel} from {feed_url}") as conn:
+            feed_id = _feed_id(conn, feed_url)
+            result = conn.execute(
+                sa.delete(subscriptions)
+                .where(subscriptions.c.channel_id == channel)
+                .where(subscriptions.c.feed_id == feed_id)
+            )
+            return result.rowcount > 0
+
+    def subscriptions(self, channel: str) -> list[Feed]:
+        """The channel's feeds, oldest subscription first; [] for an unknown channel."""
+        query = (
+            sa.select(feeds)
+            .join(subscriptions, subscriptions.c.feed_id == feeds.c.id)
+            .where(subscriptions.c.channel_id == channel)
+            .order_by(subscriptions.c.created_at, feeds.c.id)
+        )
+        with self._read(f"listing subscriptions of {channel}") as conn:
+            return [feed_from_row(r) for r in conn.execute(query)]
+
+    def _ensure_channel(self, conn: sa.Connection, channel: str) -> None:
+        platform = channel.partition(":")[0] or "unknown"
+        stmt = self._insert(channels).values(id=channel, platform=platform, created_at=_now())
+        conn.execute(stmt.on_conflict_do_nothing())
+
+    # delivery log
+
+    def record_delivery(self, channel: str, idempotency_key: str, message_id: str) -> None:
+        """Log a post. The first recorded post of a key wins; a claim becomes a post."""
+        now = _now()
+        stmt = self._insert(deliveries).values(
+            idempotency_key=idempotency_key,
+            channel_id=channel,
+            message_id=message_id,
+            status="posted",
+            created_at=now,
+            posted_at=now,
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[deliveries.c.idempotency_key],
+            set_={
+                "message_id": message_id,
+                "status": "posted",
+                "posted_at": now,
+                "lease_until": None,
+            },
+            where=deliveries.c.status != "posted",
+        )
+        with self._write(f"recording delivery {idempotency_key}") as conn:
+            conn.execute(stmt)
+
+    def delivered(self, idempotency_key: str) -> bool:
+        query = sa.select(deliveries.c.id).where(
+            deliveries.c.idempotency_key == idempotency_key, deliveries.c.status == "posted"
+        )
+        with self._read(f"checking delivery {idempotency_key}") as conn:
+            return conn.execute(query).first() is not None
+
+    def delivery_message_id(self, idempotency_key: str) -> str | None:
+        """The platform message id of a posted delivery (added), or None."""
+        query = sa.select(deliveries.c.message_id).where(
+            deliveries.c.idempotency_key == idempotency_key, deliveries.c.status == "posted"
+        )
+        with self._read(f"checking delivery {idempotency_key}") as conn:
+            return conn.execute(query).scalar_one_or_none()
+
+    def claim_delivery(
+        self,
+        channel: str,
+        idempotency_key: str,
+        *,
+        owner: str,
+        now: datetime,
+        lease: timedelta = timedelta(minutes=5),
+        kind: str = "briefing",
+    ) -> bool:
+        """Take the right to post ``idempotency_key`` (added). True when ``owner`` holds it.
+
+        Fails while another owner's lease runs or once it is posted; an expired
+        lease (a crashed poster) can be taken over, after checking the platform.
+        """
+        until = now + lease
+        with self._write(f"claiming delivery {idempotency_key}") as conn:
+            stmt = self._insert(deliveries).values(
+                idempotency_key=idempotency_key,
+                channel_id=channel,
+                kind=kind,
+                status="claimed",
+                claimed_by=owner,
+                lease_until=until,
+                created_at=now,
+            )
+            inserted = conn.execute(
+                stmt.on_conflict_do_nothing().returning(deliveries.c.id)
+            ).first()
+            if inserted is not None:
+                return True
+            result = conn.execute(
+                sa.update(deliveries)
+                .where(deliveries.c.idempotency_key == idempotency_key)
+                .where(deliveries.c.status == "claimed")
+                .where(sa.or_(deliveries.c.claimed_by == owner, deliveries.c.lease_until < now))
+                .values(claimed_by=owner, lease_until=until)
+            )
+            return result.rowcount == 1
+
+    def release_delivery(self, idempotency_key: str, *, owner: str) -> None:
+        """Give up an unposted claim (added), so a retry need not wait for the lease."""
+        with self._write(f"releasing delivery {idempotency_key}") as conn:
+            conn.execute(
+                sa.delete(deliveries)
+                .where(deliveries.c.idempotency_key == idempotency_key)
+                .where(deliveries.c.status == "claimed")
+                .where(deliveries.c.claimed_by == owner)
+            )
+
+
+def _aware(story: Story) -> datetime | None:
+    return as_utc(story.published_at) if story.published_at is not None else None
+
+
+def _feed(conn: sa.Connection, url: str) -> Feed:
+    row = conn.execute(sa.select(feeds).where(feeds.c.url == url)).first()
+    if row is None:
+        raise NotFoundError(f"no feed {url}")
+    return feed_from_row(row)
+
+
+def _feed_id(conn: sa.Connection, url: str) -> int:
+    feed_id = conn.scalar(sa.select(feeds.c.id).where(feeds.c.url == url))
+    if feed_id is None:
+        raise NotFoundError(f"no feed {url}; add it first")
+    return int(feed_id)
+
+
+def _story_select() -> sa.Select[Any]:
+    return sa.select(*STORY_COLUMNS).join(feeds, feeds.c.id == stories.c.feed_id)
+
+
+def _story(conn: sa.Connection, story_id: int) -> Story:
+    row = conn.execute(_story_select().where(stories.c.id == story_id)).first()
+    if row is None:
+        raise NotFoundError(f"no story {story_id}")
+    return story_from_row(row)
+
+
+def _require_story(conn: sa.Connection, story_id: int) -> None:
+    if conn.scalar(sa.select(stories.c.id).where(stories.c.id == story_id)) is None:
+        raise NotFoundError(f"no story {story_id}")
+
+
+def _story_id_for_keys(conn: sa.Connection, keys: Sequence[str]) -> int | None:
+    found: int | None = None
+    for chunk in chunks(keys, IN_CHUNK):
+        query = sa.select(sa.func.min(story_keys.c.story_id)).where(story_keys.c.key.in_(chunk))
+        story_id = conn.scalar(query)
+        if story_id is not None and (found is None or story_id < found):
+            found = int(story_id)
+    return found
+
+
+__all__ = ["SqlStore", "storage_key"]
