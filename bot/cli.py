@@ -1,0 +1,191 @@
+"""The `newsbrief` command line.
+
+    newsbrief demo            the whole job, offline, on bundled sample feeds
+    newsbrief run             scheduler + configured chat adapters (console without tokens)
+    newsbrief poll            fetch every feed once, with a progress bar
+    newsbrief feeds           feeds with status, last success, last error
+    newsbrief quotes FILE...  who-said-what of text files (or --jsonl for the scorer format)
+    newsbrief eval GOLD       extractor metrics against annotated articles
+    newsbrief health          exit 0 when the running bot is alive (Docker HEALTHCHECK)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot import __version__
+from bot.errors import ConfigError, NewsbriefError
+from bot.settings import Settings, find_config_path, load_settings
+
+err_console = Console(stderr=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsbrief",
+        description="News briefings with who-said-what bullets for Slack and Discord.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsbrief {__version__}")
+    parser.add_argument(
+        "--config", metavar="FILE", help="TOML config (default: $NEWSBRIEF_CONFIG, ./newsbrief.toml)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = sub.add_parser("demo", help="run the whole job offline on bundled sample feeds")
+    demo.add_argument("--store", metavar="URL", default="sqlite:///:memory:", help="store URL")
+    demo.set_defaults(func=cmd_demo)
+
+    run = sub.add_parser("run", help="start the scheduler and the configured chat adapters")
+    run.set_defaults(func=cmd_run)
+
+    poll = sub.add_parser("poll", help="fetch every feed once and summarise new stories")
+    poll.set_defaults(func=cmd_poll)
+
+    feeds = sub.add_parser("feeds", help="list feeds with status, last success, last error")
+    feeds.set_defaults(func=cmd_feeds)
+
+    health = sub.add_parser("health", help="exit 0 when the running bot is alive")
+    health.add_argument("--max-age", type=float, default=180.0, help="heartbeat age, seconds")
+    health.set_defaults(func=cmd_health)
+
+    from summarizer.cli import register
+
+    register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        err_console.print(f"[bold red]configuration error:[/] {exc}", highlight=False)
+        return 2
+    except NewsbriefError as exc:
+        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return load_settings(find_config_path(getattr(args, "config", None)))
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from bot.demo.run import run_demo
+
+    return asyncio.run(run_demo(Console(), store_url=args.store))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from bot.scheduler import run_forever
+
+    settings = settings_from(args)
+    logging.basicConfig(
+        level=settings.run.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    return asyncio.run(run_forever(settings))
+
+
+def cmd_poll(args: argparse.Namespace) -> int:
+    from bot.app import make_app
+
+    app = make_app(settings_from(args))
+    app.sync_config()
+    feeds = app.store.list_feeds()
+    if not feeds:
+        err_console.print("No feeds configured: add [[feeds]] to your config file.")
+        return 1
+    with feed_progress(len(feeds)) as (progress, advance):
+        reports = asyncio.run(app.poll(feeds, on_progress=advance))
+    new = sum(len(r.new_stories) for r in reports)
+    failed = [r for r in reports if r.status == "error"]
+    Console().print(f"{len(reports)} feeds polled, {new} new stories, {len(failed)} failed.")
+    for report in failed:
+        err_console.print(f"  [red]✗[/] {report.feed_url}: {report.error}", highlight=False)
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from bot.app import make_app
+
+    app = make_app(settings_from(args))
+    app.sync_config()
+    table = Table(title="Feeds", header_style="bold")
+    for column in ("feed", "status", "last success", "failures", "last error"):
+        table.add_column(column, overflow="fold")
+    for feed in app.store.list_feeds():
+        status = "[yellow]paused[/]" if feed.paused else "[green]active[/]"
+        if not feed.paused and feed.consecutive_failures:
+            status = "[red]failing[/]"
+        table.add_row(
+            feed.title or feed.url if feed.title is None else f"{feed.title}\n{feed.url}",
+            status,
+            _when(feed.last_success_at),
+            str(feed.consecutive_failures),
+            feed.last_error or "",
+        )
+    Console().print(table)
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    path = settings.run.heartbeat_file
+    try:
+        age = time.time() - path.stat().st_mtime
+    except FileNotFoundError:
+        err_console.print(f"unhealthy: no heartbeat at {path}; is `newsbrief run` running?")
+        return 1
+    if age > args.max_age:
+        err_console.print(f"unhealthy: last heartbeat {age:.0f}s ago (limit {args.max_age:.0f}s)")
+        return 1
+    print(f"healthy: heartbeat {age:.0f}s ago")
+    return 0
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "never"
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+class feed_progress:  # noqa: N801 - used as a context manager, reads like a function
+    """A progress bar on stderr that ingest advances once per feed."""
+
+    def __init__(self, total: int) -> None:
+        self.progress = Progress(
+            TextColumn("[bold]polling feeds"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=not err_console.is_terminal,
+        )
+        self.task = self.progress.add_task("poll", total=total)
+
+    def __enter__(self) -> tuple[Progress, Callable[[object], None]]:
+        self.progress.start()
+        return self.progress, self._advance
+
+    def _advance(self, _report: object) -> None:
+        self.progress.advance(self.task)
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""The offline `Summarizer`: a lead-sentence gist plus rule-based who-said-what."""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain import Story
+from bot.ports import Summary
+from summarizer import extract_quotes
+from summarizer.bullets import make_bullets
+from summarizer.quotes.marks import pair_marks, sentence_bounds
+
+GIST_MAX = 200
+_MIN_WORDS = 6
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
+def gist(text: str, limit: int = GIST_MAX) -> str:
+    """The first real sentence (not a dateline or a one-word line), cut at a word."""
+    for s, e in sentence_bounds(text, pair_marks(text)):
+        sentence = " ".join(text[s:e].split())
+        if len(sentence.split()) >= _MIN_WORDS and _LETTER_RE.search(sentence):
+            return _cut(sentence, limit)
+    return _cut(" ".join(text.split()), limit)
+
+
+def _cut(sentence: str, limit: int) -> str:
+    if len(sentence) <= limit:
+        return sentence
+    head = sentence[: limit - 1]
+    space = head.rfind(" ")
+    if space > limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,;:—-") + "…"
+
+
+class OfflineSummarizer:
+    """No network, no model download; never raises."""
+
+    def __init__(self, *, max_bullets: int = 5) -> None:
+        self.max_bullets = max_bullets
+
+    def summarize(self, story: Story) -> Summary:
+        quotes = tuple(extract_quotes(story.text))
+        bullets = make_bullets(quotes, max_bullets=self.max_bullets)
+        return Summary(gist=gist(story.text), quotes=quotes, bullets=bullets)

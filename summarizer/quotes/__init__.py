@@ -1,0 +1,1 @@
+"""Rule-based who-said-what: marks, cues, speaker mentions, resolution."""

@@ -1,0 +1,346 @@
+"""From story text to `Quote`s: pair marks, find cues, attach speakers, add indirect speech.
+
+One pass over sentences in order. Each quotation is attached to the cue right
+after it ("..., he said"), else the cue before it in its sentence ("X said
+...“fragment”"), else the next cue in its sentence, else the speaker of the
+paragraph so far, else (when a paragraph opens with a quotation) the last
+speaker of the paragraph before. Cues left without a quotation become
+indirect attributions whose content is the rest (or the front) of the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from bot.domain import Quote, QuoteKind, Span
+from summarizer.quotes import lexicon as lx
+from summarizer.quotes.marks import MarkSpan, pair_marks, sentence_bounds
+from summarizer.quotes.mentions import Mention, left_mention, right_mention, tokens
+from summarizer.quotes.resolve import Resolved, Resolver
+
+
+def _cue_pattern() -> re.Pattern[str]:
+    verbs = sorted(lx.SPEECH_VERBS | lx.OPINION_VERBS | lx.PARTICIPLES, key=len, reverse=True)
+    return re.compile(r"\b(?:[Aa]ccording to|" + "|".join(verbs) + r")\b")
+
+
+_CUE_RE = _cue_pattern()
+_THAT_RE = re.compile(r"\s*(?:that\b|:|,)?\s*")
+_TITLE_BEFORE_RE = re.compile(
+    r"(?:[’']s|\b(?:show|program|programme|book|film|movie|song|titled|called|dubbed|"
+    r"series|column|op-ed|article|headline|documentary|on|of|in|the))\s*\Z"
+)
+_SENT_END_RE = re.compile(r"[.!?…]")
+
+
+@dataclass(slots=True)
+class Cue:
+    """A reporting word outside quotation marks, with the mention it hangs on."""
+
+    start: int
+    end: int
+    word: str
+    kind: str  # speech | opinion | participle | according
+    mention: Mention | None = None
+    inverted: bool = False
+    resolved: Resolved | None = None
+    used: bool = False
+
+    @property
+    def anchor(self) -> int:
+        """Where the attribution begins: the subject when it comes first."""
+        if self.mention is not None and self.mention.start < self.start:
+            return self.mention.start
+        return self.start
+
+    @property
+    def finish(self) -> int:
+        """Where the attribution ends: the inverted subject, if any."""
+        if self.mention is not None and self.mention.end > self.end:
+            return self.mention.end
+        return self.end
+
+
+@dataclass(slots=True)
+class _Attr:
+    mention: Mention
+    resolved: Resolved
+    cue: str
+
+
+def _kind_of(word: str) -> str:
+    w = word.lower()
+    if w.startswith("according"):
+        return "according"
+    if w in lx.PARTICIPLES:
+        return "participle"
+    return "speech" if w in lx.SPEECH_VERBS else "opinion"
+
+
+class Extractor:
+    """One story's extraction; use `extract` rather than this class directly."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.marks = pair_marks(text)
+        self.mark_starts = [m.open_at for m in self.marks]
+        self.sents = sentence_bounds(text, self.marks)
+        self.resolver = Resolver(text)
+        self.out: list[Quote] = []
+
+    def _in_quote(self, pos: int) -> bool:
+        i = bisect_right(self.mark_starts, pos) - 1
+        return i >= 0 and self.marks[i].open_at <= pos < self.marks[i].end
+
+    def run(self) -> list[Quote]:
+        cues = [
+            Cue(m.start(), m.end(), m.group(), _kind_of(m.group()))
+            for m in _CUE_RE.finditer(self.text)
+            if not self._in_quote(m.start())
+        ]
+        ci = qi = 0
+        para_attr: _Attr | None = None
+        prev_para_attr: _Attr | None = None
+        para_start = 0
+        for s0, s1 in self.sents:
+            if self.text.rfind("\n", para_start, s0) >= 0 or s0 == 0:
+                prev_para_attr, para_attr = para_attr, None
+                para_start = s0
+            sc: list[Cue] = []
+            while ci < len(cues) and cues[ci].start < s1:
+                if cues[ci].start >= s0:
+                    sc.append(cues[ci])
+                ci += 1
+            sq: list[MarkSpan] = []
+            while qi < len(self.marks) and self.marks[qi].open_at < s1:
+                sq.append(self.marks[qi])
+                qi += 1
+            self._mentions(sc, sq, s0, s1)
+            opens = self._opens_with_quote(s0, para_start)
+            carry = para_attr or (prev_para_attr if opens else None)
+            last = self._sentence(sc, sq, s0, s1, carry)
+            para_attr = last or para_attr
+        return self._finish()
+
+    def _opens_with_quote(self, s0: int, para_start: int) -> bool:
+        head = self.text[para_start : s0 + 2].lstrip()
+        return head[:1] in '\u201c"\u00ab\u201e'
+
+    def _mentions(self, sc: list[Cue], sq: list[MarkSpan], s0: int, s1: int) -> None:
+        for k, c in enumerate(sc):
+            lo = max([s0] + [q.end + 1 for q in sq if q.end < c.start])
+            hi = min([s1] + [q.open_at for q in sq if q.open_at > c.end])
+            c.mention = self._find_mention(c, lo, hi, sc[:k], s0)
+            if c.mention is not None:
+                c.resolved = self.resolver.resolve(c.mention)
+
+    def _find_mention(self, c: Cue, lo: int, hi: int, before: list[Cue], s0: int) -> Mention | None:
+        text = self.text
+        if c.kind == "according":
+            return right_mention(text, _skip_space(text, c.end), hi)
+        if c.kind == "participle" and text[lo : c.start].rstrip().endswith(","):
+            return self._clause_subject(c, before, s0)
+        m = left_mention(text, lo, c.start)
+        if m is not None or c.kind == "opinion":
+            return m
+        left = text[lo : c.start].strip()
+        if left and not left.endswith((",", "\u201d", '"', "—", ":")):
+            return None
+        c.inverted = True
+        return right_mention(text, _skip_space(text, c.end), hi)
+
+    def _clause_subject(self, c: Cue, before: list[Cue], s0: int) -> Mention | None:
+        for b in reversed(before):
+            if b.mention is not None:
+                return b.mention
+        comma = self.text.rfind(",", s0, self.text.rfind(",", s0, c.start))
+        for start in (comma + 1 if comma >= 0 else s0, s0):
+            m = right_mention(self.text, _skip_space(self.text, start), c.start)
+            if m is not None and (not m.pronoun or start == s0):
+                return m
+        return None
+
+    def _sentence(
+        self, sc: list[Cue], sq: list[MarkSpan], s0: int, s1: int, carry: _Attr | None
+    ) -> _Attr | None:
+        last: _Attr | None = None
+        for q in sq:
+            if self._is_title(q):
+                continue
+            cue = self._cue_for(q, sc)
+            attr = self._attr(cue) if cue is not None else (last or carry)
+            if cue is not None:
+                cue.used = True
+            if attr is None and _word_count(self.text, q) <= 4:
+                continue  # a scare quote: nobody says it
+            kind = self._kind(q, cue)
+            self._emit_quote(q, attr, kind)
+            last = attr or last
+        for c in sc:
+            if not c.used and c.mention is not None and c.resolved is not None:
+                attr = self._attr(c)
+                if attr is not None and self._emit_indirect(c, attr, sq, s0, s1):
+                    last = attr
+        return last
+
+    def _attr(self, c: Cue) -> _Attr | None:
+        if c.mention is None or c.resolved is None:
+            return None
+        return _Attr(c.mention, c.resolved, self._cue_text(c))
+
+    def _cue_text(self, c: Cue) -> str:
+        if c.word in {"told", "tells", "telling"}:
+            toks = tokens(self.text, c.end, min(len(self.text), c.end + 40))
+            if toks and toks[0].word[:1].isupper() and toks[0].start - c.end <= 1:
+                return f"{c.word} {toks[0].bare}"
+        return c.word
+
+    def _cue_for(self, q: MarkSpan, sc: list[Cue]) -> Cue | None:
+        close = q.end + 1 if q.closed else q.end
+        for c in sc:
+            if c.mention is None:
+                continue
+            if close <= c.anchor and _only_glue(self.text[close : c.anchor]):
+                return c
+        before = [c for c in sc if c.mention is not None and c.finish <= q.open_at]
+        if before:
+            return before[-1]
+        after = [c for c in sc if c.mention is not None and c.anchor >= close]
+        return after[0] if after else None
+
+    def _kind(self, q: MarkSpan, cue: Cue | None) -> QuoteKind:
+        text = self.text
+        if cue is not None and cue.finish <= q.open_at:
+            gap = text[cue.finish : q.open_at].strip()
+            if gap.rstrip(",:") and not text[q.start : q.start + 1].isupper():
+                return QuoteKind.MIXED
+        if text[q.start : q.start + 1].islower():
+            return QuoteKind.MIXED
+        return QuoteKind.DIRECT
+
+    def _is_title(self, q: MarkSpan) -> bool:
+        """“Meet the Press”, "The Axe Files": titles, not speech."""
+        inner = self.text[q.start : q.end].strip(" ,.")
+        words = inner.split()
+        if not words or len(words) > 9 or _SENT_END_RE.search(inner):
+            return False
+        caps = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+        if caps < max(1, (len(words) + 1) // 2) or not words[0][:1].isupper():
+            return False
+        before = self.text[max(0, q.open_at - 30) : q.open_at]
+        return _TITLE_BEFORE_RE.search(before) is not None
+
+    def _emit_quote(self, q: MarkSpan, attr: _Attr | None, kind: QuoteKind) -> None:
+        s, e = _strip(self.text, q.start, q.end)
+        if e <= s:
+            return
+        self._emit(s, e, kind, attr)
+
+    def _emit_indirect(self, c: Cue, attr: _Attr, sq: list[MarkSpan], s0: int, s1: int) -> bool:
+        span = self._content(c, s0, s1)
+        if span is None:
+            return False
+        s, e = span
+        if len(self.text[s:e].split()) < 3:
+            return False
+        if any(q.start <= s and e <= q.end for q in sq):
+            return False
+        self._emit(s, e, QuoteKind.INDIRECT, attr)
+        return True
+
+    def _content(self, c: Cue, s0: int, s1: int) -> tuple[int, int] | None:
+        text = self.text
+        front = text[s0 : min(c.anchor, c.start)].rstrip()
+        if front.endswith(",") and len(front.split()) >= 3 and c.kind != "participle":
+            return _strip(text, s0, s0 + len(front) - 1)
+        start = c.finish if c.kind == "according" or c.inverted else c.end
+        if c.kind == "according":
+            comma = text.find(",", start, s1)
+            if comma < 0:
+                return None
+            start = comma + 1
+        elif c.word in {"told", "tells", "telling", "asked", "asks", "urged"}:
+            that = re.compile(r"\bthat\b").search(text, start, min(s1, start + 80))
+            start = that.end() if that else start
+        else:
+            m = _THAT_RE.match(text, start, s1)
+            start = m.end() if m else start
+        return _strip(text, start, s1)
+
+    def _emit(self, s: int, e: int, kind: QuoteKind, attr: _Attr | None) -> None:
+        if attr is None:
+            self.out.append(Quote(self.text[s:e], s, e, kind, confidence=0.5))
+            return
+        m, r = attr.mention, attr.resolved
+        self.out.append(
+            Quote(
+                text=self.text[s:e],
+                start=s,
+                end=e,
+                kind=kind,
+                speaker=r.name,
+                speaker_role=r.role,
+                speaker_mention=Span(m.start, m.end),
+                cue=attr.cue,
+                anonymous=r.anonymous,
+            )
+        )
+
+    def _finish(self) -> list[Quote]:
+        renames = self.resolver.renames
+        out = self.out
+        if renames:
+            out = [_renamed(q, renames) for q in out]
+        return sorted(out, key=lambda q: (q.start, q.end))
+
+
+def _renamed(q: Quote, renames: dict[str, str]) -> Quote:
+    if q.speaker not in renames:
+        return q
+    return Quote(
+        q.text,
+        q.start,
+        q.end,
+        q.kind,
+        renames[q.speaker],
+        q.speaker_role,
+        q.speaker_mention,
+        q.cue,
+        q.anonymous,
+        q.confidence,
+    )
+
+
+_GLUE_RE = re.compile(r"[\s,—–\-:]*\Z")
+
+
+def _only_glue(s: str) -> bool:
+    return _GLUE_RE.match(s) is not None
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\u00a0":
+        pos += 1
+    return pos
+
+
+_STRIP = " \t\n\u00a0,;:—–-"
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s] in _STRIP:
+        s += 1
+    while e > s and (text[e - 1] in _STRIP or (text[e - 1] in '.\u201d"' and e - 1 > s)):
+        e -= 1
+    return s, e
+
+
+def _word_count(text: str, q: MarkSpan) -> int:
+    return len(text[q.start : q.end].split())
+
+
+def extract(text: str) -> list[Quote]:
+    """All attributed quotes in ``text``, sorted by start."""
+    return Extractor(text).run()

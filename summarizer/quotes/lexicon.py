@@ -1,0 +1,130 @@
+"""Word lists the rules run on, mined from PolNeAR train cue and source spans.
+
+How they were made is in summarizer/MODEL_CARD.md: cue verbs are the cue_text
+words seen at least four times in train, grouped by how they take their
+speaker; role words are the lower-case words of train source spans, kept
+when they name a person or a group that speaks. Nothing here is article text.
+"""
+
+from __future__ import annotations
+
+
+def words(s: str) -> frozenset[str]:
+    return frozenset(s.split())
+
+
+# finite reporting verbs: "X said", "said X", "X told Y"
+SPEECH_VERBS = words(
+    """said says say told tells tell wrote writes write added adds asked asks noted notes
+    reported reports announced announces suggested suggests tweeted tweets argued argues
+    continued continues explained explains declared declares acknowledged acknowledges
+    stated states insisted insists claimed claims warned warns recalled recalls replied
+    replies responded responds concluded concludes admitted admits confirmed confirms
+    predicted predicts conceded concedes complained complains observed observes
+    contended contends countered counters answered answers emphasized emphasizes stressed
+    stresses maintained maintains posted posts quipped joked remarked remarks agreed
+    agrees cautioned cautions mused alleged alleges boasted boasts charged charges
+    reiterated reiterates recounted recounts estimated estimates testified testifies
+    speculated speculates lamented laments worried worries urged urges vowed vows pledged
+    pledges promised promises demanded demands added yelled shouted declined"""
+)
+# verbs PolNeAR counts as attribution but which rarely introduce direct speech
+OPINION_VERBS = words(
+    """believes believe believed thinks think thought hopes hope hoped fears feared
+    expects expected wants want wanted knows knew sees saw feels felt worries doubts
+    doubted accused accuses criticized criticizes blasted blasts praised praises
+    dismissed dismisses denied denies rejected rejects attacked attacks defended defends
+    blamed blames described describes called calls endorsed endorses supported supports
+    opposed opposes mentioned mentions revealed reveals cited cites indicated indicates
+    showed shows show found finds disclosed discloses questioned questions proposed
+    proposes acknowledged denounced denounces condemned condemns mocked mocks"""
+)
+PARTICIPLES = words(
+    """saying adding writing telling noting arguing asserting calling insisting claiming
+    explaining warning declaring suggesting asking stating citing describing pointing
+    urging arguing tweeting responding referring complaining adding acknowledging"""
+)
+ACCORDING = "according to"
+
+# words that may sit between a subject and its verb: "Trump also said", "he has said"
+AUX = words(
+    """also has had have later then previously once recently repeatedly publicly would
+    will had often again earlier further simply just still quickly reportedly already
+    has been is was flatly told's"""
+)
+# lower-case words that can be part of a speaker description (mined: train source_text)
+ROLE_WORDS = words(
+    """official officials spokesman spokeswoman spokesperson spokespeople person people
+    source sources aide aides adviser advisers advisor advisors analyst analysts expert
+    experts strategist strategists director chairman chairwoman chair manager executive
+    secretary minister president governor senator representative congressman
+    congresswoman nominee candidate candidates leader leaders member members professor
+    pollster pollsters supporter supporters voters voter critics critic allies ally
+    campaign administration staff staffer staffers lawyer lawyers attorney attorneys
+    judge mayor police officer officers agency department committee group groups
+    reporter reporters editor editors columnist author authors economist economists
+    activist activists advocate advocates founder host anchor researcher researchers
+    study report poll polls survey surveys data statement letter memo ad ads website
+    senior former top chief deputy vice longtime veteran retired presidential
+    national state federal foreign defense security policy political communications press
+    white house first second third another one two three four five several some many
+    few most other others familiar with knowledge of the a an his her their its our
+    democratic republican conservative liberal progressive military intelligence
+    government company firm team organization union unions board office council
+    fellow friend friends colleague colleagues partner spouse wife husband son daughter
+    father mother brother sister resident residents man woman men women worker workers
+    employee employees delegate delegates superdelegates organizer organizers insiders
+    lawmakers legislators diplomat diplomats ambassador general commander negotiator
+    negotiators observers scientist scientists doctor doctors physician consultant
+    operative operatives donor donors pundit pundits commentator ceo cfo co-founder
+    u.s american european russian ukrainian chinese british french german israeli
+    iranian mexican administration's campaign's party party's post tweet tweets message
+    messages account press-secretary the-white-house"""
+)
+PRONOUNS = words("he she they we i it He She They We I It")
+# pronouns that can speak for a single person
+PERSON_PRONOUNS = words("he she He She")
+
+# capitalized words that start a sentence or clause but are never a speaker
+NON_NAME_CAPS = words(
+    """But And Or So Yet Then When While If As After Before Although Though Because In On
+    At Still Now Meanwhile However Also Asked In For From With Without During Since Until
+    That This These Those There Here What Which Who Why How Where Speaking Last Next Earlier
+    Later Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
+    April May June July August September October November December Jan Feb Aug Sept Oct
+    Nov Dec Mr Mrs Ms Today Tonight Yesterday Instead Indeed Even Just Only Not No Yes
+    Like Unlike Despite Over Under Through To Of By Into Among Between About Against
+    According Although Once Both Either Neither Each Every All Many Most Some Such
+    Another Other Others More Less Much Few Several One Two Three Four Five"""
+)
+DAYS = words(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March
+    April May June July August September October November December"""
+)
+# titles before a name; they become the role ("Foreign minister Sergey Lavrov")
+TITLES = words(
+    """president vice minister secretary senator sen sen. rep rep. representative gov
+    gov. governor mayor gen gen. general chairman chairwoman chief director spokesman
+    spokeswoman spokesperson ambassador judge justice speaker leader adviser advisor
+    professor prof prof. dr dr. mr mr. mrs mrs. ms ms. former foreign prime deputy
+    attorney state defense house senate majority minority democratic republican
+    presidential nominee candidate candidates congressman congresswoman commissioner
+    chancellor king queen pope rev rev. reverend lt lt. col col. sgt sgt. capt capt.
+    adm adm. u.s. us russian ukrainian french german british chinese israeli american
+    iranian top senior white of the for policy national security strategist fellow
+    pentagon's"""
+)
+HONORIFICS = words("Mr. Mrs. Ms. Dr. Mr Mrs Ms Dr")
+# nouns whose mention stands for its owner: "Trump's cryptic social media post"
+MEDIA_NOUNS = words(
+    """post posts tweet tweets message messages statement statements letter website
+    account speech remarks comments comment interview memo email emails release video
+    op-ed column book ad ads campaign spokesman spokeswoman spokesperson"""
+)
+ANON_HEADS = words(
+    """official officials source sources person people aide aides adviser advisers
+    advisor advisors insider insiders staffer staffers operative operatives strategist
+    strategists diplomat diplomats observers member members someone"""
+)
+INDEFINITE = words("a an one two three four five six several some another many few")
+ORDINALS = words("first second third fourth fifth")

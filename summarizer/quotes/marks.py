@@ -1,0 +1,125 @@
+"""Quotation-mark pairing and quote-aware sentence splitting.
+
+Pairing follows the convention the gold annotations were built with: curly
+opening marks open, curly closing marks close, a straight mark does either,
+and an unclosed quote ends with its paragraph. Everything here is one linear
+pass over the mark positions, so hostile input (thousands of marks) stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from summarizer.quotes import lexicon as lx
+
+OPEN = "\u201c\u00ab\u201e"
+CLOSE = "\u201d\u00bb"
+STRAIGHT = '"'
+_MARK_RE = re.compile('[\u201c\u00ab\u201e\u201d\u00bb"\n]')
+
+
+@dataclass(frozen=True, slots=True)
+class MarkSpan:
+    """One pair of quotation marks: ``start``/``end`` bound the words inside."""
+
+    open_at: int  # index of the opening mark
+    start: int
+    end: int
+    closed: bool  # False when the paragraph (or a new opening mark) cut it off
+
+
+def _is_markup_value(text: str, open_at: int) -> bool:
+    # tweet embeds and HTML attributes (id="123") are not speech
+    return open_at > 0 and text[open_at - 1] == "="
+
+
+def pair_marks(text: str) -> list[MarkSpan]:
+    """Every quotation-mark pair in ``text``, in order; markup attribute values excluded."""
+    spans: list[MarkSpan] = []
+    open_at = -1
+    for m in _MARK_RE.finditer(text):
+        i = m.start()
+        ch = text[i]
+        if ch == "\n":
+            if open_at >= 0 and i - open_at > 2:
+                spans.append(MarkSpan(open_at, open_at + 1, i, False))
+            open_at = -1
+        elif open_at < 0:
+            if ch in OPEN or ch == STRAIGHT:
+                open_at = i
+        elif ch in OPEN:
+            # a new opening mark: the previous one never closed
+            spans.append(MarkSpan(open_at, open_at + 1, i, False))
+            open_at = i
+        else:
+            if i > open_at + 1:
+                spans.append(MarkSpan(open_at, open_at + 1, i, True))
+            open_at = -1
+    if open_at >= 0 and len(text) - open_at > 2:
+        spans.append(MarkSpan(open_at, open_at + 1, len(text), False))
+    return [s for s in spans if not _is_markup_value(text, s.open_at) and _has_word(text, s)]
+
+
+_WORD_RE = re.compile(r"\w")
+
+
+def _has_word(text: str, span: MarkSpan) -> bool:
+    return _WORD_RE.search(text, span.start, span.end) is not None
+
+
+_ABBREV = lx.words(
+    """mr mrs ms dr sen rep reps gov gen lt col sgt st jr sr prof rev capt maj cmdr adm
+    inc co corp ltd no vs jan feb mar apr jun jul aug sep sept oct nov dec ft mt u.s
+    d r i gop e.g i.e a.m p.m"""
+)
+_BOUNDARY_RE = re.compile(r"[.!?…]+[\"\u201d\u2019')\]]*\s+(?=[\"\u201c\u2018(\[]?[A-Z0-9])|\n+")
+_LAST_WORD_RE = re.compile(r"([\w.]+)\.$")
+
+
+def sentence_bounds(text: str, spans: list[MarkSpan]) -> list[tuple[int, int]]:
+    """Sentences as (start, end); never cut inside a quotation or after an abbreviation."""
+    inside = _inside_quote_checker(spans)
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY_RE.finditer(text):
+        cut = m.start()
+        if text[cut] != "\n":
+            if inside(cut):
+                continue
+            word = _LAST_WORD_RE.search(text, max(0, cut - 12), cut + 1)
+            if word and _is_abbreviation(word.group(1)):
+                continue
+        end = m.start() if text[cut] == "\n" else m.end()
+        if end > start:
+            bounds.append((start, end))
+        start = m.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds
+
+
+def _is_abbreviation(word: str) -> bool:
+    w = word.lower()
+    if w in _ABBREV:
+        return True
+    # single initials ("George W. Bush") and dotted acronyms ("D.C.")
+    return len(w) == 1 or (len(w) <= 5 and "." in w and w.replace(".", "").isalpha())
+
+
+def _inside_quote_checker(spans: list[MarkSpan]) -> _Inside:
+    return _Inside(spans)
+
+
+class _Inside:
+    """Is a position strictly inside a quotation? Queries come in increasing order."""
+
+    def __init__(self, spans: list[MarkSpan]) -> None:
+        self._spans = spans
+        self._i = 0
+
+    def __call__(self, pos: int) -> bool:
+        spans = self._spans
+        while self._i < len(spans) and spans[self._i].end <= pos:
+            self._i += 1
+        return self._i < len(spans) and spans[self._i].start <= pos < spans[self._i].end - 1

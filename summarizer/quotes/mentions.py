@@ -1,0 +1,305 @@
+"""Speaker mentions: the noun phrase an attribution hangs on, found without a parser.
+
+A mention is scanned word by word from the cue outwards (leftwards for "Lavrov
+said", rightwards for "said Jonathan Green" and "according to ..."), accepting
+capitalized words, mined role words and short connectors, and splitting a
+proper name from its title or appositive ("Foreign minister Sergey Lavrov").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from summarizer.quotes import lexicon as lx
+
+_WORD_RE = re.compile(r"[^\W_](?:[\w\-&]|[’'](?=\w)|\.(?=\w))*\.?[’']?s?")
+_GAP_OK_RE = re.compile(r"\s*\Z")
+CONNECTORS = lx.words("of for at on to from in with and under")
+DETERMINERS = lx.words("the a an The A An")
+_STOP_AFTER_CONNECTOR = lx.words("who whom which that said says and , but")
+WINDOW = 160
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    start: int
+    end: int
+    word: str
+
+    @property
+    def bare(self) -> str:
+        """The word without a possessive ending or abbreviation dot."""
+        w = self.word
+        for suffix in ("’s", "'s", "’", "'"):
+            if w.endswith(suffix) and len(w) > len(suffix):
+                return w[: -len(suffix)]
+        return w.rstrip(".") or w
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A speaker mention; ``name`` is the proper name inside it, if any."""
+
+    start: int
+    end: int
+    text: str
+    name: str | None = None
+    role: str | None = None
+    pronoun: bool = False
+
+
+def tokens(text: str, lo: int, hi: int) -> list[Tok]:
+    out = []
+    for m in _WORD_RE.finditer(text, lo, hi):
+        word = m.group()
+        end = m.end()
+        if word.endswith(".") and not _keeps_dot(word):
+            word, end = word[:-1], end - 1
+        if word:
+            out.append(Tok(m.start(), end, word))
+    return out
+
+
+def _keeps_dot(word: str) -> bool:
+    w = word[:-1].lower()
+    return w in {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "st", "jr"} or (
+        "." in w or len(w) == 1
+    )
+
+
+def _gap_ok(text: str, a: int, b: int) -> bool:
+    return a <= b and _GAP_OK_RE.match(text, a, b) is not None
+
+
+def is_cap(word: str) -> bool:
+    return word[:1].isupper() and word not in lx.NON_NAME_CAPS
+
+
+def _np_word(tok: Tok) -> bool:
+    w = tok.word
+    if w in DETERMINERS or is_cap(w) or w[:1].isdigit():
+        return True
+    low = tok.bare.lower()
+    return low in lx.ROLE_WORDS or (w.islower() and "-" in w and low.split("-")[0] in lx.ROLE_WORDS)
+
+
+def _head_ok(tok: Tok) -> bool:
+    w = tok.bare
+    if w in lx.PRONOUNS:
+        return True
+    if is_cap(w) and w not in DETERMINERS and w not in lx.DAYS:
+        return True
+    return w.lower() in lx.ROLE_WORDS and w.lower() not in lx.INDEFINITE | {"the", "his", "her"}
+
+
+def left_mention(text: str, lo: int, pos: int) -> Mention | None:
+    """The subject noun phrase ending just before ``pos`` (skipping "also", "has")."""
+    toks = tokens(text, max(lo, pos - WINDOW), pos)
+    i = len(toks) - 1
+    edge = pos
+    while i >= 0 and _gap_ok(text, toks[i].end, edge) and _is_aux(toks[i].word):
+        edge = toks[i].start
+        i -= 1
+    i, edge = _skip_adjunct(text, toks, i, edge)
+    if i < 0 or not _gap_ok(text, toks[i].end, edge):
+        return _appositive_left(text, lo, toks, i, edge)
+    head = toks[i]
+    if head.word in lx.PRONOUNS:
+        return Mention(head.start, head.end, head.word, pronoun=True)
+    if not _head_ok(head):
+        return None
+    j = i
+    while j > 0 and _gap_ok(text, toks[j - 1].end, toks[j].start):
+        prev = toks[j - 1]
+        if _np_word(prev) or (prev.word in CONNECTORS and j - 1 > 0 and _np_word(toks[j - 2])):
+            j -= 1
+        elif prev.word.islower() and (k := _adjectives(text, toks, j)) < j:
+            j = k
+        else:
+            break
+    while j < i and toks[j].word in CONNECTORS:
+        j += 1
+    return build(text, toks[j : i + 1])
+
+
+_ADJUNCT_PREPS = lx.words("on in at last this late early")
+_ADJUNCT_NOUNS = lx.DAYS | lx.words("Twitter Facebook statement interview night morning")
+
+
+def _skip_adjunct(text: str, toks: list[Tok], i: int, edge: int) -> tuple[int, int]:
+    """Step over "on Thursday", "in a statement" between a subject and its cue."""
+    if i < 1 or toks[i].bare not in _ADJUNCT_NOUNS or not _gap_ok(text, toks[i].end, edge):
+        return i, edge
+    k = i - 1
+    if k >= 1 and toks[k].word in DETERMINERS:
+        k -= 1
+    if toks[k].word not in _ADJUNCT_PREPS:
+        return i, edge
+    return k - 1, toks[k].start
+
+
+def _adjectives(text: str, toks: list[Tok], j: int) -> int:
+    """Up to two unknown lower-case words, if a determiner or possessive comes before them."""
+    for n in (1, 2):
+        k = j - n
+        if k < 1 or not toks[k].word.islower() or not _gap_ok(text, toks[k].end, toks[k + 1].start):
+            return j
+        anchor = toks[k - 1]
+        if _gap_ok(text, anchor.end, toks[k].start) and (
+            anchor.word in DETERMINERS
+            or anchor.word.endswith(("’s", "'s"))
+            or anchor.word in {"his", "her", "their", "its"}
+        ):
+            return k
+    return j
+
+
+def _is_aux(word: str) -> bool:
+    return word in lx.AUX or (word.endswith("ly") and word.islower() and len(word) > 4)
+
+
+def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> Mention | None:
+    """ "Tom Graham, a fellow at the Council, said": the name before the appositive."""
+    if i < 1 or text[toks[i].end : edge].strip() != ",":
+        return None
+    k = i
+    while k > 0 and _gap_ok(text, toks[k - 1].end, toks[k].start) and i - k < 14:
+        k -= 1
+    if k == 0 or text[toks[k - 1].end : toks[k].start].strip() != ",":
+        return None
+    appos = build(text, toks[k : i + 1])
+    front = left_mention(text, lo, toks[k - 1].end)
+    return combine(text, front, appos) if front is not None and not front.pronoun else None
+
+
+def combine(text: str, front: Mention, appos: Mention) -> Mention:
+    """Join "X, Y" into one mention whose name is whichever part has one."""
+    name = front.name or appos.name
+    role_src = appos if front.name else front
+    role = role_src.text if role_src.name is None else (front.role or appos.role)
+    return Mention(front.start, appos.end, text[front.start : appos.end], name, role)
+
+
+def right_mention(text: str, pos: int, hi: int) -> Mention | None:
+    """The noun phrase starting at ``pos``: "said Jonathan Green, a strategist ..."."""
+    toks = tokens(text, pos, min(hi, pos + WINDOW))
+    if not toks or not _gap_ok(text, pos, toks[0].start):
+        return None
+    if toks[0].word in lx.PRONOUNS:
+        t = toks[0]
+        return Mention(t.start, t.end, t.word, pronoun=True)
+    j = 0
+    while j < len(toks) and _np_word(toks[j]):
+        if j > 0 and not _gap_ok(text, toks[j - 1].end, toks[j].start):
+            break
+        j += 1
+    j = _extend_pp(text, toks, j)
+    while j > 0 and (toks[j - 1].word in CONNECTORS or toks[j - 1].word in DETERMINERS):
+        j -= 1
+    if j == 0 or (not _head_ok(toks[j - 1]) and not _head_ok(toks[0])):
+        return None
+    mention = build(text, toks[:j])
+    return _appositive_right(text, mention, toks[j:], hi)
+
+
+def _extend_pp(text: str, toks: list[Tok], j: int) -> int:
+    """Take a short prepositional tail: "one senior official from a European country"."""
+    if j == 0 or j >= len(toks) or toks[j].word not in CONNECTORS or toks[j].word == "and":
+        return j
+    k = j + 1
+    while (
+        k < len(toks)
+        and k - j <= 6
+        and _gap_ok(text, toks[k - 1].end, toks[k].start)
+        and toks[k].word not in _STOP_AFTER_CONNECTOR
+        and toks[k].word.lower() not in lx.SPEECH_VERBS
+    ):
+        k += 1
+    return k if k > j + 1 else j
+
+
+def _appositive_right(text: str, mention: Mention, rest: list[Tok], hi: int) -> Mention:
+    if mention.name is None or not rest:
+        return mention
+    gap = text[mention.end : rest[0].start]
+    if gap.strip() != ",":
+        return mention
+    first = rest[0].word
+    if not (first in DETERMINERS or first.islower() or first.lower() in lx.TITLES):
+        return mention
+    stop = _clause_end(text, rest[0].start, hi)
+    role = text[rest[0].start : stop].strip()
+    if not role or len(role) > 150:
+        return mention
+    return Mention(mention.start, mention.end, mention.text, mention.name, role)
+
+
+_CLAUSE_END_RE = re.compile(r"[,;:.!?()\u201c\u201d\"]\s|[;:!?\u201c\u201d\"]|\.\Z|\n")
+
+
+def _clause_end(text: str, start: int, hi: int) -> int:
+    m = _CLAUSE_END_RE.search(text, start, hi)
+    end = m.start() if m else hi
+    # "Sen. Jeanne Shaheen (D-N.H.)": an abbreviation dot does not end the role
+    while m and text[m.start()] == "." and _dot_is_abbrev(text, m.start()):
+        m = _CLAUSE_END_RE.search(text, m.start() + 1, hi)
+        end = m.start() if m else hi
+    return end
+
+
+def _dot_is_abbrev(text: str, dot: int) -> bool:
+    k = dot
+    while k > 0 and (text[k - 1].isalpha() or text[k - 1] == "."):
+        k -= 1
+    word = text[k:dot].lower()
+    return (
+        word in {"sen", "rep", "gov", "gen", "dr", "mr", "mrs", "ms", "st", "lt", "col"}
+        or (len(word.replace(".", "")) <= 3 and "." in word)
+        or len(word) == 1
+    )
+
+
+def build(text: str, toks: list[Tok]) -> Mention:
+    """Split a scanned phrase into its proper name and the title in front of it."""
+    start, end = toks[0].start, toks[-1].end
+    words = [t.bare for t in toks]
+    name_toks = _name_run(toks)
+    if name_toks is None:
+        return Mention(start, end, text[start:end])
+    a, b = name_toks
+    name = " ".join(words[a:b])
+    role = text[start : toks[a - 1].end].strip() if a > 0 else None
+    if role and role.split()[0] in DETERMINERS:
+        role = None if b < len(toks) else role
+    if b < len(toks):
+        # "Trump's cryptic social media post": the owner speaks through the noun
+        tail = toks[-1].bare.lower()
+        if not (toks[b - 1].word.endswith(("’s", "'s")) and tail in lx.MEDIA_NOUNS | {"campaign"}):
+            return Mention(start, end, text[start:end])
+        role = None
+    return Mention(start, end, text[start:end], name, role)
+
+
+def _name_run(toks: list[Tok]) -> tuple[int, int] | None:
+    """The last run of capitalized non-title words: the person or body named."""
+    b = len(toks)
+    while b > 0 and not _name_word(toks[b - 1]):
+        b -= 1
+    if b == 0:
+        return None
+    a = b
+    while a > 0 and _name_word(toks[a - 1]) and not toks[a - 1].word.endswith(("’s", "'s")):
+        a -= 1
+    if a == b and toks[b - 1].word.endswith(("’s", "'s")):
+        a = b - 1
+    while a < b and toks[a].bare.lower() in lx.TITLES and a < b - 1:
+        a += 1
+    if all(toks[k].bare.lower() in lx.TITLES for k in range(a, b)):
+        return None
+    return a, b
+
+
+def _name_word(tok: Tok) -> bool:
+    w = tok.bare
+    return bool(w[:1].isupper()) and w not in DETERMINERS and w not in lx.NON_NAME_CAPS

@@ -1,0 +1,168 @@
+"""Resolve speaker mentions to one canonical speaker per person within a story.
+
+Names map to the fullest form the story uses ("Lavrov" -> "Sergey Lavrov");
+"he"/"she" to the last named person; definite descriptions ("the person", "the
+senior official", "the first White House official") to the earlier source whose
+description they repeat; anonymous sources keep what the text calls them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from summarizer.quotes import lexicon as lx
+from summarizer.quotes.mentions import Mention
+
+_CONTENT_RE = re.compile(r"[A-Za-z][A-Za-z\-]*")
+_GENERIC = lx.words("person source sources people")
+_DEFINITE = lx.words("the this that The This That")
+_STOP = lx.words("the a an one this that his her their its of for at in to from with")
+
+
+@dataclass(slots=True)
+class Speaker:
+    """Someone who speaks in the story: a named person or a described source."""
+
+    name: str
+    role: str | None
+    anonymous: bool
+    words: frozenset[str]
+    person: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    name: str
+    role: str | None
+    anonymous: bool
+
+
+@dataclass(slots=True)
+class Resolver:
+    """Stateful: feed mentions in text order."""
+
+    text: str
+    speakers: list[Speaker] = field(default_factory=list)
+    last_person: Speaker | None = None
+    renames: dict[str, str] = field(default_factory=dict)
+    _full: dict[str, str] = field(default_factory=dict)
+
+    def resolve(self, m: Mention) -> Resolved:
+        if m.pronoun:
+            return self._pronoun(m)
+        if m.name:
+            return self._named(m)
+        return self._described(m)
+
+    def note_subject(self, m: Mention) -> None:
+        """A named sentence subject is a pronoun's likeliest antecedent."""
+        if m.name and not m.pronoun:
+            self._named(m)
+
+    def _pronoun(self, m: Mention) -> Resolved:
+        if m.text in lx.PERSON_PRONOUNS and self.last_person is not None:
+            p = self.last_person
+            return Resolved(p.name, p.role, p.anonymous)
+        return Resolved(m.text, None, False)
+
+    def _named(self, m: Mention) -> Resolved:
+        assert m.name is not None
+        name = self.full_name(m.name)
+        for sp in self.speakers:
+            if sp.name == name:
+                sp.role = sp.role or _clean_role(m.role)
+                self.last_person = sp if sp.person else self.last_person
+                return Resolved(sp.name, sp.role, False)
+        sp = Speaker(name, _clean_role(m.role), False, _words(name), _is_person(name))
+        self.speakers.append(sp)
+        if sp.person:
+            self.last_person = sp
+        return Resolved(sp.name, sp.role, False)
+
+    def _described(self, m: Mention) -> Resolved:
+        text = " ".join(m.text.split())
+        words = _words(text)
+        first = text.split()[0]
+        ordinal = words & lx.ORDINALS
+        if first in _DEFINITE:
+            found = self._antecedent(words - lx.ORDINALS, earliest=bool(ordinal))
+            if found is not None:
+                return Resolved(found.name, found.role, found.anonymous)
+        name = text[0].lower() + text[1:] if first in lx.INDEFINITE | _DEFINITE else text
+        head = _head(text)
+        anonymous = head in lx.ANON_HEADS
+        if ordinal - {"first"} or first.lower() == "another":
+            self._rename_first(words - lx.ORDINALS - {"another"})
+        sp = Speaker(name, None, anonymous, words, False)
+        self.speakers.append(sp)
+        return Resolved(name, None, anonymous)
+
+    def _antecedent(self, words: frozenset[str], *, earliest: bool) -> Speaker | None:
+        need = words - _GENERIC - _STOP
+        generic = bool(words & _GENERIC)
+        order = self.speakers if earliest else reversed(self.speakers)
+        for sp in order:
+            pool = sp.words | _words(sp.role or "")
+            if generic and not need and sp.anonymous:
+                return sp
+            if need and need <= pool and (sp.anonymous or not generic):
+                return sp
+        return None
+
+    def _rename_first(self, words: frozenset[str]) -> None:
+        """ "a second White House official" makes the earlier one "the first ..."."""
+        for sp in self.speakers:
+            if (
+                sp.anonymous
+                and sp.words - lx.ORDINALS == words
+                and sp.name.split()[0]
+                in {
+                    "a",
+                    "an",
+                }
+            ):
+                new = "the first " + sp.name.split(" ", 1)[1]
+                self.renames[sp.name] = new
+                sp.name = new
+                return
+
+    def full_name(self, name: str) -> str:
+        """The fullest "First Last" form of a surname the story uses."""
+        if " " in name or not name[:1].isupper():
+            return name
+        if name not in self._full:
+            pat = re.compile(r"\b([A-Z][a-z]+\.? (?:[A-Z]\. )?)" + re.escape(name) + r"\b")
+            full = name
+            for m in pat.finditer(self.text):
+                first = m.group(1).split()[0]
+                if first.lower().rstrip(".") not in lx.TITLES and first not in lx.NON_NAME_CAPS:
+                    full = m.group(0)
+                    break
+            self._full[name] = full
+        return self._full[name]
+
+
+def _words(text: str) -> frozenset[str]:
+    bare = text.replace("’s", "").replace("'s", "")
+    return frozenset(w.lower() for w in _CONTENT_RE.findall(bare))
+
+
+def _head(text: str) -> str:
+    words = [w.lower() for w in _CONTENT_RE.findall(text)]
+    for prep in ("from", "for", "at", "of", "in", "with", "familiar", "who"):
+        if prep in words[1:]:
+            words = words[: words.index(prep, 1)]
+    return words[-1] if words else ""
+
+
+def _is_person(name: str) -> bool:
+    parts = name.split()
+    return 1 <= len(parts) <= 4 and not any(p.lower() in lx.ROLE_WORDS for p in parts)
+
+
+def _clean_role(role: str | None) -> str | None:
+    if not role:
+        return None
+    role = " ".join(role.split()).strip(" ,")
+    return role or None
