@@ -170,7 +170,10 @@ class Extractor:
             if self._is_title(q):
                 continue
             cue = self._cue_for(q, sc)
-            attr = self._attr(cue) if cue is not None else (last or carry)
+            if cue is not None:
+                attr = self._attr(cue)
+            else:
+                attr = self._tag_after(q, s1) or last or self._subject(q, s0) or carry
             if cue is not None:
                 cue.used = True
             if attr is None and _word_count(self.text, q) <= 4:
@@ -184,6 +187,31 @@ class Extractor:
                 if attr is not None and self._emit_indirect(c, attr, sq, s0, s1):
                     last = attr
         return last
+
+    def _tag_after(self, q: MarkSpan, s1: int) -> _Attr | None:
+        """“Mexico!” the audience screamed back: a subject right after the closing mark."""
+        text = self.text
+        if not q.closed or text[q.end - 1 : q.end] not in _TAG_PUNCT:
+            return None
+        pos = _skip_space(text, q.end + 1)
+        m = right_mention(text, pos, min(s1, pos + 120), loose=True)
+        if m is None or not _VERB_NEXT_RE.match(text, m.end):
+            return None
+        return _Attr(m, self.resolver.resolve(m), "said")
+
+    def _subject(self, q: MarkSpan, s0: int) -> _Attr | None:
+        """ "Huckabee is labeling the actions “...”": the sentence's subject speaks."""
+        text = self.text
+        pos = _skip_space(text, s0)
+        head = _LEAD_RE.match(text, pos, q.open_at)
+        if head is not None:
+            pos = head.end()
+        m = right_mention(text, pos, q.open_at)
+        if m is None or m.end >= q.open_at or not _VERB_NEXT_RE.match(text, m.end):
+            return None
+        if m.name is None and not m.pronoun:
+            return None
+        return _Attr(m, self.resolver.resolve(m), "said")
 
     def _attr(self, c: Cue) -> _Attr | None:
         if c.mention is None or c.resolved is None:
@@ -313,6 +341,14 @@ def _renamed(q: Quote, renames: dict[str, str]) -> Quote:
     )
 
 
+_TAG_PUNCT = frozenset(",?!—–-…")
+_VERB_NEXT_RE = re.compile(r"(?:,[^,]{1,80},)?\s+(?:also\s+|later\s+|then\s+)?[a-z]+\b")
+# sentence openers to skip before looking for the subject
+_LEAD_RE = re.compile(
+    r"(?:(?:But|And|So|Yet|Still|Now|Meanwhile|However|Instead|Then|Later|Earlier)\b,?\s*)?"
+    r"(?:(?:In|At|On|During|After|Before|When|While|Asked|Speaking|Since|Last|Earlier|"
+    r"Later|On|As|Like|Unlike|Despite|Following|Over|Under)\b[^,\u201c\u201d\"]{0,120},\s*)?"
+)
 _GLUE_RE = re.compile(r"[\s,—–\-:]*\Z")
 
 

@@ -85,7 +85,7 @@ def sentence_bounds(text: str, spans: list[MarkSpan]) -> list[tuple[int, int]]:
     for m in _BOUNDARY_RE.finditer(text):
         cut = m.start()
         if text[cut] != "\n":
-            if inside(cut):
+            if inside(cut) or _attribution_follows(text, m.end()):
                 continue
             word = _LAST_WORD_RE.search(text, max(0, cut - 12), cut + 1)
             if word and _is_abbreviation(word.group(1)):
@@ -97,6 +97,28 @@ def sentence_bounds(text: str, spans: list[MarkSpan]) -> list[tuple[int, int]]:
     if start < len(text):
         bounds.append((start, len(text)))
     return bounds
+
+
+def _verbs_re() -> re.Pattern[str]:
+    verbs = "|".join(sorted(lx.SPEECH_VERBS, key=len, reverse=True))
+    # "?” Pence said", "!” said Sen. Chuck Schumer (D-N.Y.)", "” the official added"
+    name = r"(?:[A-Z][\w’'\-]*\.?|\([\w.\-]+\)|of|the|and|[a-z]+(?=\s+[A-Z]))"
+    return re.compile(
+        r"(?:(?:" + name + r"\s+){1,6}(?:also\s+|later\s+|then\s+)?(?:" + verbs + r")"
+        r"(?:\s+(?!that\b)[\w’'\-]+){0,3}\s*[.,;:]"
+        r"|(?:" + verbs + r")\s+[A-Z\w])"
+    )
+
+
+_ATTRIB_AFTER_RE = _verbs_re()
+
+
+def _attribution_follows(text: str, pos: int) -> bool:
+    """Does a speaker tag start at ``pos``, right after a quotation closed a sentence?"""
+    back = text[max(0, pos - 4) : pos].rstrip()
+    if not back or back[-1] not in '\u201d"':
+        return False
+    return _ATTRIB_AFTER_RE.match(text, pos) is not None
 
 
 def _is_abbreviation(word: str) -> bool:

@@ -181,11 +181,42 @@ def combine(text: str, front: Mention, appos: Mention) -> Mention:
     return Mention(front.start, appos.end, text[front.start : appos.end], name, role)
 
 
-def right_mention(text: str, pos: int, hi: int) -> Mention | None:
-    """The noun phrase starting at ``pos``: "said Jonathan Green, a strategist ..."."""
+def right_mention(text: str, pos: int, hi: int, *, loose: bool = False) -> Mention | None:
+    """The noun phrase starting at ``pos``: "said Jonathan Green, a strategist ...".
+
+    ``loose`` also takes an unknown description ("said the 46-year-old") when a
+    determiner opens it and punctuation or a verb closes it.
+    """
     toks = tokens(text, pos, min(hi, pos + WINDOW))
     if not toks or not _gap_ok(text, pos, toks[0].start):
         return None
+    found = _right_mention(text, toks, pos, hi)
+    if found is None and loose:
+        return _loose_description(text, toks)
+    return found
+
+
+def _loose_description(text: str, toks: list[Tok]) -> Mention | None:
+    if toks[0].word not in DETERMINERS and toks[0].word.lower() not in {"his", "her", "their"}:
+        return None
+    j = 1
+    while j < len(toks) and j <= 3 and _gap_ok(text, toks[j - 1].end, toks[j].start):
+        w = toks[j].word
+        if not (w.islower() or w[:1].isdigit()) or w in _STOP_AFTER_CONNECTOR or w in CONNECTORS:
+            break
+        if j > 1 and (w.endswith("ed") or w in lx.SPEECH_VERBS):
+            break
+        j += 1
+    if j == 1:
+        return None
+    end = toks[j - 1].end
+    after = text[end : end + 2]
+    if after[:1] not in ",.;:!?)" and not (after[:1] == " " and j < len(toks)):
+        return None
+    return Mention(toks[0].start, end, text[toks[0].start : end])
+
+
+def _right_mention(text: str, toks: list[Tok], pos: int, hi: int) -> Mention | None:
     if toks[0].word in lx.PRONOUNS:
         t = toks[0]
         return Mention(t.start, t.end, t.word, pronoun=True)
@@ -206,6 +237,8 @@ def right_mention(text: str, pos: int, hi: int) -> Mention | None:
 def _extend_pp(text: str, toks: list[Tok], j: int) -> int:
     """Take a short prepositional tail: "one senior official from a European country"."""
     if j == 0 or j >= len(toks) or toks[j].word not in CONNECTORS or toks[j].word == "and":
+        return j
+    if not _gap_ok(text, toks[j - 1].end, toks[j].start):
         return j
     k = j + 1
     while (
@@ -295,9 +328,23 @@ def _name_run(toks: list[Tok]) -> tuple[int, int] | None:
         a = b - 1
     while a < b and toks[a].bare.lower() in lx.TITLES and a < b - 1:
         a += 1
+    # "Mexican President Enrique Peña Nieto": the name starts after the last title
+    for k in range(b - 2, a, -1):
+        if toks[k].bare.lower() in _STRONG_TITLES:
+            a = k + 1
+            break
     if all(toks[k].bare.lower() in lx.TITLES for k in range(a, b)):
         return None
     return a, b
+
+
+_STRONG_TITLES = lx.words(
+    """president minister secretary senator sen rep representative gov governor mayor gen
+    general chairman chairwoman director spokesman spokeswoman spokesperson ambassador judge
+    justice speaker leader adviser advisor professor prof dr mr mrs ms congressman
+    congresswoman commissioner chancellor candidate nominee strategist analyst pollster
+    lt col sgt capt adm rev chief ceo attorney"""
+)
 
 
 def _name_word(tok: Tok) -> bool:
