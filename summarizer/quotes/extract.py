@@ -65,9 +65,10 @@ class Cue:
 
 @dataclass(slots=True)
 class _Attr:
-    mention: Mention
+    mention: Mention | None
     resolved: Resolved
-    cue: str
+    cue: str | None
+    guessed: bool = False
 
 
 def _kind_of(word: str) -> str:
@@ -117,12 +118,26 @@ class Extractor:
             while qi < len(self.marks) and self.marks[qi].open_at < s1:
                 sq.append(self.marks[qi])
                 qi += 1
+            self._note_subject(s0, s1, sq)
             self._mentions(sc, sq, s0, s1)
             opens = self._opens_with_quote(s0, para_start)
             carry = para_attr or (prev_para_attr if opens else None)
             last = self._sentence(sc, sq, s0, s1, carry)
             para_attr = last or para_attr
         return self._finish()
+
+    def _note_subject(self, s0: int, s1: int, sq: list[MarkSpan]) -> None:
+        text = self.text
+        pos = _skip_space(text, s0)
+        if text[pos : pos + 1] in _OPEN_MARKS:
+            return
+        head = _LEAD_RE.match(text, pos, s1)
+        if head is not None:
+            pos = head.end()
+        limit = min([s1] + [q.open_at for q in sq])
+        m = right_mention(text, pos, limit)
+        if m is not None and m.name and _VERB_NEXT_RE.match(text, m.end):
+            self.resolver.note_subject(m)
 
     def _opens_with_quote(self, s0: int, para_start: int) -> bool:
         head = self.text[para_start : s0 + 2].lstrip()
@@ -134,12 +149,13 @@ class Extractor:
             hi = min([s1] + [q.open_at for q in sq if q.open_at > c.end])
             c.mention = self._find_mention(c, lo, hi, sc[:k], s0)
             if c.mention is not None:
-                c.resolved = self.resolver.resolve(c.mention)
+                salient = c.inverted or _near_start(self.text, s0, c.mention.start)
+                c.resolved = self.resolver.resolve(c.mention, salient=salient)
 
     def _find_mention(self, c: Cue, lo: int, hi: int, before: list[Cue], s0: int) -> Mention | None:
         text = self.text
         if c.kind == "according":
-            return right_mention(text, _skip_space(text, c.end), hi)
+            return right_mention(text, _skip_space(text, c.end), hi, loose=True)
         if c.kind == "participle" and text[lo : c.start].rstrip().endswith(","):
             return self._clause_subject(c, before, s0)
         m = left_mention(text, lo, c.start)
@@ -149,7 +165,7 @@ class Extractor:
         if left and not left.endswith((",", "\u201d", '"', "—", ":")):
             return None
         c.inverted = True
-        return right_mention(text, _skip_space(text, c.end), hi)
+        return right_mention(text, _skip_space(text, c.end), hi, loose=True)
 
     def _clause_subject(self, c: Cue, before: list[Cue], s0: int) -> Mention | None:
         for b in reversed(before):
@@ -166,6 +182,7 @@ class Extractor:
         self, sc: list[Cue], sq: list[MarkSpan], s0: int, s1: int, carry: _Attr | None
     ) -> _Attr | None:
         last: _Attr | None = None
+        where = -1
         for q in sq:
             if self._is_title(q):
                 continue
@@ -178,15 +195,29 @@ class Extractor:
                 cue.used = True
             if attr is None and _word_count(self.text, q) <= 4:
                 continue  # a scare quote: nobody says it
+            if attr is None:
+                attr = self._guess()
             kind = self._kind(q, cue)
             self._emit_quote(q, attr, kind)
-            last = attr or last
+            if attr is not None:
+                last = attr
+                where = max(where, q.end)
+        # the attribution the sentence ends on carries over: the rightmost one
+        final = last
         for c in sc:
             if not c.used and c.mention is not None and c.resolved is not None:
                 attr = self._attr(c)
-                if attr is not None and self._emit_indirect(c, attr, sq, s0, s1):
-                    last = attr
-        return last
+                emitted = attr is not None and self._emit_indirect(c, attr, sq, s0, s1)
+                if emitted and c.start > where:
+                    final, where = attr, c.start
+        return final
+
+    def _guess(self) -> _Attr | None:
+        """No cue, tag or carried speaker: the story's most recent salient speaker."""
+        sp = self.resolver.last_subject or self.resolver.last_person
+        if sp is None:
+            return None
+        return _Attr(None, Resolved(sp.name, sp.role, sp.anonymous), None, guessed=True)
 
     def _tag_after(self, q: MarkSpan, s1: int) -> _Attr | None:
         """“Mexico!” the audience screamed back: a subject right after the closing mark."""
@@ -310,9 +341,10 @@ class Extractor:
                 kind=kind,
                 speaker=r.name,
                 speaker_role=r.role,
-                speaker_mention=Span(m.start, m.end),
+                speaker_mention=Span(m.start, m.end) if m is not None else None,
                 cue=attr.cue,
                 anonymous=r.anonymous,
+                confidence=0.4 if attr.guessed else 1.0,
             )
         )
 
@@ -354,6 +386,18 @@ _GLUE_RE = re.compile(r"[\s,—–\-:]*\Z")
 
 def _only_glue(s: str) -> bool:
     return _GLUE_RE.match(s) is not None
+
+
+_OPEN_MARKS = frozenset('\u201c"\u00ab\u201e')
+
+
+def _near_start(text: str, s0: int, pos: int) -> bool:
+    """Is ``pos`` the sentence's subject position (after an opener and a lead clause)?"""
+    start = _skip_space(text, s0)
+    head = _LEAD_RE.match(text, start, pos + 1)
+    if head is not None and head.end() <= pos:
+        start = head.end()
+    return pos - start <= 2
 
 
 def _skip_space(text: str, pos: int) -> int:

@@ -26,7 +26,13 @@ SPEECH_VERBS = words(
     agrees cautioned cautions mused alleged alleges boasted boasts charged charges
     reiterated reiterates recounted recounts estimated estimates testified testifies
     speculated speculates lamented laments worried worries urged urges vowed vows pledged
-    pledges promised promises demanded demands added yelled shouted declined"""
+    pledges promised promises demanded demands added yelled shouted declined read reads
+    chanted chant chants interjected interjects assured assures emailed proclaimed
+    proclaims pronounced asserted asserts elaborated reacted opined fumed quoted thanked
+    repeated repeats retorted snapped sniped scoffed marveled exclaimed screamed whispered
+    cried bragged griped grumbled ranted thundered texted blogged wondered wonders
+    summarized summed recalled explained advised predicted teased pleaded begged
+    shrugged sighed laughed joked jokes quips shot responded chimed piped"""
 )
 # verbs PolNeAR counts as attribution but which rarely introduce direct speech
 OPINION_VERBS = words(
@@ -42,7 +48,10 @@ OPINION_VERBS = words(
 PARTICIPLES = words(
     """saying adding writing telling noting arguing asserting calling insisting claiming
     explaining warning declaring suggesting asking stating citing describing pointing
-    urging arguing tweeting responding referring complaining adding acknowledging"""
+    urging arguing tweeting responding referring complaining adding acknowledging
+    remarking praising promising accusing chanting reporting asserting vowing declaring
+    predicting recalling joking quipping boasting conceding replying answering
+    warning cautioning lamenting"""
 )
 ACCORDING = "according to"
 

@@ -29,6 +29,10 @@ class MarkSpan:
     closed: bool  # False when the paragraph (or a new opening mark) cut it off
 
 
+def _used_as_close(text: str, i: int) -> bool:
+    return i > 0 and text[i - 1] in ",.?!" and (i + 1 == len(text) or text[i + 1] in " \n\t\u00a0")
+
+
 def _is_markup_value(text: str, open_at: int) -> bool:
     # tweet embeds and HTML attributes (id="123") are not speech
     return open_at > 0 and text[open_at - 1] == "="
@@ -49,6 +53,11 @@ def pair_marks(text: str) -> list[MarkSpan]:
             if ch in OPEN or ch == STRAIGHT:
                 open_at = i
         elif ch in OPEN:
+            if _used_as_close(text, i):
+                # ',“ said Jim Clyburn': a typo'd closing mark
+                spans.append(MarkSpan(open_at, open_at + 1, i, True))
+                open_at = -1
+                continue
             # a new opening mark: the previous one never closed
             spans.append(MarkSpan(open_at, open_at + 1, i, False))
             open_at = i

@@ -196,23 +196,38 @@ def right_mention(text: str, pos: int, hi: int, *, loose: bool = False) -> Menti
     return found
 
 
+_LOOSE_OPENERS = lx.words("his her their one two three four five several another some")
+
+
 def _loose_description(text: str, toks: list[Tok]) -> Mention | None:
-    if toks[0].word not in DETERMINERS and toks[0].word.lower() not in {"his", "her", "their"}:
+    """ "said one unaligned Florida Republican strategist.": a determiner, up to six
+    words, then punctuation; or a determiner and up to three lower-case words."""
+    first = toks[0].word
+    if first not in DETERMINERS and first.lower() not in _LOOSE_OPENERS:
         return None
     j = 1
-    while j < len(toks) and j <= 3 and _gap_ok(text, toks[j - 1].end, toks[j].start):
+    while j < len(toks) and j <= 6 and _gap_ok(text, toks[j - 1].end, toks[j].start):
         w = toks[j].word
-        if not (w.islower() or w[:1].isdigit()) or w in _STOP_AFTER_CONNECTOR or w in CONNECTORS:
-            break
-        if j > 1 and (w.endswith("ed") or w in lx.SPEECH_VERBS):
+        if w in _STOP_AFTER_CONNECTOR or w.lower() in lx.SPEECH_VERBS or w in lx.PRONOUNS:
             break
         j += 1
-    if j == 1:
+    # shortest prefix that ends at punctuation, else a short lower-case run before a verb
+    for k in range(2, j + 1):
+        if text[toks[k - 1].end : toks[k - 1].end + 1] in {",", ".", ";", ":", "!", "?", ")"}:
+            if toks[k - 1].word in CONNECTORS:
+                return None
+            a, b = toks[0].start, toks[k - 1].end
+            return Mention(a, b, text[a:b])
+    k = 1
+    while k < min(j, 4) and (toks[k].word.islower() or toks[k].word[:1].isdigit()):
+        if k > 1 and toks[k].word.endswith("ed"):
+            break
+        if toks[k].word in CONNECTORS:
+            break
+        k += 1
+    if k == 1 or k >= len(toks):
         return None
-    end = toks[j - 1].end
-    after = text[end : end + 2]
-    if after[:1] not in ",.;:!?)" and not (after[:1] == " " and j < len(toks)):
-        return None
+    end = toks[k - 1].end
     return Mention(toks[0].start, end, text[toks[0].start : end])
 
 

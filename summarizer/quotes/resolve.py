@@ -45,25 +45,34 @@ class Resolver:
     text: str
     speakers: list[Speaker] = field(default_factory=list)
     last_person: Speaker | None = None
+    last_subject: Speaker | None = None
     renames: dict[str, str] = field(default_factory=dict)
     _full: dict[str, str] = field(default_factory=dict)
 
-    def resolve(self, m: Mention) -> Resolved:
+    def resolve(self, m: Mention, *, salient: bool = False) -> Resolved:
+        """The speaker ``m`` stands for; a ``salient`` mention (a sentence subject,
+        a speaker tag) becomes the antecedent of the next "he"/"she"."""
         if m.pronoun:
             return self._pronoun(m)
-        if m.name:
-            return self._named(m)
-        return self._described(m)
+        r = self._named(m) if m.name else self._described(m)
+        if salient:
+            for sp in reversed(self.speakers):
+                if sp.name == r.name:
+                    if sp.person or sp.anonymous:
+                        self.last_subject = sp
+                    break
+        return r
 
     def note_subject(self, m: Mention) -> None:
         """A named sentence subject is a pronoun's likeliest antecedent."""
         if m.name and not m.pronoun:
-            self._named(m)
+            self.resolve(m, salient=True)
 
     def _pronoun(self, m: Mention) -> Resolved:
-        if m.text in lx.PERSON_PRONOUNS and self.last_person is not None:
-            p = self.last_person
-            return Resolved(p.name, p.role, p.anonymous)
+        if m.text in lx.PERSON_PRONOUNS:
+            p = self.last_subject or self.last_person
+            if p is not None:
+                return Resolved(p.name, p.role, p.anonymous)
         return Resolved(m.text, None, False)
 
     def _named(self, m: Mention) -> Resolved:
