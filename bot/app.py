@@ -49,7 +49,12 @@ class App:
         """Fetch every (given) feed once and summarise the new stories."""
         targets = [f for f in (feeds or self.store.list_feeds()) if not f.paused]
         reports = await poll_feeds(
-            targets, fetcher=self.fetcher, store=self.store, now=now_utc(), on_progress=on_progress
+            targets,
+            fetcher=self.fetcher,
+            store=self.store,
+            now=now_utc(),
+            fetch_articles=self.settings.ingest.fetch_articles,
+            on_progress=on_progress,
         )
         for report in reports:
             self.summarize_and_save(report.new_stories)
@@ -129,8 +134,14 @@ def make_fetcher(
         read_timeout=ingest.read_timeout_seconds,
         max_bytes=ingest.max_response_bytes,
         user_agent=ingest.user_agent,
-        allow_files=True,
+        local_files=local_feed_paths(settings),
     )
+
+
+def local_feed_paths(settings: Settings) -> set[str]:
+    """Feeds in the operator's config that are files: the only paths ingest may read."""
+    urls = {f.url for f in settings.feeds} | {u for c in settings.channels for u in c.feeds}
+    return {u for u in urls if not u.lower().startswith(("http://", "https://"))}
 
 
 def make_app(

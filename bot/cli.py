@@ -1,12 +1,12 @@
 """The `newsbrief` command line.
 
-    newsbrief demo            the whole job, offline, on bundled sample feeds
-    newsbrief run             scheduler + configured chat adapters (console without tokens)
-    newsbrief poll            fetch every feed once, with a progress bar
-    newsbrief feeds           feeds with status, last success, last error
-    newsbrief quotes FILE...  who-said-what of text files (or --jsonl for the scorer format)
-    newsbrief eval GOLD       extractor metrics against annotated articles
-    newsbrief health          exit 0 when the running bot is alive (Docker HEALTHCHECK)
+newsbrief demo            the whole job, offline, on bundled sample feeds
+newsbrief run             scheduler + configured chat adapters (console without tokens)
+newsbrief poll            fetch every feed once, with a progress bar
+newsbrief feeds           feeds with status, last success, last error
+newsbrief quotes FILE...  who-said-what of text files (or --jsonl for the scorer format)
+newsbrief eval GOLD       extractor metrics against annotated articles
+newsbrief health          exit 0 when the running bot is alive (Docker HEALTHCHECK)
 """
 
 from __future__ import annotations
@@ -37,7 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"newsbrief {__version__}")
     parser.add_argument(
-        "--config", metavar="FILE", help="TOML config (default: $NEWSBRIEF_CONFIG, ./newsbrief.toml)"
+        "--config",
+        metavar="FILE",
+        help="TOML config (default: $NEWSBRIEF_CONFIG, ./newsbrief.toml)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
@@ -107,7 +109,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
     if not feeds:
         err_console.print("No feeds configured: add [[feeds]] to your config file.")
         return 1
-    with feed_progress(len(feeds)) as (progress, advance):
+    with feed_progress(len(feeds)) as (_progress, advance):
         reports = asyncio.run(app.poll(feeds, on_progress=advance))
     new = sum(len(r.new_stories) for r in reports)
     failed = [r for r in reports if r.status == "error"]
@@ -161,7 +163,7 @@ def _when(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-class feed_progress:  # noqa: N801 - used as a context manager, reads like a function
+class feed_progress:
     """A progress bar on stderr that ingest advances once per feed."""
 
     def __init__(self, total: int) -> None:

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import gzip
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
 from bot.domain import Briefing
 
 
@@ -22,3 +29,125 @@ class RecordingAdapter:
 
     async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
         return self._by_key.get((channel, idempotency_key))
+
+
+@dataclass
+class Route:
+    """What `FeedServer` answers for one path.
+
+    ``etag`` turns on conditional GET: a request carrying it back gets a 304.
+    ``delay`` stalls before the headers; ``drip`` sends the body one byte per
+    ``drip`` seconds (a slow-loris server). ``gzip`` compresses the body.
+    """
+
+    body: bytes = b""
+    status: int = 200
+    content_type: str = "application/rss+xml; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    etag: str | None = None
+    delay: float = 0.0
+    drip: float = 0.0
+    gzip: bool = False
+
+
+class FeedServer:
+    """A real HTTP server on a free loopback port, serving `Route`s; records every request.
+
+    Use it as a context manager::
+
+        with FeedServer({"/feed.xml": Route(body=rss, etag='"v1"')}) as server:
+            url = server.url("/feed.xml")
+
+    Routes may be changed while it runs (``server.routes[path] = Route(...)``).
+    ``requests`` lists ``(path, headers)`` in arrival order, header names lower-cased.
+    """
+
+    def __init__(self, routes: dict[str, Route] | None = None, *, host: str = "127.0.0.1") -> None:
+        self.routes: dict[str, Route] = dict(routes or {})
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer((host, 0), self._handler_class())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def hits(self, path: str) -> int:
+        with self._lock:
+            return sum(1 for p, _ in self.requests if p == path)
+
+    def __enter__(self) -> FeedServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass  # quiet: tests read `requests` instead
+
+            def do_GET(self) -> None:
+                path = self.path.split("?", 1)[0]
+                with server._lock:
+                    server.requests.append((path, {k.lower(): v for k, v in self.headers.items()}))
+                    route = server.routes.get(path)
+                # The client may give up (a cap or a timeout): expected in tests.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._answer(route)
+
+            def _answer(self, route: Route | None) -> None:
+                if route is None:
+                    self._send(404, b"not found", "text/plain", {})
+                    return
+                if route.delay:
+                    time.sleep(route.delay)
+                headers = dict(route.headers)
+                if route.etag is not None:
+                    headers["ETag"] = route.etag
+                    if self.headers.get("If-None-Match") == route.etag:
+                        self._send(304, b"", None, headers)
+                        return
+                body = route.body
+                if route.gzip:
+                    body = gzip.compress(body, compresslevel=9)
+                    headers["Content-Encoding"] = "gzip"
+                self._send(route.status, body, route.content_type, headers, drip=route.drip)
+
+            def _send(
+                self,
+                status: int,
+                body: bytes,
+                content_type: str | None,
+                headers: dict[str, str],
+                *,
+                drip: float = 0.0,
+            ) -> None:
+                self.send_response(status)
+                if content_type:
+                    self.send_header("Content-Type", content_type)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if not drip:
+                    self.wfile.write(body)
+                    return
+                for i in range(len(body)):
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(drip)
+
+        return Handler

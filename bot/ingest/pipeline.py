@@ -1,0 +1,155 @@
+"""`poll_feeds`: fetch → parse → dedupe → full text → store, for many feeds at once.
+
+Every feed ends in exactly one `IngestReport` and one store update (success
+or failure); a failing feed never stops the others and never touches stories
+already stored. Validators (ETag, Last-Modified) are recorded only after the
+new stories are stored, so a crash in between costs a refetch, not a story.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from bot.domain import Feed, Story
+from bot.errors import IngestError, NewsbriefError, StoreError
+from bot.ingest.fulltext import article_text
+from bot.ingest.parse import Entry, ParsedFeed, dedupe_keys, parse_feed
+from bot.ports import FeedFetcher, FetchResult, Store
+
+log = logging.getLogger(__name__)
+
+Status = Literal["new", "unchanged", "not_modified", "error"]
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What one poll of one feed did."""
+
+    feed_url: str
+    status: Status
+    new_stories: tuple[Story, ...] = ()
+    skipped: int = 0  # entries without a usable link
+    error: str | None = None
+    fetch: FetchResult | None = field(default=None, repr=False)
+
+
+ProgressCallback = Callable[[IngestReport], None]
+
+
+async def poll_feeds(
+    feeds: Sequence[Feed],
+    *,
+    fetcher: FeedFetcher,
+    store: Store,
+    now: datetime,
+    fetch_articles: bool = True,
+    on_progress: ProgressCallback | None = None,
+) -> list[IngestReport]:
+    """Poll ``feeds`` concurrently (the fetcher bounds it); one report per feed, in order."""
+
+    async def one(feed: Feed) -> IngestReport:
+        report = await poll_feed(
+            feed, fetcher=fetcher, store=store, now=now, fetch_articles=fetch_articles
+        )
+        if on_progress is not None:
+            on_progress(report)
+        return report
+
+    return list(await asyncio.gather(*(one(f) for f in feeds)))
+
+
+async def poll_feed(
+    feed: Feed, *, fetcher: FeedFetcher, store: Store, now: datetime, fetch_articles: bool = True
+) -> IngestReport:
+    """Poll one feed; errors become a report and a recorded failure, never an exception."""
+    try:
+        return await _poll(feed, fetcher=fetcher, store=store, now=now, articles=fetch_articles)
+    except IngestError as exc:
+        message = str(exc)
+    except StoreError:
+        raise  # the store is down: nothing can be recorded, the caller must know
+    except Exception as exc:  # a bug must cost one feed, not the whole poll
+        log.exception("unexpected error polling %s", feed.url)
+        message = f"internal error: {type(exc).__name__}: {exc}"
+    await asyncio.to_thread(store.record_fetch_failure, feed.url, at=now, error=message)
+    return IngestReport(feed.url, "error", error=message)
+
+
+async def _poll(
+    feed: Feed, *, fetcher: FeedFetcher, store: Store, now: datetime, articles: bool
+) -> IngestReport:
+    result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
+    if result.not_modified:
+        await asyncio.to_thread(
+            store.record_fetch_success, feed.url, at=now, etag=None, last_modified=None
+        )
+        return IngestReport(feed.url, "not_modified", fetch=result)
+    parsed, fresh = await asyncio.to_thread(_parse_and_dedupe, result.content, feed.url, store)
+    texts = await _full_texts(fresh, fetcher) if articles else [None] * len(fresh)
+    stored = await asyncio.to_thread(_store_stories, store, feed.url, fresh, texts, now)
+    await asyncio.to_thread(
+        store.record_fetch_success,
+        feed.url,
+        at=now,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        title=parsed.title,
+    )
+    status: Status = "new" if stored else "unchanged"
+    return IngestReport(feed.url, status, tuple(stored), parsed.skipped, fetch=result)
+
+
+def _parse_and_dedupe(
+    document: bytes, feed_url: str, store: Store
+) -> tuple[ParsedFeed, list[tuple[Entry, list[str]]]]:
+    parsed = parse_feed(document, url=feed_url)
+    keyed = [(e, dedupe_keys(e, feed_url=feed_url)) for e in parsed.entries]
+    known = store.known_keys(k for _, keys in keyed for k in keys)
+    fresh: list[tuple[Entry, list[str]]] = []
+    for entry, keys in keyed:
+        if known.isdisjoint(keys):
+            fresh.append((entry, keys))
+            known.update(keys)  # the same story twice in one document counts once
+    return parsed, fresh
+
+
+async def _full_texts(
+    fresh: Sequence[tuple[Entry, list[str]]], fetcher: FeedFetcher
+) -> list[str | None]:
+    return list(await asyncio.gather(*(_full_text(entry, fetcher) for entry, _ in fresh)))
+
+
+async def _full_text(entry: Entry, fetcher: FeedFetcher) -> str | None:
+    """The article's main text; None (use the feed's text) when the page fails."""
+    try:
+        page = await fetcher.fetch(entry.link)
+    except NewsbriefError as exc:
+        log.info("article %s not fetched (%s); using the feed's text", entry.link, exc)
+        return None
+    return await asyncio.to_thread(article_text, page.content, url=page.url)
+
+
+def _store_stories(
+    store: Store,
+    feed_url: str,
+    fresh: Sequence[tuple[Entry, list[str]]],
+    texts: Sequence[str | None],
+    now: datetime,
+) -> list[Story]:
+    stored = []
+    for (entry, keys), text in zip(fresh, texts, strict=True):
+        story = Story(
+            url=entry.link,
+            title=entry.title,
+            text=text or entry.content or entry.title,
+            feed_url=feed_url,
+            published_at=entry.published_at,
+            guid=entry.guid,
+        )
+        stored.append(store.add_story(story, keys=keys, fetched_at=now))
+    return stored

@@ -1,0 +1,21 @@
+"""`newsbrief demo`: the README's first command, offline, end to end."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.console import Console
+
+from bot.demo.run import run_demo
+
+
+def test_the_demo_prints_who_said_what_for_the_seed_article() -> None:
+    console = Console(record=True, width=120, force_terminal=False)
+    status = asyncio.run(run_demo(console))
+    out = console.export_text()
+    assert status == 0
+    assert "Kremlin throws cold water on Trump's peace push" in out
+    seed_panel = out.split("Kremlin throws cold water")[-1]
+    assert seed_panel.count("•") >= 3
+    assert "Volodymyr Zelenskyy" in seed_panel and "Ivo Daalder" in seed_panel
+    assert out.count("•") >= 8  # bullets from every bundled story
