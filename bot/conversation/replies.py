@@ -1,0 +1,64 @@
+"""What a person asks (`Context` + text) and what the bot answers (`Reply`), platform-neutral.
+
+The conversations core (`bot.conversation.core.Conversations.handle`) turns a
+`Context` and a line of text into a `Reply`; every chat adapter (Slack,
+Discord, the console REPL) renders a `Reply` in its own format and is
+responsible for escaping every string in it (story titles and quotes are
+untrusted text from feeds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.domain import Briefing, QuoteKind
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Who asks, where. Adapters build it from the platform's event.
+
+    ``can_manage`` is the adapter's verdict on the platform's roles (workspace
+    or guild admin, channel manager, or an operator-configured user);
+    subscribe, unsubscribe and schedule need it. ``thread_of`` is the
+    idempotency key of the briefing whose thread the message is in, if any,
+    so "story 2" and follow-up questions refer to that briefing.
+    """
+
+    channel: str  # "slack:C0123", "discord:1234", "console:demo"
+    user: str
+    can_manage: bool = False
+    thread_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One stored quote, cited verbatim with its speaker and story."""
+
+    speaker: str
+    speaker_role: str | None
+    text: str
+    kind: QuoteKind
+    story_title: str
+    story_url: str
+    published_at: datetime | None = None
+    story_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """The bot's answer. ``text`` is plain (adapters escape it), one paragraph a line.
+
+    ``citations`` follow the text as a list; ``rows`` (with ``columns``) is a
+    small table (``feeds``); ``briefing`` asks the adapter to post a briefing
+    (``brief now``); ``ephemeral`` replies only the asker should see (errors,
+    help, permission refusals).
+    """
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    briefing: Briefing | None = None
+    ephemeral: bool = False
