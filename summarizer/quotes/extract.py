@@ -164,8 +164,11 @@ class Extractor:
         left = text[lo : c.start].strip()
         if left and not left.endswith((",", "\u201d", '"', "—", ":")):
             return None
+        m = right_mention(text, _skip_space(text, c.end), hi, loose=True)
+        if m is None or _inverted_verb(text, m):
+            return None  # "X, 22, said he would": not "said X"
         c.inverted = True
-        return right_mention(text, _skip_space(text, c.end), hi, loose=True)
+        return m
 
     def _clause_subject(self, c: Cue, before: list[Cue], s0: int) -> Mention | None:
         for b in reversed(before):
@@ -386,6 +389,25 @@ _GLUE_RE = re.compile(r"[\s,—–\-:]*\Z")
 
 def _only_glue(s: str) -> bool:
     return _GLUE_RE.match(s) is not None
+
+
+_FINITE = lx.words(
+    """is was has had would will could should can may might does did are were isn't wasn't
+    hasn't hadn't won't wouldn't can't couldn't doesn't didn't needs wants must"""
+)
+_NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+([a-z][\w’']*)")
+
+
+def _inverted_verb(text: str, m: Mention) -> bool:
+    """Is the would-be inverted subject ("said he", "said Clinton") the subject of a
+    reported clause instead ("said he hoped", "said Clinton is poised")?"""
+    nxt = _NEXT_WORD_RE.match(text, m.end)
+    if nxt is None:
+        return False
+    word = nxt.group(1)
+    if m.pronoun:
+        return True
+    return word in _FINITE
 
 
 _OPEN_MARKS = frozenset('\u201c"\u00ab\u201e')

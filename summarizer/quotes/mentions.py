@@ -102,13 +102,14 @@ def left_mention(text: str, lo: int, pos: int) -> Mention | None:
         edge = toks[i].start
         i -= 1
     i, edge = _skip_adjunct(text, toks, i, edge)
+    i, edge = _skip_parenthetical(text, toks, i, edge)
     if i < 0 or not _gap_ok(text, toks[i].end, edge):
         return _appositive_left(text, lo, toks, i, edge)
     head = toks[i]
     if head.word in lx.PRONOUNS:
         return Mention(head.start, head.end, head.word, pronoun=True)
     if not _head_ok(head):
-        return None
+        return _loose_left(text, toks, i)
     j = i
     while j > 0 and _gap_ok(text, toks[j - 1].end, toks[j].start):
         prev = toks[j - 1]
@@ -121,6 +122,46 @@ def left_mention(text: str, lo: int, pos: int) -> Mention | None:
     while j < i and toks[j].word in CONNECTORS:
         j += 1
     return build(text, toks[j : i + 1])
+
+
+def _skip_parenthetical(text: str, toks: list[Tok], i: int, edge: int) -> tuple[int, int]:
+    """Step over "(D-N.Y.)" between "Sen. Chuck Schumer" and "said"."""
+    if i < 1 or text[toks[i].end : edge].strip() != ")":
+        return i, edge
+    k = i
+    while k >= 0 and i - k < 8:
+        between = text[toks[k - 1].end : toks[k].start] if k > 0 else ""
+        if "(" in between:
+            if k < 1 or not _gap_ok(text, toks[k - 1].end, between.index("(") + toks[k - 1].end):
+                return i, edge
+            return k - 1, toks[k - 1].end
+        k -= 1
+    return i, edge
+
+
+_RELATIVES = lx.words("that which who whom whose where when what")
+
+
+def _loose_left(text: str, toks: list[Tok], i: int) -> Mention | None:
+    """ "The magazine said": a determiner and up to three lower-case words."""
+    head = toks[i]
+    if not head.word.islower() or head.word in CONNECTORS or head.word in lx.AUX:
+        return None
+    if head.word in _RELATIVES:
+        return None
+    for k in range(i - 1, max(-1, i - 4), -1):
+        if not _gap_ok(text, toks[k].end, toks[k + 1].start):
+            return None
+        w = toks[k].word
+        if w in DETERMINERS or w.lower() in {"his", "her", "their", "its"}:
+            # only a clause-initial phrase is a subject: not "in the past", "slammed the"
+            before = text[toks[k - 1].end : toks[k].start] if k > 0 else ""
+            if k > 0 and not before.strip() and toks[k - 1].word not in {"and", "but"}:
+                return None
+            return Mention(toks[k].start, head.end, text[toks[k].start : head.end])
+        if not (w.islower() or w[:1].isdigit()) or w in CONNECTORS:
+            return None
+    return None
 
 
 _ADJUNCT_PREPS = lx.words("on in at last this late early")
@@ -164,13 +205,21 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
     if i < 1 or text[toks[i].end : edge].strip() != ",":
         return None
     k = i
-    while k > 0 and _gap_ok(text, toks[k - 1].end, toks[k].start) and i - k < 14:
+    chunks = 0
+    while True:
+        while k > 0 and _gap_ok(text, toks[k - 1].end, toks[k].start) and i - k < 28:
+            k -= 1
+        if k == 0 or text[toks[k - 1].end : toks[k].start].strip() != ",":
+            return None
+        appos = build(text, toks[k : i + 1])
+        front = left_mention(text, lo, toks[k - 1].end)
+        if front is not None and not front.pronoun and (front.name or appos.name or chunks >= 2):
+            return combine(text, front, appos)
+        # "Cory James, 22, of Flint, Mich., said": step over one more comma
+        chunks += 1
+        if chunks > 3 or i - k >= 28:
+            return None
         k -= 1
-    if k == 0 or text[toks[k - 1].end : toks[k].start].strip() != ",":
-        return None
-    appos = build(text, toks[k : i + 1])
-    front = left_mention(text, lo, toks[k - 1].end)
-    return combine(text, front, appos) if front is not None and not front.pronoun else None
 
 
 def combine(text: str, front: Mention, appos: Mention) -> Mention:
