@@ -47,6 +47,7 @@ class Cue:
     inverted: bool = False
     resolved: Resolved | None = None
     used: bool = False
+    clause: bool = False  # the reported clause around its quotes was emitted
 
     @property
     def anchor(self) -> int:
@@ -202,6 +203,8 @@ class Extractor:
                 attr = self._guess()
             kind = self._kind(q, cue)
             self._emit_quote(q, attr, kind)
+            if cue is not None and attr is not None and not cue.clause:
+                self._emit_clause(q, cue, attr, s0, s1)
             if attr is not None:
                 last = attr
                 where = max(where, q.end)
@@ -243,7 +246,7 @@ class Extractor:
         m = right_mention(text, pos, q.open_at)
         if m is None or m.end >= q.open_at or not _VERB_NEXT_RE.match(text, m.end):
             return None
-        if m.name is None and not m.pronoun:
+        if m.name is None and not m.pronoun and not _described_person(m):
             return None
         return _Attr(m, self.resolver.resolve(m), "said")
 
@@ -300,6 +303,18 @@ class Extractor:
             return
         self._emit(s, e, kind, attr)
 
+    def _emit_clause(self, q: MarkSpan, c: Cue, attr: _Attr, s0: int, s1: int) -> None:
+        """ "told them that any U.S. involvement would be “minimal.”": besides the quoted
+        fragment, the reported clause that carries it is an attribution of its own."""
+        span = self._content(c, s0, s1)
+        if span is None:
+            return
+        s, e = span
+        if not (s <= q.start and q.end <= e + 1) or (q.end - q.start) * 2 > e - s:
+            return
+        c.clause = True
+        self._emit(s, e, QuoteKind.INDIRECT, attr)
+
     def _emit_indirect(self, c: Cue, attr: _Attr, sq: list[MarkSpan], s0: int, s1: int) -> bool:
         span = self._content(c, s0, s1)
         if span is None:
@@ -315,9 +330,16 @@ class Extractor:
     def _content(self, c: Cue, s0: int, s1: int) -> tuple[int, int] | None:
         text = self.text
         front = text[s0 : min(c.anchor, c.start)].rstrip()
-        if front.endswith(",") and len(front.split()) >= 3 and c.kind != "participle":
-            return _strip(text, s0, s0 + len(front) - 1)
         start = c.finish if c.kind == "according" or c.inverted else c.end
+        tail = text[start:s1]
+        short_tail = len(tail.split()) <= 5 and " that " not in tail
+        if (
+            front.endswith(",")
+            and len(front.split()) >= 3
+            and c.kind != "participle"
+            and (short_tail or (c.kind == "according" and not tail.lstrip().startswith(",")))
+        ):
+            return _strip(text, s0, s0 + len(front) - 1)
         if c.kind == "according":
             comma = text.find(",", start, s1)
             if comma < 0:
@@ -327,8 +349,7 @@ class Extractor:
             that = re.compile(r"\bthat\b").search(text, start, min(s1, start + 80))
             start = that.end() if that else start
         else:
-            m = _THAT_RE.match(text, start, s1)
-            start = m.end() if m else start
+            start = _skip_to_that(text, start, s1)
         return _strip(text, start, s1)
 
     def _emit(self, s: int, e: int, kind: QuoteKind, attr: _Attr | None) -> None:
@@ -411,6 +432,43 @@ def _inverted_verb(text: str, m: Mention) -> bool:
 
 
 _OPEN_MARKS = frozenset('\u201c"\u00ab\u201e')
+
+
+_ADJUNCT_WORDS = lx.DAYS | lx.words(
+    """on in at during last this a an the statement interview week month year morning night
+    afternoon evening recently previously earlier later repeatedly also reporters him her
+    them us me today yesterday tonight publicly privately again often once then now
+    conference call news press release email weekend"""
+)
+_THAT_WORD_RE = re.compile(r"[\w’'.-]+|[^\w\s]")
+
+
+def _skip_to_that(text: str, start: int, s1: int) -> int:
+    """After "said" skip "on Friday that", "Tuesday that", ": " to the reported clause."""
+    pos = start
+    for m in _THAT_WORD_RE.finditer(text, start, min(s1, start + 60)):
+        w = m.group()
+        if w == "that":
+            return m.end()
+        if w in {",", ":"} and m.start() - start <= 1:
+            pos = m.end()
+            continue
+        if w not in _ADJUNCT_WORDS and not w[:1].isupper():
+            break
+    m2 = _THAT_RE.match(text, pos, s1)
+    return m2.end() if m2 else pos
+
+
+def _described_person(m: Mention) -> bool:
+    """ "A spokesperson for France's foreign minister": a determiner and a role noun."""
+    words = m.text.split()
+    if len(words) < 2 or words[0] not in {"A", "An", "The", "a", "an", "the", "One", "one"}:
+        return False
+    head = words[1:]
+    for prep in ("for", "of", "at", "from", "with", "in"):
+        if prep in head:
+            head = head[: head.index(prep)]
+    return bool(head) and head[-1].lower() in lx.ROLE_WORDS
 
 
 def _near_start(text: str, s0: int, pos: int) -> bool:

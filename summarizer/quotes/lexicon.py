@@ -51,7 +51,7 @@ PARTICIPLES = words(
     urging arguing tweeting responding referring complaining adding acknowledging
     remarking praising promising accusing chanting reporting asserting vowing declaring
     predicting recalling joking quipping boasting conceding replying answering
-    warning cautioning lamenting"""
+    warning cautioning lamenting concluding"""
 )
 ACCORDING = "according to"
 

@@ -311,9 +311,23 @@ def _extend_pp(text: str, toks: list[Tok], j: int) -> int:
         and _gap_ok(text, toks[k - 1].end, toks[k].start)
         and toks[k].word not in _STOP_AFTER_CONNECTOR
         and toks[k].word.lower() not in lx.SPEECH_VERBS
+        and toks[k].word not in _PP_STOP
     ):
         k += 1
+    # end the tail on a noun: "for France's foreign minister", not "... minister was blunt"
+    while k > j + 1 and not _head_ok(toks[k - 1]):
+        k -= 1
     return k if k > j + 1 else j
+
+
+_PP_STOP = (
+    lx.OPINION_VERBS
+    | lx.AUX
+    | lx.words(
+        """is was are were be been being has had have will would could should can may might
+    does did do who which that whose when where while because"""
+    )
+)
 
 
 def _appositive_right(text: str, mention: Mention, rest: list[Tok], hi: int) -> Mention:
