@@ -1,0 +1,202 @@
+"""`SlackAdapter`: the `ChatAdapter` port on Slack's Web API.
+
+Channel ids are ``slack:C0123`` (single-workspace token mode) or
+``slack:T0456/C0123`` (an OAuth-installed workspace: the team picks the token).
+Every post carries message metadata with the briefing's idempotency key, so
+`SlackAdapter.find_posted` can find a post that was made but never recorded.
+Posts to one channel are paced (Slack allows about one per second); 429s are
+retried after ``Retry-After`` by the client's `AsyncRateLimitErrorRetryHandler`
+(a 429 means nothing was posted, so a retry cannot duplicate). slack_sdk and
+aiohttp errors leave here as `DeliveryError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import METADATA_EVENT_TYPE, SlackMessage, briefing_messages
+from bot.domain import Briefing
+from bot.errors import DeliveryError
+
+PLATFORM = "slack"
+POST_INTERVAL_SECONDS = 1.0  # Slack: "1 message per second per channel", short bursts aside
+HISTORY_PAGES = 10  # find_posted looks this far back (x 200 messages)
+TokenLookup = Callable[[str], Awaitable[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class SlackChannel:
+    """A parsed channel id: the Slack channel and, for OAuth installs, its workspace."""
+
+    channel_id: str
+    team_id: str | None = None
+
+    @classmethod
+    def parse(cls, channel: str) -> SlackChannel:
+        platform, _, rest = channel.partition(":")
+        team, _, channel_id = rest.rpartition("/")
+        if platform != PLATFORM or not channel_id:
+            raise DeliveryError(f'{channel!r} is not a Slack channel ("slack:C0123")')
+        return cls(channel_id=channel_id, team_id=team or None)
+
+    def __str__(self) -> str:
+        team = f"{self.team_id}/" if self.team_id else ""
+        return f"{PLATFORM}:{team}{self.channel_id}"
+
+
+def make_web_client(token: str | None = None, *, base_url: str | None = None) -> AsyncWebClient:
+    """Our Web API client: retries 429s (after Retry-After) and dropped connections."""
+    handlers = [
+        AsyncConnectionErrorRetryHandler(),
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+    ]
+    if base_url is None:
+        return AsyncWebClient(token=token, retry_handlers=handlers)
+    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=handlers)
+
+
+def briefing_metadata(briefing: Briefing, part: int, parts: int) -> dict[str, Any]:
+    return {
+        "event_type": METADATA_EVENT_TYPE,
+        "event_payload": {
+            "idempotency_key": briefing.idempotency_key,
+            "part": part,
+            "parts": parts,
+        },
+    }
+
+
+def idempotency_key_of(message: dict[str, Any]) -> str | None:
+    """The briefing key in a message's metadata (first part only), else None."""
+    metadata = message.get("metadata") or {}
+    if metadata.get("event_type") != METADATA_EVENT_TYPE:
+        return None
+    payload = metadata.get("event_payload") or {}
+    key = payload.get("idempotency_key")
+    return str(key) if key and payload.get("part", 1) == 1 else None
+
+
+@asynccontextmanager
+async def translate_errors(doing: str) -> AsyncIterator[None]:
+    """slack_sdk and aiohttp failures as `DeliveryError`, naming what we were doing."""
+    try:
+        yield
+    except SlackApiError as exc:
+        data = exc.response.data if exc.response is not None else None
+        status = exc.response.status_code if exc.response is not None else "?"
+        error = data.get("error") if isinstance(data, dict) else f"HTTP {status}"
+        raise DeliveryError(f"Slack refused {doing}: {error}") from exc
+    except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
+        raise DeliveryError(f"could not reach Slack for {doing}: {exc}") from exc
+
+
+class SlackAdapter:
+    """Posts briefings and replies to Slack channels, paced per channel."""
+
+    name = PLATFORM
+
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        *,
+        token_for_team: TokenLookup | None = None,
+        post_interval: float = POST_INTERVAL_SECONDS,
+        history_pages: int = HISTORY_PAGES,
+    ) -> None:
+        self.client = client
+        self._token_for_team = token_for_team
+        self._post_interval = post_interval
+        self._history_pages = history_pages
+        self._last_post: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def post_briefing(self, briefing: Briefing) -> str:
+        """Post the briefing (several messages if long); the first message's ts is its id."""
+        target = SlackChannel.parse(briefing.channel)
+        messages = briefing_messages(briefing)
+        first_ts = ""
+        for part, message in enumerate(messages, start=1):
+            metadata = briefing_metadata(briefing, part, len(messages))
+            ts = await self.post(target, message, metadata=metadata)
+            first_ts = first_ts or ts
+        return first_ts
+
+    async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
+        """The ts of the channel's recent message carrying ``idempotency_key``, if any."""
+        target = SlackChannel.parse(channel)
+        token = await self._token(target)
+        cursor: str | None = None
+        async with translate_errors(f"reading the history of {target}"):
+            for _ in range(self._history_pages):
+                page = await self.client.conversations_history(
+                    channel=target.channel_id,
+                    include_all_metadata=True,
+                    limit=200,
+                    cursor=cursor,
+                    **token,
+                )
+                for message in page.get("messages") or []:
+                    if idempotency_key_of(message) == idempotency_key:
+                        return str(message["ts"])
+                cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+                if not cursor:
+                    break
+        return None
+
+    async def post(
+        self,
+        target: SlackChannel,
+        message: SlackMessage,
+        *,
+        thread_ts: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> str:
+        """One ``chat.postMessage``, paced; returns the message ts."""
+        token = await self._token(target)
+        extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
+        if metadata:
+            extra["metadata"] = metadata
+        async with self._paced(target.channel_id), translate_errors(f"a post to {target}"):
+            response = await self.client.chat_postMessage(
+                channel=target.channel_id,
+                **message.as_kwargs(),
+                # Story links would unfurl into large previews chosen by the feed's site.
+                unfurl_links=False,
+                unfurl_media=False,
+                **extra,
+                **token,
+            )
+        return str(response["ts"])
+
+    @asynccontextmanager
+    async def _paced(self, channel_id: str) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(channel_id, asyncio.Lock())
+        async with lock:
+            last = self._last_post.get(channel_id)
+            if last is not None:
+                wait = last + self._post_interval - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            try:
+                yield
+            finally:
+                self._last_post[channel_id] = time.monotonic()
+
+    async def _token(self, target: SlackChannel) -> dict[str, Any]:
+        """A per-call ``token`` for OAuth-installed workspaces; none in token mode."""
+        if target.team_id is None or self._token_for_team is None:
+            return {}
+        return {"token": await self._token_for_team(target.team_id)}

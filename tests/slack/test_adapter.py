@@ -1,0 +1,125 @@
+"""SlackAdapter against the fake Slack Web API: metadata, recovery, pacing, 429s, errors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+
+from adapters.slack.adapter import SlackAdapter, SlackChannel, make_web_client
+from adapters.slack.blocks import METADATA_EVENT_TYPE
+from adapters.slack.testing import FakeSlack
+from bot.errors import DeliveryError
+
+from .briefings import seed_briefing
+from .test_blocks import many_stories
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[FakeSlack]:
+    async with FakeSlack() as fake:
+        yield fake
+
+
+def adapter_for(slack: FakeSlack, **kwargs: float) -> SlackAdapter:
+    client = make_web_client("xoxb-test", base_url=slack.api_url)
+    return SlackAdapter(client, post_interval=kwargs.get("post_interval", 0.0))
+
+
+async def test_post_carries_the_idempotency_key_and_find_posted_sees_it(slack: FakeSlack) -> None:
+    adapter = adapter_for(slack)
+    briefing = seed_briefing("slack:C1")
+    ts = await adapter.post_briefing(briefing)
+    (post,) = slack.calls_to("chat.postMessage")
+    assert post.params["channel"] == "C1"
+    assert post.params["metadata"] == {
+        "event_type": METADATA_EVENT_TYPE,
+        "event_payload": {"idempotency_key": briefing.idempotency_key, "part": 1, "parts": 1},
+    }
+    assert post.params["unfurl_links"] is False
+    assert "link_names" not in post.params and "parse" not in post.params
+    assert post.headers["Authorization"] == "Bearer xoxb-test"
+    assert await adapter.find_posted("slack:C1", briefing.idempotency_key) == ts
+    assert await adapter.find_posted("slack:C1", "another-key") is None
+    assert await adapter.find_posted("slack:C2", briefing.idempotency_key) is None
+
+
+async def test_find_posted_pages_through_history(slack: FakeSlack) -> None:
+    slack.history_page_size = 2
+    adapter = adapter_for(slack)
+    first = seed_briefing("slack:C1")
+    ts = await adapter.post_briefing(first)
+    for n in range(5):
+        await adapter.post_briefing(replace(first, idempotency_key=f"later-{n}"))
+    assert await adapter.find_posted("slack:C1", first.idempotency_key) == ts
+    assert len(slack.calls_to("conversations.history")) == 3
+
+
+async def test_a_long_briefing_posts_every_part_with_its_number(slack: FakeSlack) -> None:
+    adapter = adapter_for(slack)
+    briefing = replace(many_stories(40), channel="slack:C1")
+    ts = await adapter.post_briefing(briefing)
+    posts = slack.calls_to("chat.postMessage")
+    assert len(posts) > 1
+    parts = [p.params["metadata"]["event_payload"]["part"] for p in posts]
+    assert parts == list(range(1, len(posts) + 1))
+    # Recovery finds the first part, the briefing's message id.
+    assert await adapter.find_posted("slack:C1", briefing.idempotency_key) == ts
+
+
+async def test_a_429_is_retried_after_retry_after_without_duplicates(slack: FakeSlack) -> None:
+    slack.rate_limit("chat.postMessage", times=2, retry_after=0)
+    adapter = adapter_for(slack)
+    ts = await adapter.post_briefing(seed_briefing("slack:C1"))
+    assert len(slack.calls_to("chat.postMessage")) == 3  # two 429s, then the post
+    assert [m["ts"] for m in slack.history["C1"]] == [ts]  # exactly one message landed
+
+
+async def test_posts_to_one_channel_are_paced(slack: FakeSlack) -> None:
+    adapter = adapter_for(slack, post_interval=0.2)
+    briefing = seed_briefing("slack:C1")
+    await adapter.post_briefing(briefing)
+    await adapter.post_briefing(replace(briefing, idempotency_key="second"))
+    await adapter.post_briefing(replace(briefing, channel="slack:C2"))
+    first, second, other = slack.calls_to("chat.postMessage")
+    assert second.at - first.at >= 0.2
+    assert other.params["channel"] == "C2"
+
+
+async def test_slack_errors_become_delivery_errors(slack: FakeSlack) -> None:
+    slack.fail("chat.postMessage", "channel_not_found")
+    adapter = adapter_for(slack)
+    with pytest.raises(DeliveryError, match="channel_not_found"):
+        await adapter.post_briefing(seed_briefing("slack:C404"))
+    with pytest.raises(DeliveryError, match="not a Slack channel"):
+        await adapter.post_briefing(seed_briefing("discord:123"))
+
+
+async def test_an_unreachable_slack_is_a_delivery_error() -> None:
+    async with FakeSlack() as gone:
+        url = gone.api_url
+    client = make_web_client("xoxb-test", base_url=url)
+    client.retry_handlers = []  # no reconnect attempts against a closed port
+    with pytest.raises(DeliveryError, match="could not reach Slack"):
+        await SlackAdapter(client).post_briefing(seed_briefing("slack:C1"))
+
+
+async def test_workspace_channels_post_with_that_workspace_token(slack: FakeSlack) -> None:
+    tokens = {"T9": "xoxb-team-nine"}
+
+    async def token_for(team: str) -> str:
+        return tokens[team]
+
+    client = make_web_client(base_url=slack.api_url)
+    adapter = SlackAdapter(client, token_for_team=token_for, post_interval=0)
+    briefing = seed_briefing("slack:T9/C1")
+    ts = await adapter.post_briefing(briefing)
+    (post,) = slack.calls_to("chat.postMessage")
+    assert post.headers["Authorization"] == "Bearer xoxb-team-nine"
+    assert await adapter.find_posted("slack:T9/C1", briefing.idempotency_key) == ts
+
+
+def test_channel_ids_round_trip() -> None:
+    assert str(SlackChannel.parse("slack:C1")) == "slack:C1"
+    assert SlackChannel.parse("slack:T9/C1") == SlackChannel("C1", "T9")
