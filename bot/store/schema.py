@@ -80,6 +80,11 @@ feeds = sa.Table(
     sa.Column("next_poll_at", UTCDateTime),
     sa.Column("poll_interval_s", sa.Integer),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # 0002: who polls the feed now and until when; when failures paused it.
+    sa.Column("poll_claimed_by", sa.Text),
+    sa.Column("poll_lease_until", UTCDateTime),
+    sa.Column("paused_at", UTCDateTime),
+    sa.Index("ix_feeds_next_poll_at", "next_poll_at"),
 )
 
 stories = sa.Table(
@@ -144,6 +149,10 @@ channels = sa.Table(
     sa.Column("last_briefing_at", UTCDateTime),
     sa.Column("backfill_hours", sa.Integer),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    # 0002: breaking mode, and the next scheduled slot (kept here so restarts neither
+    # skip nor repeat one).
+    sa.Column("breaking", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("next_briefing_at", UTCDateTime),
 )
 
 subscriptions = sa.Table(
@@ -159,6 +168,7 @@ subscriptions = sa.Table(
     sa.Column("include", JsonType, nullable=False),
     sa.Column("exclude", JsonType, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("not_before", UTCDateTime),  # 0002: backfill limit of a new subscription
 )
 
 deliveries = sa.Table(
@@ -174,4 +184,25 @@ deliveries = sa.Table(
     sa.Column("lease_until", UTCDateTime),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("posted_at", UTCDateTime),
+    sa.Column("story_ids", JsonType),  # 0002: written before posting, for recovery
+)
+
+# 0002: which stories each channel has received (what "new to the channel" means).
+briefed_stories = sa.Table(
+    "briefed_stories",
+    metadata,
+    sa.Column(
+        "channel_id",
+        sa.Text,
+        sa.ForeignKey("channels.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column(
+        "story_id",
+        sa.Integer,
+        sa.ForeignKey("stories.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    sa.Column("briefed_at", UTCDateTime, nullable=False),
 )
