@@ -206,3 +206,48 @@ briefed_stories = sa.Table(
     ),
     sa.Column("briefed_at", UTCDateTime, nullable=False),
 )
+
+# 0003: the stories each posted briefing listed, in order ("quotes 2" = its second story).
+briefing_items = sa.Table(
+    "briefing_items",
+    metadata,
+    sa.Column("idempotency_key", sa.Text, primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column(
+        "story_id",
+        sa.Integer,
+        sa.ForeignKey("stories.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("channel_id", sa.Text, nullable=False),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_briefing_items_channel_id_created_at", "channel_id", "created_at"),
+)
+
+# 0003: full-text search. The database maintains these itself (SQLite FTS5 tables
+# fed by triggers; PostgreSQL generated tsvector columns with GIN indexes), so
+# they are not part of `metadata`; `include_object` keeps autogenerate off them.
+QUOTE_ROWID_FACTOR = 65536  # SQLite FTS rowid of a quote: story_id * factor + ordinal
+SQLITE_SEARCH_TABLES = ("quote_speakers_fts", "quote_texts_fts", "stories_fts")
+POSTGRES_SEARCH_COLUMNS = ("speaker_tsv", "text_tsv", "search_tsv")
+POSTGRES_SEARCH_INDEXES = ("ix_quotes_speaker_tsv", "ix_quotes_text_tsv", "ix_stories_search_tsv")
+
+
+def is_search_object(name: str | None, type_: str) -> bool:
+    """True for the full-text tables, shadow tables, columns and indexes of revision 0003."""
+    if name is None:
+        return False
+    if type_ == "table":
+        return name.startswith(SQLITE_SEARCH_TABLES)  # FTS5 adds _data, _idx, ... tables
+    if type_ == "column":
+        return name in POSTGRES_SEARCH_COLUMNS
+    if type_ == "index":
+        return name in POSTGRES_SEARCH_INDEXES
+    return False
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's ``include_object`` hook: compare everything but the search objects."""
+    return not is_search_object(name, type_)

@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 
 from bot.store import current_revision, head_revision, make_store, migrate
 from bot.store.engine import make_engine
-from bot.store.schema import metadata
+from bot.store.schema import include_object, metadata
 
 TABLES = {
     "alembic_version",
@@ -50,7 +50,8 @@ def test_migrations_match_schema_module(store_url: str) -> None:
     engine = make_engine(store_url)
     try:
         with engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+            context = MigrationContext.configure(conn, opts={"include_object": include_object})
+            diff = compare_metadata(context, metadata)
     finally:
         engine.dispose()
     assert diff == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-from bot.store.schema import metadata
+from bot.store.schema import include_object, metadata
 
 
 def _run(connection: sa.Connection) -> None:
@@ -20,6 +20,8 @@ def _run(connection: sa.Connection) -> None:
         # SQLite cannot ALTER most things; batch mode rebuilds tables instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        # The full-text objects of 0003 are the database's own business.
+        include_object=include_object,
     )
     with context.begin_transaction():
         if connection.dialect.name == "postgresql":
