@@ -14,6 +14,7 @@ payloads that break Slack's limits or ask for ``link_names``/``parse=full``::
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import socket
@@ -104,6 +105,16 @@ class FakeSlack:
 
     def calls_to(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
+
+    async def wait_for(self, method: str, count: int = 1, *, timeout: float = 5.0) -> list[Call]:
+        """The calls to ``method`` once there are ``count`` of them (bolt answers after its ack)."""
+        deadline = time.monotonic() + timeout
+        while len(self.calls_to(method)) < count:
+            if time.monotonic() > deadline:
+                seen = [c.method for c in self.calls]
+                raise AssertionError(f"expected {count} {method} call(s) in {timeout}s; saw {seen}")
+            await asyncio.sleep(0.01)
+        return self.calls_to(method)
 
     def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
         """Successful ``chat.postMessage`` params, optionally for one channel."""
@@ -311,3 +322,104 @@ async def _params(request: web.Request) -> dict[str, Any]:
         if isinstance(body.get(key), str):
             body[key] = json.loads(body[key])
     return body
+
+
+# -- what Slack sends: payload builders for tests ------------------------------------------
+
+SIGNING_SECRET = "newsbrief-test-signing-secret"
+
+
+def signed_headers(
+    body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None
+) -> dict[str, str]:
+    """The headers Slack signs a request with (``timestamp`` defaults to now)."""
+    from slack_sdk.signature import SignatureVerifier
+
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
+    return {
+        "content-type": "application/x-www-form-urlencoded"
+        if not body.startswith("{")
+        else "application/json",
+        "x-slack-request-timestamp": stamp,
+        "x-slack-signature": signature or "",
+    }
+
+
+def slash_command_body(
+    command: str,
+    text: str,
+    *,
+    response_url: str,
+    user: str = "U0ASKER",
+    channel: str = "C0NEWS",
+    team: str = TEAM_ID,
+) -> str:
+    """A slash command as Slack posts it (form-encoded)."""
+    from urllib.parse import urlencode
+
+    return urlencode(
+        {
+            "token": "legacy-verification-token",
+            "team_id": team,
+            "channel_id": channel,
+            "user_id": user,
+            "command": command,
+            "text": text,
+            "response_url": response_url,
+            "trigger_id": "1.2.3",
+            "api_app_id": "A0NEWSBRIEF",
+        }
+    )
+
+
+def event_body(event: dict[str, Any], *, event_id: str, team: str = TEAM_ID) -> dict[str, Any]:
+    """An Events API ``event_callback`` (the HTTP body, or a Socket Mode envelope's payload)."""
+    return {
+        "token": "legacy-verification-token",
+        "team_id": team,
+        "api_app_id": "A0NEWSBRIEF",
+        "event": {**event, "team": team},
+        "type": "event_callback",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "authorizations": [
+            {"team_id": team, "user_id": BOT_USER_ID, "is_bot": True, "enterprise_id": None}
+        ],
+    }
+
+
+def block_action_body(
+    action_id: str,
+    value: str,
+    *,
+    response_url: str,
+    message_ts: str,
+    user: str = "U0ASKER",
+    channel: str = "C0NEWS",
+    team: str = TEAM_ID,
+) -> str:
+    """A button press (``block_actions``), form-encoded with its JSON ``payload``."""
+    from urllib.parse import urlencode
+
+    payload = {
+        "type": "block_actions",
+        "team": {"id": team},
+        "user": {"id": user, "team_id": team},
+        "api_app_id": "A0NEWSBRIEF",
+        "container": {"type": "message", "message_ts": message_ts, "channel_id": channel},
+        "channel": {"id": channel},
+        "message": {"ts": message_ts, "type": "message"},
+        "response_url": response_url,
+        "trigger_id": "1.2.3",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "b1",
+                "value": value,
+                "action_ts": str(time.time()),
+            }
+        ],
+    }
+    return urlencode({"payload": json.dumps(payload)})

@@ -1,0 +1,222 @@
+"""The real bolt app: signed HTTP requests and Socket Mode envelopes into async_dispatch."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from slack_bolt.request.async_request import AsyncBoltRequest
+
+from adapters.slack.blocks import KEY_QUOTES_ACTION
+from adapters.slack.testing import (
+    block_action_body,
+    event_body,
+    signed_headers,
+    slash_command_body,
+)
+from bot.conversation.replies import Reply
+from bot.domain import Quote, QuoteKind, Story
+
+from .briefings import seed_briefing
+from .conftest import SlackWorld
+
+
+async def dispatch_http(world: SlackWorld, body: str, **sign: Any) -> tuple[int, str]:
+    response = await world.bolt.async_dispatch(
+        AsyncBoltRequest(body=body, headers=signed_headers(body, **sign))
+    )
+    return response.status, response.body
+
+
+async def dispatch_socket(world: SlackWorld, payload: dict[str, Any]) -> int:
+    response = await world.bolt.async_dispatch(AsyncBoltRequest(body=payload, mode="socket_mode"))
+    return response.status
+
+
+def command(world: SlackWorld, name: str, text: str, **who: str) -> str:
+    return slash_command_body(name, text, response_url=world.slack.response_url(), **who)
+
+
+async def test_a_signed_slash_command_is_acked_then_answered(real_world: SlackWorld) -> None:
+    status, body = await dispatch_http(real_world, command(real_world, "/news", "help"))
+    assert (status, body) == (200, "")  # the ack: empty, immediate
+    (answer,) = await real_world.slack.wait_for("respond:r1")
+    assert answer.params["response_type"] == "ephemeral"
+    text = answer.params["blocks"][0]["text"]["text"]
+    # HELP's "<story url | …>" is escaped, not a link.
+    assert "quotes &lt;story url | story number | words | person&gt;" in text
+
+
+async def test_a_parse_error_is_answered_only_to_the_asker(real_world: SlackWorld) -> None:
+    await dispatch_http(real_world, command(real_world, "/quotes", ""))
+    (answer,) = await real_world.slack.wait_for("respond:r1")
+    assert answer.params["response_type"] == "ephemeral"
+    assert "quotes needs" in answer.params["text"]
+
+
+async def test_expired_and_forged_requests_are_refused(world: SlackWorld) -> None:
+    body = command(world, "/news", "help")
+    stale = int(time.time()) - 10 * 60
+    assert (await dispatch_http(world, body, timestamp=stale))[0] == 401
+    assert (await dispatch_http(world, body, secret="not-the-secret"))[0] == 401
+    unsigned = await world.bolt.async_dispatch(AsyncBoltRequest(body=body, headers={}))
+    assert unsigned.status == 401
+    assert world.responder.asked == []
+    assert world.slack.calls == []
+
+
+async def test_slash_commands_become_core_lines_with_permissions(world: SlackWorld) -> None:
+    await dispatch_http(world, command(world, "/quotes", "lavrov"))
+    await dispatch_http(world, command(world, "/brief", ""))
+    await dispatch_http(world, command(world, "/news", "feeds"))
+    await dispatch_http(world, command(world, "/news", ""))
+    await world.slack.wait_for("respond:r1", 4)
+    asked = [text for _, text in world.responder.asked]
+    assert asked == ["quotes lavrov", "brief", "feeds", "help"]
+    assert world.slack.calls_to("users.info") == []  # nothing needed a permission check
+    assert all(c.channel == "slack:C0NEWS" and not c.can_manage for c, _ in world.responder.asked)
+
+    url = "https://feeds.example/rss"
+    await dispatch_http(world, command(world, "/news", f"subscribe {url}", user="U0ADMIN"))
+    await dispatch_http(world, command(world, "/news", f"subscribe {url}", user="U0OTHER"))
+    await world.slack.wait_for("respond:r1", 6)
+    (admin, _), (other, _) = world.responder.asked[-2:]
+    assert admin.can_manage and not other.can_manage
+    assert len(world.slack.calls_to("users.info")) == 2
+
+
+async def test_in_channel_replies_are_visible_to_all(world: SlackWorld) -> None:
+    world.responder.replies.append(Reply("Lavrov said <!channel>"))
+    await dispatch_http(world, command(world, "/quotes", "lavrov"))
+    (answer,) = await world.slack.wait_for("respond:r1")
+    assert answer.params["response_type"] == "in_channel"
+    assert answer.params["text"] == "Lavrov said &lt;!channel&gt;"
+
+
+async def test_brief_posts_the_briefing_once(world: SlackWorld) -> None:
+    briefing = seed_briefing("slack:C0NEWS")
+    world.responder.replies += [Reply("", briefing=briefing), Reply("", briefing=briefing)]
+    await dispatch_http(world, command(world, "/brief", ""))
+    (post,) = await world.slack.wait_for("chat.postMessage")
+    assert post.params["channel"] == "C0NEWS"
+    assert post.params["metadata"]["event_payload"]["idempotency_key"] == briefing.idempotency_key
+    assert world.core.store.delivered(briefing.idempotency_key)
+
+    await dispatch_http(world, command(world, "/brief", ""))
+    (note,) = await world.slack.wait_for("respond:r1")
+    assert note.params["response_type"] == "ephemeral"
+    assert "already in the channel" in note.params["text"]
+    assert len(world.slack.calls_to("chat.postMessage")) == 1
+
+
+def mention(text: str, *, ts: str = "1700000100.000100", **extra: str) -> dict[str, Any]:
+    return {
+        "type": "app_mention",
+        "user": "U0ASKER",
+        "text": text,
+        "ts": ts,
+        "channel": "C0NEWS",
+        "event_ts": ts,
+        **extra,
+    }
+
+
+async def test_an_app_mention_over_socket_mode_is_answered_in_thread(world: SlackWorld) -> None:
+    world.responder.replies.append(Reply("Lavrov called it “a road to nowhere”."))
+    event = mention("<@UNEWSBRIEF> what did Lavrov say?")
+    assert await dispatch_socket(world, event_body(event, event_id="Ev1")) == 200
+    (post,) = await world.slack.wait_for("chat.postMessage")
+    assert post.params["thread_ts"] == event["ts"]
+    assert post.params["text"] == "Lavrov called it “a road to nowhere”."
+    ((context, text),) = world.responder.asked
+    assert text == "what did Lavrov say?"
+    assert context.thread_of is None
+
+
+async def test_a_retried_event_is_handled_once(world: SlackWorld) -> None:
+    body = json.dumps(event_body(mention("<@UNEWSBRIEF> hi"), event_id="EvSame"))
+    assert (await dispatch_http(world, body))[0] == 200
+    await world.slack.wait_for("chat.postMessage")
+    assert await dispatch_socket(world, json.loads(body)) == 200  # Slack's retry
+    assert (await dispatch_http(world, body))[0] == 200
+    assert len(world.responder.asked) == 1
+    assert len(world.slack.calls_to("chat.postMessage")) == 1
+
+
+async def test_ephemeral_answers_in_threads_reach_only_the_asker(world: SlackWorld) -> None:
+    world.responder.replies.append(Reply("You may not do that.", ephemeral=True))
+    await dispatch_socket(world, event_body(mention("<@UNEWSBRIEF> subscribe x"), event_id="E2"))
+    (answer,) = await world.slack.wait_for("chat.postEphemeral")
+    assert answer.params["user"] == "U0ASKER"
+    assert answer.params["thread_ts"] == "1700000100.000100"
+    assert world.slack.calls_to("chat.postMessage") == []
+
+
+async def test_a_reply_in_a_briefing_thread_is_a_follow_up(world: SlackWorld) -> None:
+    briefing = seed_briefing("slack:C0NEWS")
+    parent_ts = await world.adapter.post_briefing(briefing)
+    follow_up = {
+        "type": "message",
+        "user": "U0ASKER",
+        "text": "who is Lavrov?",
+        "ts": "1800000000.000100",
+        "thread_ts": parent_ts,
+        "channel": "C0NEWS",
+        "channel_type": "channel",
+    }
+    await dispatch_socket(world, event_body(follow_up, event_id="Ev3"))
+    await world.slack.wait_for("chat.postMessage", 2)
+    ((context, text),) = world.responder.asked
+    assert (text, context.thread_of) == ("who is Lavrov?", briefing.idempotency_key)
+    assert world.slack.calls_to("chat.postMessage")[-1].params["thread_ts"] == parent_ts
+
+    # A thread that is not one of our briefings is none of our business.
+    (other_parent,) = [(await world.slack.wait_for("chat.postMessage", 2))[-1].params["thread_ts"]]
+    elsewhere = {**follow_up, "thread_ts": "1600000000.000100", "ts": "1800000001.000100"}
+    await dispatch_socket(world, event_body(elsewhere, event_id="Ev4"))
+    await world.slack.wait_for("conversations.replies", 2)
+    assert len(world.responder.asked) == 1 and other_parent == parent_ts
+
+
+def quote(story_text: str, said: str, *, role: str | None = None) -> Quote:
+    start = story_text.index(said)
+    return Quote(
+        text=said,
+        start=start,
+        end=start + len(said),
+        kind=QuoteKind.DIRECT,
+        speaker="Sergey Lavrov",
+        speaker_role=role,
+    )
+
+
+async def test_key_quotes_shows_the_full_quote_list_to_the_presser(world: SlackWorld) -> None:
+    text = "“A road to nowhere,” Lavrov said. “<!channel> come,” he added."
+    world.core.store.add_feed("f")
+    story = world.core.store.add_story(
+        Story(url="https://news.example/k", title="Kremlin <talks>", text=text, feed_url="f"),
+        keys=["k"],
+    )
+    assert story.id is not None
+    quotes = [
+        quote(text, "A road to nowhere", role="foreign minister"),
+        quote(text, "<!channel> come"),
+    ]
+    world.core.store.save_quotes(story.id, quotes)
+    body = block_action_body(
+        KEY_QUOTES_ACTION,
+        json.dumps({"story_ids": [story.id]}),
+        response_url=world.slack.response_url("action"),
+        message_ts="1700000000.000100",
+    )
+    assert (await dispatch_http(world, body))[0] == 200
+    (answer,) = await world.slack.wait_for("respond:action")
+    assert answer.params["response_type"] == "ephemeral"
+    assert answer.params["replace_original"] is False
+    lines = answer.params["blocks"][0]["text"]["text"].splitlines()
+    assert lines == [
+        "*Key quotes — Kremlin &lt;talks&gt;*",
+        "• *Sergey Lavrov* (foreign minister): “A road to nowhere”",
+        "• *Sergey Lavrov*: “&lt;!channel&gt; come”",
+    ]
