@@ -15,7 +15,7 @@ import httpx
 
 from bot.briefing import Candidate, compose_briefing
 from bot.domain import Briefing, Feed, Story
-from bot.ingest import HttpFetcher, IngestReport, UrlGuard, poll_feeds
+from bot.ingest import HttpFetcher, IngestReport, SeenBodies, UrlGuard, poll_feeds
 from bot.ports import ChatAdapter, FeedFetcher, Store, Summarizer, Summary
 from bot.settings import ChannelSettings, Settings
 from bot.store import make_store
@@ -33,6 +33,7 @@ class App:
     fetcher: FeedFetcher
     summarizer: Summarizer
     adapters: Mapping[str, ChatAdapter] = field(default_factory=dict)
+    seen_bodies: SeenBodies = field(default_factory=SeenBodies)
 
     def sync_config(self) -> None:
         """Make the store hold every feed and subscription the config file lists."""
@@ -54,6 +55,7 @@ class App:
             store=self.store,
             now=now_utc(),
             fetch_articles=self.settings.ingest.fetch_articles,
+            seen=self.seen_bodies,
             on_progress=on_progress,
         )
         for report in reports:

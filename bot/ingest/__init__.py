@@ -10,13 +10,14 @@
 from bot.ingest.fetch import HttpFetcher
 from bot.ingest.guard import UrlGuard
 from bot.ingest.parse import Entry, ParsedFeed, dedupe_keys, parse_feed
-from bot.ingest.pipeline import IngestReport, poll_feed, poll_feeds
+from bot.ingest.pipeline import IngestReport, SeenBodies, poll_feed, poll_feeds
 
 __all__ = [
     "Entry",
     "HttpFetcher",
     "IngestReport",
     "ParsedFeed",
+    "SeenBodies",
     "UrlGuard",
     "dedupe_keys",
     "parse_feed",

@@ -30,6 +30,7 @@ from bot.store.rows import (
     storage_keys,
     story_from_row,
 )
+from bot.store.scheduling import SchedulingStore
 from bot.store.schema import (
     as_utc,
     channels,
@@ -55,7 +56,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqlStore:
+class SqlStore(SchedulingStore):
     """The `Store` port on a SQLAlchemy engine; build it with `bot.store.make_store`."""
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -211,30 +212,89 @@ class SqlStore:
                     raise StoreError(f"story {story.url} lost a race and vanished") from None
                 return _story(conn, existing)
 
+    def add_stories(
+        self,
+        items: Sequence[tuple[Story, Iterable[str]]],
+        *,
+        fetched_at: datetime | None = None,
+    ) -> list[Story]:
+        """`add_story` for each of ``items`` (story, keys), in one transaction.
+
+        One feed's new stories cost one commit instead of one each. If another
+        process stores one of them meanwhile, the batch rolls back and the
+        stories are added one by one, each settling its own race.
+        """
+        at = fetched_at or _now()
+        batch = [(story, list(storage_keys(keys or [f"url:{story.url}"]))) for story, keys in items]
+        try:
+            with self._write(f"adding {len(batch)} stories") as conn:
+                return self._insert_batch(conn, batch, at)
+        except _LostRace:
+            return [self.add_story(story, keys=keys, fetched_at=at) for story, keys in items]
+
+    def _insert_batch(
+        self, conn: sa.Connection, batch: list[tuple[Story, list[str]]], at: datetime
+    ) -> list[Story]:
+        """A few statements for the whole batch, however many stories it holds."""
+        all_keys = [k for _, keys in batch for k in keys]
+        owner: dict[str, int] = {}
+        for chunk in chunks(all_keys, IN_CHUNK):
+            query = sa.select(story_keys.c.key, story_keys.c.story_id)
+            rows = conn.execute(query.where(story_keys.c.key.in_(chunk)))
+            owner.update((row.key, row.story_id) for row in rows)
+        fresh: list[int] = []  # positions in batch of stories to insert
+        claimed: dict[str, int] = {}  # key -> position of the batch story that takes it
+        same_as: dict[int, int] = {}  # position -> earlier position sharing a key
+        for pos, (_, keys) in enumerate(batch):
+            twin = next((claimed[k] for k in keys if k in claimed), None)
+            if twin is not None:
+                same_as[pos] = twin
+            elif all(k not in owner for k in keys):
+                fresh.append(pos)
+                claimed.update(dict.fromkeys(keys, pos))
+        new_ids = self._insert_stories(conn, [batch[p] for p in fresh], at)
+        ids = dict(zip(fresh, new_ids, strict=True))
+        out: list[Story] = []
+        old_ids = {
+            pos: min(owner[k] for k in keys if k in owner)
+            for pos, (_, keys) in enumerate(batch)
+            if pos not in ids and pos not in same_as
+        }
+        old = _stories_by_id(conn, set(old_ids.values()))
+        for pos, (story, _) in enumerate(batch):
+            if pos in ids:
+                out.append(dataclasses.replace(story, id=ids[pos], published_at=_aware(story)))
+            elif pos in same_as:
+                out.append(out[same_as[pos]])
+            else:
+                out.append(old[old_ids[pos]])
+        return out
+
+    def _insert_stories(
+        self, conn: sa.Connection, batch: list[tuple[Story, list[str]]], at: datetime
+    ) -> list[int]:
+        if not batch:
+            return []
+        feed_ids = {url: _feed_id(conn, url) for url in {story.feed_url for story, _ in batch}}
+        rows = [_story_row(story, feed_ids[story.feed_url], at) for story, _ in batch]
+        result = conn.execute(
+            sa.insert(stories).returning(stories.c.id, sort_by_parameter_order=True), rows
+        )
+        ids = [int(i) for i in result.scalars()]
+        key_rows = [
+            {"key": k, "story_id": story_id}
+            for story_id, (_, keys) in zip(ids, batch, strict=True)
+            for k in keys
+        ]
+        stmt = self._insert(story_keys).values(key_rows).on_conflict_do_nothing()
+        if len(conn.scalars(stmt.returning(story_keys.c.key)).all()) != len(key_rows):
+            raise _LostRace
+        return ids
+
     def _insert_story(
         self, conn: sa.Connection, story: Story, keys: list[str], fetched_at: datetime
     ) -> int:
-        published = _aware(story)
-        story_id: int = conn.execute(
-            sa.insert(stories)
-            .values(
-                feed_id=_feed_id(conn, story.feed_url),
-                url=story.url,
-                title=story.title,
-                text=story.text,
-                published_at=published,
-                fetched_at=fetched_at,
-                sort_at=published or fetched_at,
-                hash=story.hash,
-                guid=story.guid,
-            )
-            .returning(stories.c.id)
-        ).scalar_one()
-        rows = [{"key": k, "story_id": story_id} for k in keys]
-        stmt = self._insert(story_keys).values(rows).on_conflict_do_nothing()
-        inserted = conn.scalars(stmt.returning(story_keys.c.key)).all()
-        if len(inserted) != len(keys):
-            raise _LostRace
+        [story_id] = self._insert_stories(conn, [(story, keys)], fetched_at)
         return story_id
 
     def get_story(self, story_id: int) -> Story:
@@ -459,6 +519,29 @@ def _story(conn: sa.Connection, story_id: int) -> Story:
     if row is None:
         raise NotFoundError(f"no story {story_id}")
     return story_from_row(row)
+
+
+def _story_row(story: Story, feed_id: int, fetched_at: datetime) -> dict[str, Any]:
+    published = _aware(story)
+    return {
+        "feed_id": feed_id,
+        "url": story.url,
+        "title": story.title,
+        "text": story.text,
+        "published_at": published,
+        "fetched_at": fetched_at,
+        "sort_at": published or fetched_at,
+        "hash": story.hash,
+        "guid": story.guid,
+    }
+
+
+def _stories_by_id(conn: sa.Connection, story_ids: set[int]) -> dict[int, Story]:
+    found: dict[int, Story] = {}
+    for chunk in chunks(sorted(story_ids), IN_CHUNK):
+        for row in conn.execute(_story_select().where(stories.c.id.in_(chunk))):
+            found[row.id] = story_from_row(row)
+    return found
 
 
 def _require_story(conn: sa.Connection, story_id: int) -> None:

@@ -17,5 +17,6 @@ def test_the_demo_prints_who_said_what_for_the_seed_article() -> None:
     assert "Kremlin throws cold water on Trump's peace push" in out
     seed_panel = out.split("Kremlin throws cold water")[-1]
     assert seed_panel.count("•") >= 3
-    assert "Volodymyr Zelenskyy" in seed_panel and "Ivo Daalder" in seed_panel
+    named = ("Sergey Lavrov", "Volodymyr Zelenskyy", "Ivo Daalder", "Jonathan Green")
+    assert sum(name in seed_panel for name in named) >= 2
     assert out.count("•") >= 8  # bullets from every bundled story
