@@ -1,0 +1,450 @@
+"""The store's scheduling half: poll leases, channel schedules, briefed stories, claims.
+
+`SchedulingStore` is mixed into `SqlStore`; it holds what the scheduler and
+delivery (``bot.scheduler``, ``bot.delivery``) need to split work between
+processes and to survive a crash:
+
+- due feeds are claimed with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL,
+  BEGIN IMMEDIATE on SQLite), so two processes never poll the same feed at once
+  and a dead process's feeds come back when its lease expires;
+- a delivery is claimed under its idempotency key before posting, carries the
+  ids of the stories it posts, and is completed (posted, stories marked briefed,
+  channel schedule advanced) in one transaction.
+
+Every method is one transaction and takes ``now`` from the caller: the
+scheduler's clock, so tests control time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from bot.domain import Feed, Story
+from bot.store.rows import STORY_COLUMNS, chunks, feed_from_row, story_from_row
+from bot.store.schema import (
+    briefed_stories,
+    channels,
+    deliveries,
+    feeds,
+    stories,
+    subscriptions,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelState:
+    """A channel's schedule as the store keeps it."""
+
+    id: str
+    schedule: str | None
+    timezone: str
+    breaking: bool
+    next_briefing_at: datetime | None
+    last_briefing_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryClaim:
+    """The right to post one idempotency key, held until ``lease_until``.
+
+    ``resumed`` means an earlier attempt claimed this key and never completed:
+    it may have posted, so the platform must be asked before posting again.
+    ``story_ids`` are the stories that attempt meant to post.
+    """
+
+    key: str
+    channel: str
+    resumed: bool
+    story_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelStory:
+    """A story not yet briefed to a channel, with that subscription's keyword filters."""
+
+    story: Story
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PausedFeed:
+    """A feed that failures paused, and the channels that should hear about it once."""
+
+    feed: Feed
+    paused_at: datetime
+    channels: tuple[str, ...]
+
+
+# Statuses that end a delivery: "posted", or "empty" (a slot with nothing to say).
+_OPEN = "claimed"
+
+
+class SchedulingStore:
+    """Mixin of `SqlStore`: the scheduling and delivery-claim methods."""
+
+    if TYPE_CHECKING:
+        _dialect: str
+
+        def _read(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
+        def _write(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
+        def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert: ...
+        def subscribe(
+            self,
+            channel: str,
+            feed_url: str,
+            *,
+            include: Sequence[str] | None = None,
+            exclude: Sequence[str] | None = None,
+        ) -> None: ...
+
+    # feeds
+
+    def claim_due_feeds(
+        self, *, owner: str, now: datetime, lease: timedelta, limit: int = 100
+    ) -> list[Feed]:
+        """Take up to ``limit`` feeds due for a poll; nobody else gets them until the lease ends.
+
+        Due: not paused, ``next_poll_at`` passed (or never set), no live lease.
+        """
+        due = (
+            sa.select(feeds.c.id)
+            .where(~feeds.c.paused)
+            .where(sa.or_(feeds.c.next_poll_at.is_(None), feeds.c.next_poll_at <= now))
+            .where(sa.or_(feeds.c.poll_lease_until.is_(None), feeds.c.poll_lease_until < now))
+            .order_by(feeds.c.next_poll_at.nulls_first(), feeds.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        with self._write("claiming due feeds") as conn:
+            ids = list(conn.scalars(due))
+            if not ids:
+                return []
+            conn.execute(
+                sa.update(feeds)
+                .where(feeds.c.id.in_(ids))
+                .values(poll_claimed_by=owner, poll_lease_until=now + lease)
+            )
+            rows = conn.execute(sa.select(feeds).where(feeds.c.id.in_(ids)).order_by(feeds.c.id))
+            return [feed_from_row(r) for r in rows]
+
+    def finish_poll(
+        self, url: str, *, owner: str, next_poll_at: datetime, pause_at: datetime | None = None
+    ) -> None:
+        """End ``owner``'s poll of ``url``: set the next poll, drop the lease, maybe pause."""
+        values: dict[str, Any] = {
+            "next_poll_at": next_poll_at,
+            "poll_claimed_by": None,
+            "poll_lease_until": None,
+        }
+        if pause_at is not None:
+            values.update(paused=True, paused_at=pause_at)
+        with self._write(f"finishing the poll of {url}") as conn:
+            conn.execute(
+                sa.update(feeds)
+                .where(feeds.c.url == url)
+                .where(sa.or_(feeds.c.poll_claimed_by == owner, feeds.c.poll_claimed_by.is_(None)))
+                .values(values)
+            )
+
+    def resume_feed(self, url: str) -> None:
+        """Unpause a feed and poll it at once; its failure count starts over."""
+        with self._write(f"resuming feed {url}") as conn:
+            conn.execute(
+                sa.update(feeds)
+                .where(feeds.c.url == url)
+                .values(paused=False, paused_at=None, consecutive_failures=0, next_poll_at=None)
+            )
+
+    def next_polls(self) -> dict[str, datetime | None]:
+        """Each feed's next poll time, for `newsbrief feeds`."""
+        with self._read("reading poll times") as conn:
+            rows = conn.execute(sa.select(feeds.c.url, feeds.c.next_poll_at))
+            return {r.url: r.next_poll_at for r in rows}
+
+    def paused_feeds(self) -> list[PausedFeed]:
+        """Paused-by-failure feeds with their subscribed channels."""
+        query = (
+            sa.select(feeds, subscriptions.c.channel_id)
+            .outerjoin(subscriptions, subscriptions.c.feed_id == feeds.c.id)
+            .where(feeds.c.paused, feeds.c.paused_at.is_not(None))
+            .order_by(feeds.c.id, subscriptions.c.channel_id)
+        )
+        found: dict[int, PausedFeed] = {}
+        with self._read("listing paused feeds") as conn:
+            for row in conn.execute(query):
+                entry = found.get(row.id) or PausedFeed(feed_from_row(row), row.paused_at, ())
+                if row.channel_id is not None:
+                    entry = PausedFeed(
+                        entry.feed, entry.paused_at, (*entry.channels, row.channel_id)
+                    )
+                found[row.id] = entry
+        return list(found.values())
+
+    # channels
+
+    def configure_channel(
+        self,
+        channel: str,
+        *,
+        schedule: str | None,
+        timezone: str,
+        breaking: bool,
+        backfill_hours: float,
+        first_slot: datetime | None,
+        now: datetime,
+    ) -> None:
+        """Create or update a channel's schedule.
+
+        ``first_slot`` becomes the next briefing only for a new channel or a
+        changed schedule/time zone; otherwise the stored slot stands, so a
+        restart never moves (skips or repeats) a pending briefing.
+        """
+        platform = channel.partition(":")[0] or "unknown"
+        with self._write(f"configuring channel {channel}") as conn:
+            conn.execute(
+                self._insert(channels)
+                .values(id=channel, platform=platform, created_at=now)
+                .on_conflict_do_nothing()
+            )
+            row = conn.execute(sa.select(channels).where(channels.c.id == channel)).one()
+            values: dict[str, Any] = {
+                "schedule": schedule,
+                "timezone": timezone,
+                "breaking": breaking,
+                "backfill_hours": round(backfill_hours),
+            }
+            moved = (row.schedule, row.timezone) != (schedule, timezone)
+            if moved or row.next_briefing_at is None:
+                values["next_briefing_at"] = first_slot
+            conn.execute(sa.update(channels).where(channels.c.id == channel).values(values))
+
+    def channel_states(self) -> list[ChannelState]:
+        with self._read("reading channel schedules") as conn:
+            rows = conn.execute(sa.select(channels).order_by(channels.c.id))
+            return [
+                ChannelState(
+                    id=r.id,
+                    schedule=r.schedule,
+                    timezone=r.timezone,
+                    breaking=bool(r.breaking),
+                    next_briefing_at=r.next_briefing_at,
+                    last_briefing_at=r.last_briefing_at,
+                )
+                for r in rows
+            ]
+
+    def subscribe_since(
+        self,
+        channel: str,
+        feed_url: str,
+        *,
+        not_before: datetime,
+        include: Sequence[str] | None = None,
+        exclude: Sequence[str] | None = None,
+    ) -> None:
+        """Subscribe, and on the first subscription only let stories from ``not_before`` on in.
+
+        The limit is set once: re-running with a later ``not_before`` (a
+        restart) never hides stories the channel was already entitled to.
+        """
+        self.subscribe(channel, feed_url, include=include, exclude=exclude)
+        with self._write(f"limiting backfill of {channel}") as conn:
+            feed_id = conn.scalar(sa.select(feeds.c.id).where(feeds.c.url == feed_url))
+            conn.execute(
+                sa.update(subscriptions)
+                .where(subscriptions.c.channel_id == channel)
+                .where(subscriptions.c.feed_id == feed_id)
+                .where(subscriptions.c.not_before.is_(None))
+                .values(not_before=not_before)
+            )
+
+    def unbriefed_stories(
+        self, channel: str, *, since: datetime, limit: int = 500
+    ) -> list[ChannelStory]:
+        """Stories of the channel's feeds it has not received, newest first.
+
+        Only stories at or after ``since`` and after each subscription's
+        backfill limit; each with that subscription's keyword filters.
+        """
+        already = (
+            sa.select(briefed_stories.c.story_id)
+            .where(briefed_stories.c.channel_id == channel)
+            .where(briefed_stories.c.story_id == stories.c.id)
+        )
+        query: sa.Select[Any] = (
+            sa.select(*STORY_COLUMNS, subscriptions.c.include, subscriptions.c.exclude)
+            .join(feeds, feeds.c.id == stories.c.feed_id)
+            .join(subscriptions, subscriptions.c.feed_id == stories.c.feed_id)
+            .where(subscriptions.c.channel_id == channel)
+            .where(stories.c.sort_at >= since)
+            .where(
+                sa.or_(
+                    subscriptions.c.not_before.is_(None),
+                    stories.c.sort_at >= subscriptions.c.not_before,
+                )
+            )
+            .where(~sa.exists(already))
+            .order_by(stories.c.sort_at.desc(), stories.c.id.desc())
+            .limit(limit)
+        )
+        with self._read(f"listing stories new to {channel}") as conn:
+            return [
+                ChannelStory(story_from_row(r), tuple(r.include or ()), tuple(r.exclude or ()))
+                for r in conn.execute(query)
+            ]
+
+    def briefed_story_ids(self, channel: str) -> set[int]:
+        with self._read(f"listing stories briefed to {channel}") as conn:
+            query = sa.select(briefed_stories.c.story_id).where(
+                briefed_stories.c.channel_id == channel
+            )
+            return set(conn.scalars(query))
+
+    # deliveries
+
+    def begin_delivery(
+        self,
+        channel: str,
+        idempotency_key: str,
+        *,
+        owner: str,
+        now: datetime,
+        lease: timedelta,
+        kind: str = "briefing",
+    ) -> DeliveryClaim | None:
+        """Claim ``idempotency_key`` for ``owner``; None when it is done or leased by another.
+
+        A claim left by a dead process (lease expired) is taken over and comes
+        back ``resumed``, with the story ids that process meant to post.
+        """
+        until = now + lease
+        with self._write(f"claiming delivery {idempotency_key}") as conn:
+            inserted = conn.execute(
+                self._insert(deliveries)
+                .values(
+                    idempotency_key=idempotency_key,
+                    channel_id=channel,
+                    kind=kind,
+                    status=_OPEN,
+                    claimed_by=owner,
+                    lease_until=until,
+                    created_at=now,
+                )
+                .on_conflict_do_nothing()
+                .returning(deliveries.c.id)
+            ).first()
+            if inserted is not None:
+                return DeliveryClaim(idempotency_key, channel, resumed=False)
+            row = conn.execute(
+                sa.select(deliveries)
+                .where(deliveries.c.idempotency_key == idempotency_key)
+                .with_for_update()
+            ).one()
+            live = row.lease_until is not None and row.lease_until >= now
+            if row.status != _OPEN or (live and row.claimed_by != owner):
+                return None
+            conn.execute(
+                sa.update(deliveries)
+                .where(deliveries.c.id == row.id)
+                .values(claimed_by=owner, lease_until=until)
+            )
+            return DeliveryClaim(
+                idempotency_key, channel, resumed=True, story_ids=tuple(row.story_ids or ())
+            )
+
+    def note_delivery_stories(self, idempotency_key: str, story_ids: Iterable[int]) -> None:
+        """Write down what a claimed delivery is about to post (before posting it)."""
+        with self._write(f"noting the stories of {idempotency_key}") as conn:
+            conn.execute(
+                sa.update(deliveries)
+                .where(deliveries.c.idempotency_key == idempotency_key)
+                .where(deliveries.c.status == _OPEN)
+                .values(story_ids=sorted(set(story_ids)))
+            )
+
+    def complete_delivery(
+        self,
+        channel: str,
+        idempotency_key: str,
+        *,
+        message_id: str | None,
+        story_ids: Iterable[int],
+        now: datetime,
+        slot: datetime | None = None,
+        next_slot: datetime | None = None,
+    ) -> None:
+        """Record a post (or, ``message_id`` None, an empty slot), all in one transaction.
+
+        The delivery becomes "posted" (or "empty"), its stories are marked as
+        briefed to the channel, and when it was a scheduled briefing for
+        ``slot`` the channel moves on to ``next_slot``.
+        """
+        ids = sorted(set(story_ids))
+        with self._write(f"recording delivery {idempotency_key}") as conn:
+            conn.execute(
+                sa.update(deliveries)
+                .where(deliveries.c.idempotency_key == idempotency_key)
+                .where(deliveries.c.status == _OPEN)
+                .values(
+                    status="posted" if message_id is not None else "empty",
+                    message_id=message_id,
+                    posted_at=now,
+                    lease_until=None,
+                    story_ids=ids,
+                )
+            )
+            if ids:
+                existing = set(
+                    conn.scalars(
+                        sa.select(stories.c.id).where(stories.c.id.in_(ids))
+                    )  # a story may have been pruned meanwhile
+                )
+                for chunk in chunks([i for i in ids if i in existing], 500):
+                    conn.execute(
+                        self._insert(briefed_stories)
+                        .values(
+                            [
+                                {"channel_id": channel, "story_id": i, "briefed_at": now}
+                                for i in chunk
+                            ]
+                        )
+                        .on_conflict_do_nothing()
+                    )
+            if slot is not None:
+                conn.execute(
+                    sa.update(channels)
+                    .where(channels.c.id == channel)
+                    .where(channels.c.next_briefing_at == slot)
+                    .values(next_briefing_at=next_slot, last_briefing_at=now)
+                )
+
+    def delivery_status(self, idempotency_key: str) -> str | None:
+        """ "claimed", "posted", "empty", or None when the key was never claimed."""
+        with self._read(f"reading delivery {idempotency_key}") as conn:
+            return conn.scalar(
+                sa.select(deliveries.c.status).where(
+                    deliveries.c.idempotency_key == idempotency_key
+                )
+            )
+
+    def done_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` are finished deliveries (posted or empty)."""
+        wanted = sorted(set(keys))
+        found: set[str] = set()
+        with self._read("checking deliveries") as conn:
+            for chunk in chunks(wanted, 500):
+                query = sa.select(deliveries.c.idempotency_key).where(
+                    deliveries.c.idempotency_key.in_(chunk), deliveries.c.status != _OPEN
+                )
+                found.update(conn.scalars(query))
+        return found
