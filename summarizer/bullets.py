@@ -29,10 +29,20 @@ def _quote_rank(q: Quote) -> tuple[int, int, int]:
     return (_KIND_RANK[q.kind], -len(q.text), q.start)
 
 
-def _speaker_rank(group: list[Quote]) -> tuple[int, int, int]:
-    direct_chars = sum(len(q.text) for q in group if q.kind is not QuoteKind.INDIRECT)
-    best_kind = min(_KIND_RANK[q.kind] for q in group)
-    return (best_kind, -direct_chars, min(q.start for q in group))
+def _speaker_rank(group: list[Quote]) -> tuple[int, int, int, int]:
+    """Named speakers first (a reader wants Lavrov before "an official"), then the most
+    quoted, then whoever the story quotes earliest (news puts what matters first)."""
+    anonymous = all(q.anonymous or not _looks_named(q.speaker or "") for q in group)
+    quoted = sum(1 for q in group if q.kind is not QuoteKind.INDIRECT)
+    return (int(anonymous), -min(quoted, 3), -min(len(group), 4), min(q.start for q in group))
+
+
+def _looks_named(speaker: str) -> bool:
+    first = speaker.split(" ", 1)[0]
+    return first[:1].isupper() and first.lower() not in _DESCRIPTION_STARTS
+
+
+_DESCRIPTION_STARTS = frozenset({"a", "an", "the", "one", "two", "three", "some", "several"})
 
 
 def format_bullet(b: Bullet) -> str:
