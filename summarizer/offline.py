@@ -15,13 +15,20 @@ _MIN_WORDS = 6
 _LETTER_RE = re.compile(r"[^\W\d_]")
 
 
-def gist(text: str, limit: int = GIST_MAX) -> str:
-    """The first real sentence (not a dateline or a one-word line), cut at a word."""
+def gist(text: str, limit: int = GIST_MAX, *, title: str = "") -> str:
+    """The first real sentence (not a dateline, a one-word line or the headline), cut at a word."""
+    headline = _comparable(title)
     for s, e in sentence_bounds(text, pair_marks(text)):
         sentence = " ".join(text[s:e].split())
+        if headline and _comparable(sentence) == headline:
+            continue  # pages often repeat the headline as the first line of the text
         if len(sentence.split()) >= _MIN_WORDS and _LETTER_RE.search(sentence):
             return _cut(sentence, limit)
     return _cut(" ".join(text.split()), limit)
+
+
+def _comparable(sentence: str) -> str:
+    return " ".join(re.findall(r"\w+", sentence.casefold()))
 
 
 def _cut(sentence: str, limit: int) -> str:
@@ -43,4 +50,4 @@ class OfflineSummarizer:
     def summarize(self, story: Story) -> Summary:
         quotes = tuple(extract_quotes(story.text))
         bullets = make_bullets(quotes, max_bullets=self.max_bullets)
-        return Summary(gist=gist(story.text), quotes=quotes, bullets=bullets)
+        return Summary(gist=gist(story.text, title=story.title), quotes=quotes, bullets=bullets)
