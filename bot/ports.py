@@ -6,7 +6,7 @@ Implementations live elsewhere (``bot.store``, ``bot.ingest``, ``summarizer``,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -51,6 +51,21 @@ class Summary:
     gist: str
     quotes: tuple[Quote, ...]
     bullets: tuple[Bullet, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteHit:
+    """A stored quote found by a search, with what a citation needs of its story.
+
+    ``published_at`` is the story's sort time: publication, else fetch time.
+    """
+
+    quote: Quote
+    story_id: int
+    ordinal: int
+    story_title: str
+    story_url: str
+    published_at: datetime | None
 
 
 @runtime_checkable
@@ -119,8 +134,33 @@ class Store(Protocol):
     def save_quotes(self, story_id: int, quotes: Sequence[Quote]) -> None: ...
     def quotes_for_story(self, story_id: int) -> list[Quote]: ...
 
+    # search (chat commands and follow-up questions; words are cleaned by the store)
+    def find_quotes(
+        self,
+        *,
+        speaker: Sequence[str] = (),
+        words: Sequence[str] = (),
+        story_ids: Collection[int] | None = None,
+        limit: int = 20,
+    ) -> list[QuoteHit]: ...
+    def speakers_matching(self, words: Sequence[str], *, limit: int = 10) -> list[str]: ...
+    def search_stories(self, words: Sequence[str], *, limit: int = 10) -> list[Story]: ...
+    def story_for_url(self, url: str, *, keys: Sequence[str] = ()) -> Story | None: ...
+    def record_briefing(self, briefing: Briefing, *, at: datetime) -> None: ...
+    def briefing_stories(
+        self, channel: str, *, idempotency_key: str | None = None
+    ) -> list[tuple[int, ...]]: ...
+
     # channels
-    def subscribe(self, channel: str, feed_url: str) -> None: ...
+    def subscribe(
+        self,
+        channel: str,
+        feed_url: str,
+        *,
+        include: Sequence[str] | None = None,
+        exclude: Sequence[str] | None = None,
+    ) -> None: ...
+    def unsubscribe(self, channel: str, feed_url: str) -> bool: ...
     def subscriptions(self, channel: str) -> list[Feed]: ...
 
     # delivery log

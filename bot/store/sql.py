@@ -41,6 +41,7 @@ from bot.store.schema import (
     story_keys,
     subscriptions,
 )
+from bot.store.search import SearchStore
 
 MAX_ERROR_CHARS = 2000
 IN_CHUNK = 500
@@ -56,7 +57,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqlStore(SchedulingStore):
+class SqlStore(SchedulingStore, SearchStore):
     """The `Store` port on a SQLAlchemy engine; build it with `bot.store.make_store`."""
 
     def __init__(self, engine: sa.Engine) -> None:

@@ -1,0 +1,314 @@
+"""The store's search half: quotes by speaker and by words, stories by words, briefing items.
+
+`SearchStore` is mixed into `SqlStore`. It queries the full-text objects of
+migration 0003: FTS5 tables on SQLite, generated ``tsvector`` columns with GIN
+indexes on PostgreSQL. Words arrive from chat, so they are reduced to letters
+and digits here, whatever the caller did, before they reach a MATCH or a
+tsquery: nobody can smuggle query syntax in.
+
+Speaker words match prefixes of the words of a quote's speaker and role
+("zelensky" finds "Volodymyr Zelenskyy", "white house" finds "the first White
+House official"), all of them required. Text words are stemmed (English) and
+any of them may match; hits come best first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import AbstractContextManager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from bot.domain import Briefing, Story
+from bot.ports import QuoteHit
+from bot.store.rows import STORY_COLUMNS, chunks, quote_from_row, story_from_row
+from bot.store.schema import (
+    QUOTE_ROWID_FACTOR,
+    UTCDateTime,
+    briefing_items,
+    feeds,
+    stories,
+    story_keys,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+MAX_WORDS = 12
+# Candidates fetched for a words query before the speaker/story filters apply.
+WORDS_CANDIDATES = 400
+_WORD = re.compile(r"[^\W_]+")
+
+_HIT_COLUMNS = """
+    q.story_id, q.ordinal, q.text, q.start, q."end", q.kind, q.speaker, q.speaker_role,
+    q.speaker_start, q.speaker_end, q.cue, q.anonymous, q.confidence,
+    s.title AS story_title, s.url AS story_url, s.sort_at AS story_sort_at
+"""
+
+
+def clean_words(words: Sequence[str]) -> list[str]:
+    """Lower-cased runs of letters and digits, deduplicated, at most `MAX_WORDS`."""
+    found: dict[str, None] = {}
+    for word in words:
+        for part in _WORD.findall(word.casefold()):
+            found.setdefault(part, None)
+    return list(found)[:MAX_WORDS]
+
+
+def _fts5_all_prefixes(words: Sequence[str]) -> str:
+    return " AND ".join(f'"{w}"*' for w in words)
+
+
+def _fts5_any(words: Sequence[str]) -> str:
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+def _tsquery_all_prefixes(words: Sequence[str]) -> str:
+    return " & ".join(f"{w}:*" for w in words)
+
+
+def _tsquery_any(words: Sequence[str]) -> str:
+    return " | ".join(words)
+
+
+def _hit(row: sa.Row[Any]) -> QuoteHit:
+    return QuoteHit(
+        quote=quote_from_row(row),
+        story_id=int(row.story_id),
+        ordinal=int(row.ordinal),
+        story_title=row.story_title,
+        story_url=row.story_url,
+        published_at=row.story_sort_at,
+    )
+
+
+class SearchStore:
+    """Mixin of `SqlStore`: full-text and speaker lookups, and briefing items."""
+
+    if TYPE_CHECKING:
+        _dialect: str
+
+        def _read(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
+        def _write(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
+        def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert: ...
+
+    # quotes
+
+    def find_quotes(
+        self,
+        *,
+        speaker: Sequence[str] = (),
+        words: Sequence[str] = (),
+        story_ids: Collection[int] | None = None,
+        limit: int = 20,
+    ) -> list[QuoteHit]:
+        """Quotes whose speaker (and role) has every ``speaker`` word as a prefix of one of
+        its words, and whose text has any of ``words``, within ``story_ids`` if given.
+
+        With ``words``: best match first. Without: newest story first, then in
+        story order. Neither speaker nor words (nor stories) finds nothing.
+        """
+        who, what = clean_words(speaker), clean_words(words)
+        if not who and not what and story_ids is None:
+            return []
+        query, params = self._quotes_query(who, what, story_ids, limit)
+        with self._read("searching quotes") as conn:
+            return [_hit(r) for r in conn.execute(query, params)]
+
+    def _quotes_query(
+        self, who: list[str], what: list[str], story_ids: Collection[int] | None, limit: int
+    ) -> tuple[sa.TextualSelect, dict[str, Any]]:
+        params: dict[str, Any] = {"limit": limit, "candidates": WORDS_CANDIDATES}
+        where: list[str] = []
+        postgres = self._dialect == "postgresql"
+        if story_ids is not None:
+            where.append("q.story_id IN :story_ids")
+            params["story_ids"] = sorted(set(story_ids)) or [-1]
+        if postgres:
+            source = "quotes q"
+            order = "s.sort_at DESC, q.story_id DESC, q.ordinal"
+            if who:
+                where.append("q.speaker_tsv @@ to_tsquery('simple', :who)")
+                params["who"] = _tsquery_all_prefixes(who)
+            if what:
+                where.append("q.text_tsv @@ to_tsquery('english', :what)")
+                params["what"] = _tsquery_any(what)
+                order = "ts_rank(q.text_tsv, to_tsquery('english', :what)) DESC, " + order
+        else:
+            source, order = self._sqlite_quote_source(who, what, params)
+        sql = f"SELECT {_HIT_COLUMNS} FROM {source} JOIN stories s ON s.id = q.story_id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {order} LIMIT :limit"
+        query = sa.text(sql)
+        if story_ids is not None:
+            query = query.bindparams(sa.bindparam("story_ids", expanding=True))
+        return query.columns(story_sort_at=UTCDateTime), params
+
+    def _sqlite_quote_source(
+        self, who: list[str], what: list[str], params: dict[str, Any]
+    ) -> tuple[str, str]:
+        """FROM clause driving the search from an FTS5 table, and the ORDER BY."""
+        factor = QUOTE_ROWID_FACTOR
+        order = "s.sort_at DESC, q.story_id DESC, q.ordinal"
+        speakers = "SELECT rowid FROM quote_speakers_fts WHERE quote_speakers_fts MATCH :who"
+        if who:
+            params["who"] = _fts5_all_prefixes(who)
+        if what:
+            params["what"] = _fts5_any(what)
+            # The best few hundred by bm25, then the speaker filter: ranking every
+            # match of a common word would cost more than the question is worth.
+            hits = "SELECT rowid AS id, rank FROM quote_texts_fts WHERE quote_texts_fts MATCH :what"
+            if who:
+                hits += f" AND rowid IN ({speakers})"
+            hits += " ORDER BY rank LIMIT :candidates"
+            source = (
+                f"({hits}) f JOIN quotes q"
+                f" ON q.story_id = f.id / {factor} AND q.ordinal = f.id % {factor}"
+            )
+            return source, "f.rank, " + order
+        if who:
+            source = (
+                f"({speakers}) f JOIN quotes q"
+                f" ON q.story_id = f.rowid / {factor} AND q.ordinal = f.rowid % {factor}"
+            )
+            return source, order
+        return "quotes q", order
+
+    def speakers_matching(self, words: Sequence[str], *, limit: int = 10) -> list[str]:
+        """Distinct speakers whose name or role has every word as a prefix, most quoted first."""
+        who = clean_words(words)
+        if not who:
+            return []
+        if self._dialect == "postgresql":
+            sql = (
+                "SELECT q.speaker, count(*) AS n FROM quotes q"
+                " WHERE q.speaker_tsv @@ to_tsquery('simple', :who) AND q.speaker IS NOT NULL"
+                " GROUP BY q.speaker ORDER BY n DESC, q.speaker LIMIT :limit"
+            )
+            who_query = _tsquery_all_prefixes(who)
+        else:
+            factor = QUOTE_ROWID_FACTOR
+            sql = (
+                "SELECT q.speaker, count(*) AS n FROM quote_speakers_fts f JOIN quotes q"
+                f" ON q.story_id = f.rowid / {factor} AND q.ordinal = f.rowid % {factor}"
+                " WHERE quote_speakers_fts MATCH :who AND q.speaker IS NOT NULL"
+                " GROUP BY q.speaker ORDER BY n DESC, q.speaker LIMIT :limit"
+            )
+            who_query = _fts5_all_prefixes(who)
+        with self._read("looking up speakers") as conn:
+            rows = conn.execute(sa.text(sql), {"who": who_query, "limit": limit})
+            return [str(r.speaker) for r in rows]
+
+    # stories
+
+    def search_stories(self, words: Sequence[str], *, limit: int = 10) -> list[Story]:
+        """Stories whose title or text has any of ``words``, best match first."""
+        what = clean_words(words)
+        if not what:
+            return []
+        if self._dialect == "postgresql":
+            ids_sql = (
+                "SELECT id FROM stories WHERE search_tsv @@ to_tsquery('english', :what)"
+                " ORDER BY ts_rank(search_tsv, to_tsquery('english', :what)) DESC,"
+                " sort_at DESC LIMIT :limit"
+            )
+            what_query = _tsquery_any(what)
+        else:
+            ids_sql = (
+                "SELECT rowid AS id FROM stories_fts WHERE stories_fts MATCH :what"
+                " ORDER BY rank LIMIT :limit"
+            )
+            what_query = _fts5_any(what)
+        with self._read("searching stories") as conn:
+            ids = [
+                int(i) for i in conn.scalars(sa.text(ids_sql), {"what": what_query, "limit": limit})
+            ]
+            found = {
+                r.id: story_from_row(r)
+                for r in conn.execute(_story_select().where(stories.c.id.in_(ids or [-1])))
+            }
+        return [found[i] for i in ids if i in found]
+
+    def story_for_url(self, url: str, *, keys: Sequence[str] = ()) -> Story | None:
+        """The stored story at ``url`` (or under any of the dedupe ``keys``), or None."""
+        with self._read(f"looking up story {url}") as conn:
+            if keys:
+                story_id = conn.scalar(
+                    sa.select(sa.func.min(story_keys.c.story_id)).where(
+                        story_keys.c.key.in_(list(keys))
+                    )
+                )
+                if story_id is not None:
+                    row = conn.execute(_story_select().where(stories.c.id == story_id)).first()
+                    if row is not None:
+                        return story_from_row(row)
+            query = _story_select().where(stories.c.url == url).order_by(stories.c.id).limit(1)
+            row = conn.execute(query).first()
+            return story_from_row(row) if row is not None else None
+
+    # briefings
+
+    def record_briefing(self, briefing: Briefing, *, at: datetime) -> None:
+        """Remember which stories ``briefing`` listed, in order (again: no-op)."""
+        rows = [
+            {
+                "idempotency_key": briefing.idempotency_key,
+                "position": position,
+                "story_id": story_id,
+                "channel_id": briefing.channel,
+                "created_at": at,
+            }
+            for position, item in enumerate(briefing.items, start=1)
+            for story_id in item.story_ids
+        ]
+        if not rows:
+            return
+        with self._write(f"recording briefing {briefing.idempotency_key}") as conn:
+            for chunk in chunks(rows, 200):
+                conn.execute(self._insert(briefing_items).on_conflict_do_nothing(), list(chunk))
+
+    def briefing_stories(
+        self, channel: str, *, idempotency_key: str | None = None
+    ) -> list[tuple[int, ...]]:
+        """The story ids of each item of a briefing: the given one, else the channel's last.
+
+        Item ``n`` (1-based) is at index ``n - 1``; [] when there is no such briefing.
+        """
+        with self._read(f"reading the last briefing of {channel}") as conn:
+            key = idempotency_key
+            if key is None:
+                key = conn.scalar(
+                    sa.select(briefing_items.c.idempotency_key)
+                    .where(briefing_items.c.channel_id == channel)
+                    .order_by(briefing_items.c.created_at.desc())
+                    .limit(1)
+                )
+            if key is None:
+                return []
+            rows = conn.execute(
+                sa.select(briefing_items.c.position, briefing_items.c.story_id)
+                .where(briefing_items.c.idempotency_key == key)
+                .order_by(briefing_items.c.position, briefing_items.c.story_id)
+            )
+            return list(_group_positions(rows))
+
+
+def _group_positions(rows: sa.CursorResult[Any]) -> Iterator[tuple[int, ...]]:
+    current: int | None = None
+    ids: list[int] = []
+    for row in rows:
+        if row.position != current and ids:
+            yield tuple(ids)
+            ids = []
+        current = row.position
+        ids.append(int(row.story_id))
+    if ids:
+        yield tuple(ids)
+
+
+def _story_select() -> sa.Select[Any]:
+    return sa.select(*STORY_COLUMNS).join(feeds, feeds.c.id == stories.c.feed_id)

@@ -1,0 +1,150 @@
+"""The store's search methods, on SQLite (file and memory) and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.domain import Briefing, BriefingItem, Quote, QuoteKind, Story
+from bot.store import SqlStore
+
+FEED = "https://news.example/feed.xml"
+T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def _story(store: SqlStore, n: int, title: str, text: str, *, hours: int = 0) -> Story:
+    story = Story(
+        url=f"https://news.example/a/{n}",
+        title=title,
+        text=text,
+        feed_url=FEED,
+        published_at=T0 + timedelta(hours=hours),
+    )
+    return store.add_story(story, keys=[f"url:{story.url}"])
+
+
+def _quote(text: str, speaker: str | None, role: str | None = None) -> Quote:
+    return Quote(
+        text=text, start=0, end=len(text), kind=QuoteKind.DIRECT, speaker=speaker, speaker_role=role
+    )
+
+
+def _seed(store: SqlStore) -> tuple[Story, Story]:
+    store.add_feed(FEED)
+    old = _story(store, 1, "Talks stall", "Lavrov said talks stall over security guarantees.")
+    new = _story(store, 2, "Summit maybe", "Zelenskyy wants a summit with Putin.", hours=5)
+    store.save_quotes(
+        old.id or 0,
+        [
+            _quote(
+                "Security guarantees without Russia will not work",
+                "Sergey Lavrov",
+                "Russian foreign minister",
+            ),
+            _quote("There is no meeting planned", "Sergey Lavrov", "Russian foreign minister"),
+            _quote("The talks are still on", "the first White House official"),
+        ],
+    )
+    store.save_quotes(
+        new.id or 0,
+        [
+            _quote("Putin understands only force", "Volodymyr Zelenskyy", "Ukrainian President"),
+            _quote("We are ready to meet", "Sergey Lavrov", None),
+        ],
+    )
+    return old, new
+
+
+def test_quotes_by_speaker_newest_first_with_prefixes(store: SqlStore) -> None:
+    _old, new = _seed(store)
+    hits = store.find_quotes(speaker=["lavrov"])
+    assert [h.quote.text for h in hits] == [
+        "We are ready to meet",
+        "Security guarantees without Russia will not work",
+        "There is no meeting planned",
+    ]
+    assert hits[0].story_id == new.id and hits[0].story_url == new.url
+    assert hits[1].story_title == "Talks stall" and hits[1].published_at == T0
+    assert [h.quote.speaker for h in store.find_quotes(speaker=["zelensky"])] == [
+        "Volodymyr Zelenskyy"
+    ]
+    assert [h.quote.speaker for h in store.find_quotes(speaker=["White", "House"])] == [
+        "the first White House official"
+    ]
+    assert store.find_quotes(speaker=["lavrov", "ukrainian"]) == []
+
+
+def test_roles_match_as_speaker_words(store: SqlStore) -> None:
+    _seed(store)
+    assert {h.quote.speaker for h in store.find_quotes(speaker=["foreign", "minister"])} == {
+        "Sergey Lavrov"
+    }
+
+
+def test_words_rank_best_match_first_and_combine_with_speaker(store: SqlStore) -> None:
+    _seed(store)
+    hits = store.find_quotes(words=["security", "guarantee"])
+    assert hits[0].quote.text == "Security guarantees without Russia will not work"
+    only_lavrov = store.find_quotes(speaker=["lavrov"], words=["meeting", "meet"])
+    assert {h.quote.text for h in only_lavrov} == {
+        "There is no meeting planned",
+        "We are ready to meet",
+    }
+
+
+def test_story_filter(store: SqlStore) -> None:
+    old, _new = _seed(store)
+    hits = store.find_quotes(story_ids=[old.id or 0])
+    assert len(hits) == 3
+    assert store.find_quotes(story_ids=[]) == []
+
+
+def test_query_syntax_in_words_is_just_text(store: SqlStore) -> None:
+    _seed(store)
+    for nasty in ['"', "lavrov OR *", "NEAR(", "a:b & !c | (", "' ; DROP TABLE quotes; --", "_"]:
+        store.find_quotes(speaker=[nasty])
+        store.find_quotes(words=[nasty])
+        store.search_stories([nasty])
+    assert len(store.find_quotes(speaker=["lavrov"])) == 3
+
+
+def test_speakers_matching(store: SqlStore) -> None:
+    _seed(store)
+    assert store.speakers_matching(["lavrov"]) == ["Sergey Lavrov"]
+    assert store.speakers_matching(["kremlin"]) == []
+    assert store.speakers_matching([]) == []
+
+
+def test_replacing_and_deleting_quotes_updates_the_index(store: SqlStore) -> None:
+    old, _ = _seed(store)
+    store.save_quotes(old.id or 0, [_quote("Brand new words", "Maria Chen")])
+    assert store.find_quotes(words=["guarantees"]) == []
+    assert [h.quote.text for h in store.find_quotes(speaker=["chen"])] == ["Brand new words"]
+
+
+def test_search_stories_and_story_for_url(store: SqlStore) -> None:
+    old, new = _seed(store)
+    assert [s.id for s in store.search_stories(["summit"])] == [new.id]
+    assert [s.id for s in store.search_stories(["guarantee"])] == [old.id]
+    assert store.story_for_url(new.url) == new
+    assert store.story_for_url("https://news.example/nothing") is None
+    assert store.story_for_url("https://x.example/other", keys=[f"url:{old.url}"]) == old
+
+
+def test_briefing_items_remember_the_last_briefing(store: SqlStore) -> None:
+    old, new = _seed(store)
+    assert store.briefing_stories("console:t") == []
+
+    def briefing(key: str, ids: list[tuple[int, ...]]) -> Briefing:
+        items = tuple(
+            BriefingItem(title="t", url="u", sources=("s",), gist="", story_ids=i) for i in ids
+        )
+        return Briefing("console:t", "Brief", items, generated_at=T0, idempotency_key=key)
+
+    store.record_briefing(briefing("k1", [(old.id or 0,)]), at=T0)
+    store.record_briefing(
+        briefing("k2", [(new.id or 0,), (old.id or 0, new.id or 0)]), at=T0 + timedelta(1)
+    )
+    store.record_briefing(briefing("k2", [(new.id or 0,)]), at=T0 + timedelta(2))  # again: no-op
+    assert store.briefing_stories("console:t") == [(new.id,), (old.id, new.id)]
+    assert store.briefing_stories("console:t", idempotency_key="k1") == [(old.id,)]
+    assert store.briefing_stories("console:other") == []
