@@ -117,6 +117,8 @@ class SlackSettings(_Section):
 
 class DiscordSettings(_Section):
     guild_ids: tuple[int, ...] = ()
+    # Privileged intent: answer plain messages in a briefing's thread, not only mentions.
+    message_content: bool = False
 
 
 class LLMSettings(_Section):

@@ -1,0 +1,185 @@
+"""`DiscordAdapter`: the `ChatAdapter` that posts briefings to Discord channels.
+
+It translates between our types and discord.py's: a `Briefing` becomes one
+or more messages of embeds (see `adapters.discord.render`), each with a
+persistent "Key quotes" button per story, and every discord.py or aiohttp
+failure becomes a `DeliveryError`.
+
+Crash recovery: every message carries a nonce derived from the briefing's
+idempotency key (Discord drops a resend with the same nonce for a few
+minutes) and a ``ref <key>`` footer, which `find_posted` looks for in recent
+channel history, since Discord does not return nonces in history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import aiohttp
+import discord
+
+from adapters.discord.render import (
+    OutgoingMessage,
+    QuotesButton,
+    briefing_messages,
+    briefing_ref,
+)
+from bot.domain import Briefing
+from bot.errors import DeliveryError
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+PLATFORM = "discord"
+NONCE_LENGTH = 25  # Discord's maximum
+_PART = re.compile(r"part (\d+)/(\d+)")
+
+
+def channel_key(channel_id: int) -> str:
+    """Our channel id for a Discord channel: "discord:1234"."""
+    return f"{PLATFORM}:{channel_id}"
+
+
+def parse_channel(channel: str) -> int:
+    """The Discord channel id in "discord:1234"; DeliveryError for anything else."""
+    platform, _, raw = channel.partition(":")
+    if platform != PLATFORM or not raw.isdigit():
+        raise DeliveryError(f"{channel!r} is not a Discord channel; expected discord:CHANNEL_ID")
+    return int(raw)
+
+
+def message_nonce(idempotency_key: str, part: int) -> str:
+    """A stable nonce per briefing message, so a retried send is not posted twice."""
+    return hashlib.sha256(f"{idempotency_key}\0{part}".encode()).hexdigest()[:NONCE_LENGTH]
+
+
+def quotes_view(buttons: Sequence[QuotesButton]) -> discord.ui.View | None:
+    """The persistent view under a briefing message: one "Key quotes" button per story."""
+    if not buttons:
+        return None
+    # Imported here: the bot module imports this one.
+    from adapters.discord.bot import KeyQuotesButton
+
+    view = discord.ui.View(timeout=None)
+    for button in buttons:
+        view.add_item(KeyQuotesButton(button.story_id, label=button.label))
+    return view
+
+
+class DiscordAdapter:
+    """Posts briefings through a logged-in discord.py client (usually the `NewsBot`).
+
+    ``pace_seconds`` spaces consecutive sends, so a broadcast to many channels
+    does not run into Discord's global rate limit; discord.py still handles
+    any 429 itself. ``history_limit`` is how far back `find_posted` looks.
+    """
+
+    name = PLATFORM
+
+    def __init__(
+        self, client: discord.Client, *, pace_seconds: float = 1.0, history_limit: int = 50
+    ) -> None:
+        self.client = client
+        self.pace_seconds = pace_seconds
+        self.history_limit = history_limit
+        self.briefing_keys: dict[int, str] = {}  # message id → idempotency key
+        self.recent: dict[str, Briefing] = {}  # channel → the last briefing posted there
+        self._pace_lock = asyncio.Lock()
+        self._last_send = 0.0
+
+    async def post_briefing(self, briefing: Briefing) -> str:
+        """Post ``briefing``; the id of its first message. Raises DeliveryError."""
+        channel = self.client.get_partial_messageable(parse_channel(briefing.channel))
+        first: discord.Message | None = None
+        for part, outgoing in enumerate(briefing_messages(briefing), start=1):
+            sent = await self._send(
+                channel, outgoing, nonce=message_nonce(briefing.idempotency_key, part)
+            )
+            first = first or sent
+            self.remember(sent.id, briefing)
+        assert first is not None  # a briefing always has its header message
+        return str(first.id)
+
+    def remember(self, message_id: int, briefing: Briefing) -> None:
+        """Note that ``message_id`` belongs to ``briefing`` (for threads and autocomplete)."""
+        self.briefing_keys[message_id] = briefing.idempotency_key
+        self.recent[briefing.channel] = briefing
+
+    async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
+        """The first message id of a briefing found complete in recent history, else None.
+
+        A briefing split over several messages counts only when every part is
+        there: a half-posted briefing is posted again rather than lost.
+        """
+        target = self.client.get_partial_messageable(parse_channel(channel))
+        ref = briefing_ref(idempotency_key)
+        parts: dict[int, int] = {}
+        expected = 1
+        try:
+            async for message in target.history(limit=self.history_limit):
+                footer = _footer_of(message)
+                if message.author.id != self._user_id() or not footer.endswith(ref):
+                    continue
+                found = _PART.search(footer)
+                index, expected = (int(found[1]), int(found[2])) if found else (1, 1)
+                parts[index] = message.id
+        except (discord.DiscordException, aiohttp.ClientError, TimeoutError) as exc:
+            raise DeliveryError(f"reading history of {channel} failed: {exc}") from exc
+        if len(parts) < expected or 1 not in parts:
+            return None
+        for message_id in parts.values():
+            self.briefing_keys[message_id] = idempotency_key
+        return str(parts[1])
+
+    async def send(
+        self, target: discord.abc.Messageable, outgoing: OutgoingMessage
+    ) -> discord.Message:
+        """Send one rendered message to any channel or thread, paced; DeliveryError on failure."""
+        return await self._send(target, outgoing, nonce=None)
+
+    async def _send(
+        self, target: discord.abc.Messageable, outgoing: OutgoingMessage, *, nonce: str | None
+    ) -> discord.Message:
+        await self._wait_turn()
+        options: dict[str, Any] = {"embeds": outgoing.embeds, "allowed_mentions": NO_MENTIONS}
+        view = quotes_view(outgoing.buttons)
+        if view is not None:
+            options["view"] = view
+        if nonce is not None:
+            options["nonce"] = nonce
+        try:
+            return await target.send(**options)
+        except discord.HTTPException as exc:
+            raise DeliveryError(
+                f"Discord refused a message to channel {_target_id(target)}: "
+                f"{exc.status} {exc.text or exc.response.reason} (code {exc.code})"
+            ) from exc
+        except (discord.DiscordException, aiohttp.ClientError, TimeoutError) as exc:
+            raise DeliveryError(
+                f"sending to Discord channel {_target_id(target)} failed: {exc!r}"
+            ) from exc
+
+    async def _wait_turn(self) -> None:
+        async with self._pace_lock:
+            wait = self._last_send + self.pace_seconds - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            self._last_send = time.monotonic()
+
+    def _user_id(self) -> int | None:
+        user = self.client.user
+        return user.id if user else None
+
+
+def _footer_of(message: discord.Message) -> str:
+    return next((e.footer.text for e in reversed(message.embeds) if e.footer.text), "")
+
+
+def _target_id(target: discord.abc.Messageable) -> str:
+    return str(getattr(target, "id", "?"))

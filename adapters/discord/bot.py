@@ -1,0 +1,490 @@
+"""`NewsBot`: the discord.py bot — slash commands, the "Key quotes" button, follow-up questions.
+
+Every command is text for the conversations core (``/quotes lavrov`` is
+``quotes lavrov``), so Discord answers exactly what Slack and the console
+answer; this module only translates Discord's events into a `Context` and
+renders the `Reply` (`adapters.discord.render`).
+
+Intents: ``guilds`` and ``guild_messages`` only. A mention of the bot carries
+its text without the privileged *message content* intent; answering plain
+messages in a briefing's thread (no mention) needs it, so that is opt-in
+(``[discord] message_content = true`` in the config *and* the switch in the
+developer portal).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from adapters.discord.adapter import NO_MENTIONS, DiscordAdapter, channel_key
+from adapters.discord.render import (
+    BUTTON_LABEL_LIMIT,
+    QUOTES_CUSTOM_ID_PREFIX,
+    REF_PREFIX,
+    OutgoingMessage,
+    error_message,
+    fit,
+    quote_list_messages,
+    reply_messages,
+)
+from bot.app import App
+from bot.conversation.core import Conversations
+from bot.conversation.replies import Context, Reply
+from bot.domain import Briefing
+from bot.errors import DeliveryError, NewsbriefError
+
+log = logging.getLogger(__name__)
+
+AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
+CHOICE_NAME_LIMIT = 100
+THREAD_NAME_LIMIT = 100
+GENERIC_ERROR = "Sorry, something went wrong on our side; it has been logged."
+
+
+class Responder(Protocol):
+    """What answers a person: `bot.conversation.core.Conversations`, or a test's stand-in."""
+
+    async def handle(self, context: Context, text: str) -> Reply: ...
+
+
+def bot_intents(*, message_content: bool = False) -> discord.Intents:
+    """Only what the bot needs; see the module docstring for message content."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = message_content
+    return intents
+
+
+class NewsTree(app_commands.CommandTree[Any]):
+    """The command tree; its error handler answers privately, never with a traceback."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        if isinstance(cause, NewsbriefError):
+            text = str(cause)
+        elif isinstance(cause, app_commands.CheckFailure | app_commands.TransformerError):
+            text = str(cause) or "That command cannot be used here."
+        else:
+            log.error(
+                "command %s failed",
+                interaction.command and interaction.command.name,
+                exc_info=cause,
+            )
+            text = GENERIC_ERROR
+        await send_private(interaction, error_message(text))
+
+
+class NewsBot(commands.Bot):
+    """The Discord side of newsbrief. Call `use` with the `App` before `start`."""
+
+    def __init__(
+        self,
+        *,
+        guild_ids: Sequence[int] = (),
+        message_content: bool = False,
+        sync_commands: bool = True,
+        pace_seconds: float = 1.0,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=bot_intents(message_content=message_content),
+            allowed_mentions=NO_MENTIONS,
+            help_command=None,
+            tree_cls=NewsTree,
+        )
+        self.guild_ids = tuple(guild_ids)
+        self.message_content = message_content
+        self.sync_commands = sync_commands
+        self.adapter = DiscordAdapter(self, pace_seconds=pace_seconds)
+        self._app: App | None = None
+        self._conversations: Responder | None = None
+
+    def use(self, app: App, conversations: Responder | None = None) -> None:
+        """Give the bot the application it answers from."""
+        self._app = app
+        self._conversations = conversations or Conversations(app)
+
+    @property
+    def app(self) -> App:
+        if self._app is None:
+            raise RuntimeError("NewsBot.use(app) must be called before the bot runs")
+        return self._app
+
+    @property
+    def conversations(self) -> Responder:
+        if self._conversations is None:
+            raise RuntimeError("NewsBot.use(app) must be called before the bot runs")
+        return self._conversations
+
+    async def setup_hook(self) -> None:
+        guilds = [discord.Object(id=g) for g in self.guild_ids]
+        await self.add_cog(NewsCog(self), guilds=guilds or discord.utils.MISSING)
+        # Buttons of briefings posted before a restart still work: their ids carry the story.
+        self.add_dynamic_items(KeyQuotesButton)
+        if self.sync_commands:
+            await self.sync_app_commands()
+
+    async def sync_app_commands(self) -> None:
+        """Per guild when guild ids are configured (instant, for development), else global."""
+        for guild_id in self.guild_ids:
+            await self.tree.sync(guild=discord.Object(id=guild_id))
+        if not self.guild_ids:
+            await self.tree.sync()
+
+    # -- answering ------------------------------------------------------------------------------
+
+    async def answer(self, context: Context, text: str) -> Reply:
+        return await self.conversations.handle(context, text)
+
+    async def context_for(
+        self,
+        channel: Any,
+        user: discord.abc.User,
+        *,
+        can_manage: bool,
+    ) -> Context:
+        """Our `Context` for a Discord channel or thread (threads speak for their briefing)."""
+        thread_of = None
+        channel_id = getattr(channel, "id", 0)
+        if isinstance(channel, discord.Thread):
+            thread_of = await self.briefing_of_thread(channel)
+            channel_id = channel.parent_id
+        return Context(
+            channel=channel_key(channel_id),
+            user=f"discord:{user.id}",
+            can_manage=can_manage,
+            thread_of=thread_of,
+        )
+
+    async def briefing_of_thread(self, thread: discord.Thread) -> str | None:
+        """The idempotency key of the briefing a thread hangs off, if it does.
+
+        A thread started from a message has that message's id; our briefing
+        messages carry ``ref <key>`` in a footer.
+        """
+        known = self.adapter.briefing_keys.get(thread.id)
+        if known is not None:
+            return known
+        parent = self.get_partial_messageable(thread.parent_id)
+        try:
+            starter = await parent.fetch_message(thread.id)
+        except discord.HTTPException:
+            return None
+        if self.user is None or starter.author.id != self.user.id:
+            return None
+        for embed in reversed(starter.embeds):
+            footer = embed.footer.text or ""
+            found = re.search(re.escape(REF_PREFIX) + r"(\S+)$", footer)
+            if found:
+                self.adapter.briefing_keys[thread.id] = found[1]
+                return found[1]
+        return None
+
+    def recent_briefing(self, channel: str) -> Briefing | None:
+        return self.adapter.recent.get(channel)
+
+    # -- follow-up questions -----------------------------------------------------------------
+
+    async def on_message(self, message: discord.Message) -> None:
+        """A mention of the bot anywhere, or any message in a briefing's thread, gets an answer."""
+        if message.author.bot or self.user is None or message.guild is None:
+            return
+        mentioned = self.user in message.mentions
+        if not mentioned and not self.message_content:
+            return  # without the intent a plain message arrives with no text to answer
+        channel: Any = message.channel
+        if not isinstance(channel, discord.Thread) and not mentioned:
+            channel = await self._resolve_channel(channel)
+            if not isinstance(channel, discord.Thread):
+                return
+        try:
+            await self._answer_message(message, channel, mentioned=mentioned)
+        except Exception:
+            log.exception("answering message %s failed", message.id)
+
+    async def _resolve_channel(self, channel: Any) -> Any:
+        if not isinstance(channel, discord.PartialMessageable):
+            return channel
+        try:
+            return await self.fetch_channel(channel.id)
+        except discord.HTTPException:
+            return channel
+
+    async def _answer_message(
+        self, message: discord.Message, channel: Any, *, mentioned: bool
+    ) -> None:
+        context = await self.context_for(
+            channel, message.author, can_manage=_can_manage(message.author)
+        )
+        if not mentioned and context.thread_of is None:
+            return  # a thread that is not one of our briefings: not ours to answer
+        text = _without_mentions(message.content, self.user.id if self.user else 0).strip()
+        reply = await self.answer(context, text or "help")
+        target: discord.abc.Messageable = channel
+        if not isinstance(channel, discord.Thread):
+            name = fit(text or "newsbrief", THREAD_NAME_LIMIT)
+            target = await message.create_thread(name=name)
+        for outgoing in await self.render_reply(reply):
+            await self.adapter.send(target, outgoing)
+
+    async def render_reply(self, reply: Reply) -> list[OutgoingMessage]:
+        """A reply's messages; a reply carrying a briefing is that briefing's messages."""
+        if reply.briefing is None:
+            return reply_messages(reply)
+        from adapters.discord.render import briefing_messages
+
+        text = reply_messages(reply) if reply.text else []
+        return [*text, *briefing_messages(reply.briefing)]
+
+
+class NewsCog(commands.Cog):
+    """The slash commands: one per command of the conversations core."""
+
+    news = app_commands.Group(name="news", description="Feeds, schedule and help for this channel")
+
+    def __init__(self, bot: NewsBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="quotes", description="Who said what: a story, a number or a person")
+    @app_commands.describe(query="story number from the briefing, story URL, words or a person")
+    async def quotes(self, interaction: discord.Interaction[Any], query: str) -> None:
+        await self.run(interaction, f"quotes {query}")
+
+    @quotes.autocomplete("query")
+    async def quotes_autocomplete(
+        self, interaction: discord.Interaction[Any], current: str
+    ) -> list[app_commands.Choice[str]]:
+        channel = await self.bot.context_for(
+            interaction.channel, interaction.user, can_manage=False
+        )
+        return story_and_speaker_choices(self.bot.recent_briefing(channel.channel), current)
+
+    @app_commands.command(name="brief", description="Post this channel's briefing now")
+    async def brief(self, interaction: discord.Interaction[Any]) -> None:
+        await self.run(interaction, "brief now")
+
+    @news.command(name="subscribe", description="Follow a feed in this channel")
+    @app_commands.describe(
+        feed_url="the feed's URL",
+        include="only stories with these words (space-separated)",
+        exclude="never stories with these words (space-separated)",
+    )
+    async def subscribe(
+        self,
+        interaction: discord.Interaction[Any],
+        feed_url: str,
+        include: str = "",
+        exclude: str = "",
+    ) -> None:
+        filters = [f"+{w}" for w in include.split()] + [f"-{w}" for w in exclude.split()]
+        await self.run(interaction, " ".join(["subscribe", feed_url, *filters]))
+
+    @news.command(name="unsubscribe", description="Stop following a feed in this channel")
+    @app_commands.describe(feed_url="the feed's URL (see /news feeds)")
+    async def unsubscribe(self, interaction: discord.Interaction[Any], feed_url: str) -> None:
+        await self.run(interaction, f"unsubscribe {feed_url}")
+
+    @news.command(name="feeds", description="This channel's feeds and their status")
+    async def feeds(self, interaction: discord.Interaction[Any]) -> None:
+        await self.run(interaction, "feeds")
+
+    @news.command(name="schedule", description='When the briefing comes, e.g. "weekdays 08:30"')
+    @app_commands.describe(
+        when='e.g. "weekdays 08:30", "daily 7" or a cron line', timezone="e.g. Europe/Berlin"
+    )
+    async def schedule(
+        self, interaction: discord.Interaction[Any], when: str, timezone: str = ""
+    ) -> None:
+        await self.run(interaction, f"schedule {when} {timezone}".strip())
+
+    @news.command(name="help", description="What newsbrief can do")
+    async def help(self, interaction: discord.Interaction[Any]) -> None:
+        await self.run(interaction, "help", private=True)
+
+    async def run(
+        self, interaction: discord.Interaction[Any], text: str, *, private: bool = False
+    ) -> None:
+        """Defer within Discord's 3 s (shows "thinking"), ask the core, follow up."""
+        await interaction.response.defer(thinking=True, ephemeral=private)
+        context = await self.bot.context_for(
+            interaction.channel, interaction.user, can_manage=_can_manage_interaction(interaction)
+        )
+        reply = await self.bot.answer(context, text)
+        if reply.ephemeral and not private:
+            # The "thinking" placeholder is public; a private answer replaces it.
+            await interaction.delete_original_response()
+            for outgoing in reply_messages(reply):
+                await send_followup(interaction, outgoing, ephemeral=True)
+            return
+        for outgoing in await self.bot.render_reply(reply):
+            await send_followup(interaction, outgoing, ephemeral=private)
+        if reply.briefing is not None:
+            self.bot.adapter.recent[reply.briefing.channel] = reply.briefing
+
+
+def story_and_speaker_choices(
+    briefing: Briefing | None, current: str
+) -> list[app_commands.Choice[str]]:
+    """Autocomplete for /quotes: the last briefing's story numbers, then its speakers."""
+    if briefing is None:
+        return []
+    wanted = current.strip().casefold()
+    choices: list[app_commands.Choice[str]] = []
+    for number, item in enumerate(briefing.items, start=1):
+        name = f"{number}. {item.title}"
+        if not wanted or wanted in name.casefold():
+            choices.append(
+                app_commands.Choice(name=fit(name, CHOICE_NAME_LIMIT), value=str(number))
+            )
+    speakers = dict.fromkeys(b.speaker for item in briefing.items for b in item.bullets)
+    for speaker in speakers:
+        if not wanted or wanted in speaker.casefold():
+            choices.append(
+                app_commands.Choice(name=fit(speaker, CHOICE_NAME_LIMIT), value=fit(speaker, 100))
+            )
+    return choices[:AUTOCOMPLETE_LIMIT]
+
+
+class KeyQuotesButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=re.escape(QUOTES_CUSTOM_ID_PREFIX) + r"(?P<story_id>\d+)",
+):
+    """ "Key quotes": opens the story's full quote list in the briefing message's thread.
+
+    The custom id carries the story id, so the button works for briefings
+    posted before the bot restarted.
+    """
+
+    def __init__(self, story_id: int, *, label: str = "Key quotes") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=fit(label, BUTTON_LABEL_LIMIT),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"{QUOTES_CUSTOM_ID_PREFIX}{story_id}",
+            )
+        )
+        self.story_id = story_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> KeyQuotesButton:
+        label = getattr(item, "label", None) or "Key quotes"
+        return cls(int(match["story_id"]), label=label)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot = interaction.client
+        if not isinstance(bot, NewsBot):
+            return
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        try:
+            thread = await open_quotes_thread(bot, interaction, self.story_id)
+        except NewsbriefError as exc:
+            await send_followup(interaction, error_message(str(exc)), ephemeral=True)
+            return
+        except Exception:
+            log.exception("Key quotes for story %s failed", self.story_id)
+            await send_followup(interaction, error_message(GENERIC_ERROR), ephemeral=True)
+            return
+        await interaction.followup.send(
+            f"The key quotes are in {thread.mention}.", ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
+
+async def open_quotes_thread(
+    bot: NewsBot, interaction: discord.Interaction[Any], story_id: int
+) -> discord.Thread:
+    """Post the story's full quote list in the thread of the clicked message (made if needed)."""
+    store = bot.app.store
+    story = store.get_story(story_id)
+    quotes = store.quotes_for_story(story_id) or list(bot.app.summary_of(story).quotes)
+    message = interaction.message
+    if message is None:
+        raise DeliveryError("the Key quotes button is not attached to a message")
+    thread = await thread_of_message(bot, message, name=f"Key quotes: {story.title}")
+    for outgoing in quote_list_messages(story.title, story.url, quotes):
+        await bot.adapter.send(thread, outgoing)
+    return thread
+
+
+async def thread_of_message(bot: NewsBot, message: discord.Message, *, name: str) -> discord.Thread:
+    """The message's thread (its id is the message's), started when there is none yet."""
+    existing = message.thread or bot.get_channel(message.id)
+    if isinstance(existing, discord.Thread):
+        return existing
+    try:
+        fetched = await bot.fetch_channel(message.id)
+    except discord.NotFound:
+        fetched = None
+    except discord.HTTPException as exc:
+        raise DeliveryError(f"looking up the thread of message {message.id} failed: {exc}") from exc
+    if isinstance(fetched, discord.Thread):
+        return fetched
+    clean = " ".join(name.replace("@", "").split())
+    try:
+        thread = await message.create_thread(name=fit(clean, THREAD_NAME_LIMIT))
+    except discord.HTTPException as exc:
+        raise DeliveryError(f"starting a thread on message {message.id} failed: {exc}") from exc
+    key = bot.adapter.briefing_keys.get(message.id)
+    if key is not None:
+        bot.adapter.briefing_keys[thread.id] = key
+    return thread
+
+
+async def send_followup(
+    interaction: discord.Interaction[Any], outgoing: OutgoingMessage, *, ephemeral: bool
+) -> None:
+    from adapters.discord.adapter import quotes_view
+
+    view = quotes_view(outgoing.buttons)
+    if view is None:
+        await interaction.followup.send(
+            embeds=outgoing.embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+        )
+    else:
+        await interaction.followup.send(
+            embeds=outgoing.embeds, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+        )
+
+
+async def send_private(interaction: discord.Interaction[Any], outgoing: OutgoingMessage) -> None:
+    """An ephemeral answer whether or not the interaction was already deferred."""
+    try:
+        if interaction.response.is_done():
+            await send_followup(interaction, outgoing, ephemeral=True)
+        else:
+            await interaction.response.send_message(
+                embeds=outgoing.embeds, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+    except discord.HTTPException:
+        log.exception("could not tell the user about an error")
+
+
+def _can_manage(user: discord.abc.User) -> bool:
+    if not isinstance(user, discord.Member):
+        return False
+    permissions = user.guild_permissions
+    return permissions.manage_guild or permissions.manage_channels
+
+
+def _can_manage_interaction(interaction: discord.Interaction[Any]) -> bool:
+    permissions = interaction.permissions
+    return permissions.manage_guild or permissions.manage_channels
+
+
+def _without_mentions(text: str, bot_id: int) -> str:
+    return re.sub(rf"<@!?{bot_id}>", "", text)
