@@ -13,15 +13,18 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 
-from bot.briefing import Candidate, compose_briefing
+from bot.briefing import Candidate, compose_breaking, compose_briefing, passes_filters
 from bot.domain import Briefing, Feed, Story
 from bot.ingest import HttpFetcher, IngestReport, SeenBodies, UrlGuard, poll_feeds
-from bot.ports import ChatAdapter, FeedFetcher, Store, Summarizer, Summary
+from bot.ports import ChatAdapter, FeedFetcher, ScheduleStore, Summarizer, Summary
 from bot.settings import ChannelSettings, Settings
 from bot.store import make_store
 from summarizer.offline import OfflineSummarizer
 
 ProgressCallback = Callable[[IngestReport], None]
+# Stories older than this are no longer "new" to a channel that never received them.
+UNBRIEFED_WINDOW = timedelta(hours=72)
+SUMMARY_CACHE_SIZE = 4096
 
 
 @dataclass
@@ -29,10 +32,12 @@ class App:
     """The wired application: what the CLI, the scheduler and the chat adapters drive."""
 
     settings: Settings
-    store: Store
+    store: ScheduleStore
     fetcher: FeedFetcher
     summarizer: Summarizer
     adapters: Mapping[str, ChatAdapter] = field(default_factory=dict)
+    # Summaries by story hash: every channel's briefing of a story reuses one.
+    _summaries: dict[str, Summary] = field(default_factory=dict, repr=False)
     seen_bodies: SeenBodies = field(default_factory=SeenBodies)
 
     def sync_config(self) -> None:
@@ -45,7 +50,11 @@ class App:
                 self.store.subscribe(channel.id, url)
 
     async def poll(
-        self, feeds: Sequence[Feed] | None = None, *, on_progress: ProgressCallback | None = None
+        self,
+        feeds: Sequence[Feed] | None = None,
+        *,
+        on_progress: ProgressCallback | None = None,
+        now: datetime | None = None,
     ) -> list[IngestReport]:
         """Fetch every (given) feed once and summarise the new stories."""
         targets = [f for f in (feeds or self.store.list_feeds()) if not f.paused]
@@ -53,7 +62,7 @@ class App:
             targets,
             fetcher=self.fetcher,
             store=self.store,
-            now=now_utc(),
+            now=now or now_utc(),
             fetch_articles=self.settings.ingest.fetch_articles,
             seen=self.seen_bodies,
             on_progress=on_progress,
@@ -94,7 +103,69 @@ class App:
         )
 
     def summary_of(self, story: Story) -> Summary:
-        return self.summarizer.summarize(story)
+        cached = self._summaries.get(story.hash)
+        if cached is None:
+            cached = self.summarizer.summarize(story)
+            if len(self._summaries) >= SUMMARY_CACHE_SIZE:
+                self._summaries.pop(next(iter(self._summaries)))  # oldest first
+            self._summaries[story.hash] = cached
+        return cached
+
+    def channel_briefing(self, channel_id: str, *, now: datetime) -> Briefing | None:
+        """The channel's scheduled briefing: its stories it has not received yet.
+
+        None when there is nothing new and ``briefing.post_empty`` is off.
+        """
+        candidates = self._unbriefed_candidates(channel_id, now=now)
+        if not candidates and not self.settings.briefing.post_empty:
+            return None
+        return compose_briefing(
+            channel_id,
+            candidates,
+            now=now,
+            max_stories=self.settings.briefing.max_stories,
+            max_bullets=self.settings.briefing.max_bullets_per_story,
+        )
+
+    def breaking_briefings(self, channel_id: str, *, now: datetime) -> list[Briefing]:
+        """One single-story briefing per new story (near-duplicates merged), for breaking mode."""
+        candidates = self._unbriefed_candidates(channel_id, now=now)
+        return compose_breaking(
+            channel_id,
+            candidates,
+            now=now,
+            max_bullets=self.settings.briefing.max_bullets_per_story,
+        )
+
+    def pause_notice(self, channel_id: str, feed: Feed, *, at: datetime) -> Briefing:
+        """The one message a channel gets when failures paused one of its feeds."""
+        name = _source_name(feed)
+        note = (
+            f"{name} ({feed.url}) is paused after {feed.consecutive_failures} failed polls "
+            f"in a row; last error: {feed.last_error or 'unknown'}. "
+            "Stories from it will resume once an operator resumes the feed."
+        )
+        return Briefing(
+            channel=channel_id,
+            title=f"Feed paused: {name}",
+            items=(),
+            generated_at=at,
+            notes=(note,),
+        )
+
+    def _unbriefed_candidates(self, channel_id: str, *, now: datetime) -> list[Candidate]:
+        window = max(UNBRIEFED_WINDOW, timedelta(hours=self.settings.briefing.backfill_hours))
+        rows = self.store.unbriefed_stories(channel_id, since=now - window)
+        feeds = {f.url: f for f in self.store.subscriptions(channel_id)}
+        return [
+            Candidate(
+                story=row.story,
+                summary=self.summary_of(row.story),
+                source=_source_name(feeds[row.story.feed_url]),
+            )
+            for row in rows
+            if row.story.feed_url in feeds and passes_filters(row.story, row.include, row.exclude)
+        ]
 
     async def deliver(self, briefing: Briefing) -> str | None:
         """Post once: skip a briefing the delivery log already holds."""
@@ -104,6 +175,15 @@ class App:
         message_id = await adapter.post_briefing(briefing)
         self.store.record_delivery(briefing.channel, briefing.idempotency_key, message_id)
         return message_id
+
+    async def aclose(self) -> None:
+        """Close the fetcher's connections and the store's pool."""
+        close = getattr(self.fetcher, "aclose", None)
+        if close is not None:
+            await close()
+        store_close = getattr(self.store, "close", None)
+        if store_close is not None:
+            store_close()
 
     def adapter_for(self, channel_id: str) -> ChatAdapter:
         platform = channel_id.partition(":")[0]
@@ -149,7 +229,7 @@ def local_feed_paths(settings: Settings) -> set[str]:
 def make_app(
     settings: Settings,
     *,
-    store: Store | None = None,
+    store: ScheduleStore | None = None,
     fetcher: FeedFetcher | None = None,
     summarizer: Summarizer | None = None,
     adapters: Mapping[str, ChatAdapter] | None = None,

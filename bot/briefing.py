@@ -55,6 +55,33 @@ def compose_briefing(
     )
 
 
+def compose_breaking(
+    channel: str,
+    candidates: Sequence[Candidate],
+    *,
+    now: datetime,
+    max_bullets: int = 4,
+    title: str = "Breaking",
+) -> list[Briefing]:
+    """One single-item briefing per new story, near-duplicates merged, oldest news first.
+
+    The caller has applied the subscriptions' filters; the idempotency key is
+    the caller's too (delivery keys breaking posts on the lead story id).
+    """
+    groups = merge_near_duplicates(candidates)
+    groups.sort(key=lambda group: min(c.story.id or 0 for c in group))
+    return [
+        Briefing(
+            channel=channel,
+            title=title,
+            items=(_item(group, max_bullets),),
+            generated_at=now,
+            idempotency_key=briefing_key(channel, [_item(group, max_bullets)]),
+        )
+        for group in groups
+    ]
+
+
 def passes_filters(story: Story, include: Sequence[str], exclude: Sequence[str]) -> bool:
     """Keyword filters on title and text, case-insensitive; exclude wins."""
     haystack = f"{story.title}\n{story.text}".casefold()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from bot.domain import Briefing, Bullet, Feed, Quote, Story
@@ -66,6 +66,51 @@ class QuoteHit:
     story_title: str
     story_url: str
     published_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelState:
+    """A channel's schedule as the store keeps it."""
+
+    id: str
+    schedule: str | None
+    timezone: str
+    breaking: bool
+    next_briefing_at: datetime | None
+    last_briefing_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryClaim:
+    """The right to post one idempotency key, held until ``lease_until``.
+
+    ``resumed`` means an earlier attempt claimed this key and never completed:
+    it may have posted, so the platform must be asked before posting again.
+    ``story_ids`` are the stories that attempt meant to post.
+    """
+
+    key: str
+    channel: str
+    resumed: bool
+    story_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelStory:
+    """A story not yet briefed to a channel, with that subscription's keyword filters."""
+
+    story: Story
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PausedFeed:
+    """A feed that failures paused, and the channels that should hear about it once."""
+
+    feed: Feed
+    paused_at: datetime
+    channels: tuple[str, ...]
 
 
 @runtime_checkable
@@ -166,3 +211,86 @@ class Store(Protocol):
     # delivery log
     def record_delivery(self, channel: str, idempotency_key: str, message_id: str) -> None: ...
     def delivered(self, idempotency_key: str) -> bool: ...
+
+
+@runtime_checkable
+class ScheduleStore(Store, Protocol):
+    """The store as the scheduler and delivery use it: leases, schedules, claims.
+
+    Called by ``bot.scheduler.Runner`` (feeds, channels, backfill) and
+    ``bot.delivery.Deliverer`` (claims). Raises ``StoreError``; every call is
+    one transaction and takes ``now`` from the caller's clock.
+    """
+
+    def subscribe(
+        self,
+        channel: str,
+        feed_url: str,
+        *,
+        include: Sequence[str] | None = None,
+        exclude: Sequence[str] | None = None,
+    ) -> None: ...
+
+    # feed polls
+    def claim_due_feeds(
+        self, *, owner: str, now: datetime, lease: timedelta, limit: int = 100
+    ) -> list[Feed]: ...
+    def finish_poll(
+        self, url: str, *, owner: str, next_poll_at: datetime, pause_at: datetime | None = None
+    ) -> None: ...
+    def resume_feed(self, url: str) -> None: ...
+    def next_polls(self) -> dict[str, datetime | None]: ...
+    def paused_feeds(self) -> list[PausedFeed]: ...
+
+    # channels and what they have received
+    def configure_channel(
+        self,
+        channel: str,
+        *,
+        schedule: str | None,
+        timezone: str,
+        breaking: bool,
+        backfill_hours: float,
+        first_slot: datetime | None,
+        now: datetime,
+    ) -> None: ...
+    def channel_states(self) -> list[ChannelState]: ...
+    def subscribe_since(
+        self,
+        channel: str,
+        feed_url: str,
+        *,
+        not_before: datetime,
+        include: Sequence[str] | None = None,
+        exclude: Sequence[str] | None = None,
+    ) -> None: ...
+    def limit_new_backfill(self, not_before: datetime) -> int: ...
+    def unbriefed_stories(
+        self, channel: str, *, since: datetime, limit: int = 500
+    ) -> list[ChannelStory]: ...
+
+    # delivery claims
+    def begin_delivery(
+        self,
+        channel: str,
+        idempotency_key: str,
+        *,
+        owner: str,
+        now: datetime,
+        lease: timedelta,
+        kind: str = "briefing",
+    ) -> DeliveryClaim | None: ...
+    def note_delivery_stories(self, idempotency_key: str, story_ids: Iterable[int]) -> None: ...
+    def complete_delivery(
+        self,
+        channel: str,
+        idempotency_key: str,
+        *,
+        message_id: str | None,
+        story_ids: Iterable[int],
+        now: datetime,
+        slot: datetime | None = None,
+        next_slot: datetime | None = None,
+    ) -> None: ...
+    def release_delivery(self, idempotency_key: str, *, owner: str) -> None: ...
+    def done_keys(self, keys: Iterable[str]) -> set[str]: ...

@@ -1,109 +1,461 @@
-"""APScheduler wiring only: it calls ingest, briefing and delivery at their times.
+"""The scheduler: when to poll a feed and when a channel's briefing is due, and the loop.
 
-One interval job per feed (with jitter so feeds don't fire together), one cron
-job per channel in the channel's time zone, and a heartbeat that
-`newsbrief health` reads. SIGTERM stops new work and lets running jobs finish.
+Two halves, as in reader's "decider" style:
+
+- pure functions of a clock reading (`first_slot`, `due_slot`, `next_slot`,
+  `decide_poll`, `parse_retry_after`, `parse_max_age`): no I/O, tested with
+  any ``now``;
+- `Runner`, driven by an APScheduler ``AsyncIOScheduler`` tick: it claims due
+  feeds and due deliveries from the store (leases, so several processes split
+  the work) and runs them as tasks, which SIGTERM lets finish.
+
+The schedules themselves live in the store (``feeds.next_poll_at``,
+``channels.next_briefing_at``), not in APScheduler's memory: a restart picks
+up exactly where the last process stopped, and a slot missed while the bot
+was down is still pending, so it is posted once on start and the channel then
+moves to its next slot after *now* (caught up once, never doubled).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import random
+import re
+import secrets
 import signal
+import socket
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from adapters.console import ConsoleAdapter
-from bot.app import App, make_app, now_utc
-from bot.domain import Feed
-from bot.settings import ChannelSettings, Settings
+from bot.app import App, make_app
+from bot.delivery import (
+    Clock,
+    Deliverer,
+    Job,
+    breaking_key,
+    pause_notice_key,
+    slot_key,
+    system_clock,
+)
+from bot.domain import Briefing, Feed
+from bot.ingest import IngestReport
+from bot.ports import ChannelState, ChatAdapter
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 30
+DRAIN_SECONDS = 60.0
+_RETRY_AFTER_IN_ERROR = re.compile(r"\(retry after ([^)]+)\)")
+_MAX_AGE = re.compile(r"(?:^|[,\s])(?:s-)?max-age\s*=\s*\"?(\d+)")
+# A server asking for more than a day between polls is ignored beyond a day.
+MAX_SERVER_DELAY = timedelta(days=1)
 
 
-def build_scheduler(app: App) -> AsyncIOScheduler:
+# ---------------------------------------------------------------- the decider
+
+
+def cron(schedule: str, timezone: str) -> CronTrigger:
+    """The channel's cron schedule, read in its own time zone (DST included)."""
+    return CronTrigger.from_crontab(schedule, timezone=timezone)
+
+
+def next_slot(schedule: str, timezone: str, now: datetime) -> datetime:
+    """The first scheduled time strictly after ``now``, in UTC."""
+    fire: datetime | None = cron(schedule, timezone).get_next_fire_time(
+        None, now + timedelta(microseconds=1)
+    )
+    if fire is None:  # a cron expression that never fires again, e.g. Feb 30
+        raise ValueError(f"schedule {schedule!r} never fires after {now:%Y-%m-%d}")
+    return fire.astimezone(UTC)
+
+
+def first_slot(schedule: str | None, timezone: str, now: datetime) -> datetime | None:
+    """A new (or rescheduled) channel's first slot: the next one after ``now``."""
+    return next_slot(schedule, timezone, now) if schedule else None
+
+
+def due_slot(channel: ChannelState, now: datetime) -> datetime | None:
+    """The pending slot when it has come (however long ago), else None."""
+    slot = channel.next_briefing_at
+    return slot if slot is not None and slot <= now else None
+
+
+@dataclass(frozen=True, slots=True)
+class PollDecision:
+    """When to poll a feed next, and whether failures have paused it."""
+
+    next_poll_at: datetime
+    pause: bool = False
+
+
+def decide_poll(
+    *,
+    now: datetime,
+    interval: timedelta,
+    jitter: timedelta,
+    failures: int,
+    pause_after: int,
+    max_backoff: timedelta,
+    retry_after: timedelta | None = None,
+    max_age: timedelta | None = None,
+) -> PollDecision:
+    """The next poll after one that ended at ``now`` with ``failures`` consecutive failures.
+
+    Success: one ``interval`` (never before the server's max-age runs out).
+    Failure: ``interval`` doubled per consecutive failure, up to ``max_backoff``
+    (never before a Retry-After); at ``pause_after`` failures the feed pauses.
+    ``jitter`` (drawn by the caller) spreads feeds that would fire together.
+    """
+    if failures >= pause_after:
+        return PollDecision(now + max_backoff, pause=True)
+    wait = interval
+    if failures:
+        wait = min(interval * (2 ** (failures - 1)), max(max_backoff, interval))
+    server = retry_after if failures else max_age
+    if server is not None:
+        wait = max(wait, min(server, MAX_SERVER_DELAY))
+    return PollDecision(now + wait + jitter)
+
+
+def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:
+    """Retry-After as a delay: delta-seconds or an HTTP date; None when absent or garbled."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return timedelta(seconds=int(value))
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(when - now, timedelta(0))
+
+
+def parse_max_age(cache_control: str | None) -> timedelta | None:
+    """Cache-Control's (s-)max-age as a delay; None when absent."""
+    if not cache_control:
+        return None
+    found = _MAX_AGE.search(cache_control.lower())
+    return timedelta(seconds=int(found.group(1))) if found else None
+
+
+def server_delays(report: IngestReport, now: datetime) -> tuple[timedelta | None, timedelta | None]:
+    """(Retry-After, max-age) the server sent with this poll, if any."""
+    headers = report.fetch.headers if report.fetch is not None else {}
+    retry = headers.get("retry-after")
+    if retry is None and report.error:
+        # The fetcher reports an HTTP error as a message carrying Retry-After.
+        found = _RETRY_AFTER_IN_ERROR.search(report.error)
+        retry = found.group(1) if found else None
+    return parse_retry_after(retry, now), parse_max_age(headers.get("cache-control"))
+
+
+# ---------------------------------------------------------------- the runner
+
+
+def process_id() -> str:
+    """Who holds a lease: host, pid and a nonce (a recycled pid is another owner)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+class Runner:
+    """Claims due work from the store on every tick and runs it as tasks.
+
+    ``clock`` and ``rng`` are injected so tests drive time and jitter.
+    """
+
+    def __init__(
+        self,
+        app: App,
+        *,
+        owner: str | None = None,
+        clock: Clock = system_clock,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.app = app
+        self.settings = app.settings
+        self.owner = owner or process_id()
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.lease = timedelta(seconds=self.settings.run.lease_seconds)
+        self.deliverer = Deliverer(
+            app.store, app.adapter_for, owner=self.owner, lease=self.lease, clock=clock
+        )
+        self._intervals = {
+            f.url: timedelta(minutes=f.poll_interval_minutes)
+            for f in self.settings.feeds
+            if f.poll_interval_minutes
+        }
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._busy: set[str] = set()  # delivery keys in flight in this process
+        self._polling = 0
+        self._stopping = False
+        self._tick_lock = asyncio.Lock()
+
+    # setup
+
+    def sync(self) -> None:
+        """Store what the config says: feeds, subscriptions (with backfill), schedules."""
+        now = self.clock()
+        store = self.app.store
+        backfill = timedelta(hours=self.settings.briefing.backfill_hours)
+        for feed in self.settings.feeds:
+            store.add_feed(feed.url, title=feed.title)
+        for channel in self.settings.channels:
+            for url in channel.feeds:
+                store.add_feed(url)
+                store.subscribe_since(
+                    channel.id,
+                    url,
+                    not_before=now - backfill,
+                    include=channel.include,
+                    exclude=channel.exclude,
+                )
+            store.configure_channel(
+                channel.id,
+                schedule=channel.schedule,
+                timezone=channel.timezone,
+                breaking=channel.breaking,
+                backfill_hours=self.settings.briefing.backfill_hours,
+                first_slot=first_slot(channel.schedule, channel.timezone, now),
+                now=now,
+            )
+
+    # ticks
+
+    async def tick(self) -> None:
+        """One round: start due polls, then due deliveries (nothing once stopping)."""
+        async with self._tick_lock:
+            if self._stopping:
+                return
+            await self.tick_polls()
+            await self.tick_deliveries()
+
+    async def tick_polls(self) -> None:
+        room = self.settings.ingest.concurrency - self._polling
+        if room <= 0:
+            return
+        feeds = await asyncio.to_thread(
+            self.app.store.claim_due_feeds,
+            owner=self.owner,
+            now=self.clock(),
+            lease=self.lease,
+            limit=room,
+        )
+        for feed in feeds:
+            self._polling += 1
+            self._spawn(self.poll(feed))
+
+    async def poll(self, feed: Feed) -> None:
+        """Poll one claimed feed, then schedule its next poll (or pause it)."""
+        try:
+            [report] = await self.app.poll([feed], now=self.clock())
+            now = self.clock()
+            after = await asyncio.to_thread(self.app.store.get_feed, feed.url)
+            retry_after, max_age = server_delays(report, now)
+            ingest = self.settings.ingest
+            decision = decide_poll(
+                now=now,
+                interval=self._intervals.get(feed.url)
+                or timedelta(minutes=ingest.poll_interval_minutes),
+                jitter=timedelta(seconds=self.rng.uniform(0, ingest.jitter_seconds)),
+                failures=after.consecutive_failures,
+                pause_after=ingest.pause_after_failures,
+                max_backoff=timedelta(minutes=ingest.max_backoff_minutes),
+                retry_after=retry_after,
+                max_age=max_age,
+            )
+            if decision.pause:
+                log.warning(
+                    "feed %s paused after %d failures: %s",
+                    feed.url,
+                    after.consecutive_failures,
+                    after.last_error,
+                )
+            await asyncio.to_thread(
+                self.app.store.finish_poll,
+                feed.url,
+                owner=self.owner,
+                next_poll_at=decision.next_poll_at,
+                pause_at=now if decision.pause else None,
+            )
+        finally:
+            self._polling -= 1
+
+    async def tick_deliveries(self) -> None:
+        now = self.clock()
+        store = self.app.store
+        backfill = timedelta(hours=self.settings.briefing.backfill_hours)
+        # Subscriptions made in chat get their backfill limit the first time we see them.
+        await asyncio.to_thread(store.limit_new_backfill, now - backfill)
+        states = await asyncio.to_thread(store.channel_states)
+        for state in states:
+            slot = due_slot(state, now)
+            if slot is not None and state.schedule:
+                self._start(self._slot_job(state, slot, now))
+            if state.breaking:
+                for job in await asyncio.to_thread(self._breaking_jobs, state.id, now):
+                    self._start(job)
+        for job in await asyncio.to_thread(self._notice_jobs):
+            self._start(job)
+
+    def _slot_job(self, state: ChannelState, slot: datetime, now: datetime) -> Job:
+        assert state.schedule is not None
+        return Job(
+            channel=state.id,
+            key=slot_key(state.id, slot),
+            compose=lambda: self.app.channel_briefing(state.id, now=self.clock()),
+            slot=slot,
+            next_slot=next_slot(state.schedule, state.timezone, max(now, slot)),
+        )
+
+    def _breaking_jobs(self, channel: str, now: datetime) -> list[Job]:
+        jobs = []
+        for briefing in self.app.breaking_briefings(channel, now=now):
+            lead = min(i for item in briefing.items for i in item.story_ids)
+            jobs.append(
+                Job(
+                    channel=channel,
+                    key=breaking_key(channel, lead),
+                    compose=_constant(briefing),
+                    kind="breaking",
+                )
+            )
+        return jobs
+
+    def _notice_jobs(self) -> list[Job]:
+        store = self.app.store
+        wanted: dict[str, Job] = {}
+        for paused in store.paused_feeds():
+            feed = paused.feed
+            assert feed.id is not None
+            for channel in paused.channels:
+                key = pause_notice_key(channel, feed.id, paused.paused_at)
+                notice = self.app.pause_notice(channel, feed, at=paused.paused_at)
+                wanted[key] = Job(channel, key, _constant(notice), kind="notice")
+        done = store.done_keys(wanted) if wanted else set()
+        return [job for key, job in wanted.items() if key not in done]
+
+    def _start(self, job: Job) -> None:
+        if job.key in self._busy:
+            return
+        if self.app.adapters and job.channel.partition(":")[0] not in self.app.adapters:
+            return  # another process (or a later config) serves this platform
+        self._busy.add(job.key)
+        self._spawn(self._deliver(job))
+
+    async def _deliver(self, job: Job) -> None:
+        try:
+            outcome = await self.deliverer.deliver(job)
+            if outcome.status in ("posted", "recovered"):
+                log.info("%s %s (%s)", outcome.status, job.key, outcome.message_id)
+        finally:
+            self._busy.discard(job.key)
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("scheduled work failed", exc_info=task.exception())
+
+    async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Start nothing new; wait for in-flight polls and deliveries (SIGTERM)."""
+        self._stopping = True
+        async with self._tick_lock:  # a tick half-way through finishes its claims first
+            pass
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+
+
+def _constant(briefing: Briefing) -> Callable[[], Briefing | None]:
+    return lambda: briefing
+
+
+# ---------------------------------------------------------------- wiring
+
+
+def build_scheduler(runner: Runner) -> AsyncIOScheduler:
+    """APScheduler drives the ticks; the store holds the schedules."""
     scheduler = AsyncIOScheduler(timezone="UTC")
-    overrides = {f.url: f.poll_interval_minutes for f in app.settings.feeds}
-    default_minutes = app.settings.ingest.poll_interval_minutes
-    for feed in app.store.list_feeds():
-        minutes = overrides.get(feed.url) or default_minutes
-        scheduler.add_job(
-            poll_one,
-            IntervalTrigger(minutes=minutes, jitter=int(app.settings.ingest.jitter_seconds)),
-            args=(app, feed),
-            id=f"poll:{feed.url}",
-            next_run_time=now_utc(),
-            coalesce=True,
-            max_instances=1,
-        )
-    for channel in app.settings.channels:
-        scheduler.add_job(
-            post_briefing,
-            CronTrigger.from_crontab(channel.schedule, timezone=channel.timezone),
-            args=(app, channel),
-            id=f"brief:{channel.id}",
-            coalesce=True,
-            max_instances=1,
-            misfire_grace_time=3600,
-        )
+    scheduler.add_job(
+        runner.tick,
+        IntervalTrigger(seconds=runner.settings.run.tick_seconds),
+        id="tick",
+        next_run_time=datetime.now(UTC),
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+    )
     scheduler.add_job(
         touch_heartbeat,
         IntervalTrigger(seconds=HEARTBEAT_SECONDS),
-        args=(app.settings.run.heartbeat_file,),
+        args=(runner.settings.run.heartbeat_file,),
         id="heartbeat",
-        next_run_time=now_utc(),
+        next_run_time=datetime.now(UTC),
     )
     return scheduler
-
-
-async def poll_one(app: App, feed: Feed) -> None:
-    reports = await app.poll([feed])
-    for report in reports:
-        if report.error:
-            log.warning("feed %s failed: %s", report.feed_url, report.error)
-        elif report.new_stories:
-            log.info("feed %s: %d new stories", report.feed_url, len(report.new_stories))
-
-
-async def post_briefing(app: App, channel: ChannelSettings) -> None:
-    briefing = app.briefing_for(channel, now=now_utc())
-    message_id = await app.deliver(briefing)
-    log.info("briefing for %s: %s", channel.id, message_id or "already delivered")
 
 
 def touch_heartbeat(path: Path) -> None:
     path.touch()
 
 
-async def run_forever(settings: Settings) -> int:
-    """`newsbrief run`: until SIGTERM or SIGINT, then finish in-flight work."""
-    app = make_app(settings, adapters={"console": ConsoleAdapter()})
-    app.sync_config()
-    scheduler = build_scheduler(app)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    scheduler.start()
-    log.info(
-        "newsbrief running: %d feeds, %d channels",
-        len(app.store.list_feeds()),
-        len(settings.channels),
-    )
-    await stop.wait()
-    log.info("stopping: waiting for running jobs")
-    scheduler.shutdown(wait=False)
-    await _drain()
-    return 0
+def chat_adapters(settings: Settings) -> Mapping[str, ChatAdapter]:
+    """The adapters `newsbrief run` posts through (console when no chat tokens)."""
+    if settings.run.record_file is not None:
+        from bot.testing import FileRecordingAdapter
+
+        recorder = FileRecordingAdapter(
+            settings.run.record_file, post_delay=settings.run.record_post_delay_seconds
+        )
+        return {"console": recorder}
+    from adapters.console import ConsoleAdapter
+
+    return {"console": ConsoleAdapter()}
 
 
-async def _drain() -> None:
-    # APScheduler 3 runs coroutine jobs as tasks on this loop; let them finish.
-    current = asyncio.current_task()
-    pending = [t for t in asyncio.all_tasks() if t is not current]
-    if pending:
-        await asyncio.wait(pending, timeout=30)
+async def run_forever(
+    settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None = None
+) -> int:
+    """`newsbrief run`: until SIGTERM or SIGINT, then finish in-flight deliveries."""
+    app = make_app(settings, adapters=adapters if adapters is not None else chat_adapters(settings))
+    try:
+        runner = Runner(app)
+        await asyncio.to_thread(runner.sync)
+        scheduler = build_scheduler(runner)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        scheduler.start()
+        log.info(
+            "newsbrief running as %s: %d feeds, %d channels",
+            runner.owner,
+            len(app.store.list_feeds()),
+            len(settings.channels),
+        )
+        await stop.wait()
+        log.info("stopping: finishing in-flight polls and deliveries")
+        scheduler.shutdown(wait=False)
+        await runner.drain()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+        return 0
+    finally:
+        await app.aclose()

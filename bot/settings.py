@@ -66,6 +66,8 @@ class IngestSettings(_Section):
     fetch_articles: bool = True
     allow_hosts: tuple[str, ...] = ()
     user_agent: str = "newsbrief/0.1 (+https://github.com/newsbrief/newsbrief)"
+    pause_after_failures: int = Field(default=10, ge=1)
+    max_backoff_minutes: float = Field(default=360, gt=0)
 
 
 class FeedSettings(_Section):
@@ -108,6 +110,7 @@ class BriefingSettings(_Section):
     max_stories: int = Field(default=8, ge=1, le=50)
     max_bullets_per_story: int = Field(default=4, ge=0, le=20)
     backfill_hours: float = Field(default=24, ge=0)
+    post_empty: bool = False
 
 
 class SlackSettings(_Section):
@@ -131,6 +134,11 @@ class LLMSettings(_Section):
 class RunSettings(_Section):
     heartbeat_file: Path = Path("/tmp/newsbrief.heartbeat")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    tick_seconds: float = Field(default=1.0, gt=0, le=60)
+    lease_seconds: float = Field(default=120, ge=1)
+    # Tests and benchmarks only: post "console:" channels as JSON lines to this file.
+    record_file: Path | None = None
+    record_post_delay_seconds: float = Field(default=0, ge=0)
 
 
 class Settings(BaseSettings):

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import gzip
+import json
 import threading
 import time
+import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 from bot.domain import Briefing
 
@@ -29,6 +34,64 @@ class RecordingAdapter:
 
     async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
         return self._by_key.get((channel, idempotency_key))
+
+
+class FileRecordingAdapter:
+    """A `ChatAdapter` that "posts" by appending a JSON line to a file, which it keeps.
+
+    For tests and benchmarks that run `newsbrief run` as a real process and
+    kill it: the file plays the chat platform, which outlives the bot, and
+    ``find_posted`` reads it back like a Slack metadata search would.
+    ``post_delay`` makes the platform answer late: the line is written first,
+    then the adapter waits, so a kill in between leaves a post the bot never
+    heard back about (the case recovery exists for).
+
+    Each line: ``{"channel", "key", "message_id", "title", "story_ids",
+    "urls", "notes", "posted_at"}`` (``posted_at`` in Unix seconds).
+    """
+
+    name = "file"
+
+    def __init__(self, path: str | Path, *, post_delay: float = 0.0) -> None:
+        self.path = Path(path)
+        self.post_delay = post_delay
+
+    async def post_briefing(self, briefing: Briefing) -> str:
+        message_id = f"file-{uuid.uuid4().hex[:12]}"
+        line = {
+            "channel": briefing.channel,
+            "key": briefing.idempotency_key,
+            "message_id": message_id,
+            "title": briefing.title,
+            "story_ids": sorted({i for item in briefing.items for i in item.story_ids}),
+            "urls": [item.url for item in briefing.items],
+            "notes": list(briefing.notes),
+            "posted_at": time.time(),
+        }
+        await asyncio.to_thread(self._append, json.dumps(line) + "\n")
+        if self.post_delay:
+            await asyncio.sleep(self.post_delay)
+        return message_id
+
+    async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
+        for post in read_posts(self.path):
+            if post["channel"] == channel and post["key"] == idempotency_key:
+                return str(post["message_id"])
+        return None
+
+    def _append(self, text: str) -> None:
+        # One write() of one line, O_APPEND: whole lines even with two processes.
+        with self.path.open("a", encoding="utf-8") as fh:
+            fh.write(text)
+
+
+def read_posts(path: str | Path) -> list[dict[str, Any]]:
+    """The posts a `FileRecordingAdapter` made, in order ([] before the first)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
 @dataclass

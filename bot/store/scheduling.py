@@ -19,13 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from bot.domain import Feed, Story
+from bot.domain import Feed
+from bot.ports import ChannelState, ChannelStory, DeliveryClaim, PausedFeed
 from bot.store.rows import STORY_COLUMNS, chunks, feed_from_row, story_from_row
 from bot.store.schema import (
     briefed_stories,
@@ -38,51 +38,6 @@ from bot.store.schema import (
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelState:
-    """A channel's schedule as the store keeps it."""
-
-    id: str
-    schedule: str | None
-    timezone: str
-    breaking: bool
-    next_briefing_at: datetime | None
-    last_briefing_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryClaim:
-    """The right to post one idempotency key, held until ``lease_until``.
-
-    ``resumed`` means an earlier attempt claimed this key and never completed:
-    it may have posted, so the platform must be asked before posting again.
-    ``story_ids`` are the stories that attempt meant to post.
-    """
-
-    key: str
-    channel: str
-    resumed: bool
-    story_ids: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelStory:
-    """A story not yet briefed to a channel, with that subscription's keyword filters."""
-
-    story: Story
-    include: tuple[str, ...]
-    exclude: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PausedFeed:
-    """A feed that failures paused, and the channels that should hear about it once."""
-
-    feed: Feed
-    paused_at: datetime
-    channels: tuple[str, ...]
 
 
 # Statuses that end a delivery: "posted", or "empty" (a slot with nothing to say).
@@ -267,6 +222,26 @@ class SchedulingStore:
                 .where(subscriptions.c.not_before.is_(None))
                 .values(not_before=not_before)
             )
+
+    def limit_new_backfill(self, not_before: datetime) -> int:
+        """Give every subscription without a backfill limit this one; how many got it.
+
+        Subscriptions made in chat (``subscribe``) get their limit the first time
+        the scheduler looks, so a new channel never receives the back catalogue.
+        """
+        unlimited = sa.select(subscriptions.c.channel_id).where(
+            subscriptions.c.not_before.is_(None)
+        )
+        with self._read("looking for new subscriptions") as conn:
+            if conn.execute(unlimited.limit(1)).first() is None:
+                return 0  # the usual case: a read, not a write lock, every tick
+        with self._write("limiting backfill of new subscriptions") as conn:
+            result = conn.execute(
+                sa.update(subscriptions)
+                .where(subscriptions.c.not_before.is_(None))
+                .values(not_before=not_before)
+            )
+            return int(result.rowcount)
 
     def unbriefed_stories(
         self, channel: str, *, since: datetime, limit: int = 500

@@ -1,0 +1,154 @@
+"""Delivery: post each briefing, notice or breaking story once, even across crashes.
+
+The protocol, for one idempotency key (``briefing:<channel>:<slot>``,
+``breaking:<channel>:<story id>``, ``notice:paused:<channel>:<feed id>:<time>``):
+
+1. **claim** the key in the store with a lease (`begin_delivery`); a key that
+   is done, or leased by a live process, is left alone;
+2. if the claim is **resumed** (an earlier attempt died holding it), ask the
+   platform whether that attempt posted (`ChatAdapter.find_posted`, which looks
+   for the key the post carried: Slack metadata, Discord nonce); if so, record
+   it and stop;
+3. compose, **note** the story ids on the claim, **post** with the key;
+4. **complete**: posted, stories marked briefed, schedule advanced, in one
+   transaction.
+
+A kill -9 anywhere leaves either no post (the claim expires and the next
+attempt posts) or a post the platform knows by its key (the next attempt finds
+it and records it). So every due briefing is posted, and posted once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from bot.domain import Briefing
+from bot.errors import DeliveryError
+from bot.ports import ChatAdapter, ScheduleStore
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+Status = Literal["posted", "recovered", "empty", "skipped", "failed"]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one delivery attempt did.
+
+    posted: this attempt posted; recovered: an earlier attempt had posted and
+    is now recorded; empty: nothing to post, the slot is closed; skipped: done
+    already or another process holds it; failed: the platform refused (the
+    claim is released, the next tick retries).
+    """
+
+    key: str
+    status: Status
+    message_id: str | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One thing to deliver: its key, and how to build it when it is ours to post.
+
+    ``compose`` returns None when there is nothing to say (an empty slot).
+    ``slot``/``next_slot`` move a channel's schedule on when the job completes.
+    """
+
+    channel: str
+    key: str
+    compose: Callable[[], Briefing | None]
+    kind: str = "briefing"
+    slot: datetime | None = None
+    next_slot: datetime | None = None
+
+
+class Deliverer:
+    """Runs the claim → (find) → post → record protocol for `Job`s."""
+
+    def __init__(
+        self,
+        store: ScheduleStore,
+        adapter_for: Callable[[str], ChatAdapter],
+        *,
+        owner: str,
+        lease: timedelta = timedelta(minutes=2),
+        clock: Clock = system_clock,
+    ) -> None:
+        self.store = store
+        self.adapter_for = adapter_for
+        self.owner = owner
+        self.lease = lease
+        self.clock = clock
+
+    async def deliver(self, job: Job) -> Outcome:
+        claim = await asyncio.to_thread(
+            self.store.begin_delivery,
+            job.channel,
+            job.key,
+            owner=self.owner,
+            now=self.clock(),
+            lease=self.lease,
+            kind=job.kind,
+        )
+        if claim is None:
+            return Outcome(job.key, "skipped")
+        adapter = self.adapter_for(job.channel)
+        if claim.resumed:
+            found = await adapter.find_posted(job.channel, job.key)
+            if found is not None:
+                log.info("delivery %s had been posted before a crash; recording it", job.key)
+                await self._complete(job, found, list(claim.story_ids))
+                return Outcome(job.key, "recovered", found)
+        briefing = await asyncio.to_thread(job.compose)
+        if briefing is None:
+            await self._complete(job, None, [])
+            return Outcome(job.key, "empty")
+        briefing = dataclasses.replace(briefing, idempotency_key=job.key)
+        story_ids = sorted({i for item in briefing.items for i in item.story_ids})
+        await asyncio.to_thread(self.store.note_delivery_stories, job.key, story_ids)
+        try:
+            message_id = await adapter.post_briefing(briefing)
+        except DeliveryError as exc:
+            # Refused, so not posted: free the key for the next tick instead of a lease wait.
+            log.warning("posting %s failed: %s", job.key, exc)
+            await asyncio.to_thread(self.store.release_delivery, job.key, owner=self.owner)
+            return Outcome(job.key, "failed", error=str(exc))
+        await self._complete(job, message_id, story_ids)
+        return Outcome(job.key, "posted", message_id)
+
+    async def _complete(self, job: Job, message_id: str | None, story_ids: list[int]) -> None:
+        await asyncio.to_thread(
+            self.store.complete_delivery,
+            job.channel,
+            job.key,
+            message_id=message_id,
+            story_ids=story_ids,
+            now=self.clock(),
+            slot=job.slot,
+            next_slot=job.next_slot,
+        )
+
+
+def slot_key(channel: str, slot: datetime) -> str:
+    """The key of a scheduled briefing: one per channel and slot, whatever it holds."""
+    return f"briefing:{channel}:{slot.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
+
+
+def breaking_key(channel: str, story_id: int) -> str:
+    return f"breaking:{channel}:{story_id}"
+
+
+def pause_notice_key(channel: str, feed_id: int, paused_at: datetime) -> str:
+    return f"notice:paused:{channel}:{feed_id}:{paused_at.astimezone(UTC):%Y%m%dT%H%M%S}"
