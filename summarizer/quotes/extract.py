@@ -20,13 +20,9 @@ from summarizer.quotes.marks import MarkSpan, pair_marks, sentence_bounds
 from summarizer.quotes.mentions import Mention, left_mention, right_mention, tokens
 from summarizer.quotes.resolve import Resolved, Resolver
 
-
-def _cue_pattern() -> re.Pattern[str]:
-    verbs = sorted(lx.SPEECH_VERBS | lx.OPINION_VERBS | lx.PARTICIPLES, key=len, reverse=True)
-    return re.compile(r"\b(?:[Aa]ccording to|" + "|".join(verbs) + r")\b")
-
-
-_CUE_RE = _cue_pattern()
+_CUE_WORDS = lx.SPEECH_VERBS | lx.OPINION_VERBS | lx.PARTICIPLES
+# candidate words are looked up in a set: one cheap regex instead of a 300-way alternation
+_CUE_RE = re.compile(r"\b(?:[Aa]ccording to\b|[a-z]+\b)")
 _THAT_RE = re.compile(r"\s*(?:that\b|:|,)?\s*")
 _TITLE_BEFORE_RE = re.compile(
     r"(?:[’']s|\b(?:show|program|programme|book|film|movie|song|titled|called|dubbed|"
@@ -100,7 +96,9 @@ class Extractor:
         cues = [
             Cue(m.start(), m.end(), m.group(), _kind_of(m.group()))
             for m in _CUE_RE.finditer(self.text)
-            if not self._in_quote(m.start())
+            if (m.group() in _CUE_WORDS or (m.group()[0] in "Aa" and m.group()[-3:] == " to"))
+            and not self._in_quote(m.start())
+            and not _is_noun_use(self.text, m.start())
         ]
         ci = qi = 0
         para_attr: _Attr | None = None
@@ -337,7 +335,7 @@ class Extractor:
             front.endswith(",")
             and len(front.split()) >= 3
             and c.kind != "participle"
-            and (short_tail or (c.kind == "according" and not tail.lstrip().startswith(",")))
+            and (short_tail or (c.kind == "according" and _front_content(front, tail)))
         ):
             return _strip(text, s0, s0 + len(front) - 1)
         if c.kind == "according":
@@ -457,6 +455,25 @@ def _skip_to_that(text: str, start: int, s1: int) -> int:
             break
     m2 = _THAT_RE.match(text, pos, s1)
     return m2.end() if m2 else pos
+
+
+_DETERMINER_BEFORE_RE = re.compile(
+    r"(?:\b(?:a|an|the|of|his|her|their|its|our|my|your|no|any|this|these|those|some)|’s|'s)"
+    r"\s+\Z"
+)
+
+
+def _is_noun_use(text: str, pos: int) -> bool:
+    """ "a glimmer of hope", "her claims": a cue word used as a noun."""
+    return _DETERMINER_BEFORE_RE.search(text, max(0, pos - 8), pos) is not None
+
+
+def _front_content(front: str, tail: str) -> bool:
+    """ "X, according to Y." or "X, according to Y, who ...": the content comes first."""
+    t = tail.lstrip()
+    if not t.startswith(","):
+        return True
+    return t[1:].lstrip().startswith(("who ", "which ")) or len(front.split()) >= 6
 
 
 def _described_person(m: Mention) -> bool:

@@ -105,7 +105,30 @@ def sentence_bounds(text: str, spans: list[MarkSpan]) -> list[tuple[int, int]]:
         start = m.end()
     if start < len(text):
         bounds.append((start, len(text)))
+    if any(e - s > MAX_SENTENCE for s, e in bounds):
+        bounds = [piece for s, e in bounds for piece in _split_long(text, s, e)]
     return bounds
+
+
+MAX_SENTENCE = 1500  # longer "sentences" (no punctuation, marks run amok) are cut up
+_SPACE_RE = re.compile(r"\s")
+
+
+def _split_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Cut a run-on stretch at whitespace so that per-sentence work stays bounded."""
+    out = []
+    while e - s > MAX_SENTENCE:
+        cut = s + MAX_SENTENCE
+        back = text.rfind(" ", s + MAX_SENTENCE // 2, cut)
+        if back > s:
+            cut = back
+        else:
+            space = _SPACE_RE.search(text, s + MAX_SENTENCE // 2, cut)
+            cut = space.start() if space else cut
+        out.append((s, cut))
+        s = cut
+    out.append((s, e))
+    return out
 
 
 def _verbs_re() -> re.Pattern[str]:

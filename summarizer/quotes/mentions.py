@@ -181,8 +181,8 @@ def _skip_adjunct(text: str, toks: list[Tok], i: int, edge: int) -> tuple[int, i
 
 
 def _adjectives(text: str, toks: list[Tok], j: int) -> int:
-    """Up to two unknown lower-case words, if a determiner or possessive comes before them."""
-    for n in (1, 2):
+    """Up to three unknown lower-case words, if a determiner or possessive comes before them."""
+    for n in (1, 2, 3):
         k = j - n
         if k < 1 or not toks[k].word.islower() or not _gap_ok(text, toks[k].end, toks[k + 1].start):
             return j
@@ -289,11 +289,13 @@ def _right_mention(text: str, toks: list[Tok], pos: int, hi: int) -> Mention | N
         if j > 0 and not _gap_ok(text, toks[j - 1].end, toks[j].start):
             break
         j += 1
-    j = _extend_pp(text, toks, j)
     while j > 0 and (toks[j - 1].word in CONNECTORS or toks[j - 1].word in DETERMINERS):
         j -= 1
     if j == 0 or (not _head_ok(toks[j - 1]) and not _head_ok(toks[0])):
         return None
+    j = _extend_pp(text, toks, j)
+    while j > 0 and (toks[j - 1].word in CONNECTORS or toks[j - 1].word in DETERMINERS):
+        j -= 1
     mention = build(text, toks[:j])
     return _appositive_right(text, mention, toks[j:], hi)
 
@@ -314,8 +316,8 @@ def _extend_pp(text: str, toks: list[Tok], j: int) -> int:
         and toks[k].word not in _PP_STOP
     ):
         k += 1
-    # end the tail on a noun: "for France's foreign minister", not "... minister was blunt"
-    while k > j + 1 and not _head_ok(toks[k - 1]):
+    # end the tail on a noun: "from a European country", not "... country said"
+    while k > j + 1 and (toks[k - 1].word.endswith("ly") or toks[k - 1].word in CONNECTORS):
         k -= 1
     return k if k > j + 1 else j
 

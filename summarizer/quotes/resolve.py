@@ -38,35 +38,55 @@ class Resolved:
     anonymous: bool
 
 
+_RECENT = 64  # speakers a description may point back to; keeps resolution linear
+
+
 @dataclass(slots=True)
 class Resolver:
     """Stateful: feed mentions in text order."""
 
     text: str
-    speakers: list[Speaker] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)  # in order of first mention
+    recent: list[Speaker] = field(default_factory=list)  # most recently used last
+    by_name: dict[str, Speaker] = field(default_factory=dict)
     last_person: Speaker | None = None
     last_subject: Speaker | None = None
     renames: dict[str, str] = field(default_factory=dict)
-    _full: dict[str, str] = field(default_factory=dict)
+    _index: dict[str, str] | None = None
 
     def resolve(self, m: Mention, *, salient: bool = False) -> Resolved:
         """The speaker ``m`` stands for; a ``salient`` mention (a sentence subject,
         a speaker tag) becomes the antecedent of the next "he"/"she"."""
         if m.pronoun:
             return self._pronoun(m)
-        r = self._named(m) if m.name else self._described(m)
-        if salient:
-            for sp in reversed(self.speakers):
-                if sp.name == r.name:
-                    if sp.person or sp.anonymous:
-                        self.last_subject = sp
-                    break
-        return r
+        sp = self._named(m) if m.name else self._described(m)
+        self._touch(sp)
+        if salient and (sp.person or sp.anonymous):
+            self.last_subject = sp
+        return Resolved(sp.name, sp.role, sp.anonymous)
 
     def note_subject(self, m: Mention) -> None:
         """A named sentence subject is a pronoun's likeliest antecedent."""
         if m.name and not m.pronoun:
             self.resolve(m, salient=True)
+
+    def _touch(self, sp: Speaker) -> None:
+        recent = self.recent
+        if recent and recent[-1] is sp:
+            return
+        for k in range(len(recent) - 1, -1, -1):
+            if recent[k] is sp:
+                del recent[k]
+                break
+        recent.append(sp)
+        if len(recent) > _RECENT:
+            del recent[0]
+
+    def _add(self, sp: Speaker) -> Speaker:
+        self.by_name.setdefault(sp.name, sp)
+        if len(self.speakers) < _RECENT:
+            self.speakers.append(sp)
+        return sp
 
     def _pronoun(self, m: Mention) -> Resolved:
         if m.text in lx.PERSON_PRONOUNS:
@@ -75,21 +95,18 @@ class Resolver:
                 return Resolved(p.name, p.role, p.anonymous)
         return Resolved(m.text, None, False)
 
-    def _named(self, m: Mention) -> Resolved:
+    def _named(self, m: Mention) -> Speaker:
         assert m.name is not None
         name = self.full_name(m.name)
-        for sp in self.speakers:
-            if sp.name == name:
-                sp.role = sp.role or _clean_role(m.role)
-                self.last_person = sp if sp.person else self.last_person
-                return Resolved(sp.name, sp.role, False)
-        sp = Speaker(name, _clean_role(m.role), False, _words(name), _is_person(name))
-        self.speakers.append(sp)
+        sp = self.by_name.get(name)
+        if sp is None:
+            sp = self._add(Speaker(name, None, False, _words(name), _is_person(name)))
+        sp.role = sp.role or _clean_role(m.role)
         if sp.person:
             self.last_person = sp
-        return Resolved(sp.name, sp.role, False)
+        return sp
 
-    def _described(self, m: Mention) -> Resolved:
+    def _described(self, m: Mention) -> Speaker:
         text = " ".join(m.text.split())
         words = _words(text)
         first = text.split()[0]
@@ -97,20 +114,21 @@ class Resolver:
         if first in _DEFINITE:
             found = self._antecedent(words - lx.ORDINALS, earliest=bool(ordinal))
             if found is not None:
-                return Resolved(found.name, found.role, found.anonymous)
+                return found
         name = text[0].lower() + text[1:] if first in lx.INDEFINITE | _DEFINITE else text
         head = _head(text)
         anonymous = head in lx.ANON_HEADS
         if ordinal - {"first"} or first.lower() == "another":
             self._rename_first(words - lx.ORDINALS - {"another"})
-        sp = Speaker(name, None, anonymous, words, False)
-        self.speakers.append(sp)
-        return Resolved(name, None, anonymous)
+        known = self.by_name.get(name)
+        if known is not None:
+            return known
+        return self._add(Speaker(name, None, anonymous, words, False))
 
     def _antecedent(self, words: frozenset[str], *, earliest: bool) -> Speaker | None:
         need = words - _GENERIC - _STOP
         generic = bool(words & _GENERIC)
-        order = self.speakers if earliest else reversed(self.speakers)
+        order = self.speakers if earliest else reversed(self.recent)
         for sp in order:
             pool = sp.words | _words(sp.role or "")
             if generic and not need and sp.anonymous:
@@ -125,31 +143,39 @@ class Resolver:
             if (
                 sp.anonymous
                 and sp.words - lx.ORDINALS == words
-                and sp.name.split()[0]
-                in {
-                    "a",
-                    "an",
-                }
+                and sp.name.split()[0] in {"a", "an"}
             ):
                 new = "the first " + sp.name.split(" ", 1)[1]
                 self.renames[sp.name] = new
                 sp.name = new
+                self.by_name.setdefault(new, sp)
                 return
 
     def full_name(self, name: str) -> str:
         """The fullest "First Last" form of a surname the story uses."""
         if " " in name or not name[:1].isupper():
             return name
-        if name not in self._full:
-            pat = re.compile(r"\b([A-Z][a-z]+\.? (?:[A-Z]\. )?)" + re.escape(name) + r"\b")
-            full = name
-            for m in pat.finditer(self.text):
-                first = m.group(1).split()[0]
-                if first.lower().rstrip(".") not in lx.TITLES and first not in lx.NON_NAME_CAPS:
-                    full = m.group(0)
-                    break
-            self._full[name] = full
-        return self._full[name]
+        if self._index is None:
+            self._index = _full_name_index(self.text)
+        return self._index.get(name, name)
+
+
+_FULL_RE = re.compile(r"\b(?=([A-Z][a-z]+)\.? (?:[A-Z]\. )?([A-Z]\w*(?:['’\-](?!s\b)\w+)*)\b)")
+
+
+def _full_name_index(text: str) -> dict[str, str]:
+    """Surname -> the first "First [M.] Surname" in ``text`` whose first word is no title.
+
+    One pass over the text, so resolving every name of a story stays linear.
+    """
+    index: dict[str, str] = {}
+    for m in _FULL_RE.finditer(text):
+        first, last = m.group(1), m.group(2)
+        if last in index or first.lower() in lx.TITLES or first in lx.NON_NAME_CAPS:
+            continue
+        end = text.index(last, m.start()) + len(last)
+        index[last] = text[m.start() : end]
+    return index
 
 
 def _words(text: str) -> frozenset[str]:

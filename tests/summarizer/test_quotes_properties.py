@@ -1,0 +1,60 @@
+"""Property tests: extract_quotes never raises and its offsets always slice."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.domain import Quote
+from summarizer import extract_quotes
+
+MARKS = "\u201c\u201d\u00ab\u00bb\u201e\"'\u2018\u2019"
+# words, quotation marks, newlines and the glue that speaker tags are made of
+ALPHABET = st.sampled_from(
+    list(MARKS)
+    + list(" \n\t.,;:!?()[]—–-…")
+    + ["said", "says", "told", "according to", "he", "she", "the", "official", "Trump", "Mr."]
+    + ["Lavrov", "a", "that", " ", "  ", "\n\n", "\u05e9\u05dc\u05d5\u05dd", "\u0627\u0644"]
+)
+TEXTS = st.one_of(
+    st.text(),
+    st.text(alphabet=st.characters(exclude_categories=["Cs"])),
+    st.lists(ALPHABET, max_size=80).map("".join),
+    st.lists(st.one_of(ALPHABET, st.text(max_size=5)), max_size=60).map(" ".join),
+)
+
+
+def _check(text: str, quotes: list[Quote]) -> None:
+    assert isinstance(quotes, list)
+    for q in quotes:
+        assert 0 <= q.start <= q.end <= len(text)
+        assert text[q.start : q.end] == q.text
+        if q.speaker_mention is not None:
+            assert 0 <= q.speaker_mention.start <= q.speaker_mention.end <= len(text)
+    assert quotes == sorted(quotes, key=lambda q: (q.start, q.end))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_never_raises_and_offsets_slice(text: str) -> None:
+    _check(text, extract_quotes(text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["“", "”", '"', "«", "»", "„"]), max_size=50), st.text(max_size=30))
+def test_marks_only(marks: list[str], filler: str) -> None:
+    text = filler.join(marks)
+    _check(text, extract_quotes(text))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=200), st.text(max_size=200), st.sampled_from(["said", "says", "told"]))
+def test_quote_sandwich(before: str, inside: str, cue: str) -> None:
+    text = f"{before} “{inside},” {cue} Jane Doe. {before}"
+    _check(text, extract_quotes(text))
+
+
+def test_non_string_and_empty_inputs() -> None:
+    assert extract_quotes("") == []
+    assert extract_quotes(None) == []  # type: ignore[arg-type]
+    assert extract_quotes(b"bytes") == []  # type: ignore[arg-type]
