@@ -116,6 +116,10 @@ class BriefingSettings(_Section):
 class SlackSettings(_Section):
     mode: Literal["socket", "http"] = "socket"
     port: int = Field(default=3000, ge=1, le=65535)
+    # Multi-workspace install (OAuth, SLACK_CLIENT_ID/SECRET); off: one workspace, one token.
+    oauth: bool = False
+    # Slack user ids allowed to subscribe/unsubscribe/schedule besides workspace admins.
+    managers: tuple[str, ...] = ()
 
 
 class DiscordSettings(_Section):
@@ -171,6 +175,14 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "NEWSBRIEF_SLACK_SIGNING_SECRET"),
+    )
+    slack_client_id: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_CLIENT_ID", "NEWSBRIEF_SLACK_CLIENT_ID"),
+    )
+    slack_client_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_CLIENT_SECRET", "NEWSBRIEF_SLACK_CLIENT_SECRET"),
     )
     discord_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "NEWSBRIEF_DISCORD_TOKEN")

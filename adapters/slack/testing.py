@@ -22,9 +22,10 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import WSMsgType, web
+from slack_sdk.signature import SignatureVerifier
 
 from adapters.slack.blocks import payload_problems
 
@@ -60,6 +61,8 @@ class FakeSlack:
     history: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     history_page_size: int = 100
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
+    accept_sockets: bool = True  # False: apps.connections.open fails, as during an outage
+    installed_token: str = "xoxb-installed"  # what oauth.v2.access hands out
     _outages: dict[str, list[_Outage]] = field(default_factory=lambda: defaultdict(list))
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
@@ -225,7 +228,25 @@ class FakeSlack:
         }
 
     def _apps_connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not self.accept_sockets:
+            return {"ok": False, "error": "service_unavailable"}
         return {"ok": True, "url": f"ws://127.0.0.1:{self._port}/socket"}
+
+    def _oauth_v2_access(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not params.get("code"):
+            return {"ok": False, "error": "invalid_code"}
+        return {
+            "ok": True,
+            "app_id": "A0NEWSBRIEF",
+            "authed_user": {"id": "U0ADMIN"},
+            "scope": "chat:write,commands",
+            "token_type": "bot",
+            "access_token": self.installed_token,
+            "bot_user_id": BOT_USER_ID,
+            "team": {"id": TEAM_ID, "name": "Fake"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+        }
 
     def _chat_postMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         refused = _refusal(params)
@@ -333,8 +354,6 @@ def signed_headers(
     body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None
 ) -> dict[str, str]:
     """The headers Slack signs a request with (``timestamp`` defaults to now)."""
-    from slack_sdk.signature import SignatureVerifier
-
     stamp = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)
     return {
@@ -356,8 +375,6 @@ def slash_command_body(
     team: str = TEAM_ID,
 ) -> str:
     """A slash command as Slack posts it (form-encoded)."""
-    from urllib.parse import urlencode
-
     return urlencode(
         {
             "token": "legacy-verification-token",
@@ -400,8 +417,6 @@ def block_action_body(
     team: str = TEAM_ID,
 ) -> str:
     """A button press (``block_actions``), form-encoded with its JSON ``payload``."""
-    from urllib.parse import urlencode
-
     payload = {
         "type": "block_actions",
         "team": {"id": team},
