@@ -319,15 +319,13 @@ class FakeDiscord:
             found = pattern.fullmatch(path)
             if method == request.method and found:
                 return handler(request, body, *found.groups())
-        return web.json_response({"message": "404: Not Found", "code": 0}, status=404)
+        return _json({"message": "404: Not Found", "code": 0}, status=404)
 
     def _forced(self, method: str, path: str) -> web.Response | None:
         for failure in self.failures:
             if failure.times > 0 and failure.method == method and failure.path.search(path):
                 failure.times -= 1
-                return web.json_response(
-                    failure.body, status=failure.status, headers=failure.headers
-                )
+                return _json(failure.body, status=failure.status, headers=failure.headers)
         return None
 
     def _routes(self) -> list[tuple[str, re.Pattern[str], Callable[..., web.Response]]]:
@@ -349,10 +347,10 @@ class FakeDiscord:
         return [(m, re.compile(p), h) for m, p, h in table]
 
     def _me(self, request: web.Request, body: Any) -> web.Response:
-        return web.json_response(bot_user_payload())
+        return _json(bot_user_payload())
 
     def _application(self, request: web.Request, body: Any) -> web.Response:
-        return web.json_response(
+        return _json(
             {
                 "id": str(APPLICATION_ID),
                 "name": "newsbrief",
@@ -367,12 +365,12 @@ class FakeDiscord:
         )
 
     def _gateway(self, request: web.Request, body: Any) -> web.Response:
-        return web.json_response({"url": "ws://127.0.0.1:9", "shards": 1})
+        return _json({"url": "ws://127.0.0.1:9", "shards": 1})
 
     def _create_message(self, request: web.Request, body: Json, channel: str) -> web.Response:
         payload = self._message_from(body, int(channel))
         self.add_message(int(channel), payload)
-        return web.json_response(payload)
+        return _json(payload)
 
     def _list_messages(self, request: web.Request, body: Any, channel: str) -> web.Response:
         newest_first = list(reversed(self.messages.get(int(channel), [])))
@@ -380,28 +378,28 @@ class FakeDiscord:
         if before:
             newest_first = [m for m in newest_first if int(m["id"]) < int(before)]
         limit = int(request.query.get("limit", "50"))
-        return web.json_response(newest_first[:limit])
+        return _json(newest_first[:limit])
 
     def _get_message(self, request: web.Request, body: Any, channel: str, mid: str) -> web.Response:
         for message in self.messages.get(int(channel), []):
             if message["id"] == mid:
-                return web.json_response(message)
-        return web.json_response({"message": "Unknown Message", "code": 10008}, status=404)
+                return _json(message)
+        return _json({"message": "Unknown Message", "code": 10008}, status=404)
 
     def _create_thread(
         self, request: web.Request, body: Json, channel: str, mid: str
     ) -> web.Response:
         thread = thread_payload(int(mid), int(channel), name=body.get("name", "thread"))
         self.channels[int(mid)] = thread
-        return web.json_response(thread, status=201)
+        return _json(thread, status=201)
 
     def _get_channel(self, request: web.Request, body: Any, channel: str) -> web.Response:
         payload = self.channels.get(int(channel)) or text_channel_payload(int(channel))
-        return web.json_response(payload)
+        return _json(payload)
 
     def _callback(self, request: web.Request, body: Json, iid: str, token: str) -> web.Response:
         flags = (body.get("data") or {}).get("flags", 0)
-        return web.json_response(
+        return _json(
             {
                 "interaction": {
                     "id": iid,
@@ -415,13 +413,13 @@ class FakeDiscord:
     def _followup(self, request: web.Request, body: Json, app: str, token: str) -> web.Response:
         payload = self._message_from(body, 0, webhook_id=int(app))
         self.followups.setdefault(token, []).append(payload)
-        return web.json_response(payload)
+        return _json(payload)
 
     def _edit_original(
         self, request: web.Request, body: Json, app: str, token: str
     ) -> web.Response:
         payload = self._message_from(body, 0, webhook_id=int(app))
-        return web.json_response(payload)
+        return _json(payload)
 
     def _sync(self, request: web.Request, body: list[Json], *ids: str) -> web.Response:
         answered = [
@@ -434,7 +432,7 @@ class FakeDiscord:
             }
             for command in body
         ]
-        return web.json_response(answered)
+        return _json(answered)
 
     def _message_from(self, body: Json, channel: int, *, webhook_id: int | None = None) -> Json:
         payload = message_payload(
@@ -449,6 +447,17 @@ class FakeDiscord:
         if webhook_id is not None:
             payload["webhook_id"] = str(webhook_id)
         return payload
+
+
+def _json(
+    payload: Any, *, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    # discord.py decodes a body only when Content-Type is exactly "application/json".
+    return web.Response(
+        body=json.dumps(payload).encode(),
+        status=status,
+        headers={**(headers or {}), "Content-Type": "application/json"},
+    )
 
 
 def _decode_body(raw: bytes, content_type: str) -> Any:

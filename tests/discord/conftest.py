@@ -66,7 +66,11 @@ async def core(sqlite_store: SqlStore) -> AsyncIterator[App]:
 async def logged_in_bot(api: FakeDiscord, core: App, responder: Any, **options: Any) -> NewsBot:
     bot = NewsBot(pace_seconds=0, **options)
     bot.use(core, responder)
-    await bot.login("test-token")
+    try:
+        await bot.login("test-token")
+    except BaseException:
+        await bot.close()
+        raise
     return bot
 
 
