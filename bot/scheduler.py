@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -51,6 +51,9 @@ from bot.domain import Briefing, Feed
 from bot.ingest import IngestReport
 from bot.ports import ChannelState, ChatAdapter
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from adapters.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 30
@@ -435,7 +438,10 @@ async def run_forever(
 ) -> int:
     """`newsbrief run`: until SIGTERM or SIGINT, then finish in-flight deliveries."""
     app = make_app(settings, adapters=adapters if adapters is not None else chat_adapters(settings))
+    slack = None
     try:
+        # Slack (when SLACK_BOT_TOKEN or OAuth is configured) registers its adapter first.
+        slack = await start_slack_bot(app) if adapters is None else None
         runner = Runner(app)
         await asyncio.to_thread(runner.sync)
         scheduler = build_scheduler(runner)
@@ -458,4 +464,13 @@ async def run_forever(
             loop.remove_signal_handler(signum)
         return 0
     finally:
+        if slack is not None:
+            await slack.close()
         await app.aclose()
+
+
+async def start_slack_bot(app: App) -> SlackRuntime | None:
+    """The running Slack bot, or None when Slack is not configured."""
+    from adapters.slack.runtime import slack_configured, start_slack
+
+    return await start_slack(app) if slack_configured(app.settings) else None

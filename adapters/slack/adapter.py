@@ -21,10 +21,8 @@ from typing import Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.async_handler import AsyncRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import METADATA_EVENT_TYPE, SlackMessage, briefing_messages
@@ -58,11 +56,13 @@ class SlackChannel:
 
 
 def make_web_client(token: str | None = None, *, base_url: str | None = None) -> AsyncWebClient:
-    """Our Web API client: retries 429s (after Retry-After) and dropped connections."""
-    handlers = [
-        AsyncConnectionErrorRetryHandler(),
-        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
-    ]
+    """Our Web API client: retries 429s after ``Retry-After``, and nothing else.
+
+    A 429 means Slack did nothing, so retrying cannot duplicate. A dropped
+    connection may come after Slack posted; retrying that could post twice, so
+    it becomes a `DeliveryError` and delivery's recovery asks `find_posted`.
+    """
+    handlers: list[AsyncRetryHandler] = [AsyncRateLimitErrorRetryHandler(max_retry_count=3)]
     if base_url is None:
         return AsyncWebClient(token=token, retry_handlers=handlers)
     return AsyncWebClient(token=token, base_url=base_url, retry_handlers=handlers)
@@ -89,6 +89,10 @@ def idempotency_key_of(message: dict[str, Any]) -> str | None:
     return str(key) if key and payload.get("part", 1) == 1 else None
 
 
+class _Unreachable(DeliveryError):
+    """The request may or may not have reached Slack (the connection failed)."""
+
+
 @asynccontextmanager
 async def translate_errors(doing: str) -> AsyncIterator[None]:
     """slack_sdk and aiohttp failures as `DeliveryError`, naming what we were doing."""
@@ -100,7 +104,7 @@ async def translate_errors(doing: str) -> AsyncIterator[None]:
         error = data.get("error") if isinstance(data, dict) else f"HTTP {status}"
         raise DeliveryError(f"Slack refused {doing}: {error}") from exc
     except (SlackClientError, aiohttp.ClientError, TimeoutError) as exc:
-        raise DeliveryError(f"could not reach Slack for {doing}: {exc}") from exc
+        raise _Unreachable(f"could not reach Slack for {doing}: {exc}") from exc
 
 
 class SlackAdapter:
@@ -130,9 +134,24 @@ class SlackAdapter:
         first_ts = ""
         for part, message in enumerate(messages, start=1):
             metadata = briefing_metadata(briefing, part, len(messages))
-            ts = await self.post(target, message, metadata=metadata)
+            try:
+                ts = await self.post(target, message, metadata=metadata)
+            except _Unreachable as exc:
+                if part > 1:
+                    raise
+                ts = await self._landed_anyway(briefing, exc)
             first_ts = first_ts or ts
         return first_ts
+
+    async def _landed_anyway(self, briefing: Briefing, lost: _Unreachable) -> str:
+        """After a lost answer: the post's ts if Slack has it (found by its key), else ``lost``."""
+        try:
+            found = await self.find_posted(briefing.channel, briefing.idempotency_key)
+        except DeliveryError:
+            found = None
+        if found is None:
+            raise lost
+        return found
 
     async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
         """The ts of the channel's recent message carrying ``idempotency_key``, if any."""

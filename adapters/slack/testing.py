@@ -64,6 +64,7 @@ class FakeSlack:
     accept_sockets: bool = True  # False: apps.connections.open fails, as during an outage
     installed_token: str = "xoxb-installed"  # what oauth.v2.access hands out
     _outages: dict[str, list[_Outage]] = field(default_factory=lambda: defaultdict(list))
+    _drops: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
     _port: int = 0
@@ -132,6 +133,11 @@ class FakeSlack:
         """The next ``times`` calls to ``method`` get HTTP 429 with ``Retry-After``."""
         self._outages[method].append(_Outage(429, "ratelimited", retry_after, times))
 
+    def drop_after_answering(self, method: str, *, times: int = 1) -> None:
+        """The next ``times`` calls to ``method`` take effect, then the connection drops
+        before the answer: the client cannot know whether it worked."""
+        self._drops[method] += times
+
     def fail(self, method: str, error: str, *, times: int = 1, status: int = 200) -> None:
         """The next ``times`` calls to ``method`` answer ``{"ok": false, "error": error}``."""
         self._outages[method].append(_Outage(status, error, None, times))
@@ -174,6 +180,10 @@ class FakeSlack:
         if answer is None:
             return web.json_response({"ok": False, "error": "unknown_method"})
         body: dict[str, Any] = answer(params)
+        if self._drops.get(method):
+            self._drops[method] -= 1
+            assert request.transport is not None
+            request.transport.abort()
         return web.json_response(body)
 
     async def _respond(self, request: web.Request) -> web.Response:

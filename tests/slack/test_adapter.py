@@ -76,6 +76,15 @@ async def test_a_429_is_retried_after_retry_after_without_duplicates(slack: Fake
     assert [m["ts"] for m in slack.history["C1"]] == [ts]  # exactly one message landed
 
 
+async def test_a_post_whose_answer_was_lost_is_found_not_repeated(slack: FakeSlack) -> None:
+    slack.drop_after_answering("chat.postMessage")
+    adapter = adapter_for(slack)
+    briefing = seed_briefing("slack:C1")
+    ts = await adapter.post_briefing(briefing)
+    assert len(slack.calls_to("chat.postMessage")) == 1  # not retried blindly
+    assert [m["ts"] for m in slack.history["C1"]] == [ts]
+
+
 async def test_posts_to_one_channel_are_paced(slack: FakeSlack) -> None:
     adapter = adapter_for(slack, post_interval=0.2)
     briefing = seed_briefing("slack:C1")
@@ -100,7 +109,6 @@ async def test_an_unreachable_slack_is_a_delivery_error() -> None:
     async with FakeSlack() as gone:
         url = gone.api_url
     client = make_web_client("xoxb-test", base_url=url)
-    client.retry_handlers = []  # no reconnect attempts against a closed port
     with pytest.raises(DeliveryError, match="could not reach Slack"):
         await SlackAdapter(client).post_briefing(seed_briefing("slack:C1"))
 
