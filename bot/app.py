@@ -22,7 +22,8 @@ from bot.store import make_store
 from summarizer.offline import OfflineSummarizer
 
 ProgressCallback = Callable[[IngestReport], None]
-# Stories older than this are no longer "new" to a channel that never received them.
+# How far before a channel's last briefing a story may date and still be "new" to it
+# (a feed that publishes late); it bounds the scan, the briefed-stories log does the rest.
 UNBRIEFED_WINDOW = timedelta(hours=72)
 SUMMARY_CACHE_SIZE = 4096
 
@@ -111,12 +112,17 @@ class App:
             self._summaries[story.hash] = cached
         return cached
 
-    def channel_briefing(self, channel_id: str, *, now: datetime) -> Briefing | None:
-        """The channel's scheduled briefing: its stories it has not received yet.
+    def channel_briefing(
+        self, channel_id: str, *, now: datetime, last_briefing_at: datetime | None = None
+    ) -> Briefing | None:
+        """The channel's scheduled briefing: the stories it has not received yet.
 
+        A channel that had briefings looks back from its last one, however long
+        the bot was down; a new one as far as its subscriptions' backfill limit.
         None when there is nothing new and ``briefing.post_empty`` is off.
         """
-        candidates = self._unbriefed_candidates(channel_id, now=now)
+        since = None if last_briefing_at is None else last_briefing_at - UNBRIEFED_WINDOW
+        candidates = self._unbriefed_candidates(channel_id, since=since)
         if not candidates and not self.settings.briefing.post_empty:
             return None
         return compose_briefing(
@@ -129,7 +135,8 @@ class App:
 
     def breaking_briefings(self, channel_id: str, *, now: datetime) -> list[Briefing]:
         """One single-story briefing per new story (near-duplicates merged), for breaking mode."""
-        candidates = self._unbriefed_candidates(channel_id, now=now)
+        since = now - max(UNBRIEFED_WINDOW, timedelta(hours=self.settings.briefing.backfill_hours))
+        candidates = self._unbriefed_candidates(channel_id, since=since)
         return compose_breaking(
             channel_id,
             candidates,
@@ -153,9 +160,8 @@ class App:
             notes=(note,),
         )
 
-    def _unbriefed_candidates(self, channel_id: str, *, now: datetime) -> list[Candidate]:
-        window = max(UNBRIEFED_WINDOW, timedelta(hours=self.settings.briefing.backfill_hours))
-        rows = self.store.unbriefed_stories(channel_id, since=now - window)
+    def _unbriefed_candidates(self, channel_id: str, *, since: datetime | None) -> list[Candidate]:
+        rows = self.store.unbriefed_stories(channel_id, since=since)
         feeds = {f.url: f for f in self.store.subscriptions(channel_id)}
         return [
             Candidate(

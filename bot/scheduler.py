@@ -319,7 +319,9 @@ class Runner:
         return Job(
             channel=state.id,
             key=slot_key(state.id, slot),
-            compose=lambda: self.app.channel_briefing(state.id, now=self.clock()),
+            compose=lambda: self.app.channel_briefing(
+                state.id, now=self.clock(), last_briefing_at=state.last_briefing_at
+            ),
             slot=slot,
             next_slot=next_slot(state.schedule, state.timezone, max(now, slot)),
         )
@@ -376,6 +378,11 @@ class Runner:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
             log.error("scheduled work failed", exc_info=task.exception())
+
+    async def settle(self) -> None:
+        """Wait until everything this runner started has finished (tests, benchmarks)."""
+        while self._tasks:
+            await asyncio.wait(set(self._tasks))
 
     async def drain(self, timeout: float = DRAIN_SECONDS) -> None:
         """Start nothing new; wait for in-flight polls and deliveries (SIGTERM)."""

@@ -244,12 +244,12 @@ class SchedulingStore:
             return int(result.rowcount)
 
     def unbriefed_stories(
-        self, channel: str, *, since: datetime, limit: int = 500
+        self, channel: str, *, since: datetime | None, limit: int = 500
     ) -> list[ChannelStory]:
         """Stories of the channel's feeds it has not received, newest first.
 
-        Only stories at or after ``since`` and after each subscription's
-        backfill limit; each with that subscription's keyword filters.
+        Only stories at or after ``since`` (if given) and after each
+        subscription's backfill limit; each with that subscription's filters.
         """
         already = (
             sa.select(briefed_stories.c.story_id)
@@ -261,7 +261,7 @@ class SchedulingStore:
             .join(feeds, feeds.c.id == stories.c.feed_id)
             .join(subscriptions, subscriptions.c.feed_id == stories.c.feed_id)
             .where(subscriptions.c.channel_id == channel)
-            .where(stories.c.sort_at >= since)
+            .where(stories.c.sort_at >= since if since is not None else sa.true())
             .where(
                 sa.or_(
                     subscriptions.c.not_before.is_(None),

@@ -1,1 +1,1 @@
-"""Scheduling and delivery: the decider, delivery claims, the runner, real `newsbrief run` processes."""
+"""Scheduling and delivery: decider, delivery claims, runner, real `newsbrief run` processes."""

@@ -97,9 +97,7 @@ def test_the_tenth_failure_pauses() -> None:
 
 
 def test_retry_after_and_max_age_are_honoured() -> None:
-    assert poll(failures=1, retry_after=timedelta(hours=2)).next_poll_at == NOW + timedelta(
-        hours=2
-    )
+    assert poll(failures=1, retry_after=timedelta(hours=2)).next_poll_at == NOW + timedelta(hours=2)
     assert poll(max_age=timedelta(hours=1)).next_poll_at == NOW + timedelta(hours=1)
     # ... but never shorten the interval, and never beyond a day.
     assert poll(max_age=timedelta(seconds=30)).next_poll_at == NOW + timedelta(minutes=15)
