@@ -4,14 +4,20 @@ tokens, and the local chat REPL."""
 from __future__ import annotations
 
 import itertools
+import re
+from typing import TYPE_CHECKING
 
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.rule import Rule
+from rich.table import Table
 from rich.text import Text
 
 from bot.domain import Briefing, BriefingItem, Bullet, QuoteKind
+
+if TYPE_CHECKING:
+    from bot.conversation.replies import Citation, Reply
 
 
 def bullet_text(bullet: Bullet) -> Text:
@@ -73,3 +79,48 @@ class ConsoleAdapter:
             self.console.print(item_panel(number, item))
         for note in briefing.notes:
             self.console.print(Text(note, style="dim"))
+
+
+# Terminal control characters (ANSI escapes, carriage returns) in untrusted story
+# text could rewrite the screen; only newlines and tabs survive.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(text: str) -> str:
+    """Untrusted text made safe for a terminal (rich markup is never parsed from it)."""
+    return _CONTROL.sub("", text)
+
+
+def citation_text(citation: Citation) -> Text:
+    """One cited quote: speaker in bold, role dim, the words verbatim, then the story."""
+    line = Text("• ")
+    line.append(plain(citation.speaker), style="bold")
+    if citation.speaker_role:
+        line.append(f" ({plain(citation.speaker_role)})", style="dim")
+    line.append(": ")
+    words = plain(citation.text)
+    line.append(f"“{words}”" if citation.kind is not QuoteKind.INDIRECT else words)
+    line.append("\n  ")
+    line.append(plain(citation.story_title), style=f"italic link {citation.story_url}")
+    line.append(f" — {plain(citation.story_url)}", style="dim")
+    if citation.published_at is not None:
+        line.append(f" · {citation.published_at:%d %b %Y}", style="dim")
+    return line
+
+
+def render_reply(console: Console, reply: Reply) -> None:
+    """Print a conversations `Reply`: its text, citations, table and briefing."""
+    style = "dim" if reply.ephemeral else ""
+    if reply.text:
+        console.print(Text(plain(reply.text), style=style))
+    for citation in reply.citations:
+        console.print(citation_text(citation))
+    if reply.columns:
+        table = Table(header_style="bold", show_lines=False)
+        for column in reply.columns:
+            table.add_column(plain(column), overflow="fold")
+        for row in reply.rows:
+            table.add_row(*(Text(plain(cell)) for cell in row))
+        console.print(table)
+    if reply.briefing is not None:
+        ConsoleAdapter(console).render(reply.briefing)

@@ -7,6 +7,7 @@ newsbrief feeds           feeds with status, last success, last error
 newsbrief quotes FILE...  who-said-what of text files (or --jsonl for the scorer format)
 newsbrief eval GOLD       extractor metrics against annotated articles
 newsbrief health          exit 0 when the running bot is alive (Docker HEALTHCHECK)
+newsbrief chat [--demo]   commands and follow-up questions in the terminal (stdin-scriptable)
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
     from summarizer.cli import register
 
     register(sub)
+
+    from bot.conversation.repl import register as register_chat
+
+    register_chat(sub)
     return parser
 
 

@@ -1,20 +1,111 @@
 """The conversations core: every command and follow-up question, answered once for all platforms.
 
 Adapters call `Conversations.handle(context, text)` and render the `Reply`.
+Reading is open to everyone; subscribe, unsubscribe and schedule need
+``Context.can_manage`` (the adapter's verdict on platform roles) or the user
+being one of the operator's ``chat.managers``. Everything a person types is
+untrusted: URLs pass the same `UrlGuard` as feeds (and local paths are never
+read), and search words are cleaned again by the store.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Protocol, runtime_checkable
+from zoneinfo import ZoneInfo
+
+import httpx
+from pydantic import ValidationError
+
 from bot.app import App
-from bot.conversation.commands import HELP, CommandError, HelpCommand, parse_command
-from bot.conversation.replies import Context, Reply
+from bot.conversation.commands import (
+    HELP,
+    BriefCommand,
+    CommandError,
+    FeedsCommand,
+    HelpCommand,
+    Question,
+    QuotesCommand,
+    ScheduleCommand,
+    SubscribeCommand,
+    UnsubscribeCommand,
+    parse_command,
+)
+from bot.conversation.questions import (
+    QuestionPlan,
+    citation,
+    content_words,
+    newest_first,
+    plan_question,
+    quoted_words,
+    rank_hits,
+    speaker_named_by,
+    story_citation,
+)
+from bot.conversation.replies import Citation, Context, Reply
+from bot.domain import Feed, Story
+from bot.errors import BlockedURLError, IngestError, NewsbriefError, NotFoundError
+from bot.ingest import UrlGuard
+from bot.ingest.fulltext import article_text
+from bot.ingest.parse import html_to_text, normalize_url, parse_feed
+from bot.ports import QuoteHit
+from bot.settings import ChannelSettings
+from summarizer.bullets import make_bullets
+
+log = logging.getLogger(__name__)
+
+MAX_CITATIONS = 8
+SEARCH_CANDIDATES = 60
+_URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+_STORY_NUMBER = re.compile(r"^#?(\d{1,3})$")
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+_DAY_WORDS = {"mon-fri": "weekdays", "sat,sun": "weekends", "*": "every day"}
+
+Clock = Callable[[], datetime]
+
+
+@runtime_checkable
+class _ScheduleConfig(Protocol):
+    """The store's channel-schedule method (`bot.store.scheduling`), when it has one."""
+
+    def configure_channel(
+        self,
+        channel: str,
+        *,
+        schedule: str | None,
+        timezone: str,
+        breaking: bool,
+        backfill_hours: float,
+        first_slot: datetime | None,
+        now: datetime,
+    ) -> None: ...
 
 
 class Conversations:
-    """Answers commands and questions from the store; never raises for bad input."""
+    """Answers commands and questions from the store; never raises for bad input.
 
-    def __init__(self, app: App) -> None:
+    ``clock`` is the time "now" (tests and the demo fix it); ``brief_since``,
+    when given, is how far back ``brief`` looks instead of the configured
+    backfill (the demo's stories carry fixed dates).
+    """
+
+    def __init__(
+        self,
+        app: App,
+        *,
+        clock: Clock | None = None,
+        brief_since: datetime | None = None,
+        managers: Sequence[str] = (),
+    ) -> None:
         self.app = app
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.brief_since = brief_since
+        self.managers = frozenset(managers)
+        self.guard = UrlGuard(allow_hosts=app.settings.ingest.allow_hosts)
 
     async def handle(self, context: Context, text: str) -> Reply:
         """The reply to ``text`` typed by ``context.user`` in ``context.channel``."""
@@ -22,6 +113,413 @@ class Conversations:
             command = parse_command(text)
         except CommandError as exc:
             return Reply(str(exc), ephemeral=True)
-        if isinstance(command, HelpCommand):
-            return Reply(HELP, ephemeral=True)
-        return Reply("Not implemented yet.", ephemeral=True)
+        try:
+            return await self._dispatch(context, command)
+        except NewsbriefError as exc:
+            log.warning("command %r failed: %s", text[:200], exc)
+            return Reply(f"Sorry, that failed: {exc}", ephemeral=True)
+
+    async def _dispatch(self, context: Context, command: object) -> Reply:
+        match command:
+            case HelpCommand():
+                return Reply(HELP, ephemeral=True)
+            case QuotesCommand(query):
+                return await self.quotes(context, query)
+            case Question(text):
+                return self.answer(context, text)
+            case FeedsCommand():
+                return self.feeds(context)
+            case BriefCommand():
+                return self.brief(context)
+            case SubscribeCommand() | UnsubscribeCommand() | ScheduleCommand():
+                if not self.may_manage(context):
+                    return Reply(
+                        "Only workspace or server admins and channel managers can change "
+                        "this channel's feeds and schedule. Anyone can read: try `feeds`.",
+                        ephemeral=True,
+                    )
+                if isinstance(command, SubscribeCommand):
+                    return await self.subscribe(context, command)
+                if isinstance(command, UnsubscribeCommand):
+                    return self.unsubscribe(context, command.feed_url)
+                assert isinstance(command, ScheduleCommand)
+                return self.schedule(context, command)
+        return Reply("I did not understand that; try `help`.", ephemeral=True)
+
+    def may_manage(self, context: Context) -> bool:
+        return context.can_manage or context.user in self.managers
+
+    # quotes
+
+    async def quotes(self, context: Context, query: str) -> Reply:
+        """``quotes <url | story number | person | words>``."""
+        query = query.strip()
+        number = _STORY_NUMBER.match(query)
+        if number:
+            return self._quotes_of_briefing_item(context, int(number[1]))
+        if _URL_LIKE.match(query) or query.startswith(("/", "~", "\\")):
+            return await self._quotes_of_url(query.split()[0])
+        words = content_words(query)
+        if not words:
+            return Reply(
+                "quotes needs a story link, a story number, a person or some words.",
+                ephemeral=True,
+            )
+        people, rest = self._people_in(words)
+        if people:
+            return self._quotes_of_people(people, rest)
+        stories = self.app.store.search_stories(words, limit=1)
+        if not stories:
+            return Reply(
+                f"Nothing stored matches “{quoted_words(words)}”: no speaker by that name "
+                "and no story with those words."
+            )
+        return self._quotes_of_story(stories[0])
+
+    def _people_in(self, words: Sequence[str]) -> tuple[list[tuple[str, ...]], list[str]]:
+        """Split ``words`` into speakers (each a run of words naming someone) and the rest.
+
+        "lavrov" -> [("lavrov",)]; "zelenskyy trump" -> [("zelenskyy",), ("trump",)];
+        "white house official" -> [("white", "house", "official")].
+        """
+        store = self.app.store
+        if store.speakers_matching(words, limit=1):
+            return [tuple(words)], []
+        people: list[tuple[str, ...]] = []
+        rest: list[str] = []
+        run: list[str] = []
+        for word in words:
+            if store.speakers_matching([*run, word], limit=1):
+                run.append(word)
+                continue
+            if run:
+                people.append(tuple(run))
+            run = [word] if store.speakers_matching([word], limit=1) else []
+            if not run:
+                rest.append(word)
+        if run:
+            people.append(tuple(run))
+        return people, rest
+
+    def _quotes_of_people(self, people: list[tuple[str, ...]], about: list[str]) -> Reply:
+        """Each person's quotes (on ``about``, when anything on it is stored), newest first."""
+        store = self.app.store
+        hits: list[QuoteHit] = []
+        for person in people if about else ():
+            found = store.find_quotes(speaker=person, words=about, limit=SEARCH_CANDIDATES)
+            hits.extend(rank_hits(found, about))
+        note = f" (nothing on “{quoted_words(about)}”, so everything)" if about and not hits else ""
+        if not hits:
+            for person in people:
+                hits.extend(store.find_quotes(speaker=person, limit=MAX_CITATIONS * 3))
+        chosen = newest_first(hits)
+        shown = chosen[: MAX_CITATIONS * len(people)]
+        text = f"What {_names(chosen)} said{note}, newest first:"
+        if len(chosen) > len(shown):
+            text += f" ({len(chosen) - len(shown)} more not shown)"
+        return Reply(text, citations=tuple(citation(h) for h in shown))
+
+    def _quotes_of_briefing_item(self, context: Context, number: int) -> Reply:
+        items = self.app.store.briefing_stories(context.channel, idempotency_key=context.thread_of)
+        if not items:
+            return Reply(
+                "There is no briefing in this channel yet to take a story number from; "
+                "use `brief` or give a story link.",
+                ephemeral=True,
+            )
+        if not 1 <= number <= len(items):
+            return Reply(
+                f"The last briefing has stories 1 to {len(items)}; there is no story {number}.",
+                ephemeral=True,
+            )
+        return self._quotes_of_story(self.app.store.get_story(items[number - 1][0]))
+
+    async def _quotes_of_url(self, url: str) -> Reply:
+        if not url.lower().startswith(("http://", "https://")):
+            return Reply(
+                "quotes takes an http:// or https:// story link; other schemes and local "
+                "files are never read.",
+                ephemeral=True,
+            )
+        stored = self.app.store.story_for_url(url, keys=[f"url:{normalize_url(url)}"])
+        if stored is not None:
+            return self._quotes_of_story(stored)
+        try:
+            story = await self._fetch_story(url)
+        except BlockedURLError as exc:
+            return Reply(f"I can't read that link: {exc}", ephemeral=True)
+        except (IngestError, httpx.InvalidURL) as exc:
+            return Reply(f"I couldn't read a story at that link: {exc}", ephemeral=True)
+        summary = await asyncio.to_thread(self.app.summarizer.summarize, story)
+        cited = tuple(story_citation(story, q) for b in summary.bullets for q in b.quotes)
+        if not cited:
+            return Reply(f"“{story.title}” ({url}) quotes nobody I can attribute.")
+        return Reply(f"Who said what in “{story.title}” (fetched just now):", citations=cited)
+
+    async def _fetch_story(self, url: str) -> Story:
+        """Fetch and read an article on the spot, through the guarded fetcher (never stored)."""
+        await self.guard.check(httpx.URL(url))
+        result = await self.app.fetcher.fetch(url)
+        text = await asyncio.to_thread(article_text, result.content, url=result.url)
+        if text is None:
+            raw = result.content.decode("utf-8", errors="replace")
+            text = html_to_text(raw)
+        if not text.strip():
+            raise IngestError(f"{url} has no article text I can read")
+        title_match = _TITLE.search(result.content[:200_000])
+        title = url
+        if title_match:
+            title = " ".join(html_to_text(title_match[1].decode("utf-8", "replace")).split())
+        return Story(url=result.url, title=title or url, text=text, feed_url=url)
+
+    def _quotes_of_story(self, story: Story) -> Reply:
+        quotes = self.app.store.quotes_for_story(story.id) if story.id is not None else []
+        bullets = make_bullets(quotes, max_bullets=self.app.settings.briefing.max_bullets_per_story)
+        cited = tuple(story_citation(story, q) for b in bullets for q in b.quotes)
+        if not cited:
+            return Reply(f"“{story.title}” ({story.url}) quotes nobody I can attribute.")
+        return Reply(f"Who said what in “{story.title}”:", citations=cited)
+
+    # follow-up questions
+
+    def answer(self, context: Context, text: str) -> Reply:
+        """A follow-up question, answered from stored quotes with citations."""
+        plan = plan_question(text)
+        if plan.empty:
+            return Reply(
+                "Ask me about people or topics in recent stories, e.g. “what did Lavrov say?” "
+                "(`help` lists the commands).",
+                ephemeral=True,
+            )
+        if plan.speaker:
+            return self._answer_about_speaker(plan)
+        if not plan.asks_who:
+            people, rest = self._people_in(plan.topic)
+            if people and not rest:
+                return self._quotes_of_people(people, [])
+        return self._answer_topic(plan)
+
+    def _answer_about_speaker(self, plan: QuestionPlan) -> Reply:
+        store = self.app.store
+        if store.speakers_matching(plan.speaker, limit=1):
+            if plan.topic:
+                hits = store.find_quotes(
+                    speaker=plan.speaker, words=plan.topic, limit=SEARCH_CANDIDATES
+                )
+                ranked = rank_hits(hits, plan.topic)
+                if ranked:
+                    names = _names(ranked)
+                    return Reply(
+                        f"What {names} said about “{quoted_words(plan.topic)}”:",
+                        citations=tuple(citation(h) for h in ranked[:MAX_CITATIONS]),
+                    )
+            reply = self._quotes_of_people([plan.speaker], [])
+            if plan.topic:
+                return Reply(
+                    f"Nothing stored has {_names_of(reply)} on “{quoted_words(plan.topic)}”. "
+                    + reply.text,
+                    citations=reply.citations,
+                )
+            return reply
+        # Nobody by that name ("the Kremlin"): quotes in stories about it, on the topic.
+        stories = store.search_stories(plan.speaker, limit=5)
+        who = quoted_words(plan.speaker)
+        if stories and plan.topic:
+            hits = store.find_quotes(
+                words=plan.topic,
+                story_ids=[s.id for s in stories if s.id is not None],
+                limit=SEARCH_CANDIDATES,
+            )
+            ranked = rank_hits(hits, plan.topic)
+            if ranked:
+                return Reply(
+                    f"Nobody named “{who}” is quoted, but stories about {who} quote this "
+                    f"on “{quoted_words(plan.topic)}”:",
+                    citations=tuple(citation(h) for h in ranked[:MAX_CITATIONS]),
+                )
+        if stories:
+            return Reply(
+                f"Nobody named “{who}” is quoted in the stored stories. "
+                f"The latest story about {who}: " + self._quotes_of_story(stories[0]).text,
+                citations=self._quotes_of_story(stories[0]).citations,
+            )
+        return self._answer_topic(QuestionPlan(topic=plan.speaker + plan.topic))
+
+    def _answer_topic(self, plan: QuestionPlan) -> Reply:
+        store = self.app.store
+        hits = store.find_quotes(words=plan.topic, limit=SEARCH_CANDIDATES)
+        if plan.asks_who:
+            # "who criticised Trump?" wants what others said about Trump.
+            hits = [h for h in hits if not speaker_named_by(h.quote.speaker, plan.topic)]
+        ranked = rank_hits(hits, plan.topic)
+        topic = quoted_words(plan.topic)
+        if ranked:
+            lead = "Who is quoted" if plan.asks_who else "Stored quotes"
+            return Reply(
+                f"{lead} on “{topic}”, best match first:",
+                citations=tuple(citation(h) for h in ranked[:MAX_CITATIONS]),
+            )
+        stories = store.search_stories(plan.topic, limit=3)
+        if stories:
+            listed = "\n".join(f"• {s.title} — {s.url}" for s in stories)
+            return Reply(f"No stored quote is about “{topic}”. Stories that mention it:\n{listed}")
+        return Reply(f"I have nothing stored about “{topic}”.")
+
+    # feeds and briefings
+
+    def feeds(self, context: Context) -> Reply:
+        subscribed = self.app.store.subscriptions(context.channel)
+        if not subscribed:
+            return Reply("This channel follows no feeds yet; `subscribe <feed url>` adds one.")
+        rows = tuple(
+            (
+                f.title or "",
+                f.url,
+                _status(f),
+                _when(f.last_success_at),
+                (f.last_error or "")[:200],
+            )
+            for f in subscribed
+        )
+        return Reply(
+            f"This channel follows {len(rows)} feed{'s' if len(rows) != 1 else ''}:",
+            columns=("feed", "url", "status", "last success", "last error"),
+            rows=rows,
+        )
+
+    def brief(self, context: Context) -> Reply:
+        channel = self._channel_settings(context.channel)
+        if channel is None:
+            return Reply(f"{context.channel} is not a channel I can brief.", ephemeral=True)
+        if not self.app.store.subscriptions(context.channel):
+            return Reply("This channel follows no feeds yet; `subscribe <feed url>` adds one.")
+        now = self.clock()
+        briefing = self.app.briefing_for(channel, now=now, since=self.brief_since)
+        if not briefing.items:
+            return Reply("Nothing new in this channel's feeds for a briefing right now.")
+        self.app.store.record_briefing(briefing, at=now)
+        return Reply("Here is this channel's briefing:", briefing=briefing)
+
+    def _channel_settings(self, channel_id: str) -> ChannelSettings | None:
+        for channel in self.app.settings.channels:
+            if channel.id == channel_id:
+                return channel
+        try:
+            return ChannelSettings(id=channel_id)
+        except ValidationError:
+            return None
+
+    # managing
+
+    async def subscribe(self, context: Context, command: SubscribeCommand) -> Reply:
+        url = command.feed_url
+        if not url.lower().startswith(("http://", "https://")):
+            return Reply(
+                f"I can only follow http:// or https:// feeds, not {url!r}.", ephemeral=True
+            )
+        try:
+            await self.guard.check(httpx.URL(url))
+            result = await self.app.fetcher.fetch(url)
+            parsed = await asyncio.to_thread(parse_feed, result.content, url=result.url)
+        except BlockedURLError as exc:
+            return Reply(f"I can't follow that feed: {exc}", ephemeral=True)
+        except (IngestError, httpx.InvalidURL) as exc:
+            return Reply(f"That doesn't work as a feed: {exc}", ephemeral=True)
+        store = self.app.store
+        try:
+            feed = store.get_feed(url)
+        except NotFoundError:
+            feed = store.add_feed(url, title=parsed.title or None)
+        store.subscribe(
+            context.channel, url, include=list(command.include), exclude=list(command.exclude)
+        )
+        signed = [*(f"+{w}" for w in command.include), *(f"-{w}" for w in command.exclude)]
+        filters = " ".join(signed)
+        text = f"This channel now follows {feed.title or url} ({url})"
+        text += f" with filters {filters}." if filters else "."
+        return Reply(text + " Its stories will be in the next briefing.")
+
+    def unsubscribe(self, context: Context, url: str) -> Reply:
+        try:
+            removed = self.app.store.unsubscribe(context.channel, url)
+        except NotFoundError:
+            removed = False
+        if not removed:
+            return Reply(
+                f"This channel doesn't follow {url}; `feeds` lists what it follows.",
+                ephemeral=True,
+            )
+        return Reply(f"This channel no longer follows {url}.")
+
+    def schedule(self, context: Context, command: ScheduleCommand) -> Reply:
+        from apscheduler.triggers.cron import CronTrigger
+
+        timezone = command.timezone or self._channel_timezone(context.channel)
+        try:
+            trigger = CronTrigger.from_crontab(command.cron, timezone=ZoneInfo(timezone))
+        except ValueError as exc:
+            return Reply(f"That is not a schedule I can keep: {exc}", ephemeral=True)
+        store = self.app.store
+        if not isinstance(store, _ScheduleConfig):
+            return Reply("This store cannot keep channel schedules.", ephemeral=True)
+        now = self.clock()
+        first = trigger.get_next_fire_time(None, now)
+        store.configure_channel(
+            context.channel,
+            schedule=command.cron,
+            timezone=timezone,
+            breaking=False,
+            backfill_hours=self.app.settings.briefing.backfill_hours,
+            first_slot=first,
+            now=now,
+        )
+        when = describe_cron(command.cron)
+        next_text = f" The next one is {first:%a %d %b %H:%M %Z}." if first else ""
+        return Reply(f"Briefings for this channel: {when} ({timezone}).{next_text}")
+
+    def _channel_timezone(self, channel_id: str) -> str:
+        channel = next((c for c in self.app.settings.channels if c.id == channel_id), None)
+        return channel.timezone if channel else "UTC"
+
+
+def describe_cron(cron: str) -> str:
+    """``"30 8 * * mon-fri"`` -> ``"weekdays at 08:30"``; other crons as they are."""
+    fields = cron.split()
+    simple = len(fields) == 5 and fields[2:4] == ["*", "*"]
+    if simple and fields[0].isdigit() and fields[1].isdigit():
+        days = _DAY_WORDS.get(fields[4], fields[4])
+        return f"{days} at {int(fields[1]):02d}:{int(fields[0]):02d}"
+    return f"cron “{cron}”"
+
+
+def _names(hits: Sequence[QuoteHit]) -> str:
+    names = list(dict.fromkeys(h.quote.speaker or "unattributed" for h in hits))
+    if not names:
+        return "they"
+    if len(names) <= 3:
+        return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+    return f"{', '.join(names[:3])} and others"
+
+
+def _names_of(reply: Reply) -> str:
+    names = list(dict.fromkeys(c.speaker for c in reply.citations))
+    return " and ".join(names[:3]) or "them"
+
+
+def _status(feed: Feed) -> str:
+    if feed.paused:
+        return "paused"
+    if feed.consecutive_failures:
+        return f"failing ({feed.consecutive_failures} in a row)"
+    if feed.last_success_at is None:
+        return "not fetched yet"
+    return "ok"
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return "never"
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+__all__ = ["Citation", "Conversations", "describe_cron"]
