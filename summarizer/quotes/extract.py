@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.domain import Quote, QuoteKind, Span
 from summarizer.quotes import lexicon as lx
@@ -65,7 +65,7 @@ class _Attr:
     mention: Mention | None
     resolved: Resolved
     cue: str | None
-    guessed: bool = False
+    confidence: float = 1.0  # how the speaker was found: a cue next to it is surest
 
 
 def _kind_of(word: str) -> str:
@@ -188,11 +188,18 @@ class Extractor:
         for q in sq:
             if self._is_title(q):
                 continue
-            cue = self._cue_for(q, sc)
+            cue, conf = self._cue_for(q, sc)
             if cue is not None:
                 attr = self._attr(cue)
+                if attr is not None and conf < 1.0:
+                    attr = replace(attr, confidence=conf)
             else:
-                attr = self._tag_after(q, s1) or last or self._subject(q, s0) or carry
+                attr = (
+                    self._tag_after(q, s1)
+                    or _weaker(last, 0.75)
+                    or self._subject(q, s0)
+                    or _weaker(carry, 0.6)
+                )
             if cue is not None:
                 cue.used = True
             if attr is None and _word_count(self.text, q) <= 4:
@@ -212,7 +219,7 @@ class Extractor:
             if not c.used and c.mention is not None and c.resolved is not None:
                 attr = self._attr(c)
                 emitted = attr is not None and self._emit_indirect(c, attr, sq, s0, s1)
-                if emitted and c.start > where:
+                if emitted and where < 0:
                     final, where = attr, c.start
         return final
 
@@ -221,7 +228,7 @@ class Extractor:
         sp = self.resolver.last_subject or self.resolver.last_person
         if sp is None:
             return None
-        return _Attr(None, Resolved(sp.name, sp.role, sp.anonymous), None, guessed=True)
+        return _Attr(None, Resolved(sp.name, sp.role, sp.anonymous), None, confidence=0.4)
 
     def _tag_after(self, q: MarkSpan, s1: int) -> _Attr | None:
         """“Mexico!” the audience screamed back: a subject right after the closing mark."""
@@ -232,7 +239,7 @@ class Extractor:
         m = right_mention(text, pos, min(s1, pos + 120), loose=True)
         if m is None or not _VERB_NEXT_RE.match(text, m.end):
             return None
-        return _Attr(m, self.resolver.resolve(m), "said")
+        return _Attr(m, self.resolver.resolve(m), "said", confidence=0.8)
 
     def _subject(self, q: MarkSpan, s0: int) -> _Attr | None:
         """ "Huckabee is labeling the actions “...”": the sentence's subject speaks."""
@@ -246,7 +253,7 @@ class Extractor:
             return None
         if m.name is None and not m.pronoun and not _described_person(m):
             return None
-        return _Attr(m, self.resolver.resolve(m), "said")
+        return _Attr(m, self.resolver.resolve(m), "said", confidence=0.7)
 
     def _attr(self, c: Cue) -> _Attr | None:
         if c.mention is None or c.resolved is None:
@@ -260,26 +267,28 @@ class Extractor:
                 return f"{c.word} {toks[0].bare}"
         return c.word
 
-    def _cue_for(self, q: MarkSpan, sc: list[Cue]) -> Cue | None:
+    def _cue_for(self, q: MarkSpan, sc: list[Cue]) -> tuple[Cue | None, float]:
+        """The cue a quotation hangs on, and how sure that is."""
         close = q.end + 1 if q.closed else q.end
         for c in sc:
             if c.mention is None:
                 continue
             if close <= c.anchor and _only_glue(self.text[close : c.anchor]):
-                return c
+                return c, 1.0
         before = [c for c in sc if c.mention is not None and c.finish <= q.open_at]
         if before:
-            return before[-1]
+            return before[-1], 0.95
         after = [c for c in sc if c.mention is not None and c.anchor >= close]
-        return after[0] if after else None
+        return (after[0], 0.85) if after else (None, 0.0)
 
     def _kind(self, q: MarkSpan, cue: Cue | None) -> QuoteKind:
         text = self.text
+        first = _skip_space(text, q.start)
         if cue is not None and cue.finish <= q.open_at:
             gap = text[cue.finish : q.open_at].strip()
-            if gap.rstrip(",:") and not text[q.start : q.start + 1].isupper():
+            if gap.rstrip(",:") and not text[first : first + 1].isupper():
                 return QuoteKind.MIXED
-        if text[q.start : q.start + 1].islower():
+        if text[first : first + 1].islower():
             return QuoteKind.MIXED
         return QuoteKind.DIRECT
 
@@ -366,7 +375,7 @@ class Extractor:
                 speaker_mention=Span(m.start, m.end) if m is not None else None,
                 cue=attr.cue,
                 anonymous=r.anonymous,
-                confidence=0.4 if attr.guessed else 1.0,
+                confidence=attr.confidence,
             )
         )
 
@@ -393,6 +402,12 @@ def _renamed(q: Quote, renames: dict[str, str]) -> Quote:
         q.anonymous,
         q.confidence,
     )
+
+
+def _weaker(attr: _Attr | None, confidence: float) -> _Attr | None:
+    if attr is None or attr.confidence <= confidence:
+        return attr
+    return replace(attr, confidence=confidence)
 
 
 _TAG_PUNCT = frozenset(",?!—–-…")

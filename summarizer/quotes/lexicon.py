@@ -137,3 +137,28 @@ ANON_HEADS = words(
 )
 INDEFINITE = words("a an one two three four five six several some another many few")
 ORDINALS = words("first second third fourth fifth")
+# common women's first names, for "she" (everyone else is left unknown, not assumed male)
+FEMALE_NAMES = words(
+    """Hillary Nancy Elizabeth Kellyanne Sarah Nikki Carly Michelle Melania Ivanka Megyn
+    Debbie Donna Susan Mary Patricia Jennifer Linda Barbara Margaret Lisa Karen Betty Helen
+    Sandra Ashley Kimberly Emily Amy Angela Melissa Rebecca Laura Stephanie Anna Jill Kamala
+    Dianne Maxine Loretta Sally Janet Condoleezza Madeleine Theresa Claire Kirsten Tammy
+    Tulsi Jeanne Maggie Katie Kate Rachel Andrea Dana Brooke Jane Joan Judy Julie Julia
+    Heather Erin Christina Christine Catherine Katherine Kathleen Ann Anne Ellen Diane Carol
+    Ruth Sharon Cynthia Kathy Stacy Stacey Wendy Pam Pamela Gina Nina Tina Lori Samantha
+    Jessica Alexandria Ilhan Rashida Ayanna Liz Beth Betsy Huma Cheryl Hilary Neera Jen
+    Katrina Mika Rosie Oprah Cecile Marsha Susana Mazie Kelly Jeanine Jeannie Tamara Sonia
+    Ruth Elena Sheila Shelley Debra Deborah Denise Kristen Kristin Krysten Alicia Alison
+    Allison Amanda Amber Angie Annie Bernadette Bonnie Brenda Carla Caroline Carolyn Cathy
+    Charlotte Chelsea Cindy Claudia Colleen Connie Courtney Crystal Daisy Dawn Dolores Doris
+    Dorothy Edith Eileen Eleanor Elaine Elise Ella Emma Esther Eva Evelyn Faith Frances
+    Gabrielle Gail Gayle Geraldine Gloria Grace Gwen Hannah Holly Irene Iris Isabel Jackie
+    Jacqueline Jan Jean Jeanette Joanna Joanne Jodi Josephine Joy Joyce Judith Kari Katharine
+    Kay Kerry Kim Kristi Kristina Krista Leah Lena Leslie Lillian Lily Lindsay Lois Lorraine
+    Louise Lucy Lynn Madison Marcia Margo Maria Marie Marilyn Marjorie Martha Maureen Megan
+    Meghan Melanie Meredith Mia Michele Mildred Miriam Molly Monica Naomi Natalie Nicole
+    Nora Olivia Paula Pauline Peggy Penny Phyllis Priscilla Renee Rita Roberta Robin Rosa
+    Rose Rosemary Roxanne Ruby Sabrina Sara Shannon Shirley Sophia Stella Sue Suzanne Sylvia
+    Tanya Teresa Terri Tiffany Valerie Vanessa Vera Veronica Victoria Virginia Vivian Wanda
+    Yolanda Yvonne Zoe Ayotte Hope Omarosa Sean"""
+) - words("Ayotte Sean")

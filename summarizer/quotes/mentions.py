@@ -34,6 +34,8 @@ class Tok:
         for suffix in ("’s", "'s", "’", "'"):
             if w.endswith(suffix) and len(w) > len(suffix):
                 return w[: -len(suffix)]
+        if len(w) == 2 and w[1] == "." and w[0].isupper():
+            return w  # an initial keeps its dot: "Harry M. Reid"
         return w.rstrip(".") or w
 
 
@@ -126,7 +128,7 @@ def left_mention(text: str, lo: int, pos: int) -> Mention | None:
 
 def _skip_parenthetical(text: str, toks: list[Tok], i: int, edge: int) -> tuple[int, int]:
     """Step over "(D-N.Y.)" between "Sen. Chuck Schumer" and "said"."""
-    if i < 1 or text[toks[i].end : edge].strip() != ")":
+    if i < 1 or text[toks[i].end : edge].strip(" .") != ")":
         return i, edge
     k = i
     while k >= 0 and i - k < 8:
@@ -265,8 +267,9 @@ def _loose_description(text: str, toks: list[Tok]) -> Mention | None:
         if text[toks[k - 1].end : toks[k - 1].end + 1] in {",", ".", ";", ":", "!", "?", ")"}:
             if toks[k - 1].word in CONNECTORS:
                 return None
-            a, b = toks[0].start, toks[k - 1].end
-            return Mention(a, b, text[a:b])
+            if k > 2 and toks[k - 1].word.endswith("ed") and toks[k - 1].word.islower():
+                k -= 1  # "an angry Hollande retaliated."
+            return build(text, toks[:k])
     k = 1
     while k < min(j, 4) and (toks[k].word.islower() or toks[k].word[:1].isdigit()):
         if k > 1 and toks[k].word.endswith("ed"):

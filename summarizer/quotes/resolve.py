@@ -29,6 +29,7 @@ class Speaker:
     anonymous: bool
     words: frozenset[str]
     person: bool
+    gender: str | None = None  # "f" or "m" when the text or the name says so
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class Resolver:
     by_name: dict[str, Speaker] = field(default_factory=dict)
     last_person: Speaker | None = None
     last_subject: Speaker | None = None
+    subjects: list[Speaker] = field(default_factory=list)  # salient persons, latest last
     renames: dict[str, str] = field(default_factory=dict)
     _index: dict[str, str] | None = None
 
@@ -63,6 +65,13 @@ class Resolver:
         self._touch(sp)
         if salient and (sp.person or sp.anonymous):
             self.last_subject = sp
+            if sp.person:
+                subjects = self.subjects
+                if sp in subjects:
+                    subjects.remove(sp)
+                subjects.append(sp)
+                if len(subjects) > 8:
+                    del subjects[0]
         return Resolved(sp.name, sp.role, sp.anonymous)
 
     def note_subject(self, m: Mention) -> None:
@@ -90,18 +99,40 @@ class Resolver:
 
     def _pronoun(self, m: Mention) -> Resolved:
         if m.text in lx.PERSON_PRONOUNS:
-            p = self.last_subject or self.last_person
+            p = self._antecedent_person("f" if m.text.lower() == "she" else "m")
             if p is not None:
                 return Resolved(p.name, p.role, p.anonymous)
         return Resolved(m.text, None, False)
+
+    def _antecedent_person(self, gender: str) -> Speaker | None:
+        """The latest salient person the pronoun can stand for: a matching gender first,
+        else one whose gender is unknown, else the latest subject at all."""
+        first = self.last_subject or self.last_person
+        if first is not None and first.gender == gender:
+            return first
+        candidates = list(reversed(self.subjects))
+        if self.last_person is not None:
+            candidates.append(self.last_person)
+        for sp in candidates:
+            if sp.gender == gender:
+                return sp
+        if first is not None and first.gender is None:
+            return first
+        for sp in candidates:
+            if sp.gender is None:
+                return sp
+        return first
 
     def _named(self, m: Mention) -> Speaker:
         assert m.name is not None
         name = self.full_name(m.name)
         sp = self.by_name.get(name)
         if sp is None:
-            sp = self._add(Speaker(name, None, False, _words(name), _is_person(name)))
+            person = _is_person(name)
+            sp = self._add(Speaker(name, None, False, _words(name), person))
         sp.role = sp.role or _clean_role(m.role)
+        if sp.person and sp.gender is None:
+            sp.gender = _gender(name, m.text)
         if sp.person:
             self.last_person = sp
         return sp
@@ -189,6 +220,25 @@ def _head(text: str) -> str:
         if prep in words[1:]:
             words = words[: words.index(prep, 1)]
     return words[-1] if words else ""
+
+
+_FEMALE_TITLES = lx.words(
+    """mrs mrs. ms ms. miss congresswoman chairwoman spokeswoman businesswoman
+    councilwoman assemblywoman madam first-lady queen"""
+)
+_MALE_TITLES = lx.words(
+    """mr mr. congressman chairman spokesman businessman councilman assemblyman king"""
+)
+
+
+def _gender(name: str, mention: str) -> str | None:
+    words = mention.lower().split()
+    if any(w in _FEMALE_TITLES for w in words):
+        return "f"
+    if any(w in _MALE_TITLES for w in words):
+        return "m"
+    first = name.split()[0]
+    return "f" if first in lx.FEMALE_NAMES else None
 
 
 def _is_person(name: str) -> bool:
