@@ -54,10 +54,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
-    return asyncio.run(chat_main(args, stdin=sys.stdin, console=Console()))
+    return asyncio.run(chat_main(args, stdin=sys.stdin, out=sys.stdout, console=Console()))
 
 
-async def chat_main(args: argparse.Namespace, *, stdin: TextIO, console: Console) -> int:
+async def chat_main(
+    args: argparse.Namespace, *, stdin: TextIO, out: TextIO, console: Console
+) -> int:
+    """Answer every line of ``stdin`` (or the terminal); ``--json`` replies go to ``out``."""
     app, conversations, channel = await _build(args, console)
     try:
         context = Context(
@@ -74,7 +77,8 @@ async def chat_main(args: argparse.Namespace, *, stdin: TextIO, console: Console
         async for line in _lines(stdin, console, interactive=interactive):
             reply = await conversations.handle(context, line)
             if args.json:
-                print(json.dumps({"input": line, **reply_to_json(reply)}, ensure_ascii=False))
+                record = {"input": line, **reply_to_json(reply)}
+                print(json.dumps(record, ensure_ascii=False), file=out, flush=True)
                 continue
             if not interactive:
                 console.print(f"> {line}", style="bold", markup=False, highlight=False)
