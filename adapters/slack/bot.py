@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 SLASH_COMMANDS: dict[str, str] = {"/quotes": "quotes", "/brief": "brief", "/news": ""}
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _MANAGING = (SubscribeCommand, UnsubscribeCommand, ScheduleCommand)
+THREADS_REMEMBERED = 5000
 
 
 class Responder(Protocol):
@@ -119,6 +120,7 @@ class SlackBot:
         self.workspace_scoped = workspace_scoped
         self.managers = managers
         self.deduper = EventDeduper()
+        self._threads: OrderedDict[tuple[str, str], str | None] = OrderedDict()
 
     def register(self, bolt: AsyncApp) -> AsyncApp:
         bolt.middleware(self.skip_retried_events)
@@ -328,16 +330,27 @@ class SlackBot:
     async def briefing_of_thread(
         self, client: AsyncWebClient, channel_id: str, thread_ts: str
     ) -> str | None:
-        """The idempotency key of the briefing that started this thread, if it is one."""
+        """The idempotency key of the briefing that started this thread, if it is one.
+
+        Remembered per thread: a busy thread must not cost a Web API call per message.
+        """
+        where = (channel_id, thread_ts)
+        if where in self._threads:
+            self._threads.move_to_end(where)
+            return self._threads[where]
         try:
             page = await client.conversations_replies(
                 channel=channel_id, ts=thread_ts, limit=1, include_all_metadata=True
             )
         except (SlackApiError, SlackClientError) as exc:
             log.warning("conversations.replies failed in %s: %s", channel_id, exc)
-            return None
+            return None  # not remembered: the next message asks again
         messages = page.get("messages") or []
-        return idempotency_key_of(messages[0]) if messages else None
+        key = idempotency_key_of(messages[0]) if messages else None
+        self._threads[where] = key
+        if len(self._threads) > THREADS_REMEMBERED:
+            self._threads.popitem(last=False)
+        return key
 
 
 def build_bolt_app(
@@ -367,4 +380,6 @@ def build_bolt_app(
             oauth_settings=oauth_settings,
             name="newsbrief",
         )
+        # Uninstalls and revoked tokens delete the workspace's installation.
+        bolt.enable_token_revocation_listeners()
     return bot.register(bolt), bot

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
@@ -15,7 +16,7 @@ from adapters.slack.testing import (
     signed_headers,
     slash_command_body,
 )
-from bot.conversation.replies import Reply
+from bot.conversation.replies import Context, Reply
 from bot.domain import Quote, QuoteKind, Story
 
 from .briefings import seed_briefing
@@ -53,6 +54,23 @@ async def test_a_parse_error_is_answered_only_to_the_asker(real_world: SlackWorl
     (answer,) = await real_world.slack.wait_for("respond:r1")
     assert answer.params["response_type"] == "ephemeral"
     assert "quotes needs" in answer.params["text"]
+
+
+async def test_the_ack_does_not_wait_for_the_answer(world: SlackWorld) -> None:
+    release = asyncio.Event()
+
+    class SlowCore:
+        async def handle(self, context: Context, text: str) -> Reply:
+            await release.wait()  # e.g. an LLM call
+            return Reply("done")
+
+    world.bot.responder = SlowCore()
+    status, body = await dispatch_http(world, command(world, "/quotes", "lavrov"))
+    assert (status, body) == (200, "")  # acked while the core is still working
+    assert world.slack.calls_to("respond:r1") == []
+    release.set()
+    (answer,) = await world.slack.wait_for("respond:r1")
+    assert answer.params["text"] == "done"
 
 
 async def test_expired_and_forged_requests_are_refused(world: SlackWorld) -> None:

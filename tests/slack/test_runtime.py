@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import time
 from collections.abc import AsyncIterator
@@ -21,7 +22,7 @@ from adapters.slack.testing import (
     slash_command_body,
 )
 from bot.app import App
-from bot.errors import ConfigError
+from bot.errors import ConfigError, DeliveryError
 from bot.settings import Settings, SlackSettings, StoreSettings
 
 from .briefings import seed_briefing
@@ -179,3 +180,21 @@ async def test_oauth_install_stores_the_workspace_and_posts_with_its_token(
         async with http.get(callback, headers=browser) as response:
             assert response.status != 200
         assert len(slack.calls_to("oauth.v2.access")) == 1
+
+        # Uninstalling deletes the installation: no more posts with its token.
+        uninstalled = json.dumps(
+            event_body({"type": "app_uninstalled"}, event_id="EvBye", team="T0TEAM")
+        )
+        events = f"{base}/slack/events"
+        async with http.post(
+            events, data=uninstalled, headers=signed_headers(uninstalled)
+        ) as response:
+            assert response.status == 200
+        store = runtime.bolt.installation_store
+        assert store is not None
+        deadline = time.monotonic() + 5  # the listener runs after the ack
+        while await store.async_find_bot(enterprise_id=None, team_id="T0TEAM") is not None:
+            assert time.monotonic() < deadline, "the installation was never deleted"
+            await asyncio.sleep(0.01)
+        with pytest.raises(DeliveryError, match="not installed"):
+            await core.adapter_for(briefing.channel).post_briefing(briefing)
