@@ -197,16 +197,15 @@ class NewsBot(commands.Bot):
 
     async def on_message(self, message: discord.Message) -> None:
         """A mention of the bot anywhere, or any message in a briefing's thread, gets an answer."""
-        if message.author.bot or self.user is None or message.guild is None:
+        if message.author.bot or self.user is None:
             return
         mentioned = self.user in message.mentions
         if not mentioned and not self.message_content:
             return  # without the intent a plain message arrives with no text to answer
-        channel: Any = message.channel
+        # An uncached channel arrives as a PartialMessageable: ask what it is (a thread?).
+        channel = await self._resolve_channel(message.channel)
         if not isinstance(channel, discord.Thread) and not mentioned:
-            channel = await self._resolve_channel(channel)
-            if not isinstance(channel, discord.Thread):
-                return
+            return
         try:
             await self._answer_message(message, channel, mentioned=mentioned)
         except Exception:

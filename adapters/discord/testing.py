@@ -105,6 +105,49 @@ def text_channel_payload(channel_id: int, *, guild_id: int = GUILD_ID) -> Json:
     }
 
 
+def guild_payload(
+    guild_id: int = GUILD_ID,
+    *,
+    channels: list[Json] | None = None,
+    threads: list[Json] | None = None,
+) -> Json:
+    """A GUILD_CREATE payload: what the ``guilds`` intent puts in the bot's cache at startup."""
+    return {
+        "id": str(guild_id),
+        "name": "Newsroom",
+        "icon": None,
+        "owner_id": str(USER_ID),
+        "roles": [
+            {
+                "id": str(guild_id),
+                "name": "@everyone",
+                "permissions": "0",
+                "position": 0,
+                "color": 0,
+                "hoist": False,
+                "managed": False,
+                "mentionable": False,
+            }
+        ],
+        "emojis": [],
+        "stickers": [],
+        "features": [],
+        "members": [],
+        "channels": channels or [],
+        "threads": threads or [],
+        "member_count": 2,
+        "unavailable": False,
+        "large": False,
+        "mfa_level": 0,
+        "verification_level": 0,
+        "explicit_content_filter": 0,
+        "default_message_notifications": 0,
+        "premium_tier": 0,
+        "preferred_locale": "en-US",
+        "nsfw_level": 0,
+    }
+
+
 def thread_payload(
     thread_id: int, parent_id: int, *, name: str = "thread", guild_id: int = GUILD_ID
 ) -> Json:
@@ -204,9 +247,18 @@ def interaction_payload(
     return payload
 
 
-def command_data(name: str, options: list[Json] | None = None) -> Json:
-    """The ``data`` of a slash-command interaction; nest subcommands as options of type 1."""
-    return {"id": str(_FIRST_SNOWFLAKE - 1), "name": name, "type": 1, "options": options or []}
+def command_data(
+    name: str, options: list[Json] | None = None, *, guild_id: int | None = GUILD_ID
+) -> Json:
+    """The ``data`` of a slash-command interaction; nest subcommands as options of type 1.
+
+    ``guild_id`` is set for a command registered to a guild, None for a global one.
+    """
+    data: Json = {"id": str(_FIRST_SNOWFLAKE - 1), "name": name, "type": 1}
+    data["options"] = options or []
+    if guild_id is not None:
+        data["guild_id"] = str(guild_id)
+    return data
 
 
 def option(name: str, value: Any, *, type: int = 3, focused: bool = False) -> Json:
@@ -341,6 +393,7 @@ class FakeDiscord:
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
             ("POST", r"/webhooks/(\d+)/([^/]+)", self._followup),
             ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/@original", self._edit_original),
+            ("DELETE", r"/webhooks/(\d+)/([^/]+)/messages/@original", self._no_content),
             ("PUT", r"/applications/(\d+)/commands", self._sync),
             ("PUT", r"/applications/(\d+)/guilds/(\d+)/commands", self._sync),
         ]
@@ -420,6 +473,9 @@ class FakeDiscord:
     ) -> web.Response:
         payload = self._message_from(body, 0, webhook_id=int(app))
         return _json(payload)
+
+    def _no_content(self, request: web.Request, body: Any, *ids: str) -> web.Response:
+        return web.Response(status=204)
 
     def _sync(self, request: web.Request, body: list[Json], *ids: str) -> web.Response:
         answered = [

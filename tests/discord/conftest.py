@@ -13,13 +13,15 @@ import discord
 import pytest
 
 from adapters.discord.bot import NewsBot
-from adapters.discord.testing import GUILD_ID, FakeDiscord
+from adapters.discord.testing import GUILD_ID, FakeDiscord, guild_payload, text_channel_payload
 from bot.app import App, make_app
 from bot.conversation.core import Conversations
 from bot.conversation.replies import Context, Reply
 from bot.ingest import HttpFetcher, UrlGuard
 from bot.settings import Settings, StoreSettings
 from bot.store import SqlStore, make_store
+
+NEWS_CHANNEL_ID = 1100000000000000500
 
 
 @dataclass
@@ -85,6 +87,7 @@ async def news_bot(
 ) -> AsyncIterator[NewsBot]:
     """A NewsBot over the scripted responder, commands synced to the test guild."""
     bot = await logged_in_bot(api, core, responder, guild_ids=(GUILD_ID,))
+    join_guild(bot, channel_id=NEWS_CHANNEL_ID)
     yield bot
     await bot.close()
 
@@ -93,6 +96,7 @@ async def news_bot(
 async def real_bot(api: FakeDiscord, core: App) -> AsyncIterator[NewsBot]:
     """A NewsBot over the real conversations core."""
     bot = await logged_in_bot(api, core, Conversations(core), guild_ids=(GUILD_ID,))
+    join_guild(bot, channel_id=NEWS_CHANNEL_ID)
     yield bot
     await bot.close()
 
@@ -115,3 +119,11 @@ async def settle() -> None:
 
 def embeds_of(request_json: dict[str, Any]) -> list[discord.Embed]:
     return [discord.Embed.from_dict(e) for e in request_json.get("embeds", [])]
+
+
+def join_guild(
+    bot: NewsBot, *, channel_id: int, threads: list[dict[str, Any]] | None = None
+) -> None:
+    """Put the test guild, its news channel and ``threads`` in the bot's cache (GUILD_CREATE)."""
+    payload = guild_payload(channels=[text_channel_payload(channel_id)], threads=threads)
+    bot._connection.parse_guild_create(payload)  # type: ignore[arg-type]

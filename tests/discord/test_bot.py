@@ -1,0 +1,449 @@
+"""NewsBot: real discord.py interactions and messages built from gateway payloads against the
+bot's ConnectionState, answered through the fake Discord REST server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+import pytest
+
+from adapters.discord.bot import NewsBot, bot_intents
+from adapters.discord.render import briefing_messages, quote_list_messages
+from adapters.discord.testing import (
+    APPLICATION_ID,
+    BOT_USER_ID,
+    GUILD_ID,
+    FakeDiscord,
+    command_data,
+    interaction_payload,
+    message_payload,
+    option,
+    subcommand,
+    thread_payload,
+    user_payload,
+)
+from bot.app import App
+from bot.conversation.commands import HELP
+from bot.conversation.replies import Citation, Reply
+from bot.domain import QuoteKind, Story
+from tests.discord.briefings import seed_briefing
+from tests.discord.conftest import ScriptedResponder, embeds_of, join_guild, settle
+
+CHANNEL_ID = 1100000000000000500
+CHANNEL = f"discord:{CHANNEL_ID}"
+MANAGE_GUILD = 1 << 5
+
+
+def dispatch(bot: NewsBot, payload: dict[str, Any]) -> None:
+    """Hand a gateway INTERACTION_CREATE / MESSAGE_CREATE to discord.py as the gateway would."""
+    state = bot._connection
+    if "token" in payload:
+        state.parse_interaction_create(payload)  # type: ignore[arg-type]
+    else:
+        state.parse_message_create(payload)  # type: ignore[arg-type]
+
+
+def slash(
+    api: FakeDiscord, name: str, options: list[dict[str, Any]] | None = None, **kw: Any
+) -> dict[str, Any]:
+    return interaction_payload(
+        api.next_id(), type=2, data=command_data(name, options), channel_id=CHANNEL_ID, **kw
+    )
+
+
+def callbacks(api: FakeDiscord) -> list[dict[str, Any]]:
+    return [r.json for r in api.sent("POST", r"^/interactions/\d+/[^/]+/callback$")]
+
+
+def followups(api: FakeDiscord) -> list[dict[str, Any]]:
+    return [r.json for r in api.sent("POST", rf"^/webhooks/{APPLICATION_ID}/[^/]+$")]
+
+
+async def test_commands_are_synced_to_the_configured_guild(
+    api: FakeDiscord, news_bot: NewsBot
+) -> None:
+    [sync] = api.sent("PUT", rf"^/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands$")
+    names = {c["name"]: c for c in sync.json}
+    assert set(names) == {"quotes", "brief", "news"}
+    assert {o["name"] for o in names["news"]["options"]} == {
+        "subscribe",
+        "unsubscribe",
+        "feeds",
+        "schedule",
+        "help",
+    }
+    [query] = names["quotes"]["options"]
+    assert query["autocomplete"] is True
+    assert not api.sent("PUT", rf"^/applications/{APPLICATION_ID}/commands$")
+
+
+async def test_without_guild_ids_commands_sync_globally(api: FakeDiscord, core: App) -> None:
+    from tests.discord.conftest import logged_in_bot
+
+    bot = await logged_in_bot(api, core, ScriptedResponder())
+    try:
+        [sync] = api.sent("PUT", rf"^/applications/{APPLICATION_ID}/commands$")
+        assert {c["name"] for c in sync.json} == {"quotes", "brief", "news"}
+    finally:
+        await bot.close()
+
+
+def test_intents_are_minimal() -> None:
+    assert bot_intents() == discord.Intents(guilds=True, guild_messages=True)
+    assert bot_intents(message_content=True).message_content
+
+
+async def test_news_help_is_deferred_privately_then_answered(
+    api: FakeDiscord, real_bot: NewsBot
+) -> None:
+    dispatch(real_bot, slash(api, "news", [subcommand("help")]))
+    await settle()
+
+    [callback] = callbacks(api)
+    assert callback == {"type": 5, "data": {"flags": 64}}  # deferred, thinking, ephemeral
+    [answer] = followups(api)
+    assert answer["flags"] & 64
+    assert answer["allowed_mentions"] == {"parse": []}
+    [embed] = embeds_of(answer)
+    assert embed.description == discord.utils.escape_markdown(HELP)
+
+
+async def test_a_bad_argument_gets_a_short_private_error(
+    api: FakeDiscord, real_bot: NewsBot
+) -> None:
+    options = [subcommand("schedule", [option("when", "weekdays 25:00")])]
+    dispatch(real_bot, slash(api, "news", options))
+    await settle()
+
+    assert callbacks(api) == [{"type": 5}]  # public "thinking"...
+    assert api.sent("DELETE", r"/messages/@original$")  # ...withdrawn for a private answer
+    [answer] = followups(api)
+    assert answer["flags"] & 64
+    [embed] = embeds_of(answer)
+    assert embed.description == "'25:00' is not a time; use HH:MM, e.g. 08:30"
+
+
+async def test_commands_become_core_text_with_context(
+    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder
+) -> None:
+    sub = subcommand(
+        "subscribe",
+        [
+            option("feed_url", "https://feeds.example/rss"),
+            option("include", "ukraine kyiv"),
+            option("exclude", "sport"),
+        ],
+    )
+    dispatch(news_bot, slash(api, "news", [sub], permissions=MANAGE_GUILD))
+    dispatch(news_bot, slash(api, "quotes", [option("query", "lavrov")]))
+    dispatch(news_bot, slash(api, "brief"))
+    await settle()
+
+    asked = sorted(text for _, text in responder.asked)
+    assert asked == [
+        "brief now",
+        "quotes lavrov",
+        "subscribe https://feeds.example/rss +ukraine +kyiv -sport",
+    ]
+    contexts = {text: context for context, text in responder.asked}
+    assert contexts["quotes lavrov"].channel == CHANNEL
+    assert contexts["quotes lavrov"].user == f"discord:{user_payload()['id']}"
+    assert not contexts["quotes lavrov"].can_manage
+    assert contexts["subscribe https://feeds.example/rss +ukraine +kyiv -sport"].can_manage
+
+
+async def test_quotes_reply_renders_citations_publicly(
+    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder
+) -> None:
+    citation = Citation(
+        speaker="Sergey Lavrov",
+        speaker_role="foreign minister",
+        text="a road to nowhere",
+        kind=QuoteKind.DIRECT,
+        story_title="Kremlin throws cold water on Trump's peace push",
+        story_url="https://news.example/kremlin",
+    )
+    responder.replies.append(Reply("What Sergey Lavrov said:", citations=(citation,)))
+    dispatch(news_bot, slash(api, "quotes", [option("query", "lavrov")]))
+    await settle()
+
+    assert callbacks(api) == [{"type": 5}]
+    [answer] = followups(api)
+    assert not answer.get("flags", 0) & 64
+    text, quotes = embeds_of(answer)
+    assert text.description == "What Sergey Lavrov said:"
+    assert quotes.fields[0].name == "Sergey Lavrov (foreign minister)"
+    assert quotes.fields[0].value.startswith("“a road to nowhere”\n— [Kremlin throws")
+
+
+async def test_brief_posts_the_briefing_with_key_quotes_buttons(
+    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder
+) -> None:
+    briefing = seed_briefing(CHANNEL)
+    responder.replies.append(Reply("", briefing=briefing))
+    dispatch(news_bot, slash(api, "brief"))
+    await settle()
+
+    [answer] = followups(api)
+    expected = briefing_messages(briefing)[0]
+    assert answer["embeds"] == [e.to_dict() for e in expected.embeds]
+    [row] = answer["components"]
+    assert row["components"][0]["custom_id"] == "newsbrief:quotes:1"
+    assert news_bot.recent_briefing(CHANNEL) == briefing
+
+
+async def test_a_crash_in_the_core_becomes_a_short_private_message(
+    api: FakeDiscord,
+    news_bot: NewsBot,
+    responder: ScriptedResponder,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def explode(context: object, text: str) -> Reply:
+        raise RuntimeError("secret internals")
+
+    responder.handle = explode  # type: ignore[method-assign]
+    dispatch(news_bot, slash(api, "brief"))
+    await settle()
+
+    [answer] = followups(api)
+    assert answer["flags"] & 64
+    [embed] = embeds_of(answer)
+    assert embed.description == "Sorry, something went wrong on our side; it has been logged."
+    assert "secret internals" not in str(api.requests[-1].json)
+    assert "secret internals" in caplog.text  # the traceback goes to the log
+
+
+async def test_quotes_autocomplete_offers_story_numbers_and_speakers(
+    api: FakeDiscord, news_bot: NewsBot
+) -> None:
+    news_bot.adapter.remember(1, seed_briefing(CHANNEL))
+    data = command_data("quotes", [option("query", "", focused=True)])
+    dispatch(news_bot, interaction_payload(api.next_id(), type=4, data=data, channel_id=CHANNEL_ID))
+    data = command_data("quotes", [option("query", "lav", focused=True)])
+    dispatch(news_bot, interaction_payload(api.next_id(), type=4, data=data, channel_id=CHANNEL_ID))
+    await settle()
+
+    everything, lavrov = callbacks(api)
+    assert everything["type"] == 8
+    assert everything["data"]["choices"] == [
+        {"name": "1. Kremlin throws cold water on Trump's peace push", "value": "1"},
+        {"name": "Sergey Lavrov", "value": "Sergey Lavrov"},
+        {"name": "a White House official", "value": "a White House official"},
+        {"name": "a former administration official", "value": "a former administration official"},
+        {"name": "Trump", "value": "Trump"},
+    ]
+    assert lavrov["data"]["choices"] == [{"name": "Sergey Lavrov", "value": "Sergey Lavrov"}]
+
+
+async def stored_seed_story(core: App) -> Story:
+    text = (
+        "Foreign minister Sergey Lavrov dismissed the transatlantic talks as “a road to "
+        "nowhere” on Wednesday. “This will not work,” he said."
+    )
+    core.store.add_feed("https://feeds.example/rss")
+    story = core.store.add_story(
+        Story(
+            url="https://news.example/kremlin",
+            title="Kremlin @everyone",
+            text=text,
+            feed_url="https://feeds.example/rss",
+        ),
+        keys=["k1"],
+    )
+    assert story.id is not None
+    core.summarize_and_save([story])
+    return story
+
+
+async def test_key_quotes_button_opens_the_quote_list_in_a_thread(
+    api: FakeDiscord, news_bot: NewsBot, core: App
+) -> None:
+    story = await stored_seed_story(core)
+    # A briefing message posted before a restart: the button works from its custom id alone.
+    briefing = seed_briefing(CHANNEL, story_id=story.id or 0)
+    posted = briefing_messages(briefing)[0]
+    message = api.add_message(
+        CHANNEL_ID,
+        message_payload(
+            api.next_id(),
+            CHANNEL_ID,
+            embeds=[e.to_dict() for e in posted.embeds],
+            components=[
+                {
+                    "type": 1,
+                    "components": [
+                        {
+                            "type": 2,
+                            "style": 2,
+                            "label": "Key quotes · 1",
+                            "custom_id": f"newsbrief:quotes:{story.id}",
+                        }
+                    ],
+                }
+            ],
+        ),
+    )
+    click = interaction_payload(
+        api.next_id(),
+        type=3,
+        data={"component_type": 2, "custom_id": f"newsbrief:quotes:{story.id}"},
+        channel_id=CHANNEL_ID,
+        message=message,
+    )
+    dispatch(news_bot, click)
+    await settle()
+
+    assert callbacks(api) == [{"type": 5, "data": {"flags": 64}}]
+    [started] = api.sent("POST", rf"^/channels/{CHANNEL_ID}/messages/{message['id']}/threads$")
+    assert started.json["name"] == "Key quotes: Kremlin everyone"
+    [listing] = api.sent("POST", rf"^/channels/{message['id']}/messages$")
+    assert listing.json["allowed_mentions"] == {"parse": []}
+    expected = quote_list_messages(story.title, story.url, core.store.quotes_for_story(story.id))
+    assert listing.json["embeds"] == [e.to_dict() for e in expected[0].embeds]
+    header = embeds_of(listing.json)[0]
+    assert header.title == "Key quotes — Kremlin @\u200beveryone"
+    assert any("This will not work" in (f.value or "") for f in header.fields)
+    [note] = followups(api)
+    assert note["content"] == f"The key quotes are in <#{message['id']}>."
+    assert note["flags"] & 64
+
+
+async def test_key_quotes_for_a_vanished_story_is_a_private_error(
+    api: FakeDiscord, news_bot: NewsBot
+) -> None:
+    message = api.add_message(CHANNEL_ID, message_payload(api.next_id(), CHANNEL_ID))
+    click = interaction_payload(
+        api.next_id(),
+        type=3,
+        data={"component_type": 2, "custom_id": "newsbrief:quotes:999"},
+        channel_id=CHANNEL_ID,
+        message={
+            **message,
+            "components": [
+                {
+                    "type": 1,
+                    "components": [
+                        {
+                            "type": 2,
+                            "style": 2,
+                            "label": "Key quotes",
+                            "custom_id": "newsbrief:quotes:999",
+                        }
+                    ],
+                }
+            ],
+        },
+    )
+    dispatch(news_bot, click)
+    await settle()
+
+    [answer] = followups(api)
+    assert answer["flags"] & 64
+    assert "999" in embeds_of(answer)[0].description
+    assert not api.sent("POST", r"/threads$")
+
+
+async def test_a_mention_in_a_briefing_thread_is_answered_there(
+    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder
+) -> None:
+    briefing = seed_briefing(CHANNEL)
+    posted = briefing_messages(briefing)[0]
+    starter = api.add_message(
+        CHANNEL_ID,
+        message_payload(api.next_id(), CHANNEL_ID, embeds=[e.to_dict() for e in posted.embeds]),
+    )
+    thread_id = int(starter["id"])
+    api.channels[thread_id] = thread_payload(thread_id, CHANNEL_ID)
+    responder.replies.append(Reply("Lavrov said it is “a road to nowhere”. @everyone"))
+    question = message_payload(
+        api.next_id(),
+        thread_id,
+        content=f"<@{BOT_USER_ID}> what did Lavrov say?",
+        author=user_payload(),
+        mentions=[{**user_payload(BOT_USER_ID, "newsbrief", bot=True)}],
+    )
+    dispatch(news_bot, question)
+    await settle()
+
+    [(context, text)] = responder.asked
+    assert text == "what did Lavrov say?"
+    assert context.channel == CHANNEL
+    assert context.thread_of == briefing.idempotency_key
+    [answer] = api.sent("POST", rf"^/channels/{thread_id}/messages$")
+    assert answer.json["allowed_mentions"] == {"parse": []}
+    assert embeds_of(answer.json)[0].description == (
+        "Lavrov said it is “a road to nowhere”. @\u200beveryone"
+    )
+
+
+async def test_a_mention_in_a_channel_is_answered_in_a_new_thread(
+    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder
+) -> None:
+    question = message_payload(
+        api.next_id(),
+        CHANNEL_ID,
+        content=f"<@{BOT_USER_ID}> what did Lavrov say?",
+        author=user_payload(),
+        mentions=[user_payload(BOT_USER_ID, "newsbrief", bot=True)],
+    )
+    dispatch(news_bot, question)
+    await settle()
+
+    [(context, _)] = responder.asked
+    assert context.thread_of is None
+    [started] = api.sent("POST", rf"^/channels/{CHANNEL_ID}/messages/{question['id']}/threads$")
+    assert started.json["name"] == "what did Lavrov say?"
+    assert api.sent("POST", rf"^/channels/{question['id']}/messages$")
+
+
+async def test_plain_messages_are_ignored_without_the_message_content_intent(
+    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder
+) -> None:
+    dispatch(
+        news_bot, message_payload(api.next_id(), CHANNEL_ID, content="hello", author=user_payload())
+    )
+    await settle()
+    assert responder.asked == []
+    assert not api.sent("GET", r"^/channels/")
+
+
+async def test_with_message_content_plain_messages_in_briefing_threads_are_answered(
+    api: FakeDiscord, core: App
+) -> None:
+    from tests.discord.conftest import logged_in_bot
+
+    responder = ScriptedResponder()
+    bot = await logged_in_bot(api, core, responder, message_content=True)
+    join_guild(bot, channel_id=CHANNEL_ID)
+    try:
+        briefing = seed_briefing(CHANNEL)
+        starter = api.add_message(
+            CHANNEL_ID,
+            message_payload(
+                api.next_id(),
+                CHANNEL_ID,
+                embeds=[e.to_dict() for e in briefing_messages(briefing)[0].embeds],
+            ),
+        )
+        thread_id = int(starter["id"])
+        api.channels[thread_id] = thread_payload(thread_id, CHANNEL_ID)
+        other_thread = api.next_id()
+        api.channels[other_thread] = thread_payload(other_thread, CHANNEL_ID)
+        dispatch(
+            bot,
+            message_payload(api.next_id(), thread_id, content="story 1?", author=user_payload()),
+        )
+        dispatch(
+            bot, message_payload(api.next_id(), other_thread, content="hi", author=user_payload())
+        )
+        dispatch(
+            bot, message_payload(api.next_id(), CHANNEL_ID, content="hi", author=user_payload())
+        )
+        await settle()
+
+        [(context, text)] = responder.asked
+        assert (text, context.thread_of) == ("story 1?", briefing.idempotency_key)
+        assert api.sent("POST", rf"^/channels/{thread_id}/messages$")
+    finally:
+        await bot.close()
