@@ -9,7 +9,6 @@ newest first, and that refusals are clear and change nothing.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import sys
@@ -21,6 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from bot.cli import main
+from tests.conversation.chat import run_chat
 
 KREMLIN = "https://demo.newsbrief.invalid/articles/kremlin-talks.html"
 LUMORA = "https://demo.newsbrief.invalid/articles/lumora-delay.html"
@@ -58,15 +58,6 @@ subscribe {TECH_FEED} +lumora -sports
 schedule weekdays 08:30 Europe/Berlin
 schedule daily 25:00
 """
-
-
-def run_chat(args: list[str], script: str) -> list[dict[str, Any]]:
-    """Run `newsbrief chat` with ``script`` on stdin; the JSON replies, in order."""
-    out = io.StringIO()
-    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(out):
-        mp.setattr(sys, "stdin", io.StringIO(script))
-        assert main(["chat", "--json", *args]) == 0
-    return [json.loads(line) for line in out.getvalue().splitlines() if line.strip()]
 
 
 class Transcript:
