@@ -22,7 +22,9 @@ from summarizer.quotes.resolve import Resolved, Resolver
 
 _CUE_WORDS = lx.SPEECH_VERBS | lx.OPINION_VERBS | lx.PARTICIPLES
 # candidate words are looked up in a set: one cheap regex instead of a 300-way alternation
-_CUE_RE = re.compile(r"\b(?:[Aa]ccording to\b|[a-z]+\b)")
+_CUE_RE = re.compile(
+    r"\b(?:[Aa]ccording to\b|[a-z]+\b|(?:Said|Says|Added|Asked|Wrote)\b(?= [A-Z]))"
+)
 _THAT_RE = re.compile(r"\s*(?:that\b|:|,)?\s*")
 _TITLE_BEFORE_RE = re.compile(
     r"(?:[’']s|\b(?:show|program|programme|book|film|movie|song|titled|called|dubbed|"
@@ -96,7 +98,7 @@ class Extractor:
         cues = [
             Cue(m.start(), m.end(), m.group(), _kind_of(m.group()))
             for m in _CUE_RE.finditer(self.text)
-            if (m.group() in _CUE_WORDS or (m.group()[0] in "Aa" and m.group()[-3:] == " to"))
+            if (m.group().lower() in _CUE_WORDS or m.group()[-3:] == " to")
             and not self._in_quote(m.start())
             and not _is_noun_use(self.text, m.start())
         ]
@@ -196,6 +198,7 @@ class Extractor:
             else:
                 attr = (
                     self._tag_after(q, s1)
+                    or self._colon_tag(q, s0)
                     or _weaker(last, 0.75)
                     or self._subject(q, s0)
                     or _weaker(carry, 0.6)
@@ -236,10 +239,30 @@ class Extractor:
         if not q.closed or text[q.end - 1 : q.end] not in _TAG_PUNCT:
             return None
         pos = _skip_space(text, q.end + 1)
-        m = right_mention(text, pos, min(s1, pos + 120), loose=True)
+        hi = text.find("\n", pos, pos + 120)
+        m = right_mention(text, pos, hi if hi >= 0 else min(len(text), pos + 120), loose=True)
         if m is None or not _VERB_NEXT_RE.match(text, m.end):
             return None
         return _Attr(m, self.resolver.resolve(m), "said", confidence=0.8)
+
+    def _colon_tag(self, q: MarkSpan, s0: int) -> _Attr | None:
+        """ "Clinton: “Our goal is ...”", "From the report: “...”": the name before a colon."""
+        text = self.text
+        k = q.open_at
+        while k > s0 and text[k - 1] in " \t\u00a0":
+            k -= 1
+        if k <= s0 or text[k - 1] != ":":
+            return None
+        m = left_mention(text, s0, k - 1)
+        if m is None:
+            head = _LEAD_RE.match(text, _skip_space(text, s0), k - 1)
+            start = head.end() if head is not None else _skip_space(text, s0)
+            if text.startswith(("From ", "from "), start):
+                start += 5
+            m = right_mention(text, start, k - 1)
+            if m is None or m.end != k - 1:
+                return None
+        return _Attr(m, self.resolver.resolve(m), "said", confidence=0.75)
 
     def _subject(self, q: MarkSpan, s0: int) -> _Attr | None:
         """ "Huckabee is labeling the actions “...”": the sentence's subject speaks."""

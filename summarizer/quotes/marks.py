@@ -94,7 +94,7 @@ def sentence_bounds(text: str, spans: list[MarkSpan]) -> list[tuple[int, int]]:
     for m in _BOUNDARY_RE.finditer(text):
         cut = m.start()
         if text[cut] != "\n":
-            if inside(cut) or _attribution_follows(text, m.end()):
+            if inside(cut) or ("\n" not in m.group() and _attribution_follows(text, m.end())):
                 continue
             word = _LAST_WORD_RE.search(text, max(0, cut - 12), cut + 1)
             if word and _is_abbreviation(word.group(1)):
@@ -134,7 +134,10 @@ def _split_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
 def _verbs_re() -> re.Pattern[str]:
     verbs = "|".join(sorted(lx.SPEECH_VERBS, key=len, reverse=True))
     # "?” Pence said", "!” said Sen. Chuck Schumer (D-N.Y.)", "” the official added"
-    name = r"(?:[A-Z][\w’'\-]*\.?|\([\w.\-]+\)|of|the|and|[a-z]+(?=\s+[A-Z]))"
+    name = (
+        r"(?:(?!(?:He|She|They|We|I|It|You)\b)[A-Z][\w’'\-]*\.?"
+        r"|\([\w.\-]+\)|of|the|and|[a-z]+(?=\s+[A-Z]))"
+    )
     return re.compile(
         r"(?:(?:" + name + r"\s+){1,6}(?:also\s+|later\s+|then\s+)?(?:" + verbs + r")"
         r"(?:\s+(?!that\b)[\w’'\-]+){0,3}\s*[.,;:]"
