@@ -193,6 +193,36 @@ class NewsBot(commands.Bot):
     def recent_briefing(self, channel: str) -> Briefing | None:
         return self.adapter.recent.get(channel)
 
+    def briefing_outline(self, context: Context) -> tuple[list[str], list[str]]:
+        """Story titles (in item order) and speakers of the briefing "story N" refers to.
+
+        The store's record comes first, as the core numbers stories from it (the
+        thread's briefing, else the channel's last); the adapter's memory of what it
+        posted is the fallback.
+        """
+        try:
+            items = self.app.store.briefing_stories(
+                context.channel, idempotency_key=context.thread_of
+            )
+            stories = [self.app.store.get_story(ids[0]) for ids in items if ids]
+            speakers = [
+                q.speaker
+                for story in stories
+                if story.id is not None
+                for q in self.app.store.quotes_for_story(story.id)
+                if q.speaker
+            ]
+        except NewsbriefError:
+            log.warning("autocomplete could not read the briefing of %s", context.channel)
+            stories, speakers = [], []
+        if stories:
+            return [s.title for s in stories], speakers
+        briefing = self.recent_briefing(context.channel)
+        if briefing is None:
+            return [], []
+        bullets = [b.speaker for item in briefing.items for b in item.bullets]
+        return [item.title for item in briefing.items], bullets
+
     # -- follow-up questions -----------------------------------------------------------------
 
     async def on_message(self, message: discord.Message) -> None:
@@ -263,10 +293,11 @@ class NewsCog(commands.Cog):
     async def quotes_autocomplete(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        channel = await self.bot.context_for(
+        context = await self.bot.context_for(
             interaction.channel, interaction.user, can_manage=False
         )
-        return story_and_speaker_choices(self.bot.recent_briefing(channel.channel), current)
+        stories, speakers = self.bot.briefing_outline(context)
+        return story_and_speaker_choices(stories, speakers, current)
 
     @app_commands.command(name="brief", description="Post this channel's briefing now")
     async def brief(self, interaction: discord.Interaction[Any]) -> None:
@@ -332,21 +363,18 @@ class NewsCog(commands.Cog):
 
 
 def story_and_speaker_choices(
-    briefing: Briefing | None, current: str
+    stories: Sequence[str], speakers: Sequence[str], current: str
 ) -> list[app_commands.Choice[str]]:
-    """Autocomplete for /quotes: the last briefing's story numbers, then its speakers."""
-    if briefing is None:
-        return []
+    """Autocomplete for /quotes: story numbers ("1"...), then speakers matching ``current``."""
     wanted = current.strip().casefold()
     choices: list[app_commands.Choice[str]] = []
-    for number, item in enumerate(briefing.items, start=1):
-        name = f"{number}. {item.title}"
+    for number, title in enumerate(stories, start=1):
+        name = f"{number}. {title}"
         if not wanted or wanted in name.casefold():
             choices.append(
                 app_commands.Choice(name=fit(name, CHOICE_NAME_LIMIT), value=str(number))
             )
-    speakers = dict.fromkeys(b.speaker for item in briefing.items for b in item.bullets)
-    for speaker in speakers:
+    for speaker in dict.fromkeys(speakers):
         if not wanted or wanted in speaker.casefold():
             choices.append(
                 app_commands.Choice(name=fit(speaker, CHOICE_NAME_LIMIT), value=fit(speaker, 100))

@@ -447,3 +447,21 @@ async def test_with_message_content_plain_messages_in_briefing_threads_are_answe
         assert api.sent("POST", rf"^/channels/{thread_id}/messages$")
     finally:
         await bot.close()
+
+
+async def test_autocomplete_after_a_restart_reads_the_briefing_from_the_store(
+    api: FakeDiscord, news_bot: NewsBot, core: App
+) -> None:
+    story = await stored_seed_story(core)
+    briefing = seed_briefing(CHANNEL, story_id=story.id or 0)
+    core.store.record_briefing(briefing, at=briefing.generated_at)
+    assert news_bot.recent_briefing(CHANNEL) is None  # nothing in memory
+    data = command_data("quotes", [option("query", "", focused=True)])
+    dispatch(news_bot, interaction_payload(api.next_id(), type=4, data=data, channel_id=CHANNEL_ID))
+    await settle()
+
+    [answer] = callbacks(api)
+    assert answer["data"]["choices"] == [
+        {"name": "1. Kremlin @everyone", "value": "1"},
+        {"name": "Sergey Lavrov", "value": "Sergey Lavrov"},
+    ]
