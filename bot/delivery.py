@@ -9,7 +9,8 @@ The protocol, for one idempotency key (``briefing:<channel>:<slot>``,
    platform whether that attempt posted (`ChatAdapter.find_posted`, which looks
    for the key the post carried: Slack metadata, Discord nonce); if so, record
    it and stop;
-3. compose, **note** the story ids on the claim, **post** with the key;
+3. compose, **note** the story ids on the claim (renewing the lease, and
+   checking it is still ours), **post** with the key;
 4. **complete**: posted, stories marked briefed, schedule advanced, in one
    transaction.
 
@@ -117,7 +118,17 @@ class Deliverer:
             return Outcome(job.key, "empty")
         briefing = dataclasses.replace(briefing, idempotency_key=job.key)
         story_ids = sorted({i for item in briefing.items for i in item.story_ids})
-        await asyncio.to_thread(self.store.note_delivery_stories, job.key, story_ids)
+        still_ours = await asyncio.to_thread(
+            self.store.note_delivery_stories,
+            job.key,
+            story_ids,
+            owner=self.owner,
+            now=self.clock(),
+            lease=self.lease,
+        )
+        if not still_ours:  # composing outlasted the lease; whoever took over posts it
+            log.warning("lost the claim on %s before posting; leaving it", job.key)
+            return Outcome(job.key, "skipped")
         try:
             message_id = await adapter.post_briefing(briefing)
         except DeliveryError as exc:

@@ -280,7 +280,15 @@ class ScheduleStore(Store, Protocol):
         lease: timedelta,
         kind: str = "briefing",
     ) -> DeliveryClaim | None: ...
-    def note_delivery_stories(self, idempotency_key: str, story_ids: Iterable[int]) -> None: ...
+    def note_delivery_stories(
+        self,
+        idempotency_key: str,
+        story_ids: Iterable[int],
+        *,
+        owner: str,
+        now: datetime,
+        lease: timedelta,
+    ) -> bool: ...
     def complete_delivery(
         self,
         channel: str,

@@ -444,6 +444,8 @@ async def run_forever(
     settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None = None
 ) -> int:
     """`newsbrief run`: until SIGTERM or SIGINT, then finish in-flight deliveries."""
+    # APScheduler logs every run of every job at INFO: a tick a second would drown the log.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     app = make_app(settings, adapters=adapters if adapters is not None else chat_adapters(settings))
     slack = None
     try:

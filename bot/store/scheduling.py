@@ -337,15 +337,30 @@ class SchedulingStore:
                 idempotency_key, channel, resumed=True, story_ids=tuple(row.story_ids or ())
             )
 
-    def note_delivery_stories(self, idempotency_key: str, story_ids: Iterable[int]) -> None:
-        """Write down what a claimed delivery is about to post (before posting it)."""
+    def note_delivery_stories(
+        self,
+        idempotency_key: str,
+        story_ids: Iterable[int],
+        *,
+        owner: str,
+        now: datetime,
+        lease: timedelta,
+    ) -> bool:
+        """Write down what ``owner``'s claim is about to post, renewing its lease.
+
+        False when the claim is no longer ``owner``'s (its lease ran out and
+        another process took over): then ``owner`` must not post.
+        """
         with self._write(f"noting the stories of {idempotency_key}") as conn:
-            conn.execute(
+            result = conn.execute(
                 sa.update(deliveries)
                 .where(deliveries.c.idempotency_key == idempotency_key)
                 .where(deliveries.c.status == _OPEN)
-                .values(story_ids=sorted(set(story_ids)))
+                .where(deliveries.c.claimed_by == owner)
+                .where(deliveries.c.lease_until >= now)
+                .values(story_ids=sorted(set(story_ids)), lease_until=now + lease)
             )
+            return result.rowcount == 1
 
     def complete_delivery(
         self,
