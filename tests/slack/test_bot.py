@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from typing import Any
+from urllib.parse import parse_qsl
 
 from slack_bolt.request.async_request import AsyncBoltRequest
 
@@ -71,6 +72,20 @@ async def test_the_ack_does_not_wait_for_the_answer(world: SlackWorld) -> None:
     release.set()
     (answer,) = await world.slack.wait_for("respond:r1")
     assert answer.params["text"] == "done"
+
+
+async def test_a_slash_command_over_socket_mode(world: SlackWorld) -> None:
+    payload = dict(parse_qsl(command(world, "/news", "feeds")))
+    assert await dispatch_socket(world, payload) == 200
+    (answer,) = await world.slack.wait_for("respond:r1")
+    assert world.responder.asked[0][1] == "feeds"
+    assert answer.params["response_type"] == "in_channel"
+
+
+async def test_the_url_verification_challenge_is_answered(world: SlackWorld) -> None:
+    body = json.dumps({"type": "url_verification", "challenge": "c-123", "token": "t"})
+    status, answer = await dispatch_http(world, body)
+    assert status == 200 and json.loads(answer) == {"challenge": "c-123"}
 
 
 async def test_expired_and_forged_requests_are_refused(world: SlackWorld) -> None:
