@@ -162,7 +162,7 @@ class SlackBot:
             team_id=command.get("team_id"),
             text=line,
         )
-        reply = await self.responder.handle(context, line)
+        reply = await self.ask(context, line)
         await self.answer(reply, context, respond=respond, client=client)
 
     async def on_mention(self, event: dict[str, Any], client: AsyncWebClient) -> None:
@@ -220,8 +220,19 @@ class SlackBot:
             text=text,
             thread_of=thread_of,
         )
-        reply = await self.responder.handle(context, text)
+        reply = await self.ask(context, text)
         await self.answer(reply, context, client=client, thread_ts=thread_ts)
+
+    async def ask(self, context: Context, text: str) -> Reply:
+        """The core's reply; a failure becomes an apology to the asker, not silence."""
+        try:
+            return await self.responder.handle(context, text)
+        except Exception:  # after the ack, the person would otherwise hear nothing
+            log.exception("answering %r in %s failed", text, context.channel)
+            return Reply(
+                "Sorry, something went wrong on our side; the details are in the bot's log.",
+                ephemeral=True,
+            )
 
     async def answer(
         self,

@@ -8,6 +8,7 @@ import time
 from typing import Any
 from urllib.parse import parse_qsl
 
+import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.blocks import KEY_QUOTES_ACTION
@@ -19,6 +20,7 @@ from adapters.slack.testing import (
 )
 from bot.conversation.replies import Context, Reply
 from bot.domain import Quote, QuoteKind, Story
+from bot.errors import StoreError
 
 from .briefings import seed_briefing
 from .conftest import SlackWorld
@@ -86,6 +88,21 @@ async def test_the_url_verification_challenge_is_answered(world: SlackWorld) -> 
     body = json.dumps({"type": "url_verification", "challenge": "c-123", "token": "t"})
     status, answer = await dispatch_http(world, body)
     assert status == 200 and json.loads(answer) == {"challenge": "c-123"}
+
+
+async def test_a_failing_core_gets_an_apology_not_silence(
+    world: SlackWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    class BrokenCore:
+        async def handle(self, context: Context, text: str) -> Reply:
+            raise StoreError("database is locked")
+
+    world.bot.responder = BrokenCore()
+    await dispatch_http(world, command(world, "/news", "feeds"))
+    (answer,) = await world.slack.wait_for("respond:r1")
+    assert answer.params["response_type"] == "ephemeral"
+    assert "something went wrong" in answer.params["text"]
+    assert "database is locked" in caplog.text
 
 
 async def test_expired_and_forged_requests_are_refused(world: SlackWorld) -> None:
