@@ -1,0 +1,85 @@
+"""Running the Discord bot inside ``newsbrief run``.
+
+`start_discord(app)` is what the scheduler calls when ``DISCORD_TOKEN`` is set:
+it registers the bot's `DiscordAdapter` with the app (so scheduled briefings
+go out through it), logs in (which syncs the slash commands) and keeps the
+gateway connection in a background task. Posting needs only the REST API, so
+briefings still go out while the gateway reconnects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import discord
+
+from adapters.discord.bot import NewsBot
+from bot.app import App
+from bot.errors import ConfigError
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def discord_configured(settings: Settings) -> bool:
+    return settings.discord_token is not None
+
+
+class DiscordRuntime:
+    """The logged-in bot and its gateway task; `close` stops both."""
+
+    def __init__(self, bot: NewsBot) -> None:
+        self.bot = bot
+        self._gateway: asyncio.Task[None] | None = None
+
+    def connect(self) -> None:
+        self._gateway = asyncio.create_task(self._run_gateway(), name="discord-gateway")
+
+    async def _run_gateway(self) -> None:
+        try:
+            await self.bot.connect(reconnect=True)
+        except discord.PrivilegedIntentsRequired:
+            log.error(
+                "Discord refused the message content intent: enable it for the bot in the "
+                "developer portal (Bot → Privileged Gateway Intents) or set "
+                "[discord] message_content = false; briefings still post, commands do not"
+            )
+        except discord.DiscordException as exc:
+            log.error("the Discord gateway connection stopped: %s", exc)
+
+    async def close(self) -> None:
+        await self.bot.close()
+        if self._gateway is not None:
+            self._gateway.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._gateway
+
+
+async def start_discord(app: App, *, bot: NewsBot | None = None) -> DiscordRuntime:
+    """Register the Discord adapter with ``app``, log in, and connect in the background."""
+    settings = app.settings
+    if settings.discord_token is None:
+        raise ConfigError("DISCORD_TOKEN is not set; the Discord bot needs it")
+    if bot is None:
+        bot = NewsBot(
+            guild_ids=settings.discord.guild_ids,
+            message_content=settings.discord.message_content,
+        )
+    bot.use(app)
+    app.adapters = {**app.adapters, "discord": bot.adapter}
+    try:
+        await bot.login(settings.discord_token.get_secret_value())
+    except discord.LoginFailure as exc:
+        await bot.close()
+        raise ConfigError(
+            "DISCORD_TOKEN was refused by Discord; copy the bot's token again"
+        ) from exc
+    except (discord.HTTPException, OSError) as exc:
+        await bot.close()
+        raise ConfigError(f"could not log in to Discord: {exc}") from exc
+    runtime = DiscordRuntime(bot)
+    runtime.connect()
+    log.info("Discord bot logged in as %s", bot.user)
+    return runtime
