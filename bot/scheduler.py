@@ -53,6 +53,7 @@ from bot.ports import ChannelState, ChatAdapter
 from bot.settings import Settings
 
 if TYPE_CHECKING:
+    from adapters.discord.runtime import DiscordRuntime
     from adapters.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
@@ -448,9 +449,12 @@ async def run_forever(
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     app = make_app(settings, adapters=adapters if adapters is not None else chat_adapters(settings))
     slack = None
+    discord_bot = None
     try:
         # Slack (when SLACK_BOT_TOKEN or OAuth is configured) registers its adapter first.
         slack = await start_slack_bot(app) if adapters is None else None
+        # Discord (when DISCORD_TOKEN is set) likewise.
+        discord_bot = await start_discord_bot(app) if adapters is None else None
         runner = Runner(app)
         await asyncio.to_thread(runner.sync)
         scheduler = build_scheduler(runner)
@@ -475,6 +479,8 @@ async def run_forever(
     finally:
         if slack is not None:
             await slack.close()
+        if discord_bot is not None:
+            await discord_bot.close()
         await app.aclose()
 
 
@@ -483,3 +489,10 @@ async def start_slack_bot(app: App) -> SlackRuntime | None:
     from adapters.slack.runtime import slack_configured, start_slack
 
     return await start_slack(app) if slack_configured(app.settings) else None
+
+
+async def start_discord_bot(app: App) -> DiscordRuntime | None:
+    """The running Discord bot, or None when DISCORD_TOKEN is not set."""
+    from adapters.discord.runtime import discord_configured, start_discord
+
+    return await start_discord(app) if discord_configured(app.settings) else None
