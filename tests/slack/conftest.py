@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -16,7 +16,7 @@ from bot.conversation.core import Conversations
 from bot.conversation.replies import Context, Reply
 from bot.ingest import HttpFetcher, UrlGuard
 from bot.settings import Settings, StoreSettings
-from bot.store import SqlStore, make_store
+from bot.store import SqlStore
 
 
 @dataclass
@@ -50,19 +50,10 @@ async def slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-def sqlite_store() -> Iterator[SqlStore]:
-    store = make_store("sqlite:///:memory:")
-    try:
-        yield store
-    finally:
-        store.close()
-
-
-@pytest.fixture
-async def core(sqlite_store: SqlStore) -> AsyncIterator[App]:
+async def core(store: SqlStore) -> AsyncIterator[App]:
     fetcher = HttpFetcher(guard=UrlGuard(allow_hosts=["127.0.0.1"]), read_timeout=2.0)
     settings = Settings(store=StoreSettings(url="sqlite:///:memory:"))
-    app = make_app(settings, store=sqlite_store, fetcher=fetcher)
+    app = make_app(settings, store=store, fetcher=fetcher)
     yield app
     await fetcher.aclose()
 
