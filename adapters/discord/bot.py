@@ -23,12 +23,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from adapters.discord.adapter import NO_MENTIONS, DiscordAdapter, channel_key
+from adapters.discord.adapter import NO_MENTIONS, DiscordAdapter, channel_key, quotes_view
 from adapters.discord.render import (
     BUTTON_LABEL_LIMIT,
     QUOTES_CUSTOM_ID_PREFIX,
     REF_PREFIX,
     OutgoingMessage,
+    briefing_messages,
     error_message,
     fit,
     quote_list_messages,
@@ -270,8 +271,6 @@ class NewsBot(commands.Bot):
         """A reply's messages; a reply carrying a briefing is that briefing's messages."""
         if reply.briefing is None:
             return reply_messages(reply)
-        from adapters.discord.render import briefing_messages
-
         text = reply_messages(reply) if reply.text else []
         return [*text, *briefing_messages(reply.briefing)]
 
@@ -475,8 +474,6 @@ async def thread_of_message(bot: NewsBot, message: discord.Message, *, name: str
 async def send_followup(
     interaction: discord.Interaction[Any], outgoing: OutgoingMessage, *, ephemeral: bool
 ) -> None:
-    from adapters.discord.adapter import quotes_view
-
     view = quotes_view(outgoing.buttons)
     if view is None:
         await interaction.followup.send(

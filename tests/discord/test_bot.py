@@ -465,3 +465,34 @@ async def test_autocomplete_after_a_restart_reads_the_briefing_from_the_store(
         {"name": "1. Kremlin @everyone", "value": "1"},
         {"name": "Sergey Lavrov", "value": "Sergey Lavrov"},
     ]
+
+
+async def test_a_command_in_a_briefing_thread_speaks_for_that_briefing(
+    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder
+) -> None:
+    briefing = seed_briefing(CHANNEL)
+    starter = api.add_message(
+        CHANNEL_ID,
+        message_payload(
+            api.next_id(),
+            CHANNEL_ID,
+            embeds=[e.to_dict() for e in briefing_messages(briefing)[0].embeds],
+        ),
+    )
+    thread = thread_payload(int(starter["id"]), CHANNEL_ID)
+    payload = interaction_payload(
+        api.next_id(),
+        type=2,
+        data=command_data("quotes", [option("query", "2")]),
+        channel_id=int(thread["id"]),
+        channel=thread,
+    )
+    dispatch(news_bot, payload)
+    await settle()
+
+    [(context, text)] = responder.asked
+    assert text == "quotes 2"
+    assert context.channel == CHANNEL
+    assert context.thread_of == briefing.idempotency_key
+    [answer] = api.sent("POST", rf"^/webhooks/{APPLICATION_ID}/[^/]+$")
+    assert answer.json["allowed_mentions"] == {"parse": []}
