@@ -160,6 +160,10 @@ class Extractor:
         if c.kind == "participle" and text[lo : c.start].rstrip().endswith(","):
             return self._clause_subject(c, before, s0)
         m = left_mention(text, lo, c.start)
+        if m is None and _COORDINATED_RE.search(text, max(lo, c.start - 20), c.start):
+            # "Suu Kyi said ... but added", "The court overruled and said ..."
+            prev = [b.mention for b in before if b.mention is not None and not b.inverted]
+            m = prev[-1] if prev else self._sentence_subject(s0, c.start)
         if m is not None or c.kind == "opinion":
             return m
         left = text[lo : c.start].strip()
@@ -169,6 +173,17 @@ class Extractor:
         if m is None or _inverted_verb(text, m):
             return None  # "X, 22, said he would": not "said X"
         c.inverted = True
+        return m
+
+    def _sentence_subject(self, s0: int, limit: int) -> Mention | None:
+        text = self.text
+        pos = _skip_space(text, s0)
+        head = _LEAD_RE.match(text, pos, limit)
+        if head is not None:
+            pos = head.end()
+        m = right_mention(text, pos, limit)
+        if m is None or m.end >= limit or not _VERB_NEXT_RE.match(text, m.end):
+            return None
         return m
 
     def _clause_subject(self, c: Cue, before: list[Cue], s0: int) -> Mention | None:
@@ -205,11 +220,14 @@ class Extractor:
                 )
             if cue is not None:
                 cue.used = True
-            if attr is None and _word_count(self.text, q) <= 4:
+            words = _word_count(self.text, q)
+            if attr is None and words <= 5:
                 continue  # a scare quote: nobody says it
             if attr is None:
                 attr = self._guess()
             kind = self._kind(q, cue)
+            if words == 1 and kind is QuoteKind.DIRECT and (attr is None or attr.confidence < 0.9):
+                continue  # “Spanish”, “Daily Show”: a word in marks, not speech
             self._emit_quote(q, attr, kind)
             if cue is not None and attr is not None and not cue.clause:
                 self._emit_clause(q, cue, attr, s0, s1)
@@ -362,7 +380,9 @@ class Extractor:
         front = text[s0 : min(c.anchor, c.start)].rstrip()
         start = c.finish if c.kind == "according" or c.inverted else c.end
         tail = text[start:s1]
-        short_tail = len(tail.split()) <= 5 and " that " not in tail
+        short_tail = _adjunct_only(tail) or (
+            len(tail.split()) <= 5 and " that " not in tail and len(front.split()) >= 6
+        )
         if (
             front.endswith(",")
             and len(front.split()) >= 3
@@ -439,7 +459,8 @@ _VERB_NEXT_RE = re.compile(r"(?:,[^,]{1,80},)?\s+(?:also\s+|later\s+|then\s+)?[a
 _LEAD_RE = re.compile(
     r"(?:(?:But|And|So|Yet|Still|Now|Meanwhile|However|Instead|Then|Later|Earlier)\b,?\s*)?"
     r"(?:(?:In|At|On|During|After|Before|When|While|Asked|Speaking|Since|Last|Earlier|"
-    r"Later|On|As|Like|Unlike|Despite|Following|Over|Under)\b[^,\u201c\u201d\"]{0,120},\s*)?"
+    r"Later|On|As|Like|Unlike|Despite|Following|Over|Under|[A-Z][a-z]+ing)\b"
+    r"[^,\u201c\u201d\"]{0,120},\s*)?"
 )
 _GLUE_RE = re.compile(r"[\s,—–\-:]*\Z")
 
@@ -477,6 +498,21 @@ _ADJUNCT_WORDS = lx.DAYS | lx.words(
     conference call news press release email weekend"""
 )
 _THAT_WORD_RE = re.compile(r"[\w’'.-]+|[^\w\s]")
+
+
+_COORDINATED_RE = re.compile(r"\b(?:and|but|then)\s+(?:(?:also|later|then)\s+)?\Z")
+_TAIL_WORD_RE = re.compile(r"[\w’'.-]+")
+_TAIL_PREPS = lx.words("in on at during to of for with after before about from by via")
+
+
+def _adjunct_only(tail: str) -> bool:
+    """ ", a source said on Tuesday in an interview.": nothing but time and place."""
+    words = _TAIL_WORD_RE.findall(tail)
+    if len(words) > 8:
+        return False
+    return all(
+        w in _ADJUNCT_WORDS or w in _TAIL_PREPS or w[:1].isupper() or w[:1].isdigit() for w in words
+    )
 
 
 def _skip_to_that(text: str, start: int, s1: int) -> int:

@@ -59,7 +59,7 @@ ACCORDING = "according to"
 AUX = words(
     """also has had have later then previously once recently repeatedly publicly would
     will had often again earlier further simply just still quickly reportedly already
-    has been is was flatly told's"""
+    has been is was flatly told's itself himself herself themselves"""
 )
 # lower-case words that can be part of a speaker description (mined: train source_text)
 ROLE_WORDS = words(
@@ -88,7 +88,7 @@ ROLE_WORDS = words(
     operative operatives donor donors pundit pundits commentator ceo cfo co-founder
     u.s american european russian ukrainian chinese british french german israeli
     iranian mexican administration's campaign's party party's post tweet tweets message
-    messages account press-secretary the-white-house"""
+    messages account press-secretary the-white-house percent majority plurality half"""
 )
 PRONOUNS = words("he she they we i it He She They We I It")
 # pronouns that can speak for a single person

@@ -110,6 +110,8 @@ def left_mention(text: str, lo: int, pos: int) -> Mention | None:
     head = toks[i]
     if head.word in lx.PRONOUNS:
         return Mention(head.start, head.end, head.word, pronoun=True)
+    if head.word == "who" and i > 0 and text[toks[i - 1].end : head.start].strip() == ",":
+        return left_mention(text, lo, toks[i - 1].end)  # "Podesta, who said ..."
     if not _head_ok(head):
         return _loose_left(text, toks, i)
     j = i
