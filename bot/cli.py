@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     poll.set_defaults(func=cmd_poll)
 
     feeds = sub.add_parser("feeds", help="list feeds with status, last success, last error")
+    feeds.add_argument(
+        "--resume", metavar="URL", help="resume a feed that failures paused, then list"
+    )
     feeds.set_defaults(func=cmd_feeds)
 
     health = sub.add_parser("health", help="exit 0 when the running bot is alive")
@@ -129,8 +132,13 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
     app = make_app(settings_from(args))
     app.sync_config()
+    if getattr(args, "resume", None):
+        app.store.get_feed(args.resume)  # NotFoundError names an unknown URL
+        app.store.resume_feed(args.resume)
+        err_console.print(f"resumed {args.resume}; `newsbrief run` polls it on its next tick")
+    next_polls = app.store.next_polls()
     table = Table(title="Feeds", header_style="bold")
-    for column in ("feed", "status", "last success", "failures", "last error"):
+    for column in ("feed", "status", "last success", "failures", "last error", "next poll"):
         table.add_column(column, overflow="fold")
     for feed in app.store.list_feeds():
         status = "[yellow]paused[/]" if feed.paused else "[green]active[/]"
@@ -142,6 +150,7 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             _when(feed.last_success_at),
             str(feed.consecutive_failures),
             feed.last_error or "",
+            "—" if feed.paused else _when(next_polls.get(feed.url)).replace("never", "now"),
         )
     Console().print(table)
     return 0

@@ -164,3 +164,19 @@ async def test_an_empty_slot_closes_without_posting(store: SqlStore) -> None:
     assert (await deliverer(store, adapter, "a", Clock(SLOT)).deliver(empty)).status == "empty"
     assert adapter.posted == []
     assert store.delivery_status(empty.key) == "empty"
+
+
+async def test_a_claim_lost_while_composing_is_not_posted(store: SqlStore) -> None:
+    seed(store)
+    clock = Clock(SLOT)
+    adapter = RecordingAdapter()
+
+    def slow_compose() -> Briefing:
+        clock.now += LEASE + timedelta(seconds=1)  # composing outlived the lease
+        return briefing()
+
+    slow = Job(CHANNEL, slot_key(CHANNEL, SLOT), slow_compose)
+    assert (await deliverer(store, adapter, "slow", clock).deliver(slow)).status == "skipped"
+    assert adapter.posted == []
+    assert (await deliverer(store, adapter, "other", clock).deliver(job())).status == "posted"
+    assert len(adapter.posted) == 1
