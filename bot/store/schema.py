@@ -224,6 +224,38 @@ briefing_items = sa.Table(
     sa.Index("ix_briefing_items_channel_id_created_at", "channel_id", "created_at"),
 )
 
+# 0004: the LLM summarizer's raw output per (story content hash, model), and its usage
+# per UTC day and model (token budget, `newsbrief stats`).
+llm_cache = sa.Table(
+    "llm_cache",
+    metadata,
+    sa.Column("story_hash", sa.Text, primary_key=True),
+    sa.Column("model", sa.Text, primary_key=True),
+    sa.Column("output", sa.Text, nullable=False),
+    sa.Column("prompt_tokens", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("completion_tokens", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+)
+
+llm_usage = sa.Table(
+    "llm_usage",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("model", sa.Text, primary_key=True),
+    *(
+        sa.Column(name, sa.Integer, nullable=False, server_default="0")
+        for name in (
+            "requests",
+            "prompt_tokens",
+            "completion_tokens",
+            "cache_hits",
+            "failures",
+            "quotes_verified",
+            "quotes_rejected",
+        )
+    ),
+)
+
 # 0003: full-text search. The database maintains these itself (SQLite FTS5 tables
 # fed by triggers; PostgreSQL generated tsvector columns with GIN indexes), so
 # they are not part of `metadata`; `include_object` keeps autogenerate off them.

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.domain import Feed, Quote, Story
 from bot.errors import NotFoundError, StoreError
 from bot.store.engine import WRITE_OPTION, is_memory_sqlite, translate_errors
+from bot.store.llm_cache import LLMCacheStore
 from bot.store.rows import (
     STORY_COLUMNS,
     chunks,
@@ -57,7 +58,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqlStore(SchedulingStore, SearchStore):
+class SqlStore(SchedulingStore, SearchStore, LLMCacheStore):
     """The `Store` port on a SQLAlchemy engine; build it with `bot.store.make_store`."""
 
     def __init__(self, engine: sa.Engine) -> None:

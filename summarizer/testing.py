@@ -1,0 +1,198 @@
+"""Test helpers for the LLM summarizer: a fake OpenAI-compatible server on loopback.
+
+`FakeOpenAI` is a real HTTP server (a thread, a free loopback port) that
+answers ``POST /v1/chat/completions`` with scripted responses, so tests run the
+real ``openai`` client end to end: retries, timeouts, status codes and JSON
+parsing included. Use it as a context manager::
+
+    with FakeOpenAI([reply(summary_json("gist...", [quote_bullet("Ann Lee", "words")]))]) as api:
+        config = LLMConfig(model="test-model", base_url=api.base_url, api_key="k")
+
+Each request takes the next scripted `Scripted` response; when the script is
+used up the ``default`` answers (a 500 unless given). ``requests`` holds every
+request body as parsed JSON, in arrival order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import threading
+from collections import deque
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+@dataclass
+class Scripted:
+    """One response. ``content`` is the assistant message; ``body`` replaces the whole
+    response body; ``delay`` stalls before answering (a timeout test)."""
+
+    content: str | None = None
+    status: int = 200
+    body: bytes | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    prompt_tokens: int = 120
+    completion_tokens: int = 60
+    finish_reason: str = "stop"
+    refusal: str | None = None
+
+
+def reply(content: str, **kwargs: Any) -> Scripted:
+    """A 200 chat completion whose message is ``content``."""
+    return Scripted(content=content, **kwargs)
+
+
+def error(status: int, message: str = "scripted error", **kwargs: Any) -> Scripted:
+    """An OpenAI-style error response (429 rate limit, 500, 503...)."""
+    body = json.dumps({"error": {"message": message, "type": "scripted", "code": status}})
+    return Scripted(status=status, body=body.encode(), **kwargs)
+
+
+def summary_json(gist: str, bullets: Iterable[dict[str, Any]]) -> str:
+    """The JSON a summary response carries."""
+    return json.dumps({"gist": gist, "bullets": list(bullets)}, ensure_ascii=False)
+
+
+def quote_bullet(speaker: str, text: str, role: str | None = None) -> dict[str, Any]:
+    return {"speaker": speaker, "role": role, "kind": "quote", "text": text}
+
+
+def paraphrase_bullet(speaker: str, text: str, role: str | None = None) -> dict[str, Any]:
+    return {"speaker": speaker, "role": role, "kind": "paraphrase", "text": text}
+
+
+def answer_json(answer: str, cited: Sequence[int]) -> str:
+    """The JSON a follow-up answer response carries."""
+    return json.dumps({"answer": answer, "cited": list(cited)}, ensure_ascii=False)
+
+
+class FakeOpenAI:
+    """A fake OpenAI-compatible chat completions server; see the module docstring."""
+
+    def __init__(
+        self,
+        script: Iterable[Scripted] = (),
+        *,
+        default: Scripted | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.script: deque[Scripted] = deque(script)
+        self.default = default or error(500, "script exhausted")
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._ids = itertools.count(1)
+        self._httpd = ThreadingHTTPServer((host, 0), self._handler_class())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}/v1"
+
+    def add(self, *responses: Scripted) -> None:
+        with self._lock:
+            self.script.extend(responses)
+
+    @property
+    def calls(self) -> int:
+        with self._lock:
+            return len(self.requests)
+
+    def __enter__(self) -> FakeOpenAI:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def _next(self, body: dict[str, Any], headers: dict[str, str]) -> Scripted:
+        with self._lock:
+            self.requests.append(body)
+            self.headers.append(headers)
+            return self.script.popleft() if self.script else self.default
+
+    def _completion(self, scripted: Scripted, model: str) -> bytes:
+        message: dict[str, Any] = {"role": "assistant", "content": scripted.content}
+        if scripted.refusal is not None:
+            message["refusal"] = scripted.refusal
+        return json.dumps(
+            {
+                "id": f"chatcmpl-fake-{next(self._ids)}",
+                "object": "chat.completion",
+                "created": 1_764_000_000,
+                "model": model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": message,
+                        "finish_reason": scripted.finish_reason,
+                        "logprobs": None,
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": scripted.prompt_tokens,
+                    "completion_tokens": scripted.completion_tokens,
+                    "total_tokens": scripted.prompt_tokens + scripted.completion_tokens,
+                },
+            }
+        ).encode()
+
+    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                if self.path.rstrip("/").endswith("/models"):
+                    self._send(200, b'{"object": "list", "data": []}', {})
+                else:
+                    self._send(404, b'{"error": {"message": "not found"}}', {})
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                if not self.path.split("?", 1)[0].endswith("/chat/completions"):
+                    self._send(404, b'{"error": {"message": "not found"}}', {})
+                    return
+                try:
+                    body = json.loads(raw or b"{}")
+                except json.JSONDecodeError:
+                    body = {"_raw": raw.decode("utf-8", "replace")}
+                headers = {k.lower(): v for k, v in self.headers.items()}
+                scripted = server._next(body, headers)
+                if scripted.delay and server._stopping.wait(scripted.delay):
+                    return  # shutting down
+                payload = scripted.body
+                if payload is None:
+                    payload = server._completion(scripted, str(body.get("model", "fake")))
+                # The client may have given up (a timeout test): expected.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    self._send(scripted.status, payload, scripted.headers)
+
+            def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        return Handler
