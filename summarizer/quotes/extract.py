@@ -380,8 +380,12 @@ class Extractor:
         front = text[s0 : min(c.anchor, c.start)].rstrip()
         start = c.finish if c.kind == "according" or c.inverted else c.end
         tail = text[start:s1]
-        short_tail = _adjunct_only(tail) or (
-            len(tail.split()) <= 5 and " that " not in tail and len(front.split()) >= 6
+        short_tail = (
+            _adjunct_only(tail)
+            or (len(tail.split()) <= 5 and " that " not in tail and len(front.split()) >= 6)
+            # ", said Michael O'Hanlon, a senior fellow ...", "X said, calling ...": the
+            # words after the tag describe the speaker or go on; the content came first
+            or (c.inverted and tail.lstrip().startswith(",") and front.endswith(","))
         )
         if (
             front.endswith(",")

@@ -162,3 +162,25 @@ FEMALE_NAMES = words(
     Tanya Teresa Terri Tiffany Valerie Vanessa Vera Veronica Victoria Virginia Vivian Wanda
     Yolanda Yvonne Zoe Ayotte Hope Omarosa Sean"""
 ) - words("Ayotte Sean")
+
+# more cue words mined from train cue spans (kept when at least half of their
+# occurrences in train are annotated cues); and plural nouns dropped as cues
+_MINED_SPEECH = words(
+    """decried assailed slams bemoaned touted railed warn insist echoed argue slammed
+    voiced expressed reminded retweeted declare announce acknowledge suggest sounded"""
+)
+_MINED_OPINION = words(
+    """referenced portray portrayed signaled likened invoked implied listed projected
+    offered talked discussed discuss mention referred highlighted seeks sought encouraged
+    recommended applauded championed deemed forecast indicate requested challenged
+    criticize praise oppose defending"""
+)
+_MINED_PARTICIPLES = words(
+    """thanking touting dismissing pledging mentioning blasting repeating denouncing
+    announcing slamming criticizing refusing expecting questioning reminding mocking
+    proposing alleging believing hoping"""
+)
+_NOUN_LIKE = words("states tweets remarks attacks charges answers questions posts shot saw")
+SPEECH_VERBS = (SPEECH_VERBS | _MINED_SPEECH) - _NOUN_LIKE
+OPINION_VERBS = (OPINION_VERBS | _MINED_OPINION) - _NOUN_LIKE
+PARTICIPLES = (PARTICIPLES | _MINED_PARTICIPLES) - _NOUN_LIKE
