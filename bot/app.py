@@ -69,8 +69,22 @@ class App:
             on_progress=on_progress,
         )
         for report in reports:
+            await self.refine_summaries(report.new_stories)
             self.summarize_and_save(report.new_stories)
         return reports
+
+    async def refine_summaries(self, stories: Sequence[Story]) -> None:
+        """Let a summarizer with a model (``summarize_many``) summarise new stories first.
+
+        It caches what it verified, so its `summarize` (and `summary_of`) return that
+        afterwards; it never raises: on any failure the offline result stands.
+        """
+        many = getattr(self.summarizer, "summarize_many", None)
+        if many is None or not stories:
+            return
+        await many(list(stories))
+        for story in stories:
+            self._summaries.pop(story.hash, None)
 
     def summarize_and_save(self, stories: Sequence[Story]) -> None:
         for story in stories:
@@ -190,6 +204,9 @@ class App:
         store_close = getattr(self.store, "close", None)
         if store_close is not None:
             store_close()
+        summarizer_close = getattr(self.summarizer, "aclose", None)
+        if summarizer_close is not None:
+            await summarizer_close()
 
     def adapter_for(self, channel_id: str) -> ChatAdapter:
         platform = channel_id.partition(":")[0]
@@ -241,9 +258,14 @@ def make_app(
     adapters: Mapping[str, ChatAdapter] | None = None,
 ) -> App:
     """Build the application from settings; tests pass their own parts."""
+    store = store if store is not None else make_store(settings.store.url)
+    if summarizer is None and (settings.openai_api_key or settings.llm.base_url):
+        from summarizer.llm import make_llm_summarizer  # imports openai: only when configured
+
+        summarizer = make_llm_summarizer(settings, cache=store)
     return App(
         settings=settings,
-        store=store if store is not None else make_store(settings.store.url),
+        store=store,
         fetcher=fetcher if fetcher is not None else make_fetcher(settings),
         summarizer=summarizer if summarizer is not None else OfflineSummarizer(),
         adapters=dict(adapters or {}),

@@ -133,6 +133,8 @@ class LLMSettings(_Section):
     base_url: str | None = None
     timeout_seconds: float = Field(default=30, gt=0)
     daily_token_budget: int = Field(default=200_000, ge=0)
+    # Retries (with backoff) on 429, 5xx, timeouts; then the offline extractor is used.
+    max_retries: int = Field(default=3, ge=0, le=10)
 
 
 class RunSettings(_Section):

@@ -112,7 +112,7 @@ def llm_config(settings: Settings) -> LLMConfig | None:
         base_url=llm.base_url,
         api_key=key or None,
         timeout_seconds=llm.timeout_seconds,
-        max_retries=int(getattr(llm, "max_retries", 3)),
+        max_retries=llm.max_retries,
         daily_token_budget=llm.daily_token_budget,
     )
 
