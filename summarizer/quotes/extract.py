@@ -160,6 +160,17 @@ class Extractor:
         if c.kind == "participle" and text[lo : c.start].rstrip().endswith(","):
             return self._clause_subject(c, before, s0)
         m = left_mention(text, lo, c.start)
+        if (
+            c.kind == "participle"
+            and m is not None
+            and not m.pronoun
+            and not _near_start(text, s0, m.start)
+            and not text[lo : m.start].rstrip().endswith(("that", ","))
+        ):
+            # "X issued a statement describing ...": the object does not speak, X does
+            subject = self._sentence_subject(s0, m.start)
+            if subject is not None:
+                return subject
         if m is None and _COORDINATED_RE.search(text, max(lo, c.start - 20), c.start):
             # "Suu Kyi said ... but added", "The court overruled and said ..."
             prev = [b.mention for b in before if b.mention is not None and not b.inverted]
@@ -184,7 +195,7 @@ class Extractor:
         m = right_mention(text, pos, limit)
         if m is None or m.end >= limit or not _VERB_NEXT_RE.match(text, m.end):
             return None
-        return m
+        return m if _good_subject(m) else None
 
     def _clause_subject(self, c: Cue, before: list[Cue], s0: int) -> Mention | None:
         for b in reversed(before):
@@ -246,7 +257,8 @@ class Extractor:
 
     def _guess(self) -> _Attr | None:
         """No cue, tag or carried speaker: the story's most recent salient speaker."""
-        sp = self.resolver.last_subject or self.resolver.last_person
+        r = self.resolver
+        sp = r.last_subject or r.last_person or (r.recent[-1] if r.recent else None)
         if sp is None:
             return None
         return _Attr(None, Resolved(sp.name, sp.role, sp.anonymous), None, confidence=0.4)
@@ -293,6 +305,8 @@ class Extractor:
         if m is None or m.end >= q.open_at or not _VERB_NEXT_RE.match(text, m.end):
             return None
         if m.name is None and not m.pronoun and not _described_person(m):
+            return None
+        if not _good_subject(m):
             return None
         return _Attr(m, self.resolver.resolve(m), "said", confidence=0.7)
 
@@ -552,6 +566,19 @@ def _front_content(front: str, tail: str) -> bool:
     if not t.startswith(","):
         return True
     return t[1:].lstrip().startswith(("who ", "which ")) or len(front.split()) >= 6
+
+
+_SPEAKING_PRONOUNS = lx.words("he she they we i He She They We I")
+
+
+def _good_subject(m: Mention) -> bool:
+    """Not "Shortly", "Acknowledging", "It": words that open a sentence without speaking."""
+    if m.pronoun:
+        return m.text in _SPEAKING_PRONOUNS
+    first = m.text.split()[0]
+    if first[:1].isupper() and first.endswith(("ly", "ing")) and m.name == first:
+        return False
+    return not (m.name is not None and " " not in m.name and m.name.endswith(("ly", "ing")))
 
 
 def _described_person(m: Mention) -> bool:

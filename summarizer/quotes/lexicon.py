@@ -96,7 +96,9 @@ PERSON_PRONOUNS = words("he she He She")
 
 # capitalized words that start a sentence or clause but are never a speaker
 NON_NAME_CAPS = words(
-    """But And Or So Yet Then When While If As After Before Although Though Because In On
+    """His Her Its Their Our My Your Ask Do Does Did Good Led Let Please Consider Remember
+    Imagine Note See Look Take Make Keep Watch Read Given Based Asked Told Shortly
+    But And Or So Yet Then When While If As After Before Although Though Because In On
     At Still Now Meanwhile However Also Asked In For From With Without During Since Until
     That This These Those There Here What Which Who Why How Where Speaking Last Next Earlier
     Later Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March

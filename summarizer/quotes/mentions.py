@@ -108,10 +108,15 @@ def left_mention(text: str, lo: int, pos: int) -> Mention | None:
     if i < 0 or not _gap_ok(text, toks[i].end, edge):
         return _appositive_left(text, lo, toks, i, edge)
     head = toks[i]
-    if head.word in lx.PRONOUNS:
-        return Mention(head.start, head.end, head.word, pronoun=True)
+    if head.word in lx.PRONOUNS or _contracted_pronoun(head.word):
+        end = head.start + len(head.bare)
+        return Mention(head.start, end, text[head.start : end], pronoun=True)
     if head.word == "who" and i > 0 and text[toks[i - 1].end : head.start].strip() == ",":
-        return left_mention(text, lo, toks[i - 1].end)  # "Podesta, who said ..."
+        # "Podesta, who said ...": the mention is "who", the speaker its antecedent
+        ante = left_mention(text, lo, toks[i - 1].end)
+        if ante is None or ante.pronoun:
+            return ante
+        return Mention(head.start, head.end, "who", ante.name or ante.text, ante.role)
     if not _head_ok(head):
         return _loose_left(text, toks, i)
     j = i
@@ -126,6 +131,14 @@ def left_mention(text: str, lo: int, pos: int) -> Mention | None:
     while j < i and toks[j].word in CONNECTORS:
         j += 1
     return build(text, toks[j : i + 1])
+
+
+def _contracted_pronoun(word: str) -> bool:
+    """ "he's", "she’d", "they've": a pronoun with an auxiliary glued on."""
+    for sep in ("'", "’"):
+        if sep in word:
+            return word.split(sep, 1)[0] in lx.PRONOUNS
+    return False
 
 
 def _skip_parenthetical(text: str, toks: list[Tok], i: int, edge: int) -> tuple[int, int]:
