@@ -79,14 +79,21 @@ def briefing_metadata(briefing: Briefing, part: int, parts: int) -> dict[str, An
     }
 
 
-def idempotency_key_of(message: dict[str, Any]) -> str | None:
-    """The briefing key in a message's metadata (first part only), else None."""
+def briefing_part_of(message: dict[str, Any]) -> tuple[str, int] | None:
+    """The (idempotency key, part number) in a message's metadata, else None."""
     metadata = message.get("metadata") or {}
     if metadata.get("event_type") != METADATA_EVENT_TYPE:
         return None
     payload = metadata.get("event_payload") or {}
     key = payload.get("idempotency_key")
-    return str(key) if key and payload.get("part", 1) == 1 else None
+    part = payload.get("part", 1)
+    return (str(key), int(part)) if key and isinstance(part, int) else None
+
+
+def idempotency_key_of(message: dict[str, Any]) -> str | None:
+    """The key of the briefing ``message`` is (a part of), else None."""
+    found = briefing_part_of(message)
+    return found[0] if found else None
 
 
 class _Unreachable(DeliveryError):
@@ -128,25 +135,28 @@ class SlackAdapter:
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def post_briefing(self, briefing: Briefing) -> str:
-        """Post the briefing (several messages if long); the first message's ts is its id."""
+        """Post the briefing (several messages if long); the first message's ts is its id.
+
+        A long briefing first looks for parts an earlier, interrupted attempt
+        posted, and posts only the missing ones.
+        """
         target = SlackChannel.parse(briefing.channel)
         messages = briefing_messages(briefing)
-        first_ts = ""
+        posted = await self.posted_parts(briefing) if len(messages) > 1 else {}
         for part, message in enumerate(messages, start=1):
+            if part in posted:
+                continue
             metadata = briefing_metadata(briefing, part, len(messages))
             try:
-                ts = await self.post(target, message, metadata=metadata)
-            except _Unreachable as exc:
-                if part > 1:
-                    raise
-                ts = await self._landed_anyway(briefing, exc)
-            first_ts = first_ts or ts
-        return first_ts
+                posted[part] = await self.post(target, message, metadata=metadata)
+            except _Unreachable as lost:
+                posted[part] = await self._landed_anyway(briefing, part, lost)
+        return posted[1]
 
-    async def _landed_anyway(self, briefing: Briefing, lost: _Unreachable) -> str:
-        """After a lost answer: the post's ts if Slack has it (found by its key), else ``lost``."""
+    async def _landed_anyway(self, briefing: Briefing, part: int, lost: _Unreachable) -> str:
+        """After a lost answer: the part's ts if Slack has it (found by its key), else ``lost``."""
         try:
-            found = await self.find_posted(briefing.channel, briefing.idempotency_key)
+            found = (await self.posted_parts(briefing)).get(part)
         except DeliveryError:
             found = None
         if found is None:
@@ -155,8 +165,16 @@ class SlackAdapter:
 
     async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
         """The ts of the channel's recent message carrying ``idempotency_key``, if any."""
-        target = SlackChannel.parse(channel)
+        parts = await self._parts(SlackChannel.parse(channel), idempotency_key)
+        return parts.get(1)
+
+    async def posted_parts(self, briefing: Briefing) -> dict[int, str]:
+        """Which parts of ``briefing`` are in its channel already: part number → ts."""
+        return await self._parts(SlackChannel.parse(briefing.channel), briefing.idempotency_key)
+
+    async def _parts(self, target: SlackChannel, idempotency_key: str) -> dict[int, str]:
         token = await self._token(target)
+        found: dict[int, str] = {}
         cursor: str | None = None
         async with translate_errors(f"reading the history of {target}"):
             for _ in range(self._history_pages):
@@ -168,12 +186,15 @@ class SlackAdapter:
                     **token,
                 )
                 for message in page.get("messages") or []:
-                    if idempotency_key_of(message) == idempotency_key:
-                        return str(message["ts"])
+                    key_part = briefing_part_of(message)
+                    if key_part and key_part[0] == idempotency_key:
+                        found.setdefault(key_part[1], str(message["ts"]))
+                if 1 in found:
+                    break  # parts are posted in order: nothing older belongs to it
                 cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
                 if not cursor:
                     break
-        return None
+        return found
 
     async def post(
         self,

@@ -50,6 +50,7 @@ class _Outage:
     error: str
     retry_after: int | None
     remaining: int
+    skip: int = 0  # calls that still succeed before this outage begins
 
 
 @dataclass
@@ -138,9 +139,12 @@ class FakeSlack:
         before the answer: the client cannot know whether it worked."""
         self._drops[method] += times
 
-    def fail(self, method: str, error: str, *, times: int = 1, status: int = 200) -> None:
-        """The next ``times`` calls to ``method`` answer ``{"ok": false, "error": error}``."""
-        self._outages[method].append(_Outage(status, error, None, times))
+    def fail(
+        self, method: str, error: str, *, times: int = 1, after: int = 0, status: int = 200
+    ) -> None:
+        """After ``after`` more successful calls, the next ``times`` calls to ``method``
+        answer ``{"ok": false, "error": error}``."""
+        self._outages[method].append(_Outage(status, error, None, times, skip=after))
 
     async def send_envelope(self, payload: dict[str, Any], *, envelope_type: str) -> str:
         """Push a Socket Mode envelope to every connected client; return its envelope_id."""
@@ -219,6 +223,9 @@ class FakeSlack:
         if not queue:
             return None
         outage = queue[0]
+        if outage.skip > 0:
+            outage.skip -= 1
+            return None
         outage.remaining -= 1
         if outage.remaining <= 0:
             queue.pop(0)

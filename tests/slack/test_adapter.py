@@ -68,6 +68,21 @@ async def test_a_long_briefing_posts_every_part_with_its_number(slack: FakeSlack
     assert await adapter.find_posted("slack:C1", briefing.idempotency_key) == ts
 
 
+async def test_a_retried_long_briefing_posts_only_the_missing_parts(slack: FakeSlack) -> None:
+    adapter = adapter_for(slack)
+    briefing = replace(many_stories(40), channel="slack:C1")
+    slack.fail("chat.postMessage", "internal_error", after=1)  # part 2 fails
+    with pytest.raises(DeliveryError, match="internal_error"):
+        await adapter.post_briefing(briefing)
+    first_ts = slack.history["C1"][0]["ts"]
+
+    ts = await adapter.post_briefing(briefing)  # the retry
+    assert ts == first_ts
+    parts = [m["metadata"]["event_payload"]["part"] for m in reversed(slack.history["C1"])]
+    assert parts == list(range(1, len(parts) + 1))  # each part once, in order
+    assert await adapter.find_posted("slack:C1", briefing.idempotency_key) == first_ts
+
+
 async def test_a_429_is_retried_after_retry_after_without_duplicates(slack: FakeSlack) -> None:
     slack.rate_limit("chat.postMessage", times=2, retry_after=0)
     adapter = adapter_for(slack)
