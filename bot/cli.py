@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -59,6 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--resume", metavar="URL", help="resume a feed that failures paused, then list"
     )
     feeds.set_defaults(func=cmd_feeds)
+
+    opml = sub.add_parser("opml", help="import or export the feed list as OPML")
+    opml_sub = opml.add_subparsers(dest="opml_command", metavar="ACTION", required=True)
+    opml_import = opml_sub.add_parser("import", help="add every feed an OPML file lists")
+    opml_import.add_argument("file", type=Path, help="OPML file from another feed reader")
+    opml_import.add_argument(
+        "--channel", metavar="ID", help='also subscribe this channel, e.g. "slack:C0123ABCD"'
+    )
+    opml_import.set_defaults(func=cmd_opml_import)
+    opml_export = opml_sub.add_parser("export", help="write every stored feed as OPML")
+    opml_export.add_argument("-o", "--output", type=Path, help="file (default: stdout)")
+    opml_export.set_defaults(func=cmd_opml_export)
 
     health = sub.add_parser("health", help="exit 0 when the running bot is alive")
     health.add_argument("--max-age", type=float, default=180.0, help="heartbeat age, seconds")
@@ -153,6 +166,46 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             "—" if feed.paused else _when(next_polls.get(feed.url)).replace("never", "now"),
         )
     Console().print(table)
+    return 0
+
+
+def cmd_opml_import(args: argparse.Namespace) -> int:
+    from bot.app import make_app
+    from bot.opml import parse_opml
+
+    try:
+        document = args.file.read_bytes()
+    except OSError as exc:
+        err_console.print(f"cannot read {args.file}: {exc.strerror or exc}", highlight=False)
+        return 1
+    found = parse_opml(document)
+    app = make_app(settings_from(args))
+    known = {f.url for f in app.store.list_feeds()}
+    for feed in found.feeds:
+        app.store.add_feed(feed.url, title=feed.title)
+        if args.channel:
+            app.store.subscribe(args.channel, feed.url)
+    added = sum(1 for f in found.feeds if f.url not in known)
+    where = f", subscribed {args.channel}" if args.channel else ""
+    Console().print(
+        f"{len(found.feeds)} feeds in {args.file}: {added} new, "
+        f"{len(found.feeds) - added} already known{where}.",
+        highlight=False,
+    )
+    for reason in found.skipped:
+        err_console.print(f"  [yellow]skipped[/] {reason}", highlight=False)
+    return 0
+
+
+def cmd_opml_export(args: argparse.Namespace) -> int:
+    from bot.app import make_app
+    from bot.opml import render_opml
+
+    document = render_opml(make_app(settings_from(args)).store.list_feeds())
+    if args.output is None:
+        sys.stdout.write(document)
+    else:
+        args.output.write_text(document, encoding="utf-8")
     return 0
 
 
