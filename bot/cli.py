@@ -7,6 +7,7 @@ newsbrief feeds           feeds with status, last success, last error
 newsbrief quotes FILE...  who-said-what of text files (or --jsonl for the scorer format)
 newsbrief eval GOLD       extractor metrics against annotated articles
 newsbrief health          exit 0 when the running bot is alive (Docker HEALTHCHECK)
+newsbrief stats           LLM token usage per day and model, against the daily budget
 newsbrief chat [--demo]   commands and follow-up questions in the terminal (stdin-scriptable)
 """
 
@@ -76,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
     health = sub.add_parser("health", help="exit 0 when the running bot is alive")
     health.add_argument("--max-age", type=float, default=180.0, help="heartbeat age, seconds")
     health.set_defaults(func=cmd_health)
+
+    stats = sub.add_parser("stats", help="LLM token usage per day and model, against the budget")
+    stats.add_argument("--days", type=int, default=7, help="how many days back (default 7)")
+    stats.add_argument("--json", action="store_true", help="print the usage as JSON")
+    stats.set_defaults(func=cmd_stats)
 
     from summarizer.cli import register
 
@@ -221,6 +227,24 @@ def cmd_health(args: argparse.Namespace) -> int:
         err_console.print(f"unhealthy: last heartbeat {age:.0f}s ago (limit {args.max_age:.0f}s)")
         return 1
     print(f"healthy: heartbeat {age:.0f}s ago")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from bot.store import make_store
+    from summarizer.llm_cli import usage_json, usage_rows, usage_table
+
+    settings = settings_from(args)
+    budget = settings.llm.daily_token_budget
+    with make_store(settings.store.url) as store:
+        rows = usage_rows(store, days=args.days)
+    if args.json:
+        print(usage_json(rows, budget=budget))
+        return 0
+    if not rows:
+        Console().print("No LLM usage recorded (the LLM summarizer is off or unused).")
+    else:
+        Console().print(usage_table(rows, budget=budget))
     return 0
 
 

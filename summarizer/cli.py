@@ -25,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     q.add_argument("files", nargs="*", type=Path, help="plain-text articles")
     q.add_argument("--jsonl", type=Path, help="input lines with id and text")
     q.add_argument("-o", "--output", type=Path, help="where --jsonl predictions go")
+    q.add_argument(
+        "--llm", action="store_true", help="use the configured model (verified; offline on failure)"
+    )
     q.set_defaults(func=quotes_command)
     e = subparsers.add_parser("eval", help="score the extractor against gold attributions")
     e.add_argument("gold", type=Path, help="gold JSONL (PolNeAR format)")
@@ -37,6 +40,8 @@ def quotes_command(args: argparse.Namespace) -> int:
     if args.jsonl is None and not args.files:
         print("newsbrief quotes: give FILE... or --jsonl IN.jsonl", file=sys.stderr)
         return 2
+    if getattr(args, "llm", False):
+        return _quotes_llm(args)
     try:
         if args.jsonl is not None:
             return _quotes_jsonl(args.jsonl, args.output)
@@ -57,6 +62,21 @@ def _quotes_files(files: list[Path]) -> int:
             table.add_row(q.speaker_label, q.kind.value, q.cue or "", q.text)
         console.print(table)
     return 0
+
+
+def _quotes_llm(args: argparse.Namespace) -> int:
+    from bot.settings import find_config_path, load_settings
+    from summarizer.llm_cli import quotes_llm
+
+    if args.jsonl is not None or not args.files:
+        print("newsbrief quotes --llm: give FILE... (--jsonl is offline only)", file=sys.stderr)
+        return 2
+    settings = load_settings(find_config_path(getattr(args, "config", None)))
+    try:
+        return quotes_llm(args.files, settings, Console())
+    except OSError as exc:
+        print(f"newsbrief quotes: {exc}", file=sys.stderr)
+        return 1
 
 
 def _read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
