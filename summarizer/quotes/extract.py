@@ -216,8 +216,11 @@ class Extractor:
         for q in sq:
             if self._is_title(q):
                 continue
-            cue, conf = self._cue_for(q, sc)
-            if cue is not None:
+            label = self._speaker_label(q)
+            cue, conf = (None, 0.0) if label is not None else self._cue_for(q, sc)
+            if label is not None:
+                attr = label
+            elif cue is not None:
                 attr = self._attr(cue)
                 if attr is not None and conf < 1.0:
                     attr = replace(attr, confidence=conf)
@@ -255,6 +258,16 @@ class Extractor:
                     final, where = attr, c.start
         return final
 
+    def _speaker_label(self, q: MarkSpan) -> _Attr | None:
+        """ "PENCE: Well, look ...": a transcript's speaker label opens the quotation."""
+        m = _LABEL_RE.match(self.text, q.start, q.end)
+        if m is None or m.group(1).split()[0] in _LABEL_STOP:
+            return None
+        label = m.group(1)
+        name = " ".join(w.capitalize() for w in label.split())
+        mention = Mention(m.start(1), m.end(1), label, name)
+        return _Attr(mention, self.resolver.resolve(mention), None, confidence=0.9)
+
     def _guess(self) -> _Attr | None:
         """No cue, tag or carried speaker: the story's most recent salient speaker."""
         r = self.resolver
@@ -266,6 +279,12 @@ class Extractor:
     def _tag_after(self, q: MarkSpan, s1: int) -> _Attr | None:
         """“Mexico!” the audience screamed back: a subject right after the closing mark."""
         text = self.text
+        dash = _DASH_TAG_RE.match(text, q.end + 1) if q.closed else None
+        if dash is not None:
+            # “Maybe, we can build a wall around Donald Trump.” ― Steve Quinlan
+            m = right_mention(text, dash.end(), min(len(text), dash.end() + 120), loose=True)
+            if m is not None and (m.name is not None or _described_person(m)):
+                return _Attr(m, self.resolver.resolve(m), None, confidence=0.9)
         if not q.closed or text[q.end - 1 : q.end] not in _TAG_PUNCT:
             return None
         pos = _skip_space(text, q.end + 1)
@@ -471,8 +490,15 @@ def _weaker(attr: _Attr | None, confidence: float) -> _Attr | None:
     return replace(attr, confidence=confidence)
 
 
+_DASH_TAG_RE = re.compile(
+    r"[ \t\u00a0]*(?:\n{1,2}[ \t]*)?[\u2015\u2014\u2013-]+[ \t\u00a0]*(?=[A-Z])"
+)
+_LABEL_RE = re.compile(r"\s*([A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’\-]+){0,2}):\s")
+_LABEL_STOP = lx.words("UPDATE NOTE BREAKING WATCH READ EDITOR PHOTO VIDEO CORRECTION PS P.S")
 _TAG_PUNCT = frozenset(",?!—–-…")
-_VERB_NEXT_RE = re.compile(r"(?:,[^,]{1,80},)?\s+(?:also\s+|later\s+|then\s+)?[a-z]+\b")
+_VERB_NEXT_RE = re.compile(
+    r"(?:\s*\([^()\n]{1,24}\))?(?:,[^,\n]{1,80},)?\s+(?:also\s+|later\s+|then\s+)?[a-z]+\b"
+)
 # sentence openers to skip before looking for the subject
 _LEAD_RE = re.compile(
     r"(?:(?:But|And|So|Yet|Still|Now|Meanwhile|However|Instead|Then|Later|Earlier)\b,?\s*)?"
