@@ -293,6 +293,16 @@ class Verifier:
                     counts += VerifyCounts(dropped=1)
                 continue
             quote, verdict = self._verify_quote(speaker, role, claim.text, taken)
+            pieces = fragments(claim.text)
+            if quote is None and verdict == "downgraded" and len(pieces) > 1:
+                # "A ... B" over two quotations ("A," she said, "B"): each piece on its own.
+                found = [self._verify_quote(speaker, role, p, taken)[0] for p in pieces]
+                if all(q is not None for q in found):
+                    for q in filter(None, found):
+                        taken.add((q.start, q.end))
+                        quotes.append(q)
+                    counts += VerifyCounts(verified=1)
+                    continue
             if quote is not None:
                 taken.add((quote.start, quote.end))
                 quotes.append(quote)

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from bot.domain import QuoteKind
 from summarizer import extract_quotes
+from summarizer.quotes.marks import pair_marks
 from summarizer.verify import Claim, Verifier, free_text_ok, normalize
 
 from .conftest import HARBOR
@@ -96,3 +97,92 @@ def test_free_text_may_not_quote_words_outside_the_sources() -> None:
     assert free_text_ok('Becker said "we got a parking lot".', [HARBOR])
     assert not free_text_ok('Ruiz said "the deal was corrupt all along".', [HARBOR])
     assert free_text_ok("No quotation here at all.", [])
+
+
+def test_elided_quote_over_two_quotations_becomes_two_quotes() -> None:
+    text = '"We will not sign this deal," the minister said on Monday. "Not now, not ever."'
+    v = Verifier(text, extract_quotes(text))
+    claim = Claim(
+        "the minister", None, "We will not sign this deal ... Not now, not ever.", "quote"
+    )
+    result = v.check([claim])
+    assert [q.text for q in result.quotes] == ["We will not sign this deal", "Not now, not ever"]
+    assert result.counts.verified == 1
+    for q in result.quotes:
+        q.check(text)
+
+
+def test_elided_quote_with_an_invented_piece_is_downgraded() -> None:
+    text = '"We will not sign this deal," the minister said on Monday. "Not now, not ever."'
+    claim = Claim("the minister", None, "We will not sign this deal ... and we never will", "quote")
+    result = Verifier(text, extract_quotes(text)).check([claim])
+    assert result.quotes == () and result.counts.downgraded == 1
+
+
+_SPEAKERS = st.sampled_from(["Ana Ruiz", "Tom Becker", "Li Wei", "Joe Biden", "a resident", ""])
+
+
+@st.composite
+def _claims(draw: st.DrawFn) -> Claim:
+    """Claims a model might make: slices of the story (real, partial, across quotes), or noise."""
+    if draw(st.booleans()):
+        start = draw(st.integers(0, len(HARBOR) - 1))
+        end = draw(st.integers(start, min(len(HARBOR), start + 120)))
+        text = HARBOR[start:end]
+        if draw(st.booleans()):
+            text = text.upper() if draw(st.booleans()) else " ... ".join(text.split(" ", 1))
+    else:
+        text = draw(st.text(max_size=80))
+    paraphrase = draw(st.integers(0, 2)) == 0
+    role = draw(st.none() | st.text(max_size=20))
+    return Claim(draw(_SPEAKERS), role, text, "paraphrase" if paraphrase else "quote")
+
+
+@given(st.lists(_claims(), max_size=6))
+def test_whatever_the_model_claims_every_quote_is_quoted_speech_of_the_story(
+    claims: list[Claim],
+) -> None:
+    v = verifier()
+    result = v.check(claims)
+    marks = [(m.start, m.end) for m in pair_marks(HARBOR)]
+    grounding = [(q.start, q.end) for q in v.grounding]
+    for quote in result.quotes:
+        quote.check(HARBOR)  # slices verbatim out of the story
+        assert quote.speaker and v.speaker_mentioned(quote.speaker)
+        inside = [(s, e) for s, e in marks + grounding if s <= quote.start and quote.end <= e]
+        assert inside, f"{quote.text!r} is not quoted speech"
+    # every claim is accounted for exactly once
+    counts = result.counts
+    assert counts.verified + counts.rejected + len(result.paraphrases) - counts.downgraded == len(
+        claims
+    )
+
+
+def test_seed_article_typical_model_output() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "fixtures" / "seed-article.txt").read_text("utf-8")
+    v = Verifier(text, extract_quotes(text))
+    trump = (
+        "It is very hard, if not impossible, to win a war without attacking an invaders "
+        "country ... There is no chance of winning!"
+    )
+    claims = [
+        Claim("Sergey Lavrov", "Russian foreign minister", "a road to nowhere", "quote"),
+        Claim("Donald Trump", "U.S. President", trump, "quote"),
+        Claim(
+            "Ivo Daalder",
+            None,
+            "They have been avoiding having to conclude that they're on their own",
+            "quote",
+        ),
+        Claim("Vladimir Putin", None, "I am ready to meet Zelenskyy tomorrow", "quote"),
+        Claim("Kaja Kallas", None, "Russia is the aggressor", "quote"),
+    ]
+    result = v.check(claims)
+    assert [q.speaker for q in result.quotes] == ["Sergey Lavrov", "Donald Trump", "Ivo Daalder"]
+    assert result.quotes[1].text.endswith("There is no chance of winning")  # source has "…"
+    assert "they’re on their own" in result.quotes[2].text  # curly apostrophe in the source
+    assert (result.counts.downgraded, result.counts.rejected_speakers) == (1, 1)
+    for q in result.quotes:
+        q.check(text)
