@@ -218,6 +218,7 @@ class Extractor:
                 continue
             label = self._speaker_label(q)
             cue, conf = (None, 0.0) if label is not None else self._cue_for(q, sc)
+            attr: _Attr | None
             if label is not None:
                 attr = label
             elif cue is not None:
