@@ -47,6 +47,7 @@ AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
 CHOICE_NAME_LIMIT = 100
 THREAD_NAME_LIMIT = 100
 GENERIC_ERROR = "Sorry, something went wrong on our side; it has been logged."
+PRIVATE_DEFER = "newsbrief.private_defer"  # Interaction.extras: was "thinking" ephemeral?
 
 
 class Responder(Protocol):
@@ -344,6 +345,7 @@ class NewsCog(commands.Cog):
         self, interaction: discord.Interaction[Any], text: str, *, private: bool = False
     ) -> None:
         """Defer within Discord's 3 s (shows "thinking"), ask the core, follow up."""
+        interaction.extras[PRIVATE_DEFER] = private
         await interaction.response.defer(thinking=True, ephemeral=private)
         context = await self.bot.context_for(
             interaction.channel, interaction.user, can_manage=_can_manage_interaction(interaction)
@@ -416,6 +418,7 @@ class KeyQuotesButton(
         bot = interaction.client
         if not isinstance(bot, NewsBot):
             return
+        interaction.extras[PRIVATE_DEFER] = True
         await interaction.response.defer(thinking=True, ephemeral=True)
         try:
             thread = await open_quotes_thread(bot, interaction, self.story_id)
@@ -489,6 +492,9 @@ async def send_private(interaction: discord.Interaction[Any], outgoing: Outgoing
     """An ephemeral answer whether or not the interaction was already deferred."""
     try:
         if interaction.response.is_done():
+            if not interaction.extras.get(PRIVATE_DEFER, False):
+                # After a public "thinking" the first follow-up would replace it publicly.
+                await interaction.delete_original_response()
             await send_followup(interaction, outgoing, ephemeral=True)
         else:
             await interaction.response.send_message(

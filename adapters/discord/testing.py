@@ -302,14 +302,18 @@ class FakeDiscord:
         message: str = "Missing Permissions",
         times: int = 1,
         headers: dict[str, str] | None = None,
+        extra: Json | None = None,
     ) -> None:
-        """Answer the next ``times`` requests to ``method path`` (a regex) with an error."""
+        """Answer the next ``times`` requests to ``method path`` (a regex) with an error.
+
+        ``extra`` adds to the JSON error body (a 429's ``retry_after``, say).
+        """
         self.failures.append(
             Failure(
                 method,
                 re.compile(path),
                 status,
-                {"message": message, "code": code},
+                {"message": message, "code": code, **(extra or {})},
                 times,
                 headers or {},
             )

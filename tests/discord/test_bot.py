@@ -206,6 +206,8 @@ async def test_a_crash_in_the_core_becomes_a_short_private_message(
     dispatch(news_bot, slash(api, "brief"))
     await settle()
 
+    assert callbacks(api) == [{"type": 5}]  # public "thinking"...
+    assert api.sent("DELETE", r"/messages/@original$")  # ...withdrawn for a private answer
     [answer] = followups(api)
     assert answer["flags"] & 64
     [embed] = embeds_of(answer)
@@ -496,3 +498,22 @@ async def test_a_command_in_a_briefing_thread_speaks_for_that_briefing(
     assert context.thread_of == briefing.idempotency_key
     [answer] = api.sent("POST", rf"^/webhooks/{APPLICATION_ID}/[^/]+$")
     assert answer.json["allowed_mentions"] == {"parse": []}
+
+
+async def test_discord_rate_limits_are_waited_out_not_duplicated(
+    api: FakeDiscord, news_bot: NewsBot
+) -> None:
+    api.fail(
+        "POST",
+        rf"^/channels/{CHANNEL_ID}/messages$",
+        status=429,
+        code=0,
+        message="You are being rate limited.",
+        # discord.py treats a 429 without "Via" as a Cloudflare ban, not a rate limit.
+        headers={"Retry-After": "0.05", "X-RateLimit-Scope": "user", "Via": "1.1 google"},
+        extra={"retry_after": 0.05, "global": False},
+    )
+    await news_bot.adapter.post_briefing(seed_briefing(CHANNEL))
+
+    assert len(api.sent("POST", rf"^/channels/{CHANNEL_ID}/messages$")) == 2  # refused, retried
+    assert len(api.messages[CHANNEL_ID]) == 1
