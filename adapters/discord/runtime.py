@@ -22,6 +22,23 @@ from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
+# What the bot does in a channel: read it, post embeds, read history (to find a
+# briefing after a crash, and a thread's briefing), start and post in threads.
+REQUIRED_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    embed_links=True,
+    read_message_history=True,
+    create_public_threads=True,
+    send_messages_in_threads=True,
+)
+SCOPES = ("bot", "applications.commands")
+
+
+def invite_url(application_id: int) -> str:
+    """The link a server admin opens to add the bot with exactly the permissions it needs."""
+    return discord.utils.oauth_url(application_id, permissions=REQUIRED_PERMISSIONS, scopes=SCOPES)
+
 
 def discord_configured(settings: Settings) -> bool:
     return settings.discord_token is not None
@@ -81,5 +98,6 @@ async def start_discord(app: App, *, bot: NewsBot | None = None) -> DiscordRunti
         raise ConfigError(f"could not log in to Discord: {exc}") from exc
     runtime = DiscordRuntime(bot)
     runtime.connect()
-    log.info("Discord bot logged in as %s", bot.user)
+    if bot.application_id is not None:
+        log.info("Discord bot %s; invite it with %s", bot.user, invite_url(bot.application_id))
     return runtime

@@ -64,3 +64,13 @@ async def test_newsbrief_run_starts_discord_only_with_a_token(
     runtime = await start_discord_bot(core)
     assert runtime is not None
     await runtime.close()
+
+
+def test_the_invite_url_asks_for_exactly_what_the_bot_uses() -> None:
+    from adapters.discord.runtime import REQUIRED_PERMISSIONS, invite_url
+
+    assert REQUIRED_PERMISSIONS.value == 309237730304  # the number the README quotes
+    assert invite_url(123) == (
+        "https://discord.com/oauth2/authorize?client_id=123"
+        "&scope=bot+applications.commands&permissions=309237730304"
+    )
