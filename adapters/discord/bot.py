@@ -110,6 +110,8 @@ class NewsBot(commands.Bot):
         self.adapter = DiscordAdapter(self, pace_seconds=pace_seconds)
         self._app: App | None = None
         self._conversations: Responder | None = None
+        self.quote_lists_posted: set[tuple[int, int]] = set()  # (thread id, story id)
+        self._plain_threads: set[int] = set()  # threads known not to hang off a briefing
 
     def use(self, app: App, conversations: Responder | None = None) -> None:
         """Give the bot the application it answers from."""
@@ -175,20 +177,28 @@ class NewsBot(commands.Bot):
         messages carry ``ref <key>`` in a footer.
         """
         known = self.adapter.briefing_keys.get(thread.id)
-        if known is not None:
+        if known is not None or thread.id in self._plain_threads:
             return known
         parent = self.get_partial_messageable(thread.parent_id)
         try:
             starter = await parent.fetch_message(thread.id)
+        except discord.NotFound:
+            starter = None
         except discord.HTTPException:
+            return None  # maybe a briefing thread: ask again next time
+        key = self._briefing_key_of(starter)
+        if key is None:
+            self._plain_threads.add(thread.id)
+        else:
+            self.adapter.briefing_keys[thread.id] = key
+        return key
+
+    def _briefing_key_of(self, message: discord.Message | None) -> str | None:
+        if message is None or self.user is None or message.author.id != self.user.id:
             return None
-        if self.user is None or starter.author.id != self.user.id:
-            return None
-        for embed in reversed(starter.embeds):
-            footer = embed.footer.text or ""
-            found = re.search(re.escape(REF_PREFIX) + r"(\S+)$", footer)
+        for embed in reversed(message.embeds):
+            found = re.search(re.escape(REF_PREFIX) + r"(\S+)$", embed.footer.text or "")
             if found:
-                self.adapter.briefing_keys[thread.id] = found[1]
                 return found[1]
         return None
 
@@ -445,8 +455,11 @@ async def open_quotes_thread(
     if message is None:
         raise DeliveryError("the Key quotes button is not attached to a message")
     thread = await thread_of_message(bot, message, name=f"Key quotes: {story.title}")
+    if (thread.id, story_id) in bot.quote_lists_posted:
+        return thread  # a second click points to the list already there
     for outgoing in quote_list_messages(story.title, story.url, quotes):
         await bot.adapter.send(thread, outgoing)
+    bot.quote_lists_posted.add((thread.id, story_id))
     return thread
 
 

@@ -310,6 +310,12 @@ async def test_key_quotes_button_opens_the_quote_list_in_a_thread(
     assert note["content"] == f"The key quotes are in <#{message['id']}>."
     assert note["flags"] & 64
 
+    # A second click points to the same list instead of posting it again.
+    dispatch(news_bot, {**click, "id": str(api.next_id()), "token": "second-click"})
+    await settle()
+    assert len(api.sent("POST", rf"^/channels/{message['id']}/messages$")) == 1
+    assert len(followups(api)) == 2
+
 
 async def test_key_quotes_for_a_vanished_story_is_a_private_error(
     api: FakeDiscord, news_bot: NewsBot
@@ -447,6 +453,14 @@ async def test_with_message_content_plain_messages_in_briefing_threads_are_answe
         [(context, text)] = responder.asked
         assert (text, context.thread_of) == ("story 1?", briefing.idempotency_key)
         assert api.sent("POST", rf"^/channels/{thread_id}/messages$")
+
+        # A thread that is not a briefing's is looked up once, then ignored cheaply.
+        dispatch(
+            bot, message_payload(api.next_id(), other_thread, content="hi", author=user_payload())
+        )
+        await settle()
+        assert len(api.sent("GET", rf"^/channels/{CHANNEL_ID}/messages/{other_thread}$")) == 1
+        assert len(responder.asked) == 1
     finally:
         await bot.close()
 
