@@ -54,9 +54,14 @@ def parse_channel(channel: str) -> int:
     return int(raw)
 
 
-def message_nonce(idempotency_key: str, part: int) -> str:
-    """A stable nonce per briefing message, so a retried send is not posted twice."""
-    return hashlib.sha256(f"{idempotency_key}\0{part}".encode()).hexdigest()[:NONCE_LENGTH]
+def message_nonce(idempotency_key: str, part: int, attempt: int = 0) -> str:
+    """A stable nonce per briefing message, so a resent message is not posted twice.
+
+    ``attempt`` changes it after this process withdrew a half-posted briefing:
+    Discord could otherwise answer the retry with the withdrawn message.
+    """
+    seed = f"{idempotency_key}\0{part}" + (f"\0{attempt}" if attempt else "")
+    return hashlib.sha256(seed.encode()).hexdigest()[:NONCE_LENGTH]
 
 
 def quotes_view(buttons: Sequence[QuotesButton]) -> discord.ui.View | None:
@@ -90,21 +95,43 @@ class DiscordAdapter:
         self.history_limit = history_limit
         self.briefing_keys: dict[int, str] = {}  # message id → idempotency key
         self.recent: dict[str, Briefing] = {}  # channel → the last briefing posted there
+        self._withdrawn: dict[str, int] = {}  # idempotency key → half-posts withdrawn
         self._pace_lock = asyncio.Lock()
         self._last_send = 0.0
 
     async def post_briefing(self, briefing: Briefing) -> str:
-        """Post ``briefing``; the id of its first message. Raises DeliveryError."""
+        """Post ``briefing``; the id of its first message. Raises DeliveryError.
+
+        All or nothing: when a later part of a split briefing is refused, the parts
+        already posted are withdrawn, so "refused" means "not posted" and the retry
+        does not repeat them.
+        """
         channel = self.client.get_partial_messageable(parse_channel(briefing.channel))
-        first: discord.Message | None = None
-        for part, outgoing in enumerate(briefing_messages(briefing), start=1):
-            sent = await self._send(
-                channel, outgoing, nonce=message_nonce(briefing.idempotency_key, part)
-            )
-            first = first or sent
-            self.remember(sent.id, briefing)
-        assert first is not None  # a briefing always has its header message
-        return str(first.id)
+        key = briefing.idempotency_key
+        attempt = self._withdrawn.get(key, 0)
+        sent: list[discord.Message] = []
+        try:
+            for part, outgoing in enumerate(briefing_messages(briefing), start=1):
+                message = await self._send(
+                    channel, outgoing, nonce=message_nonce(key, part, attempt)
+                )
+                sent.append(message)
+        except DeliveryError:
+            if sent:
+                await self._withdraw(sent)
+                self._withdrawn[key] = attempt + 1
+            raise
+        for message in sent:
+            self.remember(message.id, briefing)
+        return str(sent[0].id)
+
+    async def _withdraw(self, messages: Sequence[discord.Message]) -> None:
+        for message in messages:
+            try:
+                await message.delete()
+            except (discord.DiscordException, aiohttp.ClientError, TimeoutError) as exc:
+                # Left in place: the retry repeats this part rather than lose the rest.
+                log.warning("could not withdraw half-posted message %s: %s", message.id, exc)
 
     def remember(self, message_id: int, briefing: Briefing) -> None:
         """Note that ``message_id`` belongs to ``briefing`` (for threads and autocomplete)."""

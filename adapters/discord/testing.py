@@ -63,6 +63,7 @@ class Failure:
     body: Json
     times: int
     headers: dict[str, str] = field(default_factory=dict)
+    after: int = 0  # matching requests to let through first
 
 
 def user_payload(user_id: int = USER_ID, name: str = "reader", *, bot: bool = False) -> Json:
@@ -303,10 +304,13 @@ class FakeDiscord:
         times: int = 1,
         headers: dict[str, str] | None = None,
         extra: Json | None = None,
+        after: int = 0,
     ) -> None:
-        """Answer the next ``times`` requests to ``method path`` (a regex) with an error.
+        """Answer ``times`` requests to ``method path`` (a regex) with an error.
 
-        ``extra`` adds to the JSON error body (a 429's ``retry_after``, say).
+        ``after`` lets that many matching requests through first (fail the second
+        part of a post, say); ``extra`` adds to the JSON error body (a 429's
+        ``retry_after``).
         """
         self.failures.append(
             Failure(
@@ -316,6 +320,7 @@ class FakeDiscord:
                 {"message": message, "code": code, **(extra or {})},
                 times,
                 headers or {},
+                after,
             )
         )
 
@@ -380,6 +385,9 @@ class FakeDiscord:
     def _forced(self, method: str, path: str) -> web.Response | None:
         for failure in self.failures:
             if failure.times > 0 and failure.method == method and failure.path.search(path):
+                if failure.after > 0:
+                    failure.after -= 1
+                    continue
                 failure.times -= 1
                 return _json(failure.body, status=failure.status, headers=failure.headers)
         return None
@@ -392,6 +400,7 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages", self._create_message),
             ("GET", r"/channels/(\d+)/messages", self._list_messages),
             ("GET", r"/channels/(\d+)/messages/(\d+)", self._get_message),
+            ("DELETE", r"/channels/(\d+)/messages/(\d+)", self._delete_message),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._create_thread),
             ("GET", r"/channels/(\d+)", self._get_channel),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
@@ -442,6 +451,15 @@ class FakeDiscord:
             if message["id"] == mid:
                 return _json(message)
         return _json({"message": "Unknown Message", "code": 10008}, status=404)
+
+    def _delete_message(
+        self, request: web.Request, body: Any, channel: str, mid: str
+    ) -> web.Response:
+        kept = [m for m in self.messages.get(int(channel), []) if m["id"] != mid]
+        if len(kept) == len(self.messages.get(int(channel), [])):
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
+        self.messages[int(channel)] = kept
+        return web.Response(status=204)
 
     def _create_thread(
         self, request: web.Request, body: Json, channel: str, mid: str

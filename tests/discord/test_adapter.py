@@ -170,3 +170,23 @@ async def test_pacing_spaces_consecutive_sends(api: FakeDiscord, adapter: Discor
     sends = len(api.sent("POST", r"/messages$"))
     assert sends >= 3
     assert loop_time() - start >= 0.05 * (sends - 1)
+
+
+async def test_a_briefing_refused_halfway_is_withdrawn_and_retried_whole(
+    api: FakeDiscord, adapter: DiscordAdapter
+) -> None:
+    briefing = big_briefing()
+    parts = len(briefing_messages(briefing))
+    api.fail("POST", rf"^/channels/{CHANNEL_ID}/messages$", status=403, code=50013, after=1)
+    with pytest.raises(DeliveryError):
+        await adapter.post_briefing(briefing)
+    assert api.messages[CHANNEL_ID] == []  # part 1 withdrawn
+    assert len(api.sent("DELETE", rf"^/channels/{CHANNEL_ID}/messages/\d+$")) == 1
+    assert await adapter.find_posted(CHANNEL, briefing.idempotency_key) is None
+
+    await adapter.post_briefing(briefing)  # the retry: whole, with fresh nonces
+    assert len(api.messages[CHANNEL_ID]) == parts
+    retry_nonces = [p.json["nonce"] for p in api.sent("POST", r"/messages$")[-parts:]]
+    assert retry_nonces == [
+        message_nonce(briefing.idempotency_key, i, 1) for i in range(1, parts + 1)
+    ]
