@@ -171,6 +171,13 @@ class Extractor:
             subject = self._sentence_subject(s0, m.start)
             if subject is not None:
                 return subject
+        if m is None or (not m.pronoun and m.name is None and not _near_start(text, s0, m.start)):
+            # "Hawkins and others who want to ban abortion said ...": the head before "who"
+            who = text.rfind(" who ", max(lo, c.start - 100), c.start)
+            if who > lo and "," not in text[who : c.start]:
+                head = left_mention(text, lo, who)
+                if head is not None and not head.pronoun and _near_start(text, s0, head.start):
+                    return head
         if m is None and _COORDINATED_RE.search(text, max(lo, c.start - 20), c.start):
             # "Suu Kyi said ... but added", "The court overruled and said ..."
             prev = [b.mention for b in before if b.mention is not None and not b.inverted]
@@ -412,6 +419,8 @@ class Extractor:
     def _content(self, c: Cue, s0: int, s1: int) -> tuple[int, int] | None:
         text = self.text
         front = text[s0 : min(c.anchor, c.start)].rstrip()
+        if front.endswith(("''", "\u201d", '"')) and front.rstrip("'\u201d\"").endswith(","):
+            front = front.rstrip("'\u201d\"")  # '',''The promise ...,'' said J. J. Price
         start = c.finish if c.kind == "according" or c.inverted else c.end
         tail = text[start:s1]
         short_tail = (

@@ -159,9 +159,37 @@ def _skip_parenthetical(text: str, toks: list[Tok], i: int, edge: int) -> tuple[
 _RELATIVES = lx.words("that which who whom whose where when what")
 
 
+_QUANTIFIERS = lx.words("Some Others Many Most Few Both Several Critics Supporters Opponents")
+
+
+def _clause_initial(text: str, toks: list[Tok], k: int) -> bool:
+    if k == 0:
+        return True
+    gap = text[toks[k - 1].end : toks[k].start]
+    return bool(gap.strip(" \t\u00a0")) or toks[k - 1].word in {"and", "but", "But", "And"}
+
+
 def _loose_left(text: str, toks: list[Tok], i: int) -> Mention | None:
-    """ "The magazine said": a determiner and up to three lower-case words."""
+    """ "The magazine said", "Some say", "But opponents say": a determiner and up to three
+    lower-case words, or a bare plural or quantifier that opens its clause."""
     head = toks[i]
+    if head.word in _QUANTIFIERS and _clause_initial(text, toks, i):
+        return Mention(head.start, head.end, head.word)
+    if (
+        head.word.islower()
+        and head.word.endswith("s")
+        and len(head.word) > 4
+        and head.word not in lx.AUX
+        and not head.word.endswith("ss")
+    ):
+        for k in range(i, max(-1, i - 3), -1):
+            joined = _gap_ok(text, toks[k].end, toks[k + 1].start) if k < i else True
+            if k < i and not (toks[k].word.islower() and joined):
+                break
+            if toks[k].word in CONNECTORS or toks[k].word in _RELATIVES:
+                break
+            if _clause_initial(text, toks, k):
+                return Mention(toks[k].start, head.end, text[toks[k].start : head.end])
     if not head.word.islower() or head.word in CONNECTORS or head.word in lx.AUX:
         return None
     if head.word in _RELATIVES:
