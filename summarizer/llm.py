@@ -489,12 +489,14 @@ class LLMSummarizer:
         ]
         for attempt in range(attempts):
             try:
-                response = await self.client().chat.completions.create(
-                    model=self.model,
-                    messages=messages,
-                    response_format=response_format,
-                    max_completion_tokens=self.config.max_output_tokens,
-                )
+                # The SDK's timeout is per read; a server dripping bytes needs a whole deadline.
+                async with asyncio.timeout(self.config.timeout_seconds * 2):
+                    response = await self.client().chat.completions.create(
+                        model=self.model,
+                        messages=messages,
+                        response_format=response_format,
+                        max_completion_tokens=self.config.max_output_tokens,
+                    )
             except (openai.RateLimitError, openai.InternalServerError) as exc:
                 self._record(LLMUsage(self._today(), self.model, requests=1))
                 if attempt + 1 >= attempts:
@@ -503,9 +505,10 @@ class LLMSummarizer:
                     ) from exc
                 await asyncio.sleep(self._backoff(attempt, exc.response.headers))
                 continue
-            except openai.APIConnectionError as exc:  # includes APITimeoutError
+            except (openai.APIConnectionError, TimeoutError) as exc:  # APITimeoutError too
                 self._record(LLMUsage(self._today(), self.model, requests=1))
-                what = "timed out" if isinstance(exc, openai.APITimeoutError) else "unreachable"
+                timed_out = isinstance(exc, openai.APITimeoutError | TimeoutError)
+                what = "timed out" if timed_out else "unreachable"
                 if attempt + 1 >= attempts:
                     raise SummarizerError(f"model API {what} after {attempts} attempts") from exc
                 await asyncio.sleep(self._backoff(attempt, None))

@@ -29,13 +29,15 @@ from typing import Any
 @dataclass
 class Scripted:
     """One response. ``content`` is the assistant message; ``body`` replaces the whole
-    response body; ``delay`` stalls before answering (a timeout test)."""
+    response body; ``delay`` stalls before answering (a timeout test); ``drip`` sends the
+    body one byte per ``drip`` seconds (a server that never quite stalls)."""
 
     content: str | None = None
     status: int = 200
     body: bytes | None = None
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    drip: float = 0.0
     prompt_tokens: int = 120
     completion_tokens: int = 60
     finish_reason: str = "stop"
@@ -184,15 +186,24 @@ class FakeOpenAI:
                     payload = server._completion(scripted, str(body.get("model", "fake")))
                 # The client may have given up (a timeout test): expected.
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self._send(scripted.status, payload, scripted.headers)
+                    self._send(scripted.status, payload, scripted.headers, drip=scripted.drip)
 
-            def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+            def _send(
+                self, status: int, body: bytes, headers: dict[str, str], *, drip: float = 0.0
+            ) -> None:
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 for name, value in headers.items():
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                self.wfile.write(body)
+                if not drip:
+                    self.wfile.write(body)
+                    return
+                for i in range(len(body)):
+                    self.wfile.write(body[i : i + 1])
+                    self.wfile.flush()
+                    if server._stopping.wait(drip):
+                        return
 
         return Handler

@@ -232,6 +232,19 @@ async def test_timeout_falls_back_to_offline(api: FakeOpenAI, story: Story) -> N
     assert elapsed < 2.5
 
 
+async def test_dripping_server_hits_the_whole_call_deadline(api: FakeOpenAI, story: Story) -> None:
+    llm = LLMSummarizer(config_for(api, timeout_seconds=0.2, max_retries=0))
+    try:
+        api.add(Scripted(content=GOOD, drip=0.05))
+        started = time.monotonic()
+        outcome = await llm.summarize_detailed(story)
+        elapsed = time.monotonic() - started
+    finally:
+        await llm.aclose()
+    assert outcome.source == "offline" and "timed out" in (outcome.reason or "")
+    assert elapsed < 2
+
+
 async def test_unreachable_server_falls_back(story: Story) -> None:
     with FakeOpenAI() as api:
         config = config_for(api, max_retries=0)
