@@ -292,7 +292,8 @@ class LLMSummarizer:
         self.fallback: Summarizer = fallback or OfflineSummarizer(max_bullets=config.max_bullets)
         self.clock = clock or (lambda: datetime.now(UTC))
         self._client: openai.AsyncOpenAI | None = None
-        self._semaphore: asyncio.Semaphore | None = None
+        # Shared by every summarize_many of one event loop: at most `concurrency` calls.
+        self._semaphore: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
 
     @property
     def model(self) -> str:
@@ -336,9 +337,10 @@ class LLMSummarizer:
 
     async def summarize_many(self, stories: Sequence[Story]) -> list[Summary]:
         """`summarize_async` for each story, at most ``config.concurrency`` at a time."""
-        if self._semaphore is None:
-            self._semaphore = asyncio.Semaphore(self.config.concurrency)
-        semaphore = self._semaphore
+        loop = asyncio.get_running_loop()
+        if self._semaphore is None or self._semaphore[0] is not loop:
+            self._semaphore = (loop, asyncio.Semaphore(self.config.concurrency))
+        semaphore = self._semaphore[1]
 
         async def one(story: Story) -> Summary:
             async with semaphore:

@@ -73,3 +73,47 @@ async def test_new_stories_get_verified_llm_summaries_and_quotes() -> None:
             assert api.headers[0]["authorization"] == "Bearer not-needed"  # no key: Ollama
         finally:
             await app.aclose()
+
+
+async def test_poll_summarises_new_stories_with_the_model_for_briefings() -> None:
+    from datetime import UTC, datetime
+
+    from bot.testing import FeedServer, Route
+    from tests.ingest.feeds import rss
+
+    from .conftest import HARBOR
+
+    with FeedServer() as feeds, FakeOpenAI([reply(GOOD)]) as api:
+        feed_url = feeds.url("/feed.xml")
+        feeds.routes["/feed.xml"] = Route(
+            body=rss(
+                feeds.base_url,
+                [
+                    {
+                        "title": "Port approves depot expansion",
+                        "link": feeds.url("/harbor"),
+                        "description": HARBOR,
+                    }
+                ],
+            )
+        )
+        settings = Settings(
+            store={"url": "sqlite:///:memory:"},  # type: ignore[arg-type]
+            ingest={"allow_hosts": ["127.0.0.1"], "fetch_articles": False},  # type: ignore[arg-type]
+            llm={"base_url": api.base_url, "model": "m"},  # type: ignore[arg-type]
+            channels=[{"id": "console:test", "feeds": [feed_url]}],  # type: ignore[arg-type]
+        )
+        app = make_app(settings)
+        try:
+            app.sync_config()
+            [report] = await app.poll()
+            assert len(report.new_stories) == 1
+            briefing = app.briefing_for(
+                settings.channels[0], now=datetime.now(UTC), since=datetime(2000, 1, 1, tzinfo=UTC)
+            )
+        finally:
+            await app.aclose()
+        assert api.calls == 1
+    [item] = briefing.items
+    assert [b.speaker for b in item.bullets] == ["Tom Becker", "Ana Ruiz"]
+    assert item.gist.startswith("Harbor City's port authority")
