@@ -2,8 +2,10 @@
 
 How they were made is in summarizer/MODEL_CARD.md: cue verbs are the cue_text
 words seen at least four times in train, grouped by how they take their
-speaker; role words are the lower-case words of train source spans, kept
-when they name a person or a group that speaks. Nothing here is article text.
+speaker, plus words that are inside cue spans in at least half of their train
+occurrences (summarizer/quotes/mine_cues.py re-mines them); role words are the
+lower-case words of train source spans, kept when they name a person or a
+group that speaks. Nothing here is article text.
 """
 
 from __future__ import annotations
