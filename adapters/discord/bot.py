@@ -273,8 +273,12 @@ class NewsBot(commands.Bot):
         reply = await self.answer(context, text or "help")
         target: discord.abc.Messageable = channel
         if not isinstance(channel, discord.Thread):
-            name = fit(text or "newsbrief", THREAD_NAME_LIMIT)
-            target = await message.create_thread(name=name)
+            name = fit(" ".join(text.replace("@", "").split()) or "newsbrief", THREAD_NAME_LIMIT)
+            try:
+                target = await message.create_thread(name=name)
+            except discord.HTTPException as exc:
+                # No right to start threads here: answer in the channel itself.
+                log.info("could not start a thread on message %s: %s", message.id, exc)
         for outgoing in await self.render_reply(reply):
             await self.adapter.send(target, outgoing)
 

@@ -531,3 +531,21 @@ async def test_discord_rate_limits_are_waited_out_not_duplicated(
 
     assert len(api.sent("POST", rf"^/channels/{CHANNEL_ID}/messages$")) == 2  # refused, retried
     assert len(api.messages[CHANNEL_ID]) == 1
+
+
+async def test_without_thread_rights_a_mention_is_answered_in_the_channel(
+    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder
+) -> None:
+    api.fail("POST", r"/threads$", status=403, code=50013)
+    question = message_payload(
+        api.next_id(),
+        CHANNEL_ID,
+        content=f"<@{BOT_USER_ID}> help",
+        author=user_payload(),
+        mentions=[user_payload(BOT_USER_ID, "newsbrief", bot=True)],
+    )
+    dispatch(news_bot, question)
+    await settle()
+
+    [answer] = api.sent("POST", rf"^/channels/{CHANNEL_ID}/messages$")
+    assert answer.json["allowed_mentions"] == {"parse": []}
