@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from bot.domain import Quote, QuoteKind, Span
 from summarizer.quotes import lexicon as lx
@@ -46,6 +47,7 @@ class Cue:
     resolved: Resolved | None = None
     used: bool = False
     clause: bool = False  # the reported clause around its quotes was emitted
+    content_from: int = -1  # where its content starts when not right after it
 
     @property
     def anchor(self) -> int:
@@ -258,6 +260,16 @@ class Extractor:
                 where = max(where, q.end)
         # the attribution the sentence ends on carries over: the rightmost one
         final = last
+        for a, b in pairwise(sc):
+            # "Trump, the senior official continued, believes X": the tag reports X
+            if (
+                b.mention is not None
+                and a.mention is not None
+                and b.mention.end <= a.mention.start
+                and self.text[a.end : b.start].strip() == ","
+            ):
+                b.used = True
+                a.content_from = b.end
         for c in sc:
             if not c.used and c.mention is not None and c.resolved is not None:
                 attr = self._attr(c)
@@ -402,7 +414,7 @@ class Extractor:
         if not (s <= q.start and q.end <= e + 1) or (q.end - q.start) * 2 > e - s:
             return
         c.clause = True
-        self._emit(s, e, QuoteKind.INDIRECT, attr)
+        self._emit(s, self._close_marks(s, e), QuoteKind.INDIRECT, attr)
 
     def _emit_indirect(self, c: Cue, attr: _Attr, sq: list[MarkSpan], s0: int, s1: int) -> bool:
         span = self._content(c, s0, s1)
@@ -413,8 +425,20 @@ class Extractor:
             return False
         if any(q.start <= s and e <= q.end for q in sq):
             return False
-        self._emit(s, e, QuoteKind.INDIRECT, attr)
+        self._emit(s, self._close_marks(s, e), QuoteKind.INDIRECT, attr)
         return True
+
+    def _close_marks(self, s: int, e: int) -> int:
+        """Take back a closing mark the strip cut off: “minimal.” keeps its ”."""
+        text = self.text
+        inner = text[s:e]
+        if inner.count("\u201c") > inner.count("\u201d"):
+            k = e
+            while k < len(text) and k - e < 3 and text[k] in '.,!?\u201d"':
+                if text[k] == "\u201d":
+                    return k + 1
+                k += 1
+        return e
 
     def _content(self, c: Cue, s0: int, s1: int) -> tuple[int, int] | None:
         text = self.text
@@ -422,6 +446,8 @@ class Extractor:
         if front.endswith(("''", "\u201d", '"')) and front.rstrip("'\u201d\"").endswith(","):
             front = front.rstrip("'\u201d\"")  # '',''The promise ...,'' said J. J. Price
         start = c.finish if c.kind == "according" or c.inverted else c.end
+        if c.content_from >= 0:
+            return _strip(text, _skip_to_that(text, c.content_from, s1), s1)
         tail = text[start:s1]
         short_tail = (
             _adjunct_only(tail)

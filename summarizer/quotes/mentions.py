@@ -256,8 +256,12 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
             k -= 1
         if k == 0 or text[toks[k - 1].end : toks[k].start].strip() != ",":
             return None
-        appos = build(text, toks[k : i + 1])
         front = left_mention(text, lo, toks[k - 1].end)
+        if any(t.word in lx.SPEECH_VERBS for t in toks[k : i + 1]):
+            # "Trump, the senior official continued, believes ...": a speaker tag in
+            # commas, not an appositive; the subject is what comes before it
+            return front if front is not None and chunks == 0 else None
+        appos = build(text, toks[k : i + 1])
         if front is not None and not front.pronoun and (front.name or appos.name or chunks >= 2):
             return combine(text, front, appos)
         # "Cory James, 22, of Flint, Mich., said": step over one more comma
@@ -391,7 +395,12 @@ def _appositive_right(text: str, mention: Mention, rest: list[Tok], hi: int) -> 
     role = text[rest[0].start : stop].strip()
     if not role or len(role) > 150:
         return mention
+    if any(w in lx.SPEECH_VERBS or w in _FINITE_WORDS for w in role.split()):
+        return mention  # "Trump, the senior official continued, ...": a tag, not a role
     return Mention(mention.start, mention.end, mention.text, mention.name, role)
+
+
+_FINITE_WORDS = lx.words("is was are were has had have will would said says")
 
 
 _CLAUSE_END_RE = re.compile(r"[,;:.!?()\u201c\u201d\"]\s|[;:!?\u201c\u201d\"]|\.\Z|\n")
@@ -447,11 +456,15 @@ def _name_run(toks: list[Tok]) -> tuple[int, int] | None:
         b -= 1
     if b == 0:
         return None
+    if b < len(toks) and toks[b].word == "and":
+        return None  # "Trump and Ryan issued": two speakers, no one name
     a = b
     while a > 0 and _name_word(toks[a - 1]) and not toks[a - 1].word.endswith(("’s", "'s")):
         a -= 1
     if a == b and toks[b - 1].word.endswith(("’s", "'s")):
         a = b - 1
+    if a > 0 and toks[a - 1].word == "and":
+        return None  # "leaders of Russia and Ukraine": a group, not the last name in it
     while a < b and toks[a].bare.lower() in lx.TITLES and a < b - 1:
         a += 1
     # "Mexican President Enrique Peña Nieto": the name starts after the last title
