@@ -473,7 +473,7 @@ class Extractor:
             start = that.end() if that else start
         else:
             start = _skip_to_that(text, start, s1)
-        return _strip(text, start, s1)
+        return _strip(text, start, _clause_stop(text, start, s1))
 
     def _emit(self, s: int, e: int, kind: QuoteKind, attr: _Attr | None) -> None:
         if attr is None:
@@ -593,6 +593,26 @@ def _adjunct_only(tail: str) -> bool:
     return all(
         w in _ADJUNCT_WORDS or w in _TAIL_PREPS or w[:1].isupper() or w[:1].isdigit() for w in words
     )
+
+
+_CLAUSE_STOP_RE = re.compile(
+    r",\s+(?:[a-z]+ing\b|according to\b|who\b|which\b|while\b|but\b|and (?:said|added)\b)"
+)
+
+
+def _clause_stop(text: str, start: int, s1: int) -> int:
+    """The reported clause ends before ", arguing that ...", ", according to ...",
+    ", who ...": those are attributions or descriptions of their own."""
+    m = _CLAUSE_STOP_RE.search(text, start, s1)
+    if m is None or m.start() - start < 8 or _inside_marks(text, start, m.start()):
+        return s1
+    return m.start()
+
+
+def _inside_marks(text: str, start: int, pos: int) -> bool:
+    """Is ``pos`` inside a quotation opened after ``start``?"""
+    seg = text[start:pos]
+    return seg.count("\u201c") > seg.count("\u201d") or seg.count('"') % 2 == 1
 
 
 def _skip_to_that(text: str, start: int, s1: int) -> int:
