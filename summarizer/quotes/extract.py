@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from bot.domain import Quote, QuoteKind, Span
 from summarizer.quotes import lexicon as lx
-from summarizer.quotes.marks import MarkSpan, pair_marks, sentence_bounds
+from summarizer.quotes.marks import MarkSpan, pair_marks, sentence_bounds, structure_spans
 from summarizer.quotes.mentions import Mention, left_mention, right_mention, tokens
 from summarizer.quotes.resolve import Resolved, Resolver
 
@@ -87,14 +87,15 @@ class Extractor:
     def __init__(self, text: str) -> None:
         self.text = text
         self.marks = pair_marks(text)
-        self.mark_starts = [m.open_at for m in self.marks]
-        self.sents = sentence_bounds(text, self.marks)
+        self.struct = structure_spans(text, self.marks)
+        self.struct_starts = [m.open_at for m in self.struct]
+        self.sents = sentence_bounds(text, self.struct)
         self.resolver = Resolver(text)
         self.out: list[Quote] = []
 
     def _in_quote(self, pos: int) -> bool:
-        i = bisect_right(self.mark_starts, pos) - 1
-        return i >= 0 and self.marks[i].open_at <= pos < self.marks[i].end
+        i = bisect_right(self.struct_starts, pos) - 1
+        return i >= 0 and self.struct[i].open_at <= pos < self.struct[i].end
 
     def run(self) -> list[Quote]:
         cues = [

@@ -29,6 +29,50 @@ class MarkSpan:
     closed: bool  # False when the paragraph (or a new opening mark) cut it off
 
 
+_APOS_RE = re.compile(r"''|\n")
+
+
+def pair_apostrophe_quotes(text: str) -> list[MarkSpan]:
+    """``''...''`` pairs (a typewriter convention some wires use), within a paragraph.
+
+    Only for sentence structure: the gold convention, and so ``pair_marks``, does not
+    count them as quotation marks.
+    """
+    spans: list[MarkSpan] = []
+    open_at = -1
+    for m in _APOS_RE.finditer(text):
+        i = m.start()
+        if text[i] == "\n":
+            open_at = -1
+        elif open_at < 0:
+            open_at = i
+        else:
+            if i > open_at + 2:
+                spans.append(MarkSpan(open_at, open_at + 2, i, True))
+            open_at = -1
+    return spans
+
+
+def structure_spans(text: str, marks: list[MarkSpan]) -> list[MarkSpan]:
+    """``marks`` plus the ``''...''`` pairs that overlap none of them, in order."""
+    extra = pair_apostrophe_quotes(text)
+    if not extra:
+        return marks
+    out: list[MarkSpan] = []
+    i = j = 0
+    while i < len(marks) or j < len(extra):
+        if j >= len(extra) or (i < len(marks) and marks[i].open_at <= extra[j].open_at):
+            out.append(marks[i])
+            i += 1
+        else:
+            e = extra[j]
+            j += 1
+            clear_before = not out or out[-1].end < e.open_at
+            if clear_before and (i >= len(marks) or e.end < marks[i].open_at):
+                out.append(e)
+    return out
+
+
 def _used_as_close(text: str, i: int) -> bool:
     return i > 0 and text[i - 1] in ",.?!" and (i + 1 == len(text) or text[i + 1] in " \n\t\u00a0")
 
