@@ -183,18 +183,18 @@ class Conversations:
         "white house official" -> [("white", "house", "official")].
         """
         store = self.app.store
-        if store.speakers_matching(words, limit=1):
+        if store.has_speaker(words):
             return [tuple(words)], []
         people: list[tuple[str, ...]] = []
         rest: list[str] = []
         run: list[str] = []
         for word in words:
-            if store.speakers_matching([*run, word], limit=1):
+            if store.has_speaker([*run, word]):
                 run.append(word)
                 continue
             if run:
                 people.append(tuple(run))
-            run = [word] if store.speakers_matching([word], limit=1) else []
+            run = [word] if store.has_speaker([word]) else []
             if not run:
                 rest.append(word)
         if run:
@@ -301,7 +301,7 @@ class Conversations:
 
     def _answer_about_speaker(self, plan: QuestionPlan) -> Reply:
         store = self.app.store
-        if store.speakers_matching(plan.speaker, limit=1):
+        if store.has_speaker(plan.speaker):
             if plan.topic:
                 hits = store.find_quotes(
                     speaker=plan.speaker, words=plan.topic, limit=SEARCH_CANDIDATES

@@ -38,8 +38,13 @@ if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
 
 MAX_WORDS = 12
-# Candidates fetched for a words query before the speaker/story filters apply.
-WORDS_CANDIDATES = 400
+# A words-only search looks at this many newest stories first (see `find_quotes`).
+RECENT_STORIES = 2000
+# Stories searched by words first: the newest this many (see `search_stories`).
+RECENT_STORY_TEXTS = 500
+# Newest-first searches read at most this many of the newest matches (by story id,
+# which grows with ingestion) before sorting them by publication time.
+NEWEST_CANDIDATES = 300
 _WORD = re.compile(r"[^\W_]+")
 
 _HIT_COLUMNS = """
@@ -108,37 +113,63 @@ class SearchStore:
         """Quotes whose speaker (and role) has every ``speaker`` word as a prefix of one of
         its words, and whose text has any of ``words``, within ``story_ids`` if given.
 
-        With ``words``: best match first. Without: newest story first, then in
-        story order. Neither speaker nor words (nor stories) finds nothing.
+        Newest story first, then in story order (among the newest
+        `NEWEST_CANDIDATES` matches by ingestion order, which is what keeps a
+        speaker quoted ten thousand times fast); except for ``words`` alone,
+        which come best match first. Ranking every quote that has a common word
+        costs more than a chat answer may take, so ``words`` alone are first
+        looked for in the newest `RECENT_STORIES` stories, and in all of them
+        only when that finds fewer than ``limit``. Neither speaker nor words
+        (nor stories) finds nothing.
         """
         who, what = clean_words(speaker), clean_words(words)
         if not who and not what and story_ids is None:
             return []
-        query, params = self._quotes_query(who, what, story_ids, limit)
         with self._read("searching quotes") as conn:
+            if what and not who and story_ids is None:
+                newest = conn.scalar(sa.select(sa.func.max(stories.c.id))) or 0
+                if newest > RECENT_STORIES:
+                    query, params = self._quotes_query(
+                        who, what, story_ids, limit, from_story=newest - RECENT_STORIES
+                    )
+                    hits = [_hit(r) for r in conn.execute(query, params)]
+                    if len(hits) >= limit:
+                        return hits
+            query, params = self._quotes_query(who, what, story_ids, limit)
             return [_hit(r) for r in conn.execute(query, params)]
 
     def _quotes_query(
-        self, who: list[str], what: list[str], story_ids: Collection[int] | None, limit: int
+        self,
+        who: list[str],
+        what: list[str],
+        story_ids: Collection[int] | None,
+        limit: int,
+        *,
+        from_story: int = 0,
     ) -> tuple[sa.TextualSelect, dict[str, Any]]:
-        params: dict[str, Any] = {"limit": limit, "candidates": WORDS_CANDIDATES}
+        params: dict[str, Any] = {"limit": limit, "from_story": from_story}
         where: list[str] = []
-        postgres = self._dialect == "postgresql"
         if story_ids is not None:
             where.append("q.story_id IN :story_ids")
             params["story_ids"] = sorted(set(story_ids)) or [-1]
-        if postgres:
-            source = "quotes q"
-            order = "s.sort_at DESC, q.story_id DESC, q.ordinal"
+        if self._dialect == "postgresql":
+            source, order = "quotes q", "s.sort_at DESC, q.story_id DESC, q.ordinal"
+            if from_story:
+                where.append("q.story_id > :from_story")
             if who:
                 where.append("q.speaker_tsv @@ to_tsquery('simple', :who)")
                 params["who"] = _tsquery_all_prefixes(who)
             if what:
                 where.append("q.text_tsv @@ to_tsquery('english', :what)")
                 params["what"] = _tsquery_any(what)
+            if what and not who:
                 order = "ts_rank(q.text_tsv, to_tsquery('english', :what)) DESC, " + order
+            elif who:
+                # As on SQLite: the newest matches by story id, then by publication time.
+                source = self._postgres_newest(where, params)
+                where = []
         else:
-            source, order = self._sqlite_quote_source(who, what, params)
+            source, order = self._sqlite_quote_source(who, what, params, from_story)
         sql = f"SELECT {_HIT_COLUMNS} FROM {source} JOIN stories s ON s.id = q.story_id"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -149,34 +180,73 @@ class SearchStore:
         return query.columns(story_sort_at=UTCDateTime), params
 
     def _sqlite_quote_source(
-        self, who: list[str], what: list[str], params: dict[str, Any]
+        self, who: list[str], what: list[str], params: dict[str, Any], from_story: int
     ) -> tuple[str, str]:
-        """FROM clause driving the search from an FTS5 table, and the ORDER BY."""
+        """FROM clause driving the search from an FTS5 table, and the ORDER BY.
+
+        FTS5 walks a match list in rowid order and can stop early, so newest-first
+        searches take the newest `NEWEST_CANDIDATES` matches by rowid (story id)
+        and only those are joined and sorted by publication time: a speaker
+        quoted ten thousand times costs what one quoted three hundred times does.
+        """
         factor = QUOTE_ROWID_FACTOR
         order = "s.sort_at DESC, q.story_id DESC, q.ordinal"
+        params["candidates"] = max(NEWEST_CANDIDATES, params["limit"])
+        newest = " ORDER BY rowid DESC LIMIT :candidates"
         speakers = "SELECT rowid FROM quote_speakers_fts WHERE quote_speakers_fts MATCH :who"
         if who:
             params["who"] = _fts5_all_prefixes(who)
-        if what:
-            params["what"] = _fts5_any(what)
-            # The best few hundred by bm25, then the speaker filter: ranking every
-            # match of a common word would cost more than the question is worth.
-            hits = "SELECT rowid AS id, rank FROM quote_texts_fts WHERE quote_texts_fts MATCH :what"
-            if who:
-                hits += f" AND rowid IN ({speakers})"
-            hits += " ORDER BY rank LIMIT :candidates"
+        if not what:
+            if not who:
+                return "quotes q", order
             source = (
-                f"({hits}) f JOIN quotes q"
-                f" ON q.story_id = f.id / {factor} AND q.ordinal = f.id % {factor}"
-            )
-            return source, "f.rank, " + order
-        if who:
-            source = (
-                f"({speakers}) f JOIN quotes q"
+                f"({speakers}{newest}) f JOIN quotes q"
                 f" ON q.story_id = f.rowid / {factor} AND q.ordinal = f.rowid % {factor}"
             )
             return source, order
-        return "quotes q", order
+        params["what"] = _fts5_any(what)
+        hits = "SELECT rowid AS id, rank FROM quote_texts_fts WHERE quote_texts_fts MATCH :what"
+        if from_story:
+            # A rowid range is one seek in the FTS index, not a filter afterwards.
+            hits += " AND rowid > :from_rowid"
+            params["from_rowid"] = (from_story + 1) * factor - 1
+        if who:
+            # The speaker's newest quotes with any of the words; bm25 over every match
+            # of a common word would cost more than it helps (callers rank by coverage).
+            hits = hits.replace("rowid AS id, rank", "rowid AS id")
+            # "+rowid": walk the word matches and test each against the speaker's
+            # rowids; pushed into FTS5, the IN list would re-run the MATCH per rowid.
+            hits += f" AND +rowid IN ({speakers}){newest}"
+        else:
+            order = "f.rank, " + order
+        source = (
+            f"({hits}) f JOIN quotes q"
+            f" ON q.story_id = f.id / {factor} AND q.ordinal = f.id % {factor}"
+        )
+        return source, order
+
+    def _postgres_newest(self, where: list[str], params: dict[str, Any]) -> str:
+        params["candidates"] = max(NEWEST_CANDIDATES, params["limit"])
+        conditions = " AND ".join(where)
+        newest = (
+            f"SELECT q.story_id, q.ordinal FROM quotes q WHERE {conditions}"
+            " ORDER BY q.story_id DESC, q.ordinal LIMIT :candidates"
+        )
+        return f"({newest}) k JOIN quotes q USING (story_id, ordinal)"
+
+    def has_speaker(self, words: Sequence[str]) -> bool:
+        """Whether any quote's speaker (or role) has every word as a prefix of one of its words."""
+        who = clean_words(words)
+        if not who:
+            return False
+        if self._dialect == "postgresql":
+            sql = "SELECT 1 FROM quotes WHERE speaker_tsv @@ to_tsquery('simple', :who) LIMIT 1"
+            query = _tsquery_all_prefixes(who)
+        else:
+            sql = "SELECT 1 FROM quote_speakers_fts WHERE quote_speakers_fts MATCH :who LIMIT 1"
+            query = _fts5_all_prefixes(who)
+        with self._read("looking up a speaker") as conn:
+            return conn.execute(sa.text(sql), {"who": query}).first() is not None
 
     def speakers_matching(self, words: Sequence[str], *, limit: int = 10) -> list[str]:
         """Distinct speakers whose name or role has every word as a prefix, most quoted first."""
@@ -206,13 +276,19 @@ class SearchStore:
     # stories
 
     def search_stories(self, words: Sequence[str], *, limit: int = 10) -> list[Story]:
-        """Stories whose title or text has any of ``words``, best match first."""
+        """Stories whose title or text has any of ``words``, best match first.
+
+        Like words in `find_quotes`: the newest `RECENT_STORY_TEXTS` stories
+        first (a story's text is long, so ranking it costs more than a quote),
+        and all of them when that finds fewer than ``limit``.
+        """
         what = clean_words(words)
         if not what:
             return []
         if self._dialect == "postgresql":
             ids_sql = (
                 "SELECT id FROM stories WHERE search_tsv @@ to_tsquery('english', :what)"
+                " AND id > :from_story"
                 " ORDER BY ts_rank(search_tsv, to_tsquery('english', :what)) DESC,"
                 " sort_at DESC LIMIT :limit"
             )
@@ -220,13 +296,18 @@ class SearchStore:
         else:
             ids_sql = (
                 "SELECT rowid AS id FROM stories_fts WHERE stories_fts MATCH :what"
-                " ORDER BY rank LIMIT :limit"
+                " AND rowid > :from_story ORDER BY rank LIMIT :limit"
             )
             what_query = _fts5_any(what)
+        params = {"what": what_query, "limit": limit, "from_story": 0}
         with self._read("searching stories") as conn:
-            ids = [
-                int(i) for i in conn.scalars(sa.text(ids_sql), {"what": what_query, "limit": limit})
-            ]
+            newest = conn.scalar(sa.select(sa.func.max(stories.c.id))) or 0
+            ids: list[int] = []
+            if newest > RECENT_STORY_TEXTS:
+                recent = {**params, "from_story": newest - RECENT_STORY_TEXTS}
+                ids = [int(i) for i in conn.scalars(sa.text(ids_sql), recent)]
+            if len(ids) < limit:
+                ids = [int(i) for i in conn.scalars(sa.text(ids_sql), params)]
             found = {
                 r.id: story_from_row(r)
                 for r in conn.execute(_story_select().where(stories.c.id.in_(ids or [-1])))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from bot.domain import Briefing, BriefingItem, Quote, QuoteKind, Story
-from bot.store import SqlStore
+from bot.store import SqlStore, search
 
 FEED = "https://news.example/feed.xml"
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -148,3 +150,41 @@ def test_briefing_items_remember_the_last_briefing(store: SqlStore) -> None:
     assert store.briefing_stories("console:t") == [(new.id,), (old.id, new.id)]
     assert store.briefing_stories("console:t", idempotency_key="k1") == [(old.id,)]
     assert store.briefing_stories("console:other") == []
+
+
+def test_words_alone_look_at_recent_stories_first_then_everything(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = _seed(store)
+    monkeypatch.setattr(search, "RECENT_STORIES", 1)
+    # Only the old story has "guarantees": the window (the newest story) finds too few.
+    assert [h.story_id for h in store.find_quotes(words=["guarantees"], limit=1)] == [old.id]
+    # Both have "meet"; the newest story alone has enough, so its quote comes back.
+    assert [h.story_id for h in store.find_quotes(words=["meet"], limit=1)] == [new.id]
+
+
+def test_has_speaker(store: SqlStore) -> None:
+    _seed(store)
+    assert store.has_speaker(["lavrov"])
+    assert store.has_speaker(["white", "house"])
+    assert not store.has_speaker(["kremlin"])
+    assert not store.has_speaker([])
+
+
+def test_newest_first_reads_only_the_newest_matches(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _old, new = _seed(store)
+    monkeypatch.setattr(search, "NEWEST_CANDIDATES", 1)
+    hits = store.find_quotes(speaker=["lavrov"], limit=1)
+    assert [(h.story_id, h.quote.text) for h in hits] == [(new.id, "We are ready to meet")]
+    assert len(store.find_quotes(speaker=["lavrov"], limit=5)) == 3  # the limit wins
+
+
+def test_story_search_looks_at_recent_stories_first(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old, new = _seed(store)
+    monkeypatch.setattr(search, "RECENT_STORY_TEXTS", 1)
+    assert [s.id for s in store.search_stories(["talks", "summit"], limit=1)] == [new.id]
+    assert [s.id for s in store.search_stories(["talks"], limit=1)] == [old.id]
