@@ -195,6 +195,12 @@ class Trial:
         finally:
             log.close()
 
+    def running(self, n: int, starts: int) -> bool:
+        """Has process ``n`` come up after each of its ``starts`` (signal handlers set)?"""
+        log = self.workdir / f"run-{n}.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        return text.count("newsbrief running as") >= starts
+
     def recoveries(self) -> int:
         return sum(
             p.read_text(errors="replace").count("recovered ")
@@ -248,6 +254,7 @@ def run_trial(
     """Run ``processes`` bots, SIGKILL one at random ``kills`` times, stop them, count."""
     rng = random.Random(seed)
     procs = [trial.start(n) for n in range(processes)]
+    starts = [1] * processes
     started = datetime.now(UTC)
     trial.feeds.start()
     counts = Counts(processes=processes)
@@ -258,6 +265,7 @@ def run_trial(
             procs[victim].send_signal(signal.SIGKILL)
             procs[victim].wait()
             procs[victim] = trial.start(victim)
+            starts[victim] += 1
             counts.kills += 1
             if progress is not None:
                 progress(k + 1)
@@ -266,8 +274,13 @@ def run_trial(
         if until_slot:  # run past the next slot so every story has a briefing to be in
             nxt = stories_done.replace(second=0, microsecond=0) + timedelta(minutes=1)
             time.sleep(max((nxt - datetime.now(UTC)).total_seconds(), 0) + settle)
-        else:
-            time.sleep(settle)
+        # Then until every story is stored and breaking-posted (a last kill may have
+        # left leases to expire), within a generous limit: slow CI must not flake.
+        limit = time.monotonic() + settle + 60
+        while time.monotonic() < limit and not (
+            _caught_up(trial) and all(trial.running(n, starts[n]) for n in range(processes))
+        ):
+            time.sleep(0.5)
         stopped = datetime.now(UTC)
     finally:
         trial.feeds.stop()
@@ -284,6 +297,17 @@ def run_trial(
     counts.clean_exits = sum(1 for code in exits if code == 0)
     _count(trial, counts, started, stopped, until_slot)
     return counts
+
+
+def _caught_up(trial: Trial) -> bool:
+    store = make_store(trial.store_url)
+    try:
+        stored = {s.id for s in store.recent_stories(limit=1_000_000)}
+    finally:
+        store.close()
+    breaking = [p for p in read_posts(trial.record) if p["channel"] == trial.BREAKING]
+    posted = {i for p in breaking for i in p["story_ids"]}
+    return len(stored) == trial.feeds.made and stored <= posted
 
 
 def _count(

@@ -450,6 +450,11 @@ async def run_forever(
     app = make_app(settings, adapters=adapters if adapters is not None else chat_adapters(settings))
     slack = None
     discord_bot = None
+    # Handlers first: a SIGTERM while starting up still ends in a clean stop.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
     try:
         # Slack (when SLACK_BOT_TOKEN or OAuth is configured) registers its adapter first.
         slack = await start_slack_bot(app) if adapters is None else None
@@ -458,10 +463,6 @@ async def run_forever(
         runner = Runner(app)
         await asyncio.to_thread(runner.sync)
         scheduler = build_scheduler(runner)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
         scheduler.start()
         log.info(
             "newsbrief running as %s: %d feeds, %d channels",
@@ -473,10 +474,10 @@ async def run_forever(
         log.info("stopping: finishing in-flight polls and deliveries")
         scheduler.shutdown(wait=False)
         await runner.drain()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(signum)
         return 0
     finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
         if slack is not None:
             await slack.close()
         if discord_bot is not None:

@@ -49,7 +49,7 @@ def seed_missed_slot(trial: Trial) -> None:
 def crash_trial(trial: Trial, processes: int) -> None:
     seed_missed_slot(trial)
     counts = run_trial(
-        trial, kills=3, processes=processes, gap=(0.8, 2.0), until_slot=False, settle=5.0
+        trial, kills=3, processes=processes, gap=(0.8, 2.0), until_slot=False, settle=1.0
     )
     assert counts.ok, counts.details
     assert counts.kills == 3
