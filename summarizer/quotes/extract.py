@@ -188,7 +188,7 @@ class Extractor:
         if m is not None or c.kind == "opinion":
             return m
         left = text[lo : c.start].strip()
-        if left and not left.endswith((",", "\u201d", '"', "—", ":")):
+        if left and not left.endswith((",", "\u201d", '"', "—", ":", "''")):
             return None
         m = right_mention(text, _skip_space(text, c.end), hi, loose=True)
         if m is None or _inverted_verb(text, m):

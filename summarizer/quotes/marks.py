@@ -126,7 +126,9 @@ _ABBREV = lx.words(
     inc co corp ltd no vs jan feb mar apr jun jul aug sep sept oct nov dec ft mt u.s
     d r i gop e.g i.e a.m p.m"""
 )
-_BOUNDARY_RE = re.compile(r"[.!?…]+[\"\u201d\u2019')\]]*\s+(?=[\"\u201c\u2018(\[]?[A-Z0-9])|\n+")
+_BOUNDARY_RE = re.compile(
+    r"[.!?…]+[\"\u201d\u2019')\]]*\s+(?=(?:''|[\"\u201c\u2018(\[])?[A-Z0-9])|\n+"
+)
 _LAST_WORD_RE = re.compile(r"([\w.]+)\.$")
 
 
