@@ -78,6 +78,8 @@ def _kind_of(word: str) -> str:
         return "according"
     if w in lx.PARTICIPLES:
         return "participle"
+    if w == "put":
+        return "speech"
     return "speech" if w in lx.SPEECH_VERBS else "opinion"
 
 
@@ -101,7 +103,11 @@ class Extractor:
         cues = [
             Cue(m.start(), m.end(), m.group(), _kind_of(m.group()))
             for m in _CUE_RE.finditer(self.text)
-            if (m.group().lower() in _CUE_WORDS or m.group()[-3:] == " to")
+            if (
+                m.group().lower() in _CUE_WORDS
+                or m.group()[-3:] == " to"
+                or (m.group() == "put" and self.text.startswith(" it,", m.end()))
+            )
             and not self._in_quote(m.start())
             and not _is_noun_use(self.text, m.start())
         ]
@@ -216,7 +222,7 @@ class Extractor:
             m = right_mention(self.text, _skip_space(self.text, start), c.start)
             if m is not None and (not m.pronoun or start == s0):
                 return m
-        return None
+        return self._sentence_subject(s0, c.start)
 
     def _sentence(
         self, sc: list[Cue], sq: list[MarkSpan], s0: int, s1: int, carry: _Attr | None
@@ -447,6 +453,8 @@ class Extractor:
         if front.endswith(("''", "\u201d", '"')) and front.rstrip("'\u201d\"").endswith(","):
             front = front.rstrip("'\u201d\"")  # '',''The promise ...,'' said J. J. Price
         start = c.finish if c.kind == "according" or c.inverted else c.end
+        if c.word == "put":  # "as one analyst put it, ..."
+            start = c.end + 4
         if c.content_from >= 0:
             return _strip(text, _skip_to_that(text, c.content_from, s1), s1)
         tail = text[start:s1]
@@ -575,7 +583,7 @@ _OPEN_MARKS = frozenset('\u201c"\u00ab\u201e')
 _ADJUNCT_WORDS = lx.DAYS | lx.words(
     """on in at during last this a an the statement interview week month year morning night
     afternoon evening recently previously earlier later repeatedly also reporters him her
-    them us me today yesterday tonight publicly privately again often once then now
+    them us me today yesterday tonight publicly privately again often once then now out
     conference call news press release email weekend"""
 )
 _THAT_WORD_RE = re.compile(r"[\w’'.-]+|[^\w\s]")

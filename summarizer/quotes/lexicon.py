@@ -171,7 +171,8 @@ FEMALE_NAMES = words(
 # occurrences in train are annotated cues); and plural nouns dropped as cues
 _MINED_SPEECH = words(
     """decried assailed slams bemoaned touted railed warn insist echoed argue slammed
-    voiced expressed reminded retweeted declare announce acknowledge suggest sounded"""
+    voiced expressed reminded retweeted declare announce acknowledge suggest sounded
+    pointed"""
 )
 _MINED_OPINION = words(
     """referenced portray portrayed signaled likened invoked implied listed projected

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from summarizer.quotes import lexicon as lx
 
-_WORD_RE = re.compile(r"[^\W_](?:[\w\-&]|[’'](?=\w)|\.(?=\w))*\.?[’']?s?")
+# word characters, plus the Latin-1 symbols mis-decoded UTF-8 leaves inside names ("PeÃ±a")
+_WORD_RE = re.compile(r"[^\W_](?:[\w\-&\u0080-\u00bf]|[’'](?=\w)|\.(?=\w))*\.?[’']?s?")
 _GAP_OK_RE = re.compile(r"\s*\Z")
 CONNECTORS = lx.words("of for at on to from in with and under")
 DETERMINERS = lx.words("the a an The A An")
