@@ -37,12 +37,14 @@ from bot.conversation.commands import (
 )
 from bot.conversation.questions import (
     QuestionPlan,
+    candidate_runs,
     citation,
     content_words,
     newest_first,
     plan_question,
     quoted_words,
     rank_hits,
+    segment_people,
     speaker_named_by,
     story_citation,
 )
@@ -59,6 +61,7 @@ from summarizer.bullets import make_bullets
 log = logging.getLogger(__name__)
 
 MAX_CITATIONS = 8
+MAX_PERSON_WORDS = 8
 SEARCH_CANDIDATES = 60
 _URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _STORY_NUMBER = re.compile(r"^#?(\d{1,3})$")
@@ -180,26 +183,21 @@ class Conversations:
         """Split ``words`` into speakers (each a run of words naming someone) and the rest.
 
         "lavrov" -> [("lavrov",)]; "zelenskyy trump" -> [("zelenskyy",), ("trump",)];
-        "white house official" -> [("white", "house", "official")].
+        "white house official" -> [("white", "house", "official")]. Two store
+        round trips at most: the whole phrase and each word, then the runs of
+        known words.
         """
         store = self.app.store
-        if store.has_speaker(words):
-            return [tuple(words)], []
-        people: list[tuple[str, ...]] = []
-        rest: list[str] = []
-        run: list[str] = []
-        for word in words:
-            if store.has_speaker([*run, word]):
-                run.append(word)
-                continue
-            if run:
-                people.append(tuple(run))
-            run = [word] if store.has_speaker([word]) else []
-            if not run:
-                rest.append(word)
-        if run:
-            people.append(tuple(run))
-        return people, rest
+        extra = list(words[MAX_PERSON_WORDS:])
+        words = tuple(words[:MAX_PERSON_WORDS])
+        first = [words, *((w,) for w in words)]
+        known = {p for p, hit in zip(first, store.speaker_phrases(first), strict=True) if hit}
+        if words in known:
+            return [words], extra
+        runs = candidate_runs(words, known)
+        known |= {p for p, hit in zip(runs, store.speaker_phrases(runs), strict=True) if hit}
+        people, rest = segment_people(words, known)
+        return people, rest + extra
 
     def _quotes_of_people(self, people: list[tuple[str, ...]], about: list[str]) -> Reply:
         """Each person's quotes (on ``about``, when anything on it is stored), newest first."""

@@ -10,7 +10,7 @@ cover; `citation` turns a stored quote into what a reply cites. The core
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.conversation.replies import Citation
@@ -107,6 +107,47 @@ def plan_question(text: str) -> QuestionPlan:
         verb, _, rest = who["rest"].partition(" ")
         return QuestionPlan(topic=content_words(rest or verb), asks_who=True)
     return QuestionPlan(topic=content_words(question))
+
+
+def candidate_runs(
+    words: Sequence[str], known: Collection[tuple[str, ...]], *, longest: int = 4
+) -> list[tuple[str, ...]]:
+    """Runs of 2 to ``longest`` adjacent words, each of which names someone on its own.
+
+    Only those can name one person together ("white house official"); the
+    store is asked about them in one go.
+    """
+    runs = []
+    for start in range(len(words)):
+        for end in range(start + 2, min(len(words), start + longest) + 1):
+            run = tuple(words[start:end])
+            if all((w,) in known for w in run):
+                runs.append(run)
+    return runs
+
+
+def segment_people(
+    words: Sequence[str], known: Collection[tuple[str, ...]]
+) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Greedy left-to-right split of ``words`` into known speaker runs and the other words.
+
+    ``known`` holds the word runs that name someone; the longest run wins.
+    """
+    people: list[tuple[str, ...]] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        end = next(
+            (e for e in range(len(words), i, -1) if tuple(words[i:e]) in known),
+            None,
+        )
+        if end is None:
+            rest.append(words[i])
+            i += 1
+            continue
+        people.append(tuple(words[i:end]))
+        i = end
+    return people, rest
 
 
 def stem(word: str) -> str:

@@ -234,6 +234,27 @@ class SearchStore:
         )
         return f"({newest}) k JOIN quotes q USING (story_id, ordinal)"
 
+    def speaker_phrases(self, phrases: Sequence[Sequence[str]]) -> list[bool]:
+        """For each phrase, `has_speaker` of its words: all of them in one round trip."""
+        cleaned = [clean_words(p) for p in phrases]
+        asked = [i for i, who in enumerate(cleaned) if who]
+        found = [False] * len(phrases)
+        if not asked:
+            return found
+        if self._dialect == "postgresql":
+            probe = "EXISTS (SELECT 1 FROM quotes WHERE speaker_tsv @@ to_tsquery('simple', :p{}))"
+            render = _tsquery_all_prefixes
+        else:
+            probe = "EXISTS (SELECT 1 FROM quote_speakers_fts WHERE quote_speakers_fts MATCH :p{})"
+            render = _fts5_all_prefixes
+        sql = "SELECT " + ", ".join(probe.format(n) for n in range(len(asked)))
+        params = {f"p{n}": render(cleaned[i]) for n, i in enumerate(asked)}
+        with self._read("looking up speakers") as conn:
+            row = conn.execute(sa.text(sql), params).one()
+        for n, i in enumerate(asked):
+            found[i] = bool(row[n])
+        return found
+
     def has_speaker(self, words: Sequence[str]) -> bool:
         """Whether any quote's speaker (or role) has every word as a prefix of one of its words."""
         who = clean_words(words)

@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 
 from bot.conversation.questions import (
     QuestionPlan,
+    candidate_runs,
     content_words,
     coverage,
     newest_first,
     plan_question,
     rank_hits,
+    segment_people,
     speaker_named_by,
 )
 from bot.domain import Quote, QuoteKind
@@ -103,3 +105,17 @@ def test_speaker_named_by() -> None:
     assert speaker_named_by("Donald Trump", ["trump"])
     assert not speaker_named_by("Ivo Daalder", ["trump"])
     assert not speaker_named_by(None, ["trump"])
+
+
+def test_people_are_the_longest_known_runs() -> None:
+    words = ("zelenskyy", "white", "house", "official", "budget")
+    singles = {("zelenskyy",), ("white",), ("house",), ("official",)}
+    runs = candidate_runs(words, singles)
+    assert ("white", "house", "official") in runs
+    assert ("official", "budget") not in runs
+    known = singles | {("white", "house"), ("white", "house", "official")}
+    assert segment_people(words, known) == (
+        [("zelenskyy",), ("white", "house", "official")],
+        ["budget"],
+    )
+    assert segment_people(("penguins",), set()) == ([], ["penguins"])

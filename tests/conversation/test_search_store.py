@@ -188,3 +188,10 @@ def test_story_search_looks_at_recent_stories_first(
     monkeypatch.setattr(search, "RECENT_STORY_TEXTS", 1)
     assert [s.id for s in store.search_stories(["talks", "summit"], limit=1)] == [new.id]
     assert [s.id for s in store.search_stories(["talks"], limit=1)] == [old.id]
+
+
+def test_speaker_phrases_in_one_go(store: SqlStore) -> None:
+    _seed(store)
+    phrases = [["lavrov"], ["white", "house"], ["kremlin"], [], ["zelensky", "ukrainian"]]
+    assert store.speaker_phrases(phrases) == [True, True, False, False, True]
+    assert store.speaker_phrases([]) == []
