@@ -298,12 +298,29 @@ def right_mention(text: str, pos: int, hi: int, *, loose: bool = False) -> Menti
 _LOOSE_OPENERS = lx.words("his her their one two three four five several another some")
 
 
+def _bare_plural(text: str, toks: list[Tok]) -> Mention | None:
+    """ "according to election officials.", "according to exit polls,": up to three
+    lower-case words ending in a plural or a role noun, then punctuation."""
+    for k in range(min(3, len(toks))):
+        t = toks[k]
+        if not t.word.islower() or t.word in CONNECTORS or t.word in _STOP_AFTER_CONNECTOR:
+            return None
+        if k > 0 and not _gap_ok(text, toks[k - 1].end, t.start):
+            return None
+        if text[t.end : t.end + 1] in {",", ".", ";", ":", ")"} or t.end == len(text):
+            w = t.bare.lower()
+            if (w.endswith("s") and len(w) > 3) or w in lx.ROLE_WORDS:
+                return Mention(toks[0].start, t.end, text[toks[0].start : t.end])
+            return None
+    return None
+
+
 def _loose_description(text: str, toks: list[Tok]) -> Mention | None:
     """ "said one unaligned Florida Republican strategist.": a determiner, up to six
     words, then punctuation; or a determiner and up to three lower-case words."""
     first = toks[0].word
     if first not in DETERMINERS and first.lower() not in _LOOSE_OPENERS:
-        return None
+        return _bare_plural(text, toks)
     j = 1
     while j < len(toks) and j <= 6 and _gap_ok(text, toks[j - 1].end, toks[j].start):
         w = toks[j].word

@@ -1,0 +1,122 @@
+"""One sentence per attribution pattern the rules know (made-up sentences, no article text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain import Quote, QuoteKind
+from summarizer import extract_quotes
+
+
+def _only(text: str, words: str) -> Quote:
+    found = [q for q in extract_quotes(text) if words in q.text]
+    assert found, f"nothing containing {words!r} in {extract_quotes(text)}"
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "speaker"),
+    [
+        # speaker tag after a question mark: the sentence does not end there
+        ("“Who will pay for it?” Pence said in response. “Mexico will.”", "Who will", "Pence"),
+        ("“Who will pay for it?” Pence said in response. “Mexico will.”", "Mexico will", "Pence"),
+        # party tag between the name and the verb
+        (
+            "“They have nothing to worry about,” Sen. Jane Roe (D-N.Y.) said Tuesday.",
+            "nothing to worry",
+            "Jane Roe",
+        ),
+        # a description the lexicon does not know, after an inverted verb
+        ("“We were all so proud of him,” said the 46-year-old.", "so proud", "the 46-year-old"),
+        # any verb after the closing mark
+        ("“Mexico!” the audience screamed back.", "Mexico", "the audience"),
+        # colon tag
+        (
+            "Jeb Bush and Jane Roe disagree.\n\nRoe: “Our goal is not to contain it.”",
+            "Our goal",
+            "Jane Roe",
+        ),
+        # dash attribution
+        (
+            "“Maybe we can build a wall around the whole thing.” ― Steve Quinn",
+            "build a wall",
+            "Steve Quinn",
+        ),
+        # sentence-initial "Said"
+        (
+            "Said Dora Poyn, who grew up nearby, “We were all so proud of him.”",
+            "so proud",
+            "Dora Poyn",
+        ),
+        # a multi-comma appositive
+        (
+            "Cory James, 22, of Flint, Mich., said, “The party does not represent me anymore.”",
+            "does not represent",
+            "Cory James",
+        ),
+    ],
+)
+def test_speaker_patterns(text: str, words: str, speaker: str) -> None:
+    q = _only(text, words)
+    assert q.kind is not QuoteKind.INDIRECT
+    assert q.speaker == speaker
+    q.check(text)
+
+
+def test_transcript_labels() -> None:
+    text = '"WALLACE: Do you really see those two as equivalent?\n\n"PENCE: Well, look, you know.'
+    assert _only(text, "Do you really").speaker == "Wallace"
+    assert _only(text, "Well, look").speaker == "Pence"
+
+
+def test_pronoun_prefers_matching_gender() -> None:
+    text = (
+        "Hillary Clinton spoke first. Bill Gates answered her questions later.\n\n"
+        "“It was a long day,” she said."
+    )
+    assert _only(text, "long day").speaker == "Hillary Clinton"
+
+
+def test_parenthetical_tag_reports_the_clause_after_it() -> None:
+    text = "Trump, the senior official continued, believes the deal is close to done."
+    quotes = extract_quotes(text)
+    assert [q.speaker for q in quotes] == ["the senior official"]
+    assert quotes[0].text == "the deal is close to done"
+
+
+def test_indirect_content_after_adjuncts() -> None:
+    text = "Later in the day, the agency said on Friday that it would cooperate fully."
+    (q,) = extract_quotes(text)
+    assert q.kind is QuoteKind.INDIRECT
+    assert q.speaker == "the agency"
+    assert q.text == "it would cooperate fully"
+
+
+def test_according_to_with_content_first() -> None:
+    text = "Turnout fell sharply in the state, according to election officials."
+    (q,) = extract_quotes(text)
+    assert q.text == "Turnout fell sharply in the state"
+    assert q.speaker == "election officials"
+
+
+def test_double_apostrophe_quotes_are_not_direct_quotes() -> None:
+    # a wire convention the gold annotations do not count as quotation marks: the words
+    # still come back, as the content of the speaker tag, never as a direct quote
+    text = "''We wanted to control the real estate,'' Michael Cern, the city manager, said."
+    quotes = extract_quotes(text)
+    assert [q.kind for q in quotes] == [QuoteKind.INDIRECT]
+    assert quotes[0].speaker == "Michael Cern"
+    assert "control the real estate" in quotes[0].text
+
+
+def test_scare_quotes_without_a_speaker_are_dropped() -> None:
+    text = "The plan was billed as “fair” by nobody in particular, and the weather was cold."
+    assert extract_quotes(text) == []
+
+
+def test_confidence_says_how_the_speaker_was_found() -> None:
+    text = "“We are ready,” the mayor said.\n\n“We have the money.”\n\nTurnout was low."
+    first, second = (q for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT)
+    assert first.confidence == 1.0
+    assert second.speaker == "the mayor"
+    assert second.confidence < first.confidence
