@@ -128,6 +128,8 @@ class Extractor:
             while qi < len(self.marks) and self.marks[qi].open_at < s1:
                 sq.append(self.marks[qi])
                 qi += 1
+            if s0 == para_start:
+                self._colon_line(s0, sq)
             self._note_subject(s0, s1, sq)
             self._mentions(sc, sq, s0, s1)
             opens = self._opens_with_quote(s0, para_start)
@@ -284,6 +286,24 @@ class Extractor:
                 if emitted and where < 0:
                     final, where = attr, c.start
         return final
+
+    def _colon_line(self, s0: int, sq: list[MarkSpan]) -> None:
+        """ "Joe Scarborough: Trump Playing Dumb Is ‘Disqualifying.’": a paragraph that
+        opens with a name and a colon reports what follows, to the paragraph's end."""
+        text = self.text
+        m = _COLON_LINE_RE.match(text, s0)
+        if m is None or m.group(1).split()[0] in _LABEL_STOP | lx.NON_NAME_CAPS:
+            return
+        if any(q.open_at <= m.end() + 1 for q in sq):
+            return  # “...” right after the colon: the colon tag handles it
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        s, e = _strip(text, m.end(), end)
+        if len(text[s:e].split()) < 3:
+            return
+        mention = Mention(m.start(1), m.end(1), m.group(1), m.group(1))
+        attr = _Attr(mention, self.resolver.resolve(mention), None, confidence=0.7)
+        self._emit(s, e, QuoteKind.INDIRECT, attr)
 
     def _speaker_label(self, q: MarkSpan) -> _Attr | None:
         """ "PENCE: Well, look ...": a transcript's speaker label opens the quotation."""
@@ -472,6 +492,9 @@ class Extractor:
             and (short_tail or (c.kind == "according" and _front_content(front, tail)))
         ):
             return _strip(text, s0, s0 + len(front) - 1)
+        if c.kind == "according" and len(front.split()) >= 4 and not tail.strip(" .;\n"):
+            # "Clinton leads by 271 delegates according to a count by the AP."
+            return _strip(text, s0, s0 + len(front))
         if c.kind == "according":
             comma = text.find(",", start, s1)
             if comma < 0:
@@ -538,6 +561,7 @@ def _weaker(attr: _Attr | None, confidence: float) -> _Attr | None:
 _DASH_TAG_RE = re.compile(
     r"[ \t\u00a0]*(?:\n{1,2}[ \t]*)?[\u2015\u2014\u2013-]+[ \t\u00a0]*(?=[A-Z])"
 )
+_COLON_LINE_RE = re.compile(r"[ \t]*([A-Z][\w.’'\-]*(?: [A-Z][\w.’'\-]*){0,3}): (?=\S)")
 _LABEL_RE = re.compile(r"\s*([A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’\-]+){0,2}):\s")
 _LABEL_STOP = lx.words("UPDATE NOTE BREAKING WATCH READ EDITOR PHOTO VIDEO CORRECTION PS P.S")
 _TAG_PUNCT = frozenset(",?!—–-…")
