@@ -24,7 +24,13 @@ import sqlalchemy as sa
 
 from bot.domain import Briefing, Story
 from bot.ports import QuoteHit
-from bot.store.rows import STORY_COLUMNS, chunks, quote_from_row, story_from_row
+from bot.store.rows import (
+    STORY_COLUMNS,
+    chunks,
+    quote_from_row,
+    storage_key,
+    story_from_row,
+)
 from bot.store.schema import (
     QUOTE_ROWID_FACTOR,
     UTCDateTime,
@@ -341,7 +347,7 @@ class SearchStore:
             if keys:
                 story_id = conn.scalar(
                     sa.select(sa.func.min(story_keys.c.story_id)).where(
-                        story_keys.c.key.in_(list(keys))
+                        story_keys.c.key.in_([storage_key(k) for k in keys])
                     )
                 )
                 if story_id is not None:

@@ -195,3 +195,12 @@ def test_speaker_phrases_in_one_go(store: SqlStore) -> None:
     phrases = [["lavrov"], ["white", "house"], ["kremlin"], [], ["zelensky", "ukrainian"]]
     assert store.speaker_phrases(phrases) == [True, True, False, False, True]
     assert store.speaker_phrases([]) == []
+
+
+def test_story_for_a_very_long_url_key(store: SqlStore) -> None:
+    store.add_feed(FEED)
+    url = "https://news.example/a/" + "x" * 700
+    story = store.add_story(
+        Story(url=url, title="Long", text="t", feed_url=FEED), keys=[f"url:{url}"]
+    )
+    assert store.story_for_url("https://elsewhere.example/", keys=[f"url:{url}"]) == story
