@@ -21,10 +21,37 @@ from summarizer.quotes.marks import MarkSpan, pair_marks, sentence_bounds, struc
 from summarizer.quotes.mentions import Mention, left_mention, right_mention, tokens
 from summarizer.quotes.resolve import Resolved, Resolver
 
-_CUE_WORDS = lx.SPEECH_VERBS | lx.OPINION_VERBS | lx.PARTICIPLES
-# candidate words are looked up in a set: one cheap regex instead of a 300-way alternation
+_CUE_WORDS = lx.SPEECH_VERBS | lx.OPINION_VERBS | lx.PARTICIPLES | {"put"}
+
+
+class _Trie(dict[str, "_Trie"]):
+    """Letters to the rest of the words; the key "" marks a word's end."""
+
+
+def _trie_pattern(words: frozenset[str] | set[str]) -> str:
+    """An alternation of ``words`` shared by prefix ("sa(?:id|ys|y)"), so the regex engine
+    tries each letter once instead of each of several hundred words in turn."""
+    trie = _Trie()
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, _Trie())
+        node[""] = _Trie()
+
+    def build(node: _Trie) -> str:
+        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
 _CUE_RE = re.compile(
-    r"\b(?:[Aa]ccording to\b|[a-z]+\b|(?:Said|Says|Added|Asked|Wrote)\b(?= [A-Z]))"
+    r"\b(?:[Aa]ccording to\b|(?:"
+    + _trie_pattern(_CUE_WORDS)
+    + r")\b|(?:Said|Says|Added|Asked|Wrote)\b(?= [A-Z]))"
 )
 _THAT_RE = re.compile(r"\s*(?:that\b|:|,)?\s*")
 _TITLE_BEFORE_RE = re.compile(
@@ -103,11 +130,7 @@ class Extractor:
         cues = [
             Cue(m.start(), m.end(), m.group(), _kind_of(m.group()))
             for m in _CUE_RE.finditer(self.text)
-            if (
-                m.group().lower() in _CUE_WORDS
-                or m.group()[-3:] == " to"
-                or (m.group() == "put" and self.text.startswith(" it,", m.end()))
-            )
+            if (m.group() != "put" or self.text.startswith(" it,", m.end()))
             and not self._in_quote(m.start())
             and not _is_noun_use(self.text, m.start())
         ]

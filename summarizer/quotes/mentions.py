@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from summarizer.quotes import lexicon as lx
 
@@ -22,8 +23,9 @@ _STOP_AFTER_CONNECTOR = lx.words("who whom which that said says and , but")
 WINDOW = 160
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
+    """A word and where it is; a tuple, as thousands are made per story."""
+
     start: int
     end: int
     word: str
