@@ -169,6 +169,9 @@ class Extractor:
         head = _LEAD_RE.match(text, pos, s1)
         if head is not None:
             pos = head.end()
+        first = _FIRST_WORD_RE.match(text, pos)
+        if first is None or first.group() in _NOT_NAME_START:
+            return  # cheap test first: most sentences do not open with a name
         limit = min([s1] + [q.open_at for q in sq])
         m = right_mention(text, pos, limit)
         if m is not None and m.name and _VERB_NEXT_RE.match(text, m.end):
@@ -624,6 +627,8 @@ def _inverted_verb(text: str, m: Mention) -> bool:
     return word in _FINITE
 
 
+_FIRST_WORD_RE = re.compile(r"[A-Z][\w’'.\-]*")
+_NOT_NAME_START = lx.NON_NAME_CAPS | lx.PRONOUNS | lx.words("The A An It")
 _OPEN_MARKS = frozenset('\u201c"\u00ab\u201e')
 
 
