@@ -25,6 +25,7 @@ from bot.app import App
 from bot.conversation.commands import (
     HELP,
     BriefCommand,
+    Command,
     CommandError,
     FeedsCommand,
     HelpCommand,
@@ -122,31 +123,35 @@ class Conversations:
             log.warning("command %r failed: %s", text[:200], exc)
             return Reply(f"Sorry, that failed: {exc}", ephemeral=True)
 
-    async def _dispatch(self, context: Context, command: object) -> Reply:
+    async def _dispatch(self, context: Context, command: Command) -> Reply:
+        # The store is synchronous: its calls run in a worker thread so that a slow
+        # database never stalls the adapter's event loop (other chats, heartbeats).
         match command:
             case HelpCommand():
                 return Reply(HELP, ephemeral=True)
+            case QuotesCommand(query) if _is_link(query):
+                return await self._quotes_of_url(query.split()[0])
             case QuotesCommand(query):
-                return await self.quotes(context, query)
+                return await asyncio.to_thread(self.quotes, context, query)
             case Question(text):
-                return self.answer(context, text)
+                return await asyncio.to_thread(self.answer, context, text)
             case FeedsCommand():
-                return self.feeds(context)
+                return await asyncio.to_thread(self.feeds, context)
             case BriefCommand():
-                return self.brief(context)
-            case SubscribeCommand() | UnsubscribeCommand() | ScheduleCommand():
-                if not self.may_manage(context):
-                    return Reply(
-                        "Only workspace or server admins and channel managers can change "
-                        "this channel's feeds and schedule. Anyone can read: try `feeds`.",
-                        ephemeral=True,
-                    )
-                if isinstance(command, SubscribeCommand):
-                    return await self.subscribe(context, command)
-                if isinstance(command, UnsubscribeCommand):
-                    return self.unsubscribe(context, command.feed_url)
-                assert isinstance(command, ScheduleCommand)
-                return self.schedule(context, command)
+                return await asyncio.to_thread(self.brief, context)
+        if not self.may_manage(context):
+            return Reply(
+                "Only workspace or server admins and channel managers can change "
+                "this channel's feeds and schedule. Anyone can read: try `feeds`.",
+                ephemeral=True,
+            )
+        match command:
+            case SubscribeCommand():
+                return await self.subscribe(context, command)
+            case UnsubscribeCommand(url):
+                return await asyncio.to_thread(self.unsubscribe, context, url)
+            case ScheduleCommand():
+                return await asyncio.to_thread(self.schedule, context, command)
         return Reply("I did not understand that; try `help`.", ephemeral=True)
 
     def may_manage(self, context: Context) -> bool:
@@ -154,14 +159,12 @@ class Conversations:
 
     # quotes
 
-    async def quotes(self, context: Context, query: str) -> Reply:
-        """``quotes <url | story number | person | words>``."""
+    def quotes(self, context: Context, query: str) -> Reply:
+        """``quotes <story number | person | words>`` (links: `_quotes_of_url`)."""
         query = query.strip()
         number = _STORY_NUMBER.match(query)
         if number:
             return self._quotes_of_briefing_item(context, int(number[1]))
-        if _URL_LIKE.match(query) or query.startswith(("/", "~", "\\")):
-            return await self._quotes_of_url(query.split()[0])
         words = content_words(query)
         if not words:
             return Reply(
@@ -478,6 +481,12 @@ class Conversations:
     def _channel_timezone(self, channel_id: str) -> str:
         channel = next((c for c in self.app.settings.channels if c.id == channel_id), None)
         return channel.timezone if channel else "UTC"
+
+
+def _is_link(query: str) -> bool:
+    """A URL of any scheme, or a local path: `_quotes_of_url` decides what may be read."""
+    query = query.strip()
+    return bool(_URL_LIKE.match(query)) or query.startswith(("/", "~", "\\"))
 
 
 def describe_cron(cron: str) -> str:
