@@ -198,6 +198,16 @@ class Extractor:
             return self._clause_subject(c, before, s0)
         m = left_mention(text, lo, c.start)
         if (
+            m is not None
+            and not m.pronoun
+            and c.kind in ("speech", "opinion")
+            and _PREP_BEFORE_RE.search(text, max(lo, m.start - 12), m.start)
+        ):
+            # "Another source speaking to Fox News said": Fox News is an object
+            subject = self._sentence_subject(s0, m.start)
+            if subject is not None:
+                return subject
+        if (
             c.kind == "participle"
             and m is not None
             and not m.pronoun
@@ -424,7 +434,14 @@ class Extractor:
                 return c, 1.0
         before = [c for c in sc if c.mention is not None and c.finish <= q.open_at]
         if before:
-            return before[-1], 0.95
+            # "Obama said he expected that Americans will say “no”": a cue inside an
+            # earlier cue's that-clause reports what the earlier speaker says
+            pick = len(before) - 1
+            while pick > 0 and _THAT_BEFORE_RE.search(
+                self.text, before[pick - 1].end, before[pick].anchor
+            ):
+                pick -= 1
+            return before[pick], 0.95
         after = [c for c in sc if c.mention is not None and c.anchor >= close]
         return (after[0], 0.85) if after else (None, 0.0)
 
@@ -627,6 +644,8 @@ def _inverted_verb(text: str, m: Mention) -> bool:
     return word in _FINITE
 
 
+_PREP_BEFORE_RE = re.compile(r"\b(?:to|with|by|from|for|about|at)\s+\Z")
+_THAT_BEFORE_RE = re.compile(r"\bthat\s+(?:[\w’'.\-]+\s+){0,4}\Z")
 _FIRST_WORD_RE = re.compile(r"[A-Z][\w’'.\-]*")
 _NOT_NAME_START = lx.NON_NAME_CAPS | lx.PRONOUNS | lx.words("The A An It")
 _OPEN_MARKS = frozenset('\u201c"\u00ab\u201e')
