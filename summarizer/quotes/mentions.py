@@ -207,8 +207,8 @@ def _loose_left(text: str, toks: list[Tok], i: int) -> Mention | None:
             if k > 0 and not before.strip() and toks[k - 1].word not in {"and", "but"}:
                 return None
             return Mention(toks[k].start, head.end, text[toks[k].start : head.end])
-        if not (w.islower() or w[:1].isdigit()) or w in CONNECTORS:
-            return None
+        if w in CONNECTORS or not (w.islower() or w[:1].isdigit() or _name_word(toks[k])):
+            return None  # "The GOP front-runner": capitalized modifiers are fine
     return None
 
 
