@@ -53,7 +53,8 @@ PARTICIPLES = words(
     urging arguing tweeting responding referring complaining adding acknowledging
     remarking praising promising accusing chanting reporting asserting vowing declaring
     predicting recalling joking quipping boasting conceding replying answering
-    warning cautioning lamenting concluding"""
+    warning cautioning lamenting concluding yelling shouting screaming crying
+    tweeting writing posting"""
 )
 ACCORDING = "according to"
 

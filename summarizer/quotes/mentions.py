@@ -114,7 +114,7 @@ def left_mention(text: str, lo: int, pos: int) -> Mention | None:
     if head.word in lx.PRONOUNS or _contracted_pronoun(head.word):
         end = head.start + len(head.bare)
         return Mention(head.start, end, text[head.start : end], pronoun=True)
-    if head.word == "who" and i > 0 and text[toks[i - 1].end : head.start].strip() == ",":
+    if head.word == "who" and i > 0 and text[toks[i - 1].end : head.start].strip() in _WHO_GAPS:
         # "Podesta, who said ...": the mention is "who", the speaker its antecedent
         ante = left_mention(text, lo, toks[i - 1].end)
         if ante is None or ante.pronoun:
@@ -134,6 +134,9 @@ def left_mention(text: str, lo: int, pos: int) -> Mention | None:
     while j < i and toks[j].word in CONNECTORS:
         j += 1
     return build(text, toks[j : i + 1])
+
+
+_WHO_GAPS = frozenset({",", "-", "—", "–", "("})
 
 
 def _contracted_pronoun(word: str) -> bool:
