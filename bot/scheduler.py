@@ -19,6 +19,8 @@ moves to its next slot after *now* (caught up once, never doubled).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import logging
 import os
 import random
@@ -26,7 +28,7 @@ import re
 import secrets
 import signal
 import socket
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Coroutine, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -48,6 +50,7 @@ from bot.delivery import (
     system_clock,
 )
 from bot.domain import Briefing, Feed
+from bot.errors import StoreError
 from bot.ingest import IngestReport
 from bot.ports import ChannelState, ChatAdapter
 from bot.settings import Settings
@@ -441,10 +444,48 @@ def chat_adapters(settings: Settings) -> Mapping[str, ChatAdapter]:
     return {"console": ConsoleAdapter()}
 
 
+@contextlib.contextmanager
+def one_process_per_sqlite(store_url: str) -> Iterator[None]:
+    """Refuse a second `newsbrief run` on the same SQLite file: SQLite serves one process.
+
+    An advisory lock on ``<database>.run.lock``, which the OS drops when the
+    process dies (even by SIGKILL), so a crash never leaves the store locked.
+    PostgreSQL needs nothing: several processes split the work by leases.
+    """
+    import sqlalchemy as sa
+
+    url = sa.make_url(store_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        yield
+        return
+    path = Path(f"{url.database}.run.lock").expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise StoreError(
+                f"{url.database} is in use by another `newsbrief run` ({holder}); "
+                "SQLite serves one process: stop it, or use PostgreSQL to run several"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        yield
+
+
 async def run_forever(
     settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None = None
 ) -> int:
     """`newsbrief run`: until SIGTERM or SIGINT, then finish in-flight deliveries."""
+    with one_process_per_sqlite(settings.store.url):
+        return await _run(settings, adapters=adapters)
+
+
+async def _run(settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None) -> int:
     # APScheduler logs every run of every job at INFO: a tick a second would drown the log.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     app = make_app(settings, adapters=adapters if adapters is not None else chat_adapters(settings))

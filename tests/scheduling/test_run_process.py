@@ -121,3 +121,29 @@ def test_bad_config_fails_fast_with_a_clear_error(tmp_path: Path) -> None:
     )
     assert done.returncode == 2
     assert "run.tick_seconds" in done.stderr
+
+
+def test_a_second_run_on_the_same_sqlite_store_is_refused(
+    tmp_path: Path, feeds: StoryFeeds
+) -> None:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    trial = Trial(tmp_path, url, feeds, daily=0, daily_schedule=YEARLY)
+    first = trial.start(0)
+    try:
+        deadline = time.monotonic() + 20
+        while not trial.running(0, 1):
+            assert time.monotonic() < deadline and first.poll() is None
+            time.sleep(0.05)
+        second = subprocess.run(
+            [*NEWSBRIEF, "--config", str(trial.config), "run"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=tmp_path,
+        )
+        assert second.returncode == 1
+        assert "SQLite serves one process" in second.stderr
+        assert first.poll() is None  # the first one runs on
+    finally:
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=30) == 0
