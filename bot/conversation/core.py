@@ -63,6 +63,7 @@ log = logging.getLogger(__name__)
 
 MAX_CITATIONS = 8
 MAX_PERSON_WORDS = 8
+MAX_NAME_WORDS = 4  # "the first White House official" is four words once cleaned
 SEARCH_CANDIDATES = 60
 _URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _STORY_NUMBER = re.compile(r"^#?(\d{1,3})$")
@@ -186,9 +187,9 @@ class Conversations:
         """Split ``words`` into speakers (each a run of words naming someone) and the rest.
 
         "lavrov" -> [("lavrov",)]; "zelenskyy trump" -> [("zelenskyy",), ("trump",)];
-        "white house official" -> [("white", "house", "official")]. Two store
-        round trips at most: the whole phrase and each word, then the runs of
-        known words.
+        "white house official" -> [("white", "house", "official")]. One store
+        round trip for the whole phrase and each word, then one per longer run
+        length while adjacent known words remain.
         """
         store = self.app.store
         extra = list(words[MAX_PERSON_WORDS:])
@@ -197,8 +198,11 @@ class Conversations:
         known = {p for p, hit in zip(first, store.speaker_phrases(first), strict=True) if hit}
         if words in known:
             return [words], extra
-        runs = candidate_runs(words, known)
-        known |= {p for p, hit in zip(runs, store.speaker_phrases(runs), strict=True) if hit}
+        for length in range(2, min(len(words), MAX_NAME_WORDS) + 1):
+            runs = candidate_runs(words, known, length=length)
+            if not runs:
+                break
+            known |= {p for p, hit in zip(runs, store.speaker_phrases(runs), strict=True) if hit}
         people, rest = segment_people(words, known)
         return people, rest + extra
 

@@ -110,19 +110,19 @@ def plan_question(text: str) -> QuestionPlan:
 
 
 def candidate_runs(
-    words: Sequence[str], known: Collection[tuple[str, ...]], *, longest: int = 4
+    words: Sequence[str], known: Collection[tuple[str, ...]], *, length: int
 ) -> list[tuple[str, ...]]:
-    """Runs of 2 to ``longest`` adjacent words, each of which names someone on its own.
+    """Runs of ``length`` adjacent words whose two shorter runs both name someone.
 
-    Only those can name one person together ("white house official"); the
-    store is asked about them in one go.
+    Only those can name one person together ("white house official" needs
+    "white house" and "house official"): a speaker whose name has all the
+    words has every part of them too, so the store is asked about these only.
     """
     runs = []
-    for start in range(len(words)):
-        for end in range(start + 2, min(len(words), start + longest) + 1):
-            run = tuple(words[start:end])
-            if all((w,) in known for w in run):
-                runs.append(run)
+    for start in range(len(words) - length + 1):
+        run = tuple(words[start : start + length])
+        if run[:-1] in known and run[1:] in known:
+            runs.append(run)
     return runs
 
 

@@ -110,9 +110,13 @@ def test_speaker_named_by() -> None:
 def test_people_are_the_longest_known_runs() -> None:
     words = ("zelenskyy", "white", "house", "official", "budget")
     singles = {("zelenskyy",), ("white",), ("house",), ("official",)}
-    runs = candidate_runs(words, singles)
-    assert ("white", "house", "official") in runs
-    assert ("official", "budget") not in runs
+    assert candidate_runs(words, singles, length=2) == [
+        ("zelenskyy", "white"),
+        ("white", "house"),
+        ("house", "official"),
+    ]
+    pairs = singles | {("white", "house"), ("house", "official")}
+    assert candidate_runs(words, pairs, length=3) == [("white", "house", "official")]
     known = singles | {("white", "house"), ("white", "house", "official")}
     assert segment_people(words, known) == (
         [("zelenskyy",), ("white", "house", "official")],
