@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx
 
 from bot.errors import BlockedURLError, FetchError, ResponseTooLargeError
-from bot.ingest.guard import UrlGuard
+from bot.ingest.guard import GuardedTransport, UrlGuard
 from bot.ports import FetchResult
 
 MAX_REDIRECTS = 5
@@ -56,10 +56,14 @@ class HttpFetcher:
         self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(self._per_host)
         )
+        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        # Our own transport checks addresses as it dials; a given one (tests, the demo)
+        # gets them checked up front instead.
+        self._resolve_first = transport is not None
         self._client = httpx.AsyncClient(
-            transport=transport,
+            transport=transport or GuardedTransport(self.guard, limits=limits),
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency),
+            limits=limits,
             headers={"user-agent": user_agent, "accept-encoding": "gzip, deflate"},
             follow_redirects=False,
             trust_env=False,
@@ -92,7 +96,7 @@ class HttpFetcher:
     async def _follow(self, url: httpx.URL, headers: dict[str, str]) -> FetchResult:
         seen = {str(url)}
         for _ in range(MAX_REDIRECTS + 1):
-            await self.guard.check(url)
+            await self.guard.check(url, resolve=self._resolve_first)
             status, body, response_headers, location = await self._get(url, headers)
             if location is None:
                 return _result(str(url), status, body, response_headers)

@@ -13,7 +13,9 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable
+from typing import Any
 
+import httpcore
 import httpx
 
 from bot.errors import BlockedURLError
@@ -46,8 +48,12 @@ class UrlGuard:
     def allows_host(self, host: str) -> bool:
         return host.lower().rstrip(".") in self.allow_hosts
 
-    async def check(self, url: httpx.URL) -> None:
-        """Refuse ``url`` unless it is http(s) to a public (or allowlisted) host."""
+    async def check(self, url: httpx.URL, *, resolve: bool = True) -> None:
+        """Refuse ``url`` unless it is http(s) to a public (or allowlisted) host.
+
+        ``resolve=False`` checks everything but the addresses, for transports
+        that check them at connect time (`GuardedTransport`).
+        """
         if url.scheme not in ALLOWED_SCHEMES:
             raise BlockedURLError(f"{url}: only http:// and https:// URLs can be fetched")
         host = url.host
@@ -57,12 +63,19 @@ class UrlGuard:
             return
         if host.lower().rstrip(".") in METADATA_HOSTS:
             raise BlockedURLError(f"{url}: cloud metadata endpoints are never fetched")
-        for address in await self._addresses(host, url.port):
+        if resolve:
+            await self.public_addresses(host, url.port)
+
+    async def public_addresses(self, host: str, port: int | None) -> list[IPAddress]:
+        """The host's addresses; `BlockedURLError` if any of them is not public."""
+        addresses = await self._addresses(host, port)
+        for address in addresses:
             if not is_public_address(address):
                 raise BlockedURLError(
-                    f"{url}: {host} resolves to the non-public address {address}; "
+                    f"{host} resolves to the non-public address {address}; "
                     "add the host to ingest.allow_hosts if you trust it"
                 )
+        return addresses
 
     async def _addresses(self, host: str, port: int | None) -> list[IPAddress]:
         try:
@@ -81,3 +94,55 @@ class UrlGuard:
         if not addresses:
             raise BlockedURLError(f"cannot resolve {host}: no addresses")
         return addresses
+
+
+class _GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to the addresses the guard approved, so DNS cannot change in between.
+
+    Checking a name and then letting the HTTP client resolve it again leaves a
+    window (DNS rebinding: public answer first, 127.0.0.1 second). Here the
+    checked address is the one dialled; TLS still verifies the host name,
+    because httpcore sends the URL's host as SNI.
+    """
+
+    def __init__(self, guard: UrlGuard) -> None:
+        self.guard = guard
+        self.inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        if not self.guard.allows_host(host):
+            [address, *_] = await self.guard.public_addresses(host, port)
+            host = str(address)
+        return await self.inner.connect_tcp(
+            host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise BlockedURLError("unix sockets are never fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self.inner.sleep(seconds)
+
+
+class GuardedTransport(httpx.AsyncHTTPTransport):
+    """httpx's own transport, dialling only guard-approved addresses (see `_GuardedBackend`)."""
+
+    def __init__(self, guard: UrlGuard, *, limits: httpx.Limits) -> None:
+        super().__init__(limits=limits, trust_env=False)
+        # httpx builds its pool without a way to pass a network backend; rebuild it with one.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(trust_env=False),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=_GuardedBackend(guard),
+        )

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from pathlib import Path
 
 import pytest
 
 from bot.errors import BlockedURLError, FetchError, ResponseTooLargeError
 from bot.ingest import HttpFetcher, UrlGuard
+from bot.ingest.guard import IPAddress
 from bot.testing import FeedServer, Route
 
 LOOPBACK = UrlGuard(allow_hosts=["127.0.0.1"])
@@ -152,3 +154,26 @@ async def test_connection_refused_is_a_fetch_error() -> None:
     with pytest.raises(FetchError):
         await asyncio.wait_for(f.fetch(url), 10)
     await f.aclose()
+
+
+class CountingGuard(UrlGuard):
+    """Resolves every name to loopback and counts the lookups."""
+
+    lookups = 0
+
+    async def _addresses(self, host: str, port: int | None) -> list[IPAddress]:
+        self.lookups += 1
+        return [ipaddress.ip_address("127.0.0.1")]
+
+
+async def test_the_address_checked_is_the_address_dialled() -> None:
+    # One lookup, at connect time: no window for DNS to answer differently in between.
+    with FeedServer({"/f": Route(body=b"<rss/>")}) as server:
+        port = server.base_url.rsplit(":", 1)[1]
+        guard = CountingGuard()
+        f = HttpFetcher(guard=guard)
+        with pytest.raises(BlockedURLError, match="non-public address 127.0.0.1"):
+            await f.fetch(f"http://rebind.example:{port}/f")
+        await f.aclose()
+    assert guard.lookups == 1
+    assert server.hits("/f") == 0
