@@ -476,12 +476,13 @@ class Extractor:
 
     def _emit_clause(self, q: MarkSpan, c: Cue, attr: _Attr, s0: int, s1: int) -> None:
         """ "told them that any U.S. involvement would be “minimal.”": besides the quoted
-        fragment, the reported clause that carries it is an attribution of its own."""
+        fragment, the reported clause that carries it is an attribution of its own, when
+        the fragment is under a quarter of it (a longer one stands for the clause)."""
         span = self._content(c, s0, s1)
         if span is None:
             return
         s, e = span
-        if not (s <= q.start and q.end <= e + 1) or (q.end - q.start) * 2 > e - s:
+        if not (s <= q.start and q.end <= e + 1) or (q.end - q.start) * 4 > e - s:
             return
         c.clause = True
         self._emit(s, self._close_marks(s, e), QuoteKind.INDIRECT, attr)
