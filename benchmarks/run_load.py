@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/run_load.py [--feeds 200] [--channels 50] [--minutes 3]
 
-A feed server (benchmarks/_feedserver.py, its own process) serves ``--feeds``
-RSS feeds of 10 items each on 127.0.0.1. One `newsbrief run` process (SQLite)
+A loopback feed server (``bot.testing.FeedServer``, in this process) serves
+``--feeds`` RSS feeds that start with 10 stories each and gain a new story every
+``--story-every`` seconds (a random feed). One `newsbrief run` process (SQLite)
 polls them every minute (30 s jitter) and briefs ``--channels`` channels, each
 subscribed to 8 feeds, **all due every minute at the same instant** (the worst
 case), posting to a `FileRecordingAdapter` file that stamps each post.
@@ -33,7 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.testing import read_posts  # noqa: E402
+from benchmarks.crash import StoryFeeds  # noqa: E402
+from bot.testing import FeedServer, read_posts  # noqa: E402
 
 NEWSBRIEF = [sys.executable, "-m", "bot.cli"]
 RSS_BUDGET_MB = 300
@@ -48,21 +50,8 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
-def start_feed_server(feeds: int) -> tuple[subprocess.Popen[str], int]:
-    server = subprocess.Popen(
-        [sys.executable, str(ROOT / "benchmarks" / "_feedserver.py"), str(feeds), "10", "1"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert server.stdout is not None
-    return server, int(server.stdout.readline())
-
-
-def write_config(
-    workdir: Path, port: int, feeds: int, channels: int, *, per_channel: int = 8
-) -> Path:
+def write_config(workdir: Path, urls: list[str], channels: int, *, per_channel: int = 8) -> Path:
     rng = random.Random(3)
-    urls = [f"http://127.0.0.1:{port}/feed/{n}.xml" for n in range(feeds)]
     lines = [
         "[store]",
         f'url = "sqlite:///{workdir / "store.db"}"',
@@ -72,7 +61,6 @@ def write_config(
         "fetch_articles = false",
         'allow_hosts = ["127.0.0.1"]',
         "[briefing]",
-        "backfill_hours = 72",  # the server's items are dated a day back
         "post_empty = true",
         "[run]",
         f'heartbeat_file = "{workdir / "heartbeat"}"',
@@ -125,6 +113,7 @@ def main() -> int:
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--channels", type=int, default=50)
     parser.add_argument("--minutes", type=int, default=3, help="whole minute slots to measure")
+    parser.add_argument("--story-every", type=float, default=0.5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nb-load-") as tmp:
         workdir = Path(tmp)
@@ -136,17 +125,18 @@ def main() -> int:
         )
         idle, _ = run(idle_dir / "newsbrief.toml", idle_dir, 8, "idle.log")
 
-        server, port = start_feed_server(args.feeds)
-        try:
-            config = write_config(workdir, port, args.feeds, args.channels)
+        with FeedServer() as server:
+            feeds = StoryFeeds(server, args.feeds, args.story_every)
+            for _ in range(10 * args.feeds):
+                feeds.add_story()
+            config = write_config(workdir, feeds.urls, args.channels)
+            feeds.start()
             started = datetime.now(UTC)
             # From start to the end of the last measured slot, plus time to post it.
             first = started.replace(second=0, microsecond=0) + timedelta(minutes=1)
             end = first + timedelta(minutes=args.minutes - 1, seconds=LATE_BUDGET_S + 5)
             loaded, stopped = run(config, workdir, (end - started).total_seconds(), "loaded.log")
-        finally:
-            server.terminate()
-            server.wait()
+            feeds.stop()
         posts = read_posts(workdir / "posts.jsonl")
         stories = sum(len(p["story_ids"]) for p in posts)
 
@@ -181,7 +171,8 @@ def main() -> int:
         f"  {'lateness p50 / p95 / max':<40} {pct(0.5):8.2f} / {pct(0.95):.2f} / "
         f"{late[-1] if late else float('nan'):.2f} s"
     )
-    print(f"  {'stories carried by the briefings':<40} {stories:8d}")
+    print(f"  {'stories published':<40} {feeds.made:8d}")
+    print(f"  {'story-channel pairs carried by briefings':<40} {stories:8d}")
     ok = loaded < RSS_BUDGET_MB and within == len(due) and not missing and not doubled
     print("  RESULT:", "PASS" if ok else "FAIL")
     return 0 if ok else 1
