@@ -492,7 +492,7 @@ class Extractor:
         if span is None:
             return False
         s, e = span
-        if len(self.text[s:e].split()) < 3:
+        if len(self.text[s:e].split()) < 2:
             return False
         if any(q.start <= s and e <= q.end for q in sq):
             return False
