@@ -62,6 +62,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 30
 DRAIN_SECONDS = 60.0
+RETRY_FIRST = timedelta(seconds=30)
+RETRY_MAX = timedelta(minutes=30)
 _RETRY_AFTER_IN_ERROR = re.compile(r"\(retry after ([^)]+)\)")
 _MAX_AGE = re.compile(r"(?:^|[,\s])(?:s-)?max-age\s*=\s*\"?(\d+)")
 # A server asking for more than a day between polls is ignored beyond a day.
@@ -207,6 +209,8 @@ class Runner:
         }
         self._tasks: set[asyncio.Task[Any]] = set()
         self._busy: set[str] = set()  # delivery keys in flight in this process
+        # Refused deliveries: key -> (not before, failures); doubling waits, not a retry a tick.
+        self._retry: dict[str, tuple[datetime, int]] = {}
         self._polling = 0
         self._stopping = False
         self._tick_lock = asyncio.Lock()
@@ -360,6 +364,9 @@ class Runner:
     def _start(self, job: Job) -> None:
         if job.key in self._busy:
             return
+        retry = self._retry.get(job.key)
+        if retry is not None and self.clock() < retry[0]:
+            return  # the platform refused it lately: wait before asking again
         if self.app.adapters and job.channel.partition(":")[0] not in self.app.adapters:
             return  # another process (or a later config) serves this platform
         self._busy.add(job.key)
@@ -370,6 +377,12 @@ class Runner:
             outcome = await self.deliverer.deliver(job)
             if outcome.status in ("posted", "recovered"):
                 log.info("%s %s (%s)", outcome.status, job.key, outcome.message_id)
+            if outcome.status == "failed":
+                failures = self._retry.get(job.key, (self.clock(), 0))[1] + 1
+                wait = min(RETRY_FIRST * 2 ** (failures - 1), RETRY_MAX)
+                self._retry[job.key] = (self.clock() + wait, failures)
+            else:
+                self._retry.pop(job.key, None)
         finally:
             self._busy.discard(job.key)
 

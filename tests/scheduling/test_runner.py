@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from bot.app import App, make_app
+from bot.domain import Briefing
+from bot.errors import DeliveryError
 from bot.scheduler import Runner
 from bot.settings import Settings
 from bot.store import SqlStore
@@ -236,3 +238,41 @@ async def test_two_runners_split_feeds_and_post_once(world: dict[str, Any]) -> N
     await a.settle()
     await b.settle()
     assert len(posted_a.posted) + len(posted_b.posted) == 1
+
+
+class Refusing(RecordingAdapter):
+    """A platform that refuses until told otherwise."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refuse = True
+        self.attempts = 0
+
+    async def post_briefing(self, briefing: Briefing) -> str:
+        self.attempts += 1
+        if self.refuse:
+            raise DeliveryError("rate limited")
+        return await super().post_briefing(briefing)
+
+
+async def test_a_refused_briefing_is_retried_with_growing_waits(world: dict[str, Any]) -> None:
+    server: FeedServer = world["server"]
+    serve(server, "/one.xml", entry(server, "harbor", HARBOR, at=NOW))
+    runner, _, clock = world["start"]()
+    platform = Refusing()
+    runner.app.adapters = {"console": platform}
+    await step(runner)  # stories in
+    clock.now = FIRST_SLOT
+    await step(runner)
+    await step(runner)
+    assert platform.attempts == 1  # not once a tick
+    clock.now += timedelta(seconds=31)
+    await step(runner)
+    assert platform.attempts == 2
+    clock.now += timedelta(seconds=31)
+    await step(runner)
+    assert platform.attempts == 2  # the second wait is a minute
+    platform.refuse = False
+    clock.now += timedelta(seconds=30)
+    await step(runner)
+    assert [b.idempotency_key for b in platform.posted] == [f"briefing:{CHANNEL}:2026-11-26T07:30Z"]
