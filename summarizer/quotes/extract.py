@@ -131,6 +131,7 @@ class Extractor:
             Cue(m.start(), m.end(), m.group(), _kind_of(m.group()))
             for m in _CUE_RE.finditer(self.text)
             if (m.group() != "put" or self.text.startswith(" it,", m.end()))
+            and not (m.group() in _ASPECTUAL and self.text.startswith(" to ", m.end()))
             and not self._in_quote(m.start())
             and not _is_noun_use(self.text, m.start())
         ]
@@ -646,6 +647,8 @@ def _inverted_verb(text: str, m: Mention) -> bool:
 
 
 _PREP_BEFORE_RE = re.compile(r"\b(?:to|with|by|from|for|about|at)\s+\Z")
+# "Sanders continues to trail Clinton": a verb of saying used as "keep on"
+_ASPECTUAL = lx.words("continues continued continue continuing")
 _THAT_BEFORE_RE = re.compile(r"\bthat\s+(?:[\w’'.\-]+\s+){0,4}\Z")
 _FIRST_WORD_RE = re.compile(r"[A-Z][\w’'.\-]*")
 _NOT_NAME_START = lx.NON_NAME_CAPS | lx.PRONOUNS | lx.words("The A An It")
