@@ -15,7 +15,6 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -55,7 +54,7 @@ from bot.errors import BlockedURLError, IngestError, NewsbriefError, NotFoundErr
 from bot.ingest import UrlGuard
 from bot.ingest.fulltext import article_text
 from bot.ingest.parse import html_to_text, normalize_url, parse_feed
-from bot.ports import QuoteHit
+from bot.ports import QuoteHit, ScheduleStore
 from bot.settings import ChannelSettings
 from summarizer.bullets import make_bullets
 
@@ -71,23 +70,6 @@ _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _DAY_WORDS = {"mon-fri": "weekdays", "sat,sun": "weekends", "*": "every day"}
 
 Clock = Callable[[], datetime]
-
-
-@runtime_checkable
-class _ScheduleConfig(Protocol):
-    """The store's channel-schedule method (`bot.store.scheduling`), when it has one."""
-
-    def configure_channel(
-        self,
-        channel: str,
-        *,
-        schedule: str | None,
-        timezone: str,
-        breaking: bool,
-        backfill_hours: float,
-        first_slot: datetime | None,
-        now: datetime,
-    ) -> None: ...
 
 
 class Conversations:
@@ -194,7 +176,7 @@ class Conversations:
         store = self.app.store
         extra = list(words[MAX_PERSON_WORDS:])
         words = tuple(words[:MAX_PERSON_WORDS])
-        first = [words, *((w,) for w in words)]
+        first = [words, *((w,) for w in words if (w,) != words)]
         known = {p for p, hit in zip(first, store.speaker_phrases(first), strict=True) if hit}
         if words in known:
             return [words], extra
@@ -465,15 +447,16 @@ class Conversations:
         except ValueError as exc:
             return Reply(f"That is not a schedule I can keep: {exc}", ephemeral=True)
         store = self.app.store
-        if not isinstance(store, _ScheduleConfig):
+        if not isinstance(store, ScheduleStore):
             return Reply("This store cannot keep channel schedules.", ephemeral=True)
         now = self.clock()
         first = trigger.get_next_fire_time(None, now)
+        current = next((c for c in store.channel_states() if c.id == context.channel), None)
         store.configure_channel(
             context.channel,
             schedule=command.cron,
             timezone=timezone,
-            breaking=False,
+            breaking=current.breaking if current else False,
             backfill_hours=self.app.settings.briefing.backfill_hours,
             first_slot=first,
             now=now,

@@ -1,0 +1,79 @@
+"""`Conversations` on a real, empty store: schedules, permissions, empty answers, failures."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from bot.app import App, make_app
+from bot.conversation.core import Conversations, describe_cron
+from bot.conversation.replies import Context
+from bot.settings import Settings
+from bot.store import SqlStore
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+READER = Context(channel="console:t", user="reader")
+MANAGER = Context(channel="console:t", user="boss", can_manage=True)
+
+
+def _app(store: SqlStore) -> App:
+    return make_app(Settings(), store=store)
+
+
+async def test_schedule_is_stored_for_the_channel(store: SqlStore) -> None:
+    app = _app(store)
+    try:
+        conversations = Conversations(app, clock=lambda: NOW)
+        reply = await conversations.handle(MANAGER, "schedule weekdays 08:30 Europe/Berlin")
+        assert "weekdays at 08:30 (Europe/Berlin)" in reply.text
+        assert "Thu 26 Nov 08:30" in reply.text
+        [state] = [c for c in store.channel_states() if c.id == "console:t"]
+        assert (state.schedule, state.timezone) == ("30 8 * * mon-fri", "Europe/Berlin")
+    finally:
+        await app.aclose()
+
+
+async def test_operator_managers_may_manage_without_platform_roles(store: SqlStore) -> None:
+    app = _app(store)
+    try:
+        refused = await Conversations(app).handle(READER, "schedule daily 7")
+        assert refused.ephemeral and "admins" in refused.text
+        allowed = await Conversations(app, managers=["reader"]).handle(READER, "schedule daily 7")
+        assert not allowed.ephemeral and "every day at 07:00 (UTC)" in allowed.text
+    finally:
+        await app.aclose()
+
+
+async def test_an_empty_store_says_so_plainly(store: SqlStore) -> None:
+    app = _app(store)
+    try:
+        conversations = Conversations(app)
+        for line, expected in [
+            ("quotes lavrov", "Nothing stored matches “lavrov”"),
+            ("what did Lavrov say?", "I have nothing stored about “lavrov”"),
+            ("feeds", "follows no feeds yet"),
+            ("brief", "follows no feeds yet"),
+            ("unsubscribe https://x.example/feed", "doesn't follow"),
+            ("?", "help"),
+        ]:
+            reply = await conversations.handle(MANAGER, line)
+            assert expected in reply.text, (line, reply.text)
+            assert reply.citations == ()
+    finally:
+        await app.aclose()
+
+
+async def test_a_failing_store_is_a_reply_not_an_exception(store: SqlStore) -> None:
+    app = _app(store)
+    try:
+        with store.engine.begin() as conn:  # a damaged database
+            conn.exec_driver_sql("DROP TABLE subscriptions")
+        reply = await Conversations(app).handle(READER, "feeds")
+        assert reply.ephemeral and reply.text.startswith("Sorry, that failed:")
+    finally:
+        await app.aclose()
+
+
+def test_describe_cron() -> None:
+    assert describe_cron("30 8 * * mon-fri") == "weekdays at 08:30"
+    assert describe_cron("0 7 * * sat,sun") == "weekends at 07:00"
+    assert describe_cron("*/5 * * * *") == "cron “*/5 * * * *”"
