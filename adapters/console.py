@@ -11,6 +11,7 @@ from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
 from rich.rule import Rule
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 
@@ -101,7 +102,9 @@ def citation_text(citation: Citation) -> Text:
     words = plain(citation.text)
     line.append(f"“{words}”" if citation.kind is not QuoteKind.INDIRECT else words)
     line.append("\n  ")
-    line.append(plain(citation.story_title), style=f"italic link {citation.story_url}")
+    # A Style object, not a style string: a URL is untrusted and must not be parsed as styles.
+    link = Style(italic=True, link=plain(citation.story_url))
+    line.append(plain(citation.story_title), style=link)
     line.append(f" — {plain(citation.story_url)}", style="dim")
     if citation.published_at is not None:
         line.append(f" · {citation.published_at:%d %b %Y}", style="dim")

@@ -207,7 +207,10 @@ class Conversations:
         return Reply(text, citations=tuple(citation(h) for h in shown))
 
     def _quotes_of_briefing_item(self, context: Context, number: int) -> Reply:
-        items = self.app.store.briefing_stories(context.channel, idempotency_key=context.thread_of)
+        store = self.app.store
+        items = store.briefing_stories(context.channel, idempotency_key=context.thread_of)
+        if not items and context.thread_of is not None:  # a thread of an unrecorded briefing
+            items = store.briefing_stories(context.channel)
         if not items:
             return Reply(
                 "There is no briefing in this channel yet to take a story number from; "

@@ -55,3 +55,21 @@ def test_indirect_quotes_are_not_put_in_marks() -> None:
     )
     text = _render(Reply("", citations=(citation,)))
     assert "Sergey Lavrov: there is no meeting planned\n" in text
+
+
+def test_a_hostile_url_is_a_link_not_styles() -> None:
+    citation = Citation(
+        speaker="S",
+        speaker_role=None,
+        text="t",
+        kind=QuoteKind.DIRECT,
+        story_title="Title",
+        story_url="https://n.example/a blink reverse",
+    )
+    out = io.StringIO()
+    render_reply(
+        Console(file=out, width=200, force_terminal=True), Reply("", citations=(citation,))
+    )
+    rendered = out.getvalue()
+    assert "https://n.example/a blink reverse" in rendered
+    assert "\x1b[5" not in rendered and "\x1b[7" not in rendered  # no blink, no reverse
