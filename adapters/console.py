@@ -36,7 +36,7 @@ def bullet_text(bullet: Bullet) -> Text:
 def item_panel(number: int, item: BriefingItem) -> Panel:
     """A story: linked title, sources, gist and its who-said-what."""
     title = Text(f"{number}. ", style="bold cyan")
-    title.append(item.title, style=f"bold link {item.url}")
+    title.append(item.title, style=Style(bold=True, link=plain(item.url)))
     body: list[Text] = [Text(item.gist, style="italic")] if item.gist else []
     body.extend(bullet_text(b) for b in item.bullets)
     if not item.bullets:
