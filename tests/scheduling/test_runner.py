@@ -63,7 +63,9 @@ def server() -> Iterator[FeedServer]:
         yield s
 
 
-def settings_for(server: FeedServer, store: SqlStore, **channel: Any) -> Settings:
+def settings_for(
+    server: FeedServer, store: SqlStore, ingest: dict[str, Any] | None = None, **channel: Any
+) -> Settings:
     feeds = [server.url("/one.xml"), server.url("/two.xml")]
     spec: dict[str, Any] = {
         "id": CHANNEL,
@@ -74,8 +76,16 @@ def settings_for(server: FeedServer, store: SqlStore, **channel: Any) -> Setting
     spec.update(channel)
     return Settings(
         store={"url": "sqlite:///:memory:"},
-        ingest={"allow_hosts": ["127.0.0.1"], "fetch_articles": False, "jitter_seconds": 0},
-        feeds=[{"url": feeds[0], "title": "One"}, {"url": feeds[1], "title": "Two"}],
+        ingest={
+            "allow_hosts": ["127.0.0.1"],
+            "fetch_articles": False,
+            "jitter_seconds": 0,
+            **(ingest or {}),
+        },
+        feeds=[
+            {"url": feeds[0], "title": "One"},
+            {"url": feeds[1], "title": "Two", "poll_interval_minutes": 60},
+        ],
         channels=[spec],
     )
 
@@ -213,13 +223,13 @@ async def test_retry_after_and_max_age_set_the_next_poll(world: dict[str, Any]) 
     server: FeedServer = world["server"]
     server.routes["/one.xml"] = Route(status=503, headers={"Retry-After": "7200"})
     server.routes["/two.xml"] = Route(
-        body=rss(server.base_url, []), headers={"Cache-Control": "max-age=3600"}
+        body=rss(server.base_url, []), headers={"Cache-Control": "max-age=10800"}
     )
     runner, _adapter, _clock = world["start"]()
     await step(runner)
     polls = world["store"].next_polls()
     assert polls[server.url("/one.xml")] == NOW + timedelta(hours=2)
-    assert polls[server.url("/two.xml")] == NOW + timedelta(hours=1)
+    assert polls[server.url("/two.xml")] == NOW + timedelta(hours=3)
 
 
 async def test_two_runners_split_feeds_and_post_once(world: dict[str, Any]) -> None:
@@ -276,3 +286,22 @@ async def test_a_refused_briefing_is_retried_with_growing_waits(world: dict[str,
     clock.now += timedelta(seconds=30)
     await step(runner)
     assert [b.idempotency_key for b in platform.posted] == [f"briefing:{CHANNEL}:2026-11-26T07:30Z"]
+
+
+async def test_per_feed_intervals_with_jitter(world: dict[str, Any]) -> None:
+    server: FeedServer = world["server"]
+    runner, _, clock = world["start"](ingest={"jitter_seconds": 30})
+    await step(runner)
+    polls = world["store"].next_polls()
+    one = polls[server.url("/one.xml")] - NOW  # the default, 15 minutes
+    two = polls[server.url("/two.xml")] - NOW  # its own 60 minutes
+    assert timedelta(minutes=15) <= one <= timedelta(minutes=15, seconds=30)
+    assert timedelta(minutes=60) <= two <= timedelta(minutes=60, seconds=30)
+    assert (one - timedelta(minutes=15)) != (two - timedelta(minutes=60))  # jittered apart
+    hits = server.hits("/one.xml")
+    clock.now += timedelta(minutes=14)
+    await step(runner)
+    assert server.hits("/one.xml") == hits  # not due yet
+    clock.now += timedelta(minutes=2)
+    await step(runner)
+    assert server.hits("/one.xml") == hits + 1
