@@ -17,6 +17,7 @@ from itertools import pairwise
 
 from bot.domain import Quote, QuoteKind, Span
 from summarizer.quotes import lexicon as lx
+from summarizer.quotes import short
 from summarizer.quotes.marks import MarkSpan, pair_marks, sentence_bounds, structure_spans
 from summarizer.quotes.mentions import Mention, left_mention, right_mention, tokens
 from summarizer.quotes.resolve import Resolved, Resolver
@@ -121,6 +122,9 @@ class Extractor:
         self.sents = sentence_bounds(text, self.struct)
         self.resolver = Resolver(text)
         self.out: list[Quote] = []
+        # training mode (summarizer/quotes/train_short.py): keep every short quotation
+        # and record its features instead of asking the model
+        self.collect: list[tuple[int, int, dict[str, float]]] | None = None
 
     def _in_quote(self, pos: int) -> bool:
         i = bisect_right(self.struct_starts, pos) - 1
@@ -269,7 +273,9 @@ class Extractor:
         last: _Attr | None = None
         where = -1
         for q in sq:
-            if self._is_title(q):
+            words = _word_count(self.text, q)
+            title = self._is_title(q)
+            if title and words > short.SHORT_MAX:
                 continue
             label = self._speaker_label(q)
             cue, conf = (None, 0.0) if label is not None else self._cue_for(q, sc)
@@ -288,16 +294,20 @@ class Extractor:
                     or self._subject(q, s0)
                     or _weaker(carry, 0.6)
                 )
-            if cue is not None:
+            if cue is not None and not title:
                 cue.used = True
-            words = _word_count(self.text, q)
-            if attr is None and words <= 5:
-                continue  # a scare quote: nobody says it
+            kind = self._kind(q, cue)
+            if words <= short.SHORT_MAX:
+                # speech, or a scare quote or a title? a small model decides
+                feats = self._short_features(q, sc, s0, attr, kind, title, words)
+                if self.collect is not None:
+                    self.collect.append((q.start, q.end, feats))
+                elif not short.keep(feats):
+                    continue
+                if cue is not None:
+                    cue.used = True
             if attr is None:
                 attr = self._guess()
-            kind = self._kind(q, cue)
-            if words == 1 and kind is QuoteKind.DIRECT and (attr is None or attr.confidence < 0.9):
-                continue  # “Spanish”, “Daily Show”: a word in marks, not speech
             self._emit_quote(q, attr, kind)
             if cue is not None and attr is not None and not cue.clause:
                 self._emit_clause(q, cue, attr, s0, s1)
@@ -341,6 +351,60 @@ class Extractor:
         mention = Mention(m.start(1), m.end(1), m.group(1), m.group(1))
         attr = _Attr(mention, self.resolver.resolve(mention), None, confidence=0.7)
         self._emit(s, e, QuoteKind.INDIRECT, attr)
+
+    def _short_features(
+        self,
+        q: MarkSpan,
+        sc: list[Cue],
+        s0: int,
+        attr: _Attr | None,
+        kind: QuoteKind,
+        title: bool,
+        words: int,
+    ) -> dict[str, float]:
+        text = self.text
+        inner = text[q.start : q.end].strip()
+        tokens_in = inner.split()
+        conf = attr.confidence if attr is not None else 0.0
+        before = text[max(s0, q.open_at - 40) : q.open_at]
+        prev = _PREV_WORD_RE.search(before)
+        prev_word = prev.group(1).lower() if prev else ""
+        after = text[q.end + 1 : q.end + 30] if q.closed else ""
+        nxt = _NEXT_WORD_RE.match(after)
+        f = {
+            "bias": 1.0,
+            "words_1": float(words == 1),
+            "words_2": float(words == 2),
+            "words_3": float(words == 3),
+            "words_4_6": float(words >= 4),
+            "title": float(title),
+            "title_case": float(all(w[:1].isupper() or w in _SMALL for w in tokens_in)),
+            "first_upper": float(inner[:1].isupper()),
+            "mixed": float(kind is QuoteKind.MIXED),
+            "conf_adjacent": float(conf >= 1.0),
+            "conf_before": float(0.94 <= conf < 1.0),
+            "conf_after": float(0.85 <= conf < 0.9),
+            "conf_tag": float(0.75 <= conf < 0.85 or 0.9 <= conf < 0.94),
+            "conf_subject": float(0.65 <= conf < 0.75),
+            "conf_carry": float(0.5 <= conf < 0.65),
+            "conf_none": float(conf < 0.5),
+            "sentence_has_cue": float(bool(sc)),
+            "prev_naming": float(prev_word in _NAMING),
+            "prev_determiner": float(prev_word in _DETS or prev_word.endswith(("’s", "'s"))),
+            "prev_cue": float(prev_word in _CUE_WORDS),
+            "prev_preposition": float(prev_word in _PREPS),
+            "prev_colon": float(before.rstrip().endswith(":")),
+            "sentence_start": float(not text[s0 : q.open_at].strip()),
+            "ends_with_punct": float(inner[-1:] in ",.!?"),
+            "has_digit": float(any(ch.isdigit() for ch in inner)),
+            "all_caps": float(inner.isupper()),
+            "next_noun_like": float(nxt is not None and nxt.group(1).islower()),
+        }
+        f["one_word_unattributed"] = f["words_1"] * float(conf < 0.9)
+        f["title_case_no_cue"] = f["title_case"] * (1.0 - f["sentence_has_cue"])
+        f["short_guess"] = float(words <= 3 and conf < 0.65)
+        f["lower_no_cue"] = (1.0 - f["first_upper"]) * (1.0 - f["sentence_has_cue"])
+        return f
 
     def _speaker_label(self, q: MarkSpan) -> _Attr | None:
         """ "PENCE: Well, look ...": a transcript's speaker label opens the quotation."""
@@ -649,6 +713,15 @@ def _inverted_verb(text: str, m: Mention) -> bool:
 _PREP_BEFORE_RE = re.compile(r"\b(?:to|with|by|from|for|about|at)\s+\Z")
 # "Sanders continues to trail Clinton": a verb of saying used as "keep on"
 _ASPECTUAL = lx.words("continues continued continue continuing")
+_PREV_WORD_RE = re.compile(r"([\w’'\-]+)[\s,]*\Z")
+_NEXT_WORD_RE = re.compile(r"[\s,]*([\w’'\-]+)")
+_SMALL = lx.words("a an the of and or for to in on at by with from as is it vs")
+_NAMING = lx.words(
+    """called calling dubbed named labeled labelled termed titled term word phrase slogan
+    label as so-called nicknamed branded deemed"""
+)
+_DETS = lx.words("a an the his her their its this that these those our your my")
+_PREPS = lx.words("in on at of for with from to by about into over than like")
 _THAT_BEFORE_RE = re.compile(r"\bthat\s+(?:[\w’'.\-]+\s+){0,4}\Z")
 _FIRST_WORD_RE = re.compile(r"[A-Z][\w’'.\-]*")
 _NOT_NAME_START = lx.NON_NAME_CAPS | lx.PRONOUNS | lx.words("The A An It")
