@@ -34,12 +34,16 @@ class Tok(NamedTuple):
     def bare(self) -> str:
         """The word without a possessive ending or abbreviation dot."""
         w = self.word
-        for suffix in ("’s", "'s", "’", "'"):
-            if w.endswith(suffix) and len(w) > len(suffix):
-                return w[: -len(suffix)]
-        if len(w) == 2 and w[1] == "." and w[0].isupper():
-            return w  # an initial keeps its dot: "Harry M. Reid"
-        return w.rstrip(".") or w
+        last = w[-1]
+        if last == ".":
+            if len(w) == 2 and w[0].isupper():
+                return w  # an initial keeps its dot: "Harry M. Reid"
+            return w.rstrip(".") or w
+        if last in "s’'" and ("’" in w or "'" in w):
+            for suffix in ("’s", "'s", "’", "'"):
+                if w.endswith(suffix) and len(w) > len(suffix):
+                    return w[: -len(suffix)]
+        return w
 
 
 @dataclass(frozen=True, slots=True)
