@@ -307,7 +307,7 @@ class Extractor:
                 if cue is not None:
                     cue.used = True
             if attr is None:
-                attr = self._guess()
+                attr = self._subject(q, s0, any_np=True) or self._guess()
             self._emit_quote(q, attr, kind)
             if cue is not None and attr is not None and not cue.clause:
                 self._emit_clause(q, cue, attr, s0, s1)
@@ -461,21 +461,25 @@ class Extractor:
                 return None
         return _Attr(m, self.resolver.resolve(m), "said", confidence=0.75)
 
-    def _subject(self, q: MarkSpan, s0: int) -> _Attr | None:
-        """ "Huckabee is labeling the actions “...”": the sentence's subject speaks."""
+    def _subject(self, q: MarkSpan, s0: int, *, any_np: bool = False) -> _Attr | None:
+        """ "Huckabee is labeling the actions “...”": the sentence's subject speaks.
+
+        ``any_np`` (a last resort) also takes subjects that are neither a name nor a
+        person ("The council voted for a resolution that “condemns ...”")."""
         text = self.text
         pos = _skip_space(text, s0)
         head = _LEAD_RE.match(text, pos, q.open_at)
         if head is not None:
             pos = head.end()
-        m = right_mention(text, pos, q.open_at)
+        m = right_mention(text, pos, q.open_at, loose=any_np)
         if m is None or m.end >= q.open_at or not _VERB_NEXT_RE.match(text, m.end):
             return None
-        if m.name is None and not m.pronoun and not _described_person(m):
+        if m.name is None and not m.pronoun and not _described_person(m) and not any_np:
             return None
         if not _good_subject(m):
             return None
-        return _Attr(m, self.resolver.resolve(m), "said", confidence=0.7)
+        confidence = 0.45 if any_np else 0.7
+        return _Attr(m, self.resolver.resolve(m), "said", confidence=confidence)
 
     def _attr(self, c: Cue) -> _Attr | None:
         if c.mention is None or c.resolved is None:

@@ -348,8 +348,8 @@ def _loose_description(text: str, toks: list[Tok]) -> Mention | None:
     while k < min(j, 4) and (toks[k].word.islower() or toks[k].word[:1].isdigit()):
         if k > 1 and toks[k].word.endswith("ed"):
             break
-        if toks[k].word in CONNECTORS:
-            break
+        if toks[k].word in CONNECTORS or toks[k].word in _PP_STOP:
+            break  # "The plan was billed": the verb is not part of the phrase
         k += 1
     if k == 1 or k >= len(toks):
         return None
