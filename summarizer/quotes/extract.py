@@ -583,8 +583,10 @@ class Extractor:
     def _content(self, c: Cue, s0: int, s1: int) -> tuple[int, int] | None:
         text = self.text
         front = text[s0 : min(c.anchor, c.start)].rstrip()
+        quoted_front = False
         if front.endswith(("''", "\u201d", '"')) and front.rstrip("'\u201d\"").endswith(","):
             front = front.rstrip("'\u201d\"")  # '',''The promise ...,'' said J. J. Price
+            quoted_front = True
         start = c.finish if c.kind == "according" or c.inverted else c.end
         if c.word == "put":  # "as one analyst put it, ..."
             start = c.end + 4
@@ -597,6 +599,8 @@ class Extractor:
             # ", said Michael O'Hanlon, a senior fellow ...", "X said, calling ...": the
             # words after the tag describe the speaker or go on; the content came first
             or (c.inverted and tail.lstrip().startswith(",") and front.endswith(","))
+            # "''…,'' Ms. Sherry said, sitting at ...": the quotation was the content
+            or (quoted_front and " that " not in tail)
         )
         if (
             front.endswith(",")

@@ -191,7 +191,7 @@ class Resolver:
         return self._index.get(name, name)
 
 
-_FULL_RE = re.compile(r"\b(?=([A-Z][a-z]+)\.? (?:[A-Z]\. )?([A-Z]\w*(?:['’\-](?!s\b)\w+)*)\b)")
+_FULL_RE = re.compile(r"\b(?=([A-Z][a-z]+) (?:[A-Z]\. )?([A-Z]\w*(?:['’\-](?!s\b)\w+)*)\b)")
 
 
 def _full_name_index(text: str) -> dict[str, str]:
