@@ -117,7 +117,8 @@ class Conversations:
             case QuotesCommand(query):
                 return await asyncio.to_thread(self.quotes, context, query)
             case Question(text):
-                return await asyncio.to_thread(self.answer, context, text)
+                found = await asyncio.to_thread(self.answer, context, text)
+                return await self._phrased_by_model(text, found)
             case FeedsCommand():
                 return await asyncio.to_thread(self.feeds, context)
             case BriefCommand():
@@ -136,6 +137,21 @@ class Conversations:
             case ScheduleCommand():
                 return await asyncio.to_thread(self.schedule, context, command)
         return Reply("I did not understand that; try `help`.", ephemeral=True)
+
+    async def _phrased_by_model(self, question: str, found: Reply) -> Reply:
+        """With an LLM configured, its answer over the retrieved quotes; else ``found``.
+
+        The model sees only the quotes retrieval found and may cite only those,
+        word for word (`summarizer.llm` verifies it); any failure keeps ``found``.
+        """
+        if not found.citations or not hasattr(self.app.summarizer, "answer"):
+            return found  # offline: no openai import, no model call
+        from summarizer.llm import answer_question
+
+        answer = await answer_question(self.app.summarizer, question, found.citations)
+        if answer is None:
+            return found
+        return Reply(answer.text, citations=answer.citations, ephemeral=found.ephemeral)
 
     def may_manage(self, context: Context) -> bool:
         return context.can_manage or context.user in self.managers
