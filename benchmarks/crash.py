@@ -195,11 +195,11 @@ class Trial:
         finally:
             log.close()
 
-    def running(self, n: int, starts: int) -> bool:
-        """Has process ``n`` come up after each of its ``starts`` (signal handlers set)?"""
+    def running(self, n: int, pid: int) -> bool:
+        """Has process ``n``, now ``pid``, come up (its signal handlers set)?"""
         log = self.workdir / f"run-{n}.log"
         text = log.read_text(errors="replace") if log.exists() else ""
-        return text.count("newsbrief running as") >= starts
+        return f":{pid}:" in text  # "newsbrief running as HOST:PID:NONCE"
 
     def recoveries(self) -> int:
         return sum(
@@ -254,7 +254,6 @@ def run_trial(
     """Run ``processes`` bots, SIGKILL one at random ``kills`` times, stop them, count."""
     rng = random.Random(seed)
     procs = [trial.start(n) for n in range(processes)]
-    starts = [1] * processes
     started = datetime.now(UTC)
     trial.feeds.start()
     counts = Counts(processes=processes)
@@ -265,7 +264,6 @@ def run_trial(
             procs[victim].send_signal(signal.SIGKILL)
             procs[victim].wait()
             procs[victim] = trial.start(victim)
-            starts[victim] += 1
             counts.kills += 1
             if progress is not None:
                 progress(k + 1)
@@ -278,7 +276,7 @@ def run_trial(
         # left leases to expire), within a generous limit: slow CI must not flake.
         limit = time.monotonic() + settle + 60
         while time.monotonic() < limit and not (
-            _caught_up(trial) and all(trial.running(n, starts[n]) for n in range(processes))
+            _caught_up(trial) and all(trial.running(n, p.pid) for n, p in enumerate(procs))
         ):
             time.sleep(0.5)
         stopped = datetime.now(UTC)

@@ -131,7 +131,7 @@ def test_a_second_run_on_the_same_sqlite_store_is_refused(
     first = trial.start(0)
     try:
         deadline = time.monotonic() + 20
-        while not trial.running(0, 1):
+        while not trial.running(0, first.pid):
             assert time.monotonic() < deadline and first.poll() is None
             time.sleep(0.05)
         second = subprocess.run(
