@@ -10,8 +10,14 @@ _KIND_RANK = {QuoteKind.DIRECT: 0, QuoteKind.MIXED: 1, QuoteKind.INDIRECT: 2}
 _QUOTES_PER_BULLET = 2
 
 
-def make_bullets(quotes: Sequence[Quote], *, max_bullets: int = 5) -> tuple[Bullet, ...]:
-    """One bullet per speaker; speakers with direct and more quoted words come first."""
+def make_bullets(
+    quotes: Sequence[Quote], *, max_bullets: int = 5, text: str | None = None
+) -> tuple[Bullet, ...]:
+    """One bullet per speaker; speakers with direct and more quoted words come first.
+
+    With the story ``text``, a quoted fragment is shown in the words that report it,
+    verbatim from the text: “dismissed the talks as “a road to nowhere”” rather than
+    “a road to nowhere” alone."""
     by_speaker: dict[str, list[Quote]] = {}
     for q in quotes:
         if q.speaker:
@@ -19,10 +25,47 @@ def make_bullets(quotes: Sequence[Quote], *, max_bullets: int = 5) -> tuple[Bull
     ranked = sorted(by_speaker.values(), key=_speaker_rank)
     bullets = []
     for group in ranked[: max(0, max_bullets)]:
-        best = sorted(group, key=_quote_rank)[:_QUOTES_PER_BULLET]
+        best: list[Quote] = []
+        for q in sorted(group, key=_quote_rank):
+            shown = _in_context(q, group, text)
+            if all((b.start, b.end) != (shown.start, shown.end) for b in best):
+                best.append(shown)
+            if len(best) == _QUOTES_PER_BULLET:
+                break
         role = next((q.speaker_role for q in group if q.speaker_role), None)
         bullets.append(Bullet(group[0].speaker or "", role, tuple(best)))
     return tuple(bullets)
+
+
+def _in_context(q: Quote, group: list[Quote], text: str | None) -> Quote:
+    """A quoted fragment ("a road to nowhere") shown in the reported clause around it
+    ("dismissed the talks as “a road to nowhere”"): the extractor's clause if it gave
+    one, else, with the story text, the words from the speaker's cue to the fragment."""
+    if q.kind is not QuoteKind.MIXED:
+        return q
+    for r in group:
+        if r.kind is QuoteKind.INDIRECT and r.start < q.start and q.end <= r.end:
+            return r
+    m = q.speaker_mention
+    if text is None or m is None or not (0 <= m.end <= q.start <= q.end <= len(text)):
+        return q
+    start = m.end
+    while start < q.start and text[start] in " ,\t":
+        start += 1
+    end = q.end + 1 if text[q.end : q.end + 1] in _CLOSING else q.end
+    lead = text[start : q.start]
+    if lead[-1:] in _OPENING:
+        lead = lead[:-1]  # the fragment's own opening mark
+    words = lead.split()
+    if not words or len(words) > _CONTEXT_WORDS or any(ch in lead for ch in _BREAKS):
+        return q
+    return Quote(text[start:end], start, end, QuoteKind.INDIRECT, q.speaker, q.speaker_role)
+
+
+_CLOSING = frozenset('\u201d"\u00bb')
+_OPENING = frozenset('\u201c"\u00ab\u201e')
+_BREAKS = frozenset('\n.!?\u201c\u201d"')
+_CONTEXT_WORDS = 12
 
 
 def _quote_rank(q: Quote) -> tuple[int, int, int]:
@@ -55,5 +98,13 @@ def format_bullet(b: Bullet) -> str:
 def _show(q: Quote) -> str:
     text = " ".join(q.text.split())
     if q.kind is QuoteKind.INDIRECT:
-        return f"{q.cue or 'said'} {text}" if q.cue else text
+        cue = "said" if q.cue in _BARE_TOLD else q.cue  # "told any U.S. ..." reads wrong
+        first, _, rest = text.partition(" ")
+        if first in _OPENERS and rest:
+            text = rest  # "said But there is ...": still verbatim, from the next word
+        return f"{cue} {text}" if cue else text
     return f"“{text}”"
+
+
+_BARE_TOLD = frozenset({"told", "tells", "telling"})
+_OPENERS = frozenset({"But", "And", "So", "Yet", "Still"})

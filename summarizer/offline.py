@@ -49,5 +49,5 @@ class OfflineSummarizer:
 
     def summarize(self, story: Story) -> Summary:
         quotes = tuple(extract_quotes(story.text))
-        bullets = make_bullets(quotes, max_bullets=self.max_bullets)
+        bullets = make_bullets(quotes, max_bullets=self.max_bullets, text=story.text)
         return Summary(gist=gist(story.text, title=story.title), quotes=quotes, bullets=bullets)

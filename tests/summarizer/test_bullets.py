@@ -50,3 +50,14 @@ def test_bullets_limit_and_empty() -> None:
     text = SEED.read_text(encoding="utf-8")
     assert len(make_bullets(extract_quotes(text), max_bullets=3)) == 3
     assert make_bullets(extract_quotes(text), max_bullets=0) == ()
+
+
+def test_fragment_shown_in_its_reported_clause() -> None:
+    text = "Lavrov dismissed the talks as “a road to nowhere” on Wednesday."
+    quotes = extract_quotes(text)
+    (bullet,) = make_bullets(quotes, text=text)
+    assert format_bullet(bullet) == "Lavrov: dismissed the talks as “a road to nowhere”"
+    for q in bullet.quotes:
+        assert text[q.start : q.end] == q.text  # verbatim
+    (plain,) = make_bullets(quotes)  # without the text: the fragment alone
+    assert format_bullet(plain) == "Lavrov: “a road to nowhere”"
