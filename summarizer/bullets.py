@@ -8,6 +8,7 @@ from bot.domain import Bullet, Quote, QuoteKind
 
 _KIND_RANK = {QuoteKind.DIRECT: 0, QuoteKind.MIXED: 1, QuoteKind.INDIRECT: 2}
 _QUOTES_PER_BULLET = 2
+_MIN_CONFIDENCE = 0.5
 
 
 def make_bullets(
@@ -20,7 +21,8 @@ def make_bullets(
     “a road to nowhere” alone."""
     by_speaker: dict[str, list[Quote]] = {}
     for q in quotes:
-        if q.speaker:
+        # a speaker the extractor only guessed (confidence under 0.5) makes no bullet
+        if q.speaker and q.confidence >= _MIN_CONFIDENCE:
             by_speaker.setdefault(q.speaker, []).append(q)
     ranked = sorted(by_speaker.values(), key=_speaker_rank)
     bullets = []

@@ -61,3 +61,8 @@ def test_fragment_shown_in_its_reported_clause() -> None:
         assert text[q.start : q.end] == q.text  # verbatim
     (plain,) = make_bullets(quotes)  # without the text: the fragment alone
     assert format_bullet(plain) == "Lavrov: “a road to nowhere”"
+
+
+def test_guessed_speakers_make_no_bullet() -> None:
+    q = Quote("a total stiff", 0, 13, QuoteKind.DIRECT, speaker="Jeb Bush", confidence=0.4)
+    assert make_bullets([q]) == ()
