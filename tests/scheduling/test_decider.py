@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.ports import ChannelState
 from bot.scheduler import (
@@ -122,3 +124,22 @@ def test_parse_max_age() -> None:
     assert parse_max_age("public, max-age=600") == timedelta(seconds=600)
     assert parse_max_age("s-maxage=5, max-age=60") == timedelta(seconds=60)
     assert parse_max_age("no-cache") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    interval_min=st.integers(min_value=1, max_value=24 * 60),
+    cap_min=st.integers(min_value=1, max_value=48 * 60),
+    failures=st.integers(min_value=0, max_value=9),
+)
+def test_backoff_never_shrinks_and_stays_under_its_cap(
+    interval_min: int, cap_min: int, failures: int
+) -> None:
+    interval, cap = timedelta(minutes=interval_min), timedelta(minutes=cap_min)
+
+    def wait(n: int) -> timedelta:
+        return poll(failures=n, interval=interval, max_backoff=cap).next_poll_at - NOW
+
+    if failures + 1 < 10:  # the tenth pauses instead
+        assert wait(failures + 1) >= wait(failures)
+    assert interval <= wait(failures) <= max(interval, cap)
