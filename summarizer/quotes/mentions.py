@@ -467,7 +467,9 @@ def build(text: str, toks: list[Tok]) -> Mention:
     role = text[start : toks[a - 1].end].strip() if a > 0 else None
     if role and role.split()[0] in DETERMINERS:
         role = None if b < len(toks) else role
-    if b < len(toks):
+    if b < len(toks) and toks[b].word in _PLACE_PREPS:
+        pass  # "Patricia Moran of Cheyenne": the person, then where she is from
+    elif b < len(toks):
         # "Trump's cryptic social media post": the owner speaks through the noun
         tail = toks[-1].bare.lower()
         if not (toks[b - 1].word.endswith(("’s", "'s")) and tail in lx.MEDIA_NOUNS | {"campaign"}):
@@ -501,9 +503,16 @@ def _name_run(toks: list[Tok]) -> tuple[int, int] | None:
             break
     if all(toks[k].bare.lower() in lx.TITLES for k in range(a, b)):
         return None
+    if a >= 2 and toks[a - 1].word in _PLACE_PREPS:
+        # "Patricia Moran of Cheyenne", "Sen. Bernie Sanders of Vermont": the name is
+        # the run before "of", when there is one
+        earlier = _name_run(toks[: a - 1])
+        if earlier is not None and earlier[1] == a - 1:
+            return earlier
     return a, b
 
 
+_PLACE_PREPS = lx.words("of from in")
 _STRONG_TITLES = lx.words(
     """president minister secretary senator sen rep representative gov governor mayor gen
     general chairman chairwoman director spokesman spokeswoman spokesperson ambassador judge
