@@ -129,7 +129,11 @@ def left_mention(text: str, lo: int, pos: int) -> Mention | None:
     j = i
     while j > 0 and _gap_ok(text, toks[j - 1].end, toks[j].start):
         prev = toks[j - 1]
-        if _np_word(prev) or (prev.word in CONNECTORS and j - 1 > 0 and _np_word(toks[j - 2])):
+        if (
+            _np_word(prev)
+            or _particle_at(toks, j - 1)
+            or (prev.word in CONNECTORS and j - 1 > 0 and _np_word(toks[j - 2]))
+        ):
             j -= 1
         elif prev.word.islower() and (k := _adjectives(text, toks, j)) < j:
             j = k
@@ -362,7 +366,7 @@ def _right_mention(text: str, toks: list[Tok], pos: int, hi: int) -> Mention | N
         t = toks[0]
         return Mention(t.start, t.end, t.word, pronoun=True)
     j = 0
-    while j < len(toks) and _np_word(toks[j]):
+    while j < len(toks) and (_np_word(toks[j]) or _particle_at(toks, j)):
         if j > 0 and not _gap_ok(text, toks[j - 1].end, toks[j].start):
             break
         j += 1
@@ -488,7 +492,10 @@ def _name_run(toks: list[Tok]) -> tuple[int, int] | None:
     if b < len(toks) and toks[b].word == "and":
         return None  # "Trump and Ryan issued": two speakers, no one name
     a = b
-    while a > 0 and _name_word(toks[a - 1]) and not toks[a - 1].word.endswith(("’s", "'s")):
+    while a > 0 and (
+        (_name_word(toks[a - 1]) and not toks[a - 1].word.endswith(("’s", "'s")))
+        or _particle_at(toks, a - 1)
+    ):
         a -= 1
     if a == b and toks[b - 1].word.endswith(("’s", "'s")):
         a = b - 1
@@ -520,6 +527,19 @@ _STRONG_TITLES = lx.words(
     congresswoman commissioner chancellor candidate nominee strategist analyst pollster
     lt col sgt capt adm rev chief ceo attorney"""
 )
+
+
+_PARTICLES = lx.words("de van von da di del der la le bin al dos du ten")
+
+
+def _particle_at(toks: list[Tok], k: int) -> bool:
+    """ "Bill de Blasio", "Ludwig van Beethoven": a small word inside a name."""
+    return (
+        0 < k < len(toks) - 1
+        and toks[k].word in _PARTICLES
+        and _name_word(toks[k - 1])
+        and _name_word(toks[k + 1])
+    )
 
 
 def _name_word(tok: Tok) -> bool:

@@ -141,3 +141,16 @@ def test_short_quotation_model_is_loaded_and_scores_in_range() -> None:
     title = {**zero, "bias": 1.0, "title": 1.0, "title_case": 1.0, "conf_none": 1.0}
     speech = {**zero, "bias": 1.0, "words_4_6": 1.0, "conf_adjacent": 1.0, "sentence_has_cue": 1.0}
     assert short.score(speech) > short.score(title)
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("“We will fix the subway,” said Mayor Bill de Blasio of New York.", "Bill de Blasio"),
+        ("“I know Wyoming,” said Patricia Moran of Cheyenne.", "Patricia Moran"),
+        ("“We are ready,” said Sen. Harry M. Reid (D-Nev.).", "Harry M. Reid"),
+    ],
+)
+def test_canonical_names(text: str, speaker: str) -> None:
+    (q,) = [q for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT]
+    assert q.speaker == speaker
