@@ -30,8 +30,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from bot.domain import Briefing
-from bot.errors import DeliveryError
-from bot.ports import ChatAdapter, ScheduleStore
+from bot.errors import DeliveryError, StoreError
+from bot.ports import ChatAdapter, ScheduleStore, Store
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +137,17 @@ class Deliverer:
             await asyncio.to_thread(self.store.release_delivery, job.key, owner=self.owner)
             return Outcome(job.key, "failed", error=str(exc))
         await self._complete(job, message_id, story_ids)
+        await self._remember_order(briefing)
         return Outcome(job.key, "posted", message_id)
+
+    async def _remember_order(self, briefing: Briefing) -> None:
+        """So that "quotes 2" in the briefing's thread means this briefing's story 2."""
+        if not isinstance(self.store, Store):
+            return
+        try:
+            await asyncio.to_thread(self.store.record_briefing, briefing, at=self.clock())
+        except StoreError as exc:  # the post stands; only the numbering shortcut is lost
+            log.warning("could not record the order of %s: %s", briefing.idempotency_key, exc)
 
     async def _complete(self, job: Job, message_id: str | None, story_ids: list[int]) -> None:
         await asyncio.to_thread(

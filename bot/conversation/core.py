@@ -443,7 +443,20 @@ class Conversations:
         filters = " ".join(signed)
         text = f"This channel now follows {feed.title or url} ({url})"
         text += f" with filters {filters}." if filters else "."
-        return Reply(text + " Its stories will be in the next briefing.")
+        scheduled = await asyncio.to_thread(self._schedule_if_unscheduled, context)
+        return Reply(text + " Its stories will be in the next briefing." + scheduled)
+
+    def _schedule_if_unscheduled(self, context: Context) -> str:
+        """A channel that subscribes in chat gets the default schedule, or it never hears back."""
+        store = self.app.store
+        if not isinstance(store, ScheduleStore):
+            return ""
+        current = next((c for c in store.channel_states() if c.id == context.channel), None)
+        if current is not None and current.schedule:
+            return ""
+        default = ChannelSettings.model_fields["schedule"].default
+        reply = self.schedule(context, ScheduleCommand(default, None))
+        return f" {reply.text} Change it with `schedule`."
 
     def unsubscribe(self, context: Context, url: str) -> Reply:
         try:

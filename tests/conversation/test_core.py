@@ -77,3 +77,25 @@ def test_describe_cron() -> None:
     assert describe_cron("30 8 * * mon-fri") == "weekdays at 08:30"
     assert describe_cron("0 7 * * sat,sun") == "weekends at 07:00"
     assert describe_cron("*/5 * * * *") == "cron “*/5 * * * *”"
+
+
+async def test_subscribing_in_chat_gives_an_unscheduled_channel_the_default_schedule(
+    store: SqlStore,
+) -> None:
+    from bot.testing import FeedServer, Route
+
+    feed = b'<?xml version="1.0"?><rss version="2.0"><channel><title>W</title></channel></rss>'
+    with FeedServer({"/a.xml": Route(body=feed), "/b.xml": Route(body=feed)}) as server:
+        settings = Settings(ingest={"allow_hosts": ["127.0.0.1"]})  # type: ignore[arg-type]
+        app = make_app(settings, store=store)
+        try:
+            conversations = Conversations(app, clock=lambda: NOW)
+            first = await conversations.handle(MANAGER, f"subscribe {server.url('/a.xml')}")
+            assert "weekdays at 08:30 (UTC)" in first.text
+            await conversations.handle(MANAGER, "schedule daily 7")
+            second = await conversations.handle(MANAGER, f"subscribe {server.url('/b.xml')}")
+            assert "08:30" not in second.text
+            [state] = [c for c in store.channel_states() if c.id == "console:t"]
+            assert state.schedule == "0 7 * * *"
+        finally:
+            await app.aclose()

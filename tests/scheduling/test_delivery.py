@@ -180,3 +180,14 @@ async def test_a_claim_lost_while_composing_is_not_posted(store: SqlStore) -> No
     assert adapter.posted == []
     assert (await deliverer(store, adapter, "other", clock).deliver(job())).status == "posted"
     assert len(adapter.posted) == 1
+
+
+async def test_a_posted_briefing_remembers_its_story_order(store: SqlStore) -> None:
+    from .helpers_story import stored_stories
+
+    seed(store)
+    first, second = stored_stories(store, 2)
+    adapter, clock = RecordingAdapter(), Clock(SLOT)
+    outcome = await deliverer(store, adapter, "a", clock).deliver(job(second, first))
+    assert outcome.status == "posted"
+    assert store.briefing_stories(CHANNEL) == [(second,), (first,)]
