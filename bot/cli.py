@@ -18,12 +18,11 @@ import asyncio
 import logging
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from bot import __version__
@@ -136,8 +135,9 @@ def cmd_poll(args: argparse.Namespace) -> int:
     if not feeds:
         err_console.print("No feeds configured: add [[feeds]] to your config file.")
         return 1
-    with feed_progress(len(feeds)) as (_progress, advance):
-        reports = asyncio.run(app.poll(feeds, on_progress=advance))
+    from bot.progress import poll_with_progress
+
+    reports = asyncio.run(poll_with_progress(app, feeds, console=err_console))
     new = sum(len(r.new_stories) for r in reports)
     failed = [r for r in reports if r.status == "error"]
     Console().print(f"{len(reports)} feeds polled, {new} new stories, {len(failed)} failed.")
@@ -252,32 +252,6 @@ def _when(moment: datetime | None) -> str:
     if moment is None:
         return "never"
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
-class feed_progress:
-    """A progress bar on stderr that ingest advances once per feed."""
-
-    def __init__(self, total: int) -> None:
-        self.progress = Progress(
-            TextColumn("[bold]polling feeds"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=not err_console.is_terminal,
-        )
-        self.task = self.progress.add_task("poll", total=total)
-
-    def __enter__(self) -> tuple[Progress, Callable[[object], None]]:
-        self.progress.start()
-        return self.progress, self._advance
-
-    def _advance(self, _report: object) -> None:
-        self.progress.advance(self.task)
-
-    def __exit__(self, *exc: object) -> None:
-        self.progress.stop()
 
 
 if __name__ == "__main__":

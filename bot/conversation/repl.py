@@ -23,13 +23,12 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from adapters.console import render_reply
 from bot.app import App, make_app, make_fetcher
 from bot.conversation.core import Conversations
 from bot.conversation.replies import Context, Reply
-from bot.ingest import IngestReport
+from bot.progress import poll_with_progress
 
 DEFAULT_CHANNEL = "console:chat"
 QUIT = frozenset({"quit", "exit", ":q"})
@@ -96,7 +95,9 @@ async def _build(args: argparse.Namespace, console: Console) -> tuple[App, Conve
         settings = demo_settings(args.store or "sqlite:///:memory:")
         app = make_app(settings, fetcher=make_fetcher(settings, transport=DemoTransport()))
         app.sync_config()
-        await _ingest(app, console)
+        await poll_with_progress(
+            app, app.store.list_feeds(), console=Console(stderr=True), label="ingesting demo feeds"
+        )
         return app, Conversations(app, brief_since=EVERYTHING), DEMO_CHANNEL
     from bot.cli import settings_from
 
@@ -109,26 +110,6 @@ async def _build(args: argparse.Namespace, console: Console) -> tuple[App, Conve
     app.sync_config()
     channel = settings.channels[0].id if settings.channels else DEFAULT_CHANNEL
     return app, Conversations(app), channel
-
-
-async def _ingest(app: App, console: Console) -> None:
-    feeds = app.store.list_feeds()
-    err = Console(stderr=True)
-    progress = Progress(
-        TextColumn("[bold]ingesting demo feeds"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    )
-    task = progress.add_task("ingest", total=len(feeds))
-
-    def advance(_report: IngestReport) -> None:
-        progress.advance(task)
-
-    with progress:
-        await app.poll(feeds, on_progress=advance)
 
 
 async def _lines(stdin: TextIO, console: Console, *, interactive: bool) -> AsyncIterator[str]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from adapters.console import ConsoleAdapter
 from bot.app import make_app, make_fetcher
 from bot.demo import DEMO_HOST, DemoTransport, demo_feed_urls
 from bot.ingest import IngestReport
+from bot.progress import poll_with_progress
 from bot.settings import (
     ChannelSettings,
     FeedSettings,
@@ -44,22 +44,9 @@ async def run_demo(console: Console, *, store_url: str = "sqlite:///:memory:") -
         adapters={"console": adapter},
     )
     app.sync_config()
-    feeds = app.store.list_feeds()
-    progress = Progress(
-        TextColumn("[bold]ingesting demo feeds"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=console,
-        transient=True,
-        disable=not console.is_terminal,
+    reports = await poll_with_progress(
+        app, app.store.list_feeds(), console=console, label="ingesting demo feeds"
     )
-    task = progress.add_task("ingest", total=len(feeds))
-
-    def advance(_report: IngestReport) -> None:
-        progress.advance(task)
-
-    with progress:
-        reports = await app.poll(feeds, on_progress=advance)
     console.print(_ingest_table(reports))
     channel = settings.channels[0]
     briefing = app.briefing_for(channel, now=datetime.now(UTC), since=EVERYTHING)
