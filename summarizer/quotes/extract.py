@@ -339,6 +339,14 @@ class Extractor:
                 emitted = attr is not None and self._emit_indirect(c, attr, sq, s0, s1)
                 if emitted and where < 0:
                     final, where = attr, c.start
+                elif (
+                    attr is not None
+                    and where < 0
+                    and c.kind == "speech"
+                    and self.text[c.finish : s1].strip() in _INTRO_ENDS
+                ):
+                    # "Reporter Jomana Karadsheh says:" introduces what follows
+                    final, where = replace(attr, confidence=0.7), c.start
         return final
 
     def _colon_line(self, s0: int, sq: list[MarkSpan]) -> None:
@@ -674,6 +682,9 @@ def _renamed(q: Quote, renames: dict[str, str]) -> Quote:
         q.anonymous,
         q.confidence,
     )
+
+
+_INTRO_ENDS = frozenset({"", ":", ".", ",", ":\u201c", ':"'})
 
 
 def _weaker(attr: _Attr | None, confidence: float) -> _Attr | None:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from summarizer.quotes import lexicon as lx
 
 # word characters, plus the Latin-1 symbols mis-decoded UTF-8 leaves inside names ("PeÃ±a")
-_WORD_RE = re.compile(r"[^\W_](?:[\w\-&\u0080-\u00bf]|[’'](?=\w)|\.(?=\w))*\.?[’']?s?")
+_WORD_RE = re.compile(r"[^\W_](?:[\w\-&\u0080-\u00bf]|[’'](?=\w)|\.(?=\w|-\w))*\.?[’']?s?")
 _GAP_OK_RE = re.compile(r"\s*\Z")
 CONNECTORS = lx.words("of for at on to from in with and under")
 DETERMINERS = lx.words("the a an The A An")
@@ -111,6 +111,8 @@ def left_mention(text: str, lo: int, pos: int) -> Mention | None:
         edge = toks[i].start
         i -= 1
     i, edge = _skip_adjunct(text, toks, i, edge)
+    if i >= 1 and text[toks[i].end : edge].strip() == "),":
+        edge = text.rindex(",", toks[i].end, edge)  # "Sen. Jack Reed (D-R.I.), said"
     i, edge = _skip_parenthetical(text, toks, i, edge)
     if i < 0 or not _gap_ok(text, toks[i].end, edge):
         return _appositive_left(text, lo, toks, i, edge)
@@ -266,7 +268,7 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
     k = i
     chunks = 0
     while True:
-        while k > 0 and _gap_ok(text, toks[k - 1].end, toks[k].start) and i - k < 28:
+        while k > 0 and _appos_gap(text, toks[k - 1].end, toks[k].start) and i - k < 28:
             k -= 1
         if k == 0 or text[toks[k - 1].end : toks[k].start].strip() != ",":
             return None
@@ -283,6 +285,14 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
         if chunks > 3 or i - k >= 28:
             return None
         k -= 1
+
+
+_APPOS_GAP_RE = re.compile(r"\s*(?:\(\s*|\)\s*)?\Z")
+
+
+def _appos_gap(text: str, a: int, b: int) -> bool:
+    """Inside an appositive a parenthesis may part two words: "Sen. Lamar Alexander (R-Tenn.)"."""
+    return a <= b and _APPOS_GAP_RE.match(text, a, b) is not None
 
 
 def combine(text: str, front: Mention, appos: Mention) -> Mention:
