@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from bot.domain import Briefing, BriefingItem, Bullet, Quote, QuoteKind
 
@@ -114,7 +114,79 @@ class Route:
     gzip: bool = False
 
 
-class FeedServer:
+class QuietHandler(BaseHTTPRequestHandler):
+    """An HTTP/1.1 handler that logs nothing and can send a body slowly."""
+
+    protocol_version = "HTTP/1.1"
+    stopping: threading.Event  # set by `LoopbackServer` when it shuts down
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # quiet: tests read what the server recorded instead
+
+    def send_body(
+        self,
+        status: int,
+        body: bytes,
+        headers: dict[str, str],
+        *,
+        content_type: str | None = None,
+        drip: float = 0.0,
+    ) -> None:
+        """Answer ``status`` with ``body``; ``drip`` sends it a byte per ``drip`` seconds."""
+        self.send_response(status)
+        if content_type:
+            self.send_header("Content-Type", content_type)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not drip:
+            self.wfile.write(body)
+            return
+        for i in range(len(body)):
+            self.wfile.write(body[i : i + 1])
+            self.wfile.flush()
+            if self.stopping.wait(drip):
+                return
+
+
+class LoopbackServer:
+    """A real HTTP server on a free loopback port, in a thread; a context manager.
+
+    Subclasses give the request handler (a `QuietHandler`) in `_handler_class`.
+    """
+
+    def __init__(self, *, host: str = "127.0.0.1") -> None:
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        handler = self._handler_class()
+        handler.stopping = self._stopping
+        self._httpd = ThreadingHTTPServer((host, 0), handler)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+
+    @property
+    def origin(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stopping.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def _handler_class(self) -> type[QuietHandler]:
+        raise NotImplementedError
+
+
+class FeedServer(LoopbackServer):
     """A real HTTP server on a free loopback port, serving `Route`s; records every request.
 
     Use it as a context manager::
@@ -129,15 +201,11 @@ class FeedServer:
     def __init__(self, routes: dict[str, Route] | None = None, *, host: str = "127.0.0.1") -> None:
         self.routes: dict[str, Route] = dict(routes or {})
         self.requests: list[tuple[str, dict[str, str]]] = []
-        self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, 0), self._handler_class())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        super().__init__(host=host)
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self.origin
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -146,23 +214,10 @@ class FeedServer:
         with self._lock:
             return sum(1 for p, _ in self.requests if p == path)
 
-    def __enter__(self) -> FeedServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+    def _handler_class(self) -> type[QuietHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass  # quiet: tests read `requests` instead
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]
                 with server._lock:
@@ -174,45 +229,23 @@ class FeedServer:
 
             def _answer(self, route: Route | None) -> None:
                 if route is None:
-                    self._send(404, b"not found", "text/plain", {})
+                    self.send_body(404, b"not found", {}, content_type="text/plain")
                     return
-                if route.delay:
-                    time.sleep(route.delay)
+                if route.delay and self.stopping.wait(route.delay):
+                    return
                 headers = dict(route.headers)
                 if route.etag is not None:
                     headers["ETag"] = route.etag
                     if self.headers.get("If-None-Match") == route.etag:
-                        self._send(304, b"", None, headers)
+                        self.send_body(304, b"", headers)
                         return
                 body = route.body
                 if route.gzip:
                     body = gzip.compress(body, compresslevel=9)
                     headers["Content-Encoding"] = "gzip"
-                self._send(route.status, body, route.content_type, headers, drip=route.drip)
-
-            def _send(
-                self,
-                status: int,
-                body: bytes,
-                content_type: str | None,
-                headers: dict[str, str],
-                *,
-                drip: float = 0.0,
-            ) -> None:
-                self.send_response(status)
-                if content_type:
-                    self.send_header("Content-Type", content_type)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if not drip:
-                    self.wfile.write(body)
-                    return
-                for i in range(len(body)):
-                    self.wfile.write(body[i : i + 1])
-                    self.wfile.flush()
-                    time.sleep(drip)
+                self.send_body(
+                    route.status, body, headers, content_type=route.content_type, drip=route.drip
+                )
 
         return Handler
 

@@ -18,12 +18,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import threading
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from bot.testing import LoopbackServer, QuietHandler
 
 
 @dataclass
@@ -73,7 +73,7 @@ def answer_json(answer: str, cited: Sequence[int]) -> str:
     return json.dumps({"answer": answer, "cited": list(cited)}, ensure_ascii=False)
 
 
-class FakeOpenAI:
+class FakeOpenAI(LoopbackServer):
     """A fake OpenAI-compatible chat completions server; see the module docstring."""
 
     def __init__(
@@ -87,19 +87,12 @@ class FakeOpenAI:
         self.default = default or error(500, "script exhausted")
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
         self._ids = itertools.count(1)
-        self._httpd = ThreadingHTTPServer((host, 0), self._handler_class())
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        super().__init__(host=host)
 
     @property
     def base_url(self) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host!s}:{port}/v1"
+        return f"{self.origin}/v1"
 
     def add(self, *responses: Scripted) -> None:
         with self._lock:
@@ -109,16 +102,6 @@ class FakeOpenAI:
     def calls(self) -> int:
         with self._lock:
             return len(self.requests)
-
-    def __enter__(self) -> FakeOpenAI:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join(timeout=5)
 
     def _next(self, body: dict[str, Any], headers: dict[str, str]) -> Scripted:
         with self._lock:
@@ -152,15 +135,10 @@ class FakeOpenAI:
             }
         ).encode()
 
-    def _handler_class(self) -> type[BaseHTTPRequestHandler]:
+    def _handler_class(self) -> type[QuietHandler]:
         server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
+        class Handler(QuietHandler):
             def do_GET(self) -> None:
                 if self.path.rstrip("/").endswith("/models"):
                     self._send(200, b'{"object": "list", "data": []}', {})
@@ -179,7 +157,7 @@ class FakeOpenAI:
                     body = {"_raw": raw.decode("utf-8", "replace")}
                 headers = {k.lower(): v for k, v in self.headers.items()}
                 scripted = server._next(body, headers)
-                if scripted.delay and server._stopping.wait(scripted.delay):
+                if scripted.delay and self.stopping.wait(scripted.delay):
                     return  # shutting down
                 payload = scripted.body
                 if payload is None:
@@ -191,19 +169,6 @@ class FakeOpenAI:
             def _send(
                 self, status: int, body: bytes, headers: dict[str, str], *, drip: float = 0.0
             ) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                if not drip:
-                    self.wfile.write(body)
-                    return
-                for i in range(len(body)):
-                    self.wfile.write(body[i : i + 1])
-                    self.wfile.flush()
-                    if server._stopping.wait(drip):
-                        return
+                self.send_body(status, body, headers, content_type="application/json", drip=drip)
 
         return Handler
