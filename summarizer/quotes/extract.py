@@ -521,13 +521,22 @@ class Extractor:
             # "Obama said he expected that Americans will say “no”": a cue inside an
             # earlier cue's that-clause reports what the earlier speaker says
             pick = len(before) - 1
-            while pick > 0 and _THAT_BEFORE_RE.search(
-                self.text, before[pick - 1].end, before[pick].anchor
-            ):
+            while pick > 0 and self._reports(before[pick - 1], before[pick]):
                 pick -= 1
             return before[pick], 0.95
         after = [c for c in sc if c.mention is not None and c.anchor >= close]
         return (after[0], 0.85) if after else (None, 0.0)
+
+    def _reports(self, outer: Cue, inner: Cue) -> bool:
+        """Does ``inner`` sit in the clause ``outer`` reports? "X said that Y called ...",
+        "Rubio says he feels he did “great”" (the clause right after the cue)."""
+        if _THAT_BEFORE_RE.search(self.text, outer.end, inner.anchor):
+            return True
+        return (
+            outer.kind != "according"
+            and outer.end < inner.anchor
+            and not self.text[outer.end : inner.anchor].strip()
+        )
 
     def _kind(self, q: MarkSpan, cue: Cue | None) -> QuoteKind:
         text = self.text

@@ -98,8 +98,9 @@ class Resolver:
         return sp
 
     def _pronoun(self, m: Mention) -> Resolved:
-        if m.text in lx.PERSON_PRONOUNS:
-            p = self._antecedent_person("f" if m.text.lower() == "she" else "m")
+        word = m.text.replace("\u2019", "'").split("'", 1)[0]  # "he’d", "she's"
+        if word in lx.PERSON_PRONOUNS:
+            p = self._antecedent_person("f" if word.lower() == "she" else "m")
             if p is not None:
                 return Resolved(p.name, p.role, p.anonymous)
         return Resolved(m.text, None, False)
