@@ -206,7 +206,7 @@ class Extractor:
         text = self.text
         if c.kind == "according":
             return right_mention(text, _skip_space(text, c.end), hi, loose=True)
-        if c.kind == "participle" and text[lo : c.start].rstrip().endswith(","):
+        if c.kind == "participle" and text[lo : c.start].rstrip().rstrip('\u201d"').endswith(","):
             return self._clause_subject(c, before, s0)
         m = left_mention(text, lo, c.start)
         if (
@@ -241,8 +241,8 @@ class Extractor:
             # "Suu Kyi said ... but added", "The court overruled and said ..."
             prev = [b.mention for b in before if b.mention is not None and not b.inverted]
             m = prev[-1] if prev else self._sentence_subject(s0, c.start)
-        if m is not None or c.kind == "opinion":
-            return m
+        if m is not None or c.kind in ("opinion", "participle"):
+            return m  # "telling Fox 35 that ...": who is told does not speak
         left = text[lo : c.start].strip()
         if left and not left.endswith((",", "\u201d", '"', "—", ":", "''")):
             return None
