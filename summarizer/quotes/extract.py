@@ -515,7 +515,7 @@ class Extractor:
             if c.mention is None:
                 continue
             if close <= c.anchor and _only_glue(self.text[close : c.anchor]):
-                return c, 1.0
+                return self._according_after(c, sc), 1.0
         before = [c for c in sc if c.mention is not None and c.finish <= q.open_at]
         if before:
             # "Obama said he expected that Americans will say “no”": a cue inside an
@@ -527,9 +527,27 @@ class Extractor:
         after = [c for c in sc if c.mention is not None and c.anchor >= close]
         return (after[0], 0.85) if after else (None, 0.0)
 
+    def _according_after(self, c: Cue, sc: list[Cue]) -> Cue:
+        """ "“...,” Sanders said, according to CNN": the report is CNN's."""
+        for d in sc:
+            if (
+                d.kind == "according"
+                and d.mention is not None
+                and d.start > c.finish
+                and self.text[c.finish : d.start].strip() == ","
+            ):
+                return d
+        return c
+
     def _reports(self, outer: Cue, inner: Cue) -> bool:
         """Does ``inner`` sit in the clause ``outer`` reports? "X said that Y called ...",
         "Rubio says he feels he did “great”" (the clause right after the cue)."""
+        if outer.kind == "according":
+            # "According to White House pool reports, Obama said “...”": the outer source
+            return (
+                outer.finish < inner.anchor
+                and self.text[outer.finish : inner.anchor].strip() == ","
+            )
         if _THAT_BEFORE_RE.search(self.text, outer.end, inner.anchor):
             return True
         return (
