@@ -536,6 +536,7 @@ class Extractor:
                 and d.start > c.finish
                 and self.text[c.finish : d.start].strip() == ","
             ):
+                c.used = True  # the inner tag is part of the report, not one of its own
                 return d
         return c
 

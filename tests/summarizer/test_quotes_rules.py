@@ -9,7 +9,9 @@ from summarizer import extract_quotes
 
 
 def _only(text: str, words: str) -> Quote:
-    found = [q for q in extract_quotes(text) if words in q.text]
+    quotes = extract_quotes(text)
+    found = [q for q in quotes if words in q.text and q.kind is not QuoteKind.INDIRECT]
+    found += [q for q in quotes if words in q.text and q.kind is QuoteKind.INDIRECT]
     assert found, f"nothing containing {words!r} in {extract_quotes(text)}"
     return found[0]
 
@@ -54,6 +56,29 @@ def _only(text: str, words: str) -> Quote:
             "does not represent",
             "Cory James",
         ),
+        # a long appositive with a hyphenated place ("D.C.-based") before the cue
+        (
+            "Jim Doe, the head of the D.C.-based Arab American Group, said: “It cannot work.”",
+            "cannot work",
+            "Jim Doe",
+        ),
+        # a party tag and a comma before the cue
+        (
+            "Sen. Jack Roe (D-R.I.), said the plan was a “starting point.”",
+            "starting point",
+            "Jack Roe",
+        ),
+        # the clause right after a cue is what its speaker reports
+        ("Jane Roe says he feels he did “great” in the debate.", "great", "Jane Roe"),
+        # the outer source of a nested report
+        ("“Please stay calm,” Sanders said, according to CNN.", "stay calm", "CNN"),
+        (
+            "According to pool reports, Obama said “there is love” in the city.",
+            "there is love",
+            "pool reports",
+        ),
+        # a tag that closes a paragraph introduces the next one
+        ("Jane Roe says:\n\n“The roads were blocked.”", "roads were", "Jane Roe"),
     ],
 )
 def test_speaker_patterns(text: str, words: str, speaker: str) -> None:
