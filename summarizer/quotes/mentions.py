@@ -102,8 +102,26 @@ def _head_ok(tok: Tok) -> bool:
     return w.lower() in lx.ROLE_WORDS and w.lower() not in lx.INDEFINITE | {"the", "his", "her"}
 
 
+_SHARE_RE = re.compile(
+    r"(?<![\w,])((?:(?:[Aa]bout|[Nn]early|[Aa]lmost|[Jj]ust|[Oo]nly|[Mm]ore than|[Ff]ewer than)"
+    r"\s+)?"
+    r"(?:\d+|[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|[Ff]ive|[Ss]ix|[Ss]even|[Ee]ight|[Nn]ine)\s+in\s+"
+    r"(?:10|ten|\d+)(?:\s+[\w’'\-]+){0,4}?)\s+\Z"
+)
+
+
 def left_mention(text: str, lo: int, pos: int) -> Mention | None:
-    """The subject noun phrase ending just before ``pos`` (skipping "also", "has")."""
+    """The subject noun phrase ending just before ``pos`` (skipping "also", "has"), or a
+    poll's share of respondents ("Six in 10 voters say")."""
+    m = _left_mention(text, lo, pos)
+    if m is None and pos - lo > 6 and text[pos - 1 : pos].isspace():
+        share = _SHARE_RE.search(text, max(lo, pos - 80), pos)
+        if share is not None:
+            return Mention(share.start(1), share.end(1), share.group(1))
+    return m
+
+
+def _left_mention(text: str, lo: int, pos: int) -> Mention | None:
     toks = tokens(text, max(lo, pos - WINDOW), pos)
     i = len(toks) - 1
     edge = pos
