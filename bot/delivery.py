@@ -30,8 +30,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 from bot.domain import Briefing
-from bot.errors import DeliveryError, StoreError
-from bot.ports import ChatAdapter, ScheduleStore, Store
+from bot.errors import NewsbriefError, StoreError
+from bot.ports import ChatAdapter, DeliveryClaim, ScheduleStore, Store
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,17 @@ class Deliverer:
         )
         if claim is None:
             return Outcome(job.key, "skipped")
+        try:
+            return await self._deliver_claimed(job, claim)
+        except NewsbriefError as exc:
+            # Refused, unreachable, or nothing to compose with: end our lease but keep the
+            # claim, so the next attempt comes back resumed and asks the platform first (a
+            # post that timed out may have landed). The caller backs off on "failed".
+            log.warning("delivering %s failed: %s", job.key, exc)
+            await self._release(job.key)
+            return Outcome(job.key, "failed", error=str(exc))
+
+    async def _deliver_claimed(self, job: Job, claim: DeliveryClaim) -> Outcome:
         adapter = self.adapter_for(job.channel)
         if claim.resumed:
             found = await adapter.find_posted(job.channel, job.key)
@@ -129,16 +140,16 @@ class Deliverer:
         if not still_ours:  # composing outlasted the lease; whoever took over posts it
             log.warning("lost the claim on %s before posting; leaving it", job.key)
             return Outcome(job.key, "skipped")
-        try:
-            message_id = await adapter.post_briefing(briefing)
-        except DeliveryError as exc:
-            # Refused, so not posted: free the key for the next tick instead of a lease wait.
-            log.warning("posting %s failed: %s", job.key, exc)
-            await asyncio.to_thread(self.store.release_delivery, job.key, owner=self.owner)
-            return Outcome(job.key, "failed", error=str(exc))
+        message_id = await adapter.post_briefing(briefing)
         await self._complete(job, message_id, story_ids)
         await self._remember_order(briefing)
         return Outcome(job.key, "posted", message_id)
+
+    async def _release(self, key: str) -> None:
+        try:
+            await asyncio.to_thread(self.store.release_delivery, key, owner=self.owner)
+        except StoreError as exc:  # the lease runs out by itself
+            log.warning("could not release %s: %s", key, exc)
 
     async def _remember_order(self, briefing: Briefing) -> None:
         """So that "quotes 2" in the briefing's thread means this briefing's story 2."""

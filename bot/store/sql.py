@@ -10,7 +10,7 @@ import dataclasses
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
@@ -443,54 +443,20 @@ class SqlStore(SchedulingStore, SearchStore, LLMCacheStore):
         with self._read(f"checking delivery {idempotency_key}") as conn:
             return conn.execute(query).scalar_one_or_none()
 
-    def claim_delivery(
-        self,
-        channel: str,
-        idempotency_key: str,
-        *,
-        owner: str,
-        now: datetime,
-        lease: timedelta = timedelta(minutes=5),
-        kind: str = "briefing",
-    ) -> bool:
-        """Take the right to post ``idempotency_key`` (added). True when ``owner`` holds it.
+    def release_delivery(self, idempotency_key: str, *, owner: str) -> None:
+        """End ``owner``'s lease on an unfinished claim, so a retry need not wait for it.
 
-        Fails while another owner's lease runs or once it is posted; an expired
-        lease (a crashed poster) can be taken over, after checking the platform.
+        The claim itself stays: a post that failed may still have reached the
+        platform (a timeout after sending), so the next attempt comes back
+        ``resumed`` and asks the platform for the key before posting again.
         """
-        until = now + lease
-        with self._write(f"claiming delivery {idempotency_key}") as conn:
-            stmt = self._insert(deliveries).values(
-                idempotency_key=idempotency_key,
-                channel_id=channel,
-                kind=kind,
-                status="claimed",
-                claimed_by=owner,
-                lease_until=until,
-                created_at=now,
-            )
-            inserted = conn.execute(
-                stmt.on_conflict_do_nothing().returning(deliveries.c.id)
-            ).first()
-            if inserted is not None:
-                return True
-            result = conn.execute(
+        with self._write(f"releasing delivery {idempotency_key}") as conn:
+            conn.execute(
                 sa.update(deliveries)
                 .where(deliveries.c.idempotency_key == idempotency_key)
                 .where(deliveries.c.status == "claimed")
-                .where(sa.or_(deliveries.c.claimed_by == owner, deliveries.c.lease_until < now))
-                .values(claimed_by=owner, lease_until=until)
-            )
-            return result.rowcount == 1
-
-    def release_delivery(self, idempotency_key: str, *, owner: str) -> None:
-        """Give up an unposted claim (added), so a retry need not wait for the lease."""
-        with self._write(f"releasing delivery {idempotency_key}") as conn:
-            conn.execute(
-                sa.delete(deliveries)
-                .where(deliveries.c.idempotency_key == idempotency_key)
-                .where(deliveries.c.status == "claimed")
                 .where(deliveries.c.claimed_by == owner)
+                .values(lease_until=None)
             )
 
 

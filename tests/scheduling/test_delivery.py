@@ -191,3 +191,39 @@ async def test_a_posted_briefing_remembers_its_story_order(store: SqlStore) -> N
     outcome = await deliverer(store, adapter, "a", clock).deliver(job(second, first))
     assert outcome.status == "posted"
     assert store.briefing_stories(CHANNEL) == [(second,), (first,)]
+
+
+class TimesOutAfterPosting(RecordingAdapter):
+    """The platform keeps the post, but the answer is lost: the bot sees an error."""
+
+    async def post_briefing(self, briefing: Briefing) -> str:
+        await super().post_briefing(briefing)
+        raise DeliveryError("timed out waiting for the platform")
+
+
+async def test_a_post_that_failed_after_landing_is_found_not_repeated(store: SqlStore) -> None:
+    seed(store)
+    platform, clock = TimesOutAfterPosting(), Clock(SLOT)
+    first = await deliverer(store, platform, "a", clock).deliver(job())
+    honest = RecordingAdapter()
+    honest._by_key = platform._by_key  # the same channel, seen by a working connection
+    second = await deliverer(store, honest, "a", clock).deliver(job())
+    assert (first.status, second.status) == ("failed", "recovered")
+    assert len(platform.posted) == 1 and honest.posted == []
+    assert store.delivered(slot_key(CHANNEL, SLOT))
+
+
+async def test_a_failing_compose_is_a_failed_outcome_not_an_exception(store: SqlStore) -> None:
+    from bot.errors import StoreError
+
+    seed(store)
+
+    def broken() -> Briefing:
+        raise StoreError("database is locked")
+
+    adapter, clock = RecordingAdapter(), Clock(SLOT)
+    key = slot_key(CHANNEL, SLOT)
+    outcome = await deliverer(store, adapter, "a", clock).deliver(Job(CHANNEL, key, broken))
+    assert outcome.status == "failed" and "locked" in (outcome.error or "")
+    retry = await deliverer(store, adapter, "a", clock).deliver(job())
+    assert retry.status == "posted" and len(adapter.posted) == 1
