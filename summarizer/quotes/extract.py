@@ -246,9 +246,20 @@ class Extractor:
         left = text[lo : c.start].strip()
         if left and not left.endswith((",", "\u201d", '"', "—", ":", "''")):
             return None
+        if c.word in _TOLD:
+            return None  # "Sen. Rand Paul, R-Ky., told Fox News": who is told does not speak
         m = right_mention(text, _skip_space(text, c.end), hi, loose=True)
         if m is None or _inverted_verb(text, m):
             return None  # "X, 22, said he would": not "said X"
+        if (
+            left.endswith(",")
+            and m.name is None
+            and not m.pronoun
+            and not _described_person(m)
+            and m.text.split()[0].lower() in {"the", "a", "an"}
+            and m.text.split()[-1].lower() not in lx.ROLE_WORDS
+        ):
+            return None  # "Hemsley, the co-author of a book, said the days when ...": not a speaker
         c.inverted = True
         return m
 
@@ -712,6 +723,7 @@ def _renamed(q: Quote, renames: dict[str, str]) -> Quote:
     )
 
 
+_TOLD = lx.words("told tells tell telling")
 _INTRO_ENDS = frozenset({"", ":", ".", ",", ":\u201c", ':"'})
 
 

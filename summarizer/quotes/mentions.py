@@ -281,7 +281,7 @@ def _is_aux(word: str) -> bool:
 
 def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> Mention | None:
     """ "Tom Graham, a fellow at the Council, said": the name before the appositive."""
-    if i < 1 or text[toks[i].end : edge].strip() != ",":
+    if i < 1 or text[toks[i].end : edge].strip() not in (",", ".,"):  # "Paul, R-Ky., said"
         return None
     k = i
     chunks = 0
