@@ -79,21 +79,39 @@ def briefing_metadata(briefing: Briefing, part: int, parts: int) -> dict[str, An
     }
 
 
-def briefing_part_of(message: dict[str, Any]) -> tuple[str, int] | None:
-    """The (idempotency key, part number) in a message's metadata, else None."""
+@dataclass(frozen=True, slots=True)
+class BriefingPart:
+    """What a message's metadata says it is: part ``part`` of ``parts`` of a briefing."""
+
+    idempotency_key: str
+    part: int
+    parts: int
+
+
+def briefing_part_of(message: dict[str, Any]) -> BriefingPart | None:
+    """The briefing part a message's metadata names, else None.
+
+    A payload without ``parts`` (or with a nonsensical one) counts as a
+    one-part briefing, as every briefing posted before parts were counted.
+    """
     metadata = message.get("metadata") or {}
     if metadata.get("event_type") != METADATA_EVENT_TYPE:
         return None
     payload = metadata.get("event_payload") or {}
     key = payload.get("idempotency_key")
     part = payload.get("part", 1)
-    return (str(key), int(part)) if key and isinstance(part, int) else None
+    parts = payload.get("parts", 1)
+    if not key or not isinstance(part, int) or part < 1:
+        return None
+    if not isinstance(parts, int) or parts < part:
+        parts = part
+    return BriefingPart(str(key), part, parts)
 
 
 def idempotency_key_of(message: dict[str, Any]) -> str | None:
     """The key of the briefing ``message`` is (a part of), else None."""
     found = briefing_part_of(message)
-    return found[0] if found else None
+    return found.idempotency_key if found else None
 
 
 class _Unreachable(DeliveryError):
@@ -164,17 +182,32 @@ class SlackAdapter:
         return found
 
     async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
-        """The ts of the channel's recent message carrying ``idempotency_key``, if any."""
-        parts = await self._parts(SlackChannel.parse(channel), idempotency_key)
-        return parts.get(1)
+        """The ts of the briefing with ``idempotency_key`` if ALL its parts are in the channel.
+
+        Delivery records a briefing found here as delivered without posting, so
+        a briefing interrupted after some of its parts is not found: the retry
+        then posts the missing parts (`post_briefing`).
+        """
+        found, total = await self._scan(SlackChannel.parse(channel), idempotency_key)
+        if total is None or any(part not in found for part in range(1, total + 1)):
+            return None
+        return found[1]
 
     async def posted_parts(self, briefing: Briefing) -> dict[int, str]:
         """Which parts of ``briefing`` are in its channel already: part number → ts."""
         return await self._parts(SlackChannel.parse(briefing.channel), briefing.idempotency_key)
 
     async def _parts(self, target: SlackChannel, idempotency_key: str) -> dict[int, str]:
+        found, _ = await self._scan(target, idempotency_key)
+        return found
+
+    async def _scan(
+        self, target: SlackChannel, idempotency_key: str
+    ) -> tuple[dict[int, str], int | None]:
+        """The recent parts with ``idempotency_key`` (part → ts) and how many parts it has."""
         token = await self._token(target)
         found: dict[int, str] = {}
+        total: int | None = None
         cursor: str | None = None
         async with translate_errors(f"reading the history of {target}"):
             for _ in range(self._history_pages):
@@ -186,15 +219,16 @@ class SlackAdapter:
                     **token,
                 )
                 for message in page.get("messages") or []:
-                    key_part = briefing_part_of(message)
-                    if key_part and key_part[0] == idempotency_key:
-                        found.setdefault(key_part[1], str(message["ts"]))
+                    part = briefing_part_of(message)
+                    if part and part.idempotency_key == idempotency_key:
+                        found.setdefault(part.part, str(message["ts"]))
+                        total = max(total or 0, part.parts)
                 if 1 in found:
                     break  # parts are posted in order: nothing older belongs to it
                 cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
                 if not cursor:
                     break
-        return found
+        return found, total
 
     async def post(
         self,

@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from adapters.slack.adapter import SlackAdapter, SlackChannel, make_web_client
-from adapters.slack.blocks import METADATA_EVENT_TYPE
+from adapters.slack.blocks import METADATA_EVENT_TYPE, briefing_messages
 from adapters.slack.testing import FakeSlack
 from bot.errors import DeliveryError
 
@@ -81,6 +81,38 @@ async def test_a_retried_long_briefing_posts_only_the_missing_parts(slack: FakeS
     parts = [m["metadata"]["event_payload"]["part"] for m in reversed(slack.history["C1"])]
     assert parts == list(range(1, len(parts) + 1))  # each part once, in order
     assert await adapter.find_posted("slack:C1", briefing.idempotency_key) == first_ts
+
+
+async def test_a_partly_posted_briefing_is_not_found_until_every_part_is_in(
+    slack: FakeSlack,
+) -> None:
+    # Delivery records a briefing find_posted finds as delivered, without posting:
+    # finding part 1 of 3 would lose parts 2 and 3 for good.
+    adapter = adapter_for(slack)
+    briefing = replace(many_stories(25), channel="slack:C1")
+    assert len(briefing_messages(briefing)) == 3
+    slack.fail("chat.postMessage", "internal_error", after=1)  # only part 1 lands
+    with pytest.raises(DeliveryError, match="internal_error"):
+        await adapter.post_briefing(briefing)
+    assert len(slack.history["C1"]) == 1
+    assert slack.history["C1"][0]["metadata"]["event_payload"]["parts"] == 3
+    assert await adapter.find_posted("slack:C1", briefing.idempotency_key) is None
+
+    ts = await adapter.post_briefing(briefing)  # the resumed attempt posts parts 2 and 3
+    parts = [m["metadata"]["event_payload"]["part"] for m in reversed(slack.history["C1"])]
+    assert parts == [1, 2, 3]
+    assert await adapter.find_posted("slack:C1", briefing.idempotency_key) == ts
+
+
+async def test_a_briefing_missing_a_middle_part_is_not_found(slack: FakeSlack) -> None:
+    adapter = adapter_for(slack)
+    briefing = replace(many_stories(25), channel="slack:C1")
+    ts = await adapter.post_briefing(briefing)
+    del slack.history["C1"][1]  # part 2 of 3 is gone (newest first: 3, 2, 1)
+    assert await adapter.find_posted("slack:C1", briefing.idempotency_key) is None
+    assert await adapter.post_briefing(briefing) == ts  # reposts part 2 only
+    assert len(slack.history["C1"]) == 3
+    assert await adapter.find_posted("slack:C1", briefing.idempotency_key) == ts
 
 
 async def test_a_429_is_retried_after_retry_after_without_duplicates(slack: FakeSlack) -> None:
