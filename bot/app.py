@@ -7,6 +7,7 @@ delivery log.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -70,7 +71,8 @@ class App:
         )
         for report in reports:
             await self.refine_summaries(report.new_stories)
-            self.summarize_and_save(report.new_stories)
+            # CPU and a database write per story: off the loop that chats and heartbeats share.
+            await asyncio.to_thread(self.summarize_and_save, report.new_stories)
         return reports
 
     async def refine_summaries(self, stories: Sequence[Story]) -> None:

@@ -212,6 +212,7 @@ class Runner:
         # Refused deliveries: key -> (not before, failures); doubling waits, not a retry a tick.
         self._retry: dict[str, tuple[datetime, int]] = {}
         self._polling = 0
+        self._feeds_in_flight: set[str] = set()
         self._stopping = False
         self._tick_lock = asyncio.Lock()
 
@@ -266,13 +267,21 @@ class Runner:
             limit=room,
         )
         for feed in feeds:
+            if feed.url in self._feeds_in_flight:
+                continue  # still polling it from an earlier claim
+            self._feeds_in_flight.add(feed.url)
             self._polling += 1
             self._spawn(self.poll(feed))
 
     async def poll(self, feed: Feed) -> None:
-        """Poll one claimed feed, then schedule its next poll (or pause it)."""
+        """Poll one claimed feed, then schedule its next poll (or pause it).
+
+        The poll must end within the lease, or another process could claim the
+        feed and fetch it (and pay for its summaries) a second time.
+        """
         try:
-            [report] = await self.app.poll([feed], now=self.clock())
+            async with asyncio.timeout(self.lease.total_seconds() * 0.9):
+                [report] = await self.app.poll([feed], now=self.clock())
             now = self.clock()
             after = await asyncio.to_thread(self.app.store.get_feed, feed.url)
             retry_after, max_age = server_delays(report, now)
@@ -302,8 +311,11 @@ class Runner:
                 next_poll_at=decision.next_poll_at,
                 pause_at=now if decision.pause else None,
             )
+        except TimeoutError:
+            log.warning("polling %s outlasted its lease; it will be polled again", feed.url)
         finally:
             self._polling -= 1
+            self._feeds_in_flight.discard(feed.url)
 
     async def tick_deliveries(self) -> None:
         now = self.clock()

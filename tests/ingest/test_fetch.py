@@ -119,6 +119,9 @@ async def test_a_redirect_to_a_private_address_is_refused() -> None:
         "http://169.254.169.254/latest/meta-data/",
         "http://[::1]/feed",
         "http://[::ffff:192.168.0.1]/feed",
+        "http://[64:ff9b::7f00:1]/feed",  # NAT64 of 127.0.0.1
+        "http://[64:ff9b::a9fe:a9fe]/latest/meta-data/",  # NAT64 of the metadata address
+        "http://[2002:7f00:1::]/feed",  # 6to4 of 127.0.0.1
         "http://metadata.google.internal/computeMetadata/v1/",
         "http://0.0.0.0/",
         "file:///etc/passwd",
@@ -177,3 +180,21 @@ async def test_the_address_checked_is_the_address_dialled() -> None:
         await f.aclose()
     assert guard.lookups == 1
     assert server.hits("/f") == 0
+
+
+@pytest.mark.parametrize(
+    ("address", "public"),
+    [
+        ("8.8.8.8", True),
+        ("64:ff9b::808:808", True),  # NAT64 of a public address
+        ("2606:4700:4700::1111", True),
+        ("64:ff9b::a00:1", False),  # NAT64 of 10.0.0.1
+        ("2002:a9fe:a9fe::", False),  # 6to4 of 169.254.169.254
+        ("fd00::1", False),
+        ("ff02::1", False),
+    ],
+)
+def test_embedded_ipv4_addresses_are_judged_by_what_they_reach(address: str, public: bool) -> None:
+    from bot.ingest.guard import is_public_address
+
+    assert is_public_address(ipaddress.ip_address(address)) is public
