@@ -296,6 +296,8 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
             # commas, not an appositive; the subject is what comes before it
             return front if front is not None and chunks == 0 else None
         appos = build(text, toks[k : i + 1])
+        if front is not None and _PLACE_PREP_RE.search(text, max(lo, front.start - 6), front.start):
+            front = None  # "Cory James, 22, of Flint, Mich., said": a place, not the subject
         if front is not None and not front.pronoun and (front.name or appos.name or chunks >= 2):
             return combine(text, front, appos)
         # "Cory James, 22, of Flint, Mich., said": step over one more comma
@@ -311,6 +313,9 @@ _APPOS_GAP_RE = re.compile(r"\s*(?:\(\s*|\)\s*)?\Z")
 def _appos_gap(text: str, a: int, b: int) -> bool:
     """Inside an appositive a parenthesis may part two words: "Sen. Lamar Alexander (R-Tenn.)"."""
     return a <= b and _APPOS_GAP_RE.match(text, a, b) is not None
+
+
+_PLACE_PREP_RE = re.compile(r"\b(?:of|from|in|at)\s+\Z")
 
 
 def combine(text: str, front: Mention, appos: Mention) -> Mention:
