@@ -473,17 +473,22 @@ class Conversations:
     def schedule(self, context: Context, command: ScheduleCommand) -> Reply:
         from apscheduler.triggers.cron import CronTrigger
 
-        timezone = command.timezone or self._channel_timezone(context.channel)
-        try:
-            trigger = CronTrigger.from_crontab(command.cron, timezone=ZoneInfo(timezone))
-        except ValueError as exc:
-            return Reply(f"That is not a schedule I can keep: {exc}", ephemeral=True)
+        from bot.scheduler import first_slot
+
         store = self.app.store
         if not isinstance(store, ScheduleStore):
             return Reply("This store cannot keep channel schedules.", ephemeral=True)
-        now = self.clock()
-        first = trigger.get_next_fire_time(None, now)
         current = next((c for c in store.channel_states() if c.id == context.channel), None)
+        # No zone given: keep the one the channel has (set in chat or in the config file).
+        timezone = command.timezone or (
+            current.timezone if current else self._channel_timezone(context.channel)
+        )
+        try:
+            CronTrigger.from_crontab(command.cron, timezone=ZoneInfo(timezone))
+        except ValueError as exc:
+            return Reply(f"That is not a schedule I can keep: {exc}", ephemeral=True)
+        now = self.clock()
+        first = first_slot(command.cron, timezone, now)
         store.configure_channel(
             context.channel,
             schedule=command.cron,
@@ -494,7 +499,8 @@ class Conversations:
             now=now,
         )
         when = describe_cron(command.cron)
-        next_text = f" The next one is {first:%a %d %b %H:%M %Z}." if first else ""
+        local = first.astimezone(ZoneInfo(timezone)) if first else None
+        next_text = f" The next one is {local:%a %d %b %H:%M %Z}." if local else ""
         return Reply(f"Briefings for this channel: {when} ({timezone}).{next_text}")
 
     def _channel_timezone(self, channel_id: str) -> str:

@@ -99,3 +99,16 @@ async def test_subscribing_in_chat_gives_an_unscheduled_channel_the_default_sche
             assert state.schedule == "0 7 * * *"
         finally:
             await app.aclose()
+
+
+async def test_rescheduling_without_a_zone_keeps_the_channels_zone(store: SqlStore) -> None:
+    app = _app(store)
+    try:
+        conversations = Conversations(app, clock=lambda: NOW)
+        await conversations.handle(MANAGER, "schedule weekdays 08:30 Europe/Paris")
+        reply = await conversations.handle(MANAGER, "schedule daily 7")
+        assert "(Europe/Paris)" in reply.text
+        [state] = [c for c in store.channel_states() if c.id == "console:t"]
+        assert (state.schedule, state.timezone) == ("0 7 * * *", "Europe/Paris")
+    finally:
+        await app.aclose()
