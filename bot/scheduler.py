@@ -60,6 +60,8 @@ if TYPE_CHECKING:
     from adapters.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
+# Breaking posts for stories other processes stored are looked for this often.
+BREAKING_RESCAN = timedelta(seconds=30)
 HEARTBEAT_SECONDS = 30
 DRAIN_SECONDS = 60.0
 RETRY_FIRST = timedelta(seconds=30)
@@ -213,6 +215,8 @@ class Runner:
         self._retry: dict[str, tuple[datetime, int]] = {}
         self._polling = 0
         self._feeds_in_flight: set[str] = set()
+        self._new_stories = False
+        self._last_breaking_scan: datetime | None = None
         self._stopping = False
         self._tick_lock = asyncio.Lock()
 
@@ -282,6 +286,7 @@ class Runner:
         try:
             async with asyncio.timeout(self.lease.total_seconds() * 0.9):
                 [report] = await self.app.poll([feed], now=self.clock())
+            self._new_stories = self._new_stories or bool(report.new_stories)
             now = self.clock()
             after = await asyncio.to_thread(self.app.store.get_feed, feed.url)
             retry_after, max_age = server_delays(report, now)
@@ -324,11 +329,14 @@ class Runner:
         # Subscriptions made in chat get their backfill limit the first time we see them.
         await asyncio.to_thread(store.limit_new_backfill, now - backfill)
         states = await asyncio.to_thread(store.channel_states)
+        scan_breaking = self._breaking_scan_due(now)
         for state in states:
+            if not self._serves(state.id):
+                continue  # another process (or a later config) serves this platform
             slot = due_slot(state, now)
             if slot is not None and state.schedule:
                 self._start(self._slot_job(state, slot, now))
-            if state.breaking:
+            if state.breaking and scan_breaking:
                 for job in await asyncio.to_thread(self._breaking_jobs, state.id, now):
                     self._start(job)
         for job in await asyncio.to_thread(self._notice_jobs):
@@ -373,13 +381,30 @@ class Runner:
         done = store.done_keys(wanted) if wanted else set()
         return [job for key, job in wanted.items() if key not in done]
 
+    def _breaking_scan_due(self, now: datetime) -> bool:
+        """Compose breaking posts when our polls found stories, or now and then for others'.
+
+        Composing compares every unbriefed story with every other, so not every tick.
+        """
+        if self._new_stories or self._last_breaking_scan is None:
+            due = True
+        else:
+            due = now - self._last_breaking_scan >= BREAKING_RESCAN
+        if due:
+            self._new_stories = False
+            self._last_breaking_scan = now
+        return due
+
+    def _serves(self, channel: str) -> bool:
+        return not self.app.adapters or channel.partition(":")[0] in self.app.adapters
+
     def _start(self, job: Job) -> None:
         if job.key in self._busy:
             return
         retry = self._retry.get(job.key)
         if retry is not None and self.clock() < retry[0]:
             return  # the platform refused it lately: wait before asking again
-        if self.app.adapters and job.channel.partition(":")[0] not in self.app.adapters:
+        if not self._serves(job.channel):
             return  # another process (or a later config) serves this platform
         self._busy.add(job.key)
         self._spawn(self._deliver(job))
