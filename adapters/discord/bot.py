@@ -17,19 +17,25 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, Protocol
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from adapters.discord.adapter import NO_MENTIONS, DiscordAdapter, channel_key, quotes_view
+from adapters.discord.adapter import (
+    NO_MENTIONS,
+    PLATFORM,
+    DiscordAdapter,
+    channel_key,
+    quotes_view,
+)
 from adapters.discord.render import (
     BUTTON_LABEL_LIMIT,
     QUOTES_CUSTOM_ID_PREFIX,
     REF_PREFIX,
     OutgoingMessage,
-    briefing_messages,
     error_message,
     fit,
     quote_list_messages,
@@ -48,6 +54,8 @@ CHOICE_NAME_LIMIT = 100
 THREAD_NAME_LIMIT = 100
 GENERIC_ERROR = "Sorry, something went wrong on our side; it has been logged."
 PRIVATE_DEFER = "newsbrief.private_defer"  # Interaction.extras: was "thinking" ephemeral?
+BRIEFING_POSTED = "The briefing is in the channel."
+BRIEFING_ALREADY_POSTED = "This briefing is already in the channel."
 
 
 class Responder(Protocol):
@@ -114,9 +122,15 @@ class NewsBot(commands.Bot):
         self._plain_threads: set[int] = set()  # threads known not to hang off a briefing
 
     def use(self, app: App, conversations: Responder | None = None) -> None:
-        """Give the bot the application it answers from."""
+        """Give the bot the application it answers from.
+
+        Briefings asked for with ``/brief`` go through ``app.deliver``, so the app
+        posts Discord briefings through this bot's adapter unless it has one.
+        """
         self._app = app
         self._conversations = conversations or Conversations(app)
+        if PLATFORM not in app.adapters:
+            app.adapters = {**app.adapters, PLATFORM: self.adapter}
 
     @property
     def app(self) -> App:
@@ -279,15 +293,26 @@ class NewsBot(commands.Bot):
             except discord.HTTPException as exc:
                 # No right to start threads here: answer in the channel itself.
                 log.info("could not start a thread on message %s: %s", message.id, exc)
-        for outgoing in await self.render_reply(reply):
+        for outgoing in reply_messages(await self.deliver(reply)):
             await self.adapter.send(target, outgoing)
 
-    async def render_reply(self, reply: Reply) -> list[OutgoingMessage]:
-        """A reply's messages; a reply carrying a briefing is that briefing's messages."""
+    async def deliver(self, reply: Reply) -> Reply:
+        """Post the briefing ``reply`` carries, if any; the reply to give the asker.
+
+        The briefing goes through ``App.deliver``, which checks and writes the
+        delivery log, so asking twice posts it once. The asker gets the reply's
+        text (or a short note that it was posted), or privately why it was not.
+        """
         if reply.briefing is None:
-            return reply_messages(reply)
-        text = reply_messages(reply) if reply.text else []
-        return [*text, *briefing_messages(reply.briefing)]
+            return reply
+        try:
+            posted = await self.app.deliver(reply.briefing)
+        except (NewsbriefError, LookupError) as exc:
+            log.warning("could not post briefing %s: %s", reply.briefing.idempotency_key, exc)
+            return Reply(f"Could not post the briefing: {exc}", ephemeral=True)
+        if posted is None:
+            return Reply(BRIEFING_ALREADY_POSTED, ephemeral=True)
+        return replace(reply, briefing=None, text=reply.text or BRIEFING_POSTED)
 
 
 class NewsCog(commands.Cog):
@@ -364,17 +389,15 @@ class NewsCog(commands.Cog):
         context = await self.bot.context_for(
             interaction.channel, interaction.user, can_manage=_can_manage_interaction(interaction)
         )
-        reply = await self.bot.answer(context, text)
+        reply = await self.bot.deliver(await self.bot.answer(context, text))
         if reply.ephemeral and not private:
             # The "thinking" placeholder is public; a private answer replaces it.
             await interaction.delete_original_response()
             for outgoing in reply_messages(reply):
                 await send_followup(interaction, outgoing, ephemeral=True)
             return
-        for outgoing in await self.bot.render_reply(reply):
+        for outgoing in reply_messages(reply):
             await send_followup(interaction, outgoing, ephemeral=private)
-        if reply.briefing is not None:
-            self.bot.adapter.recent[reply.briefing.channel] = reply.briefing
 
 
 def story_and_speaker_choices(

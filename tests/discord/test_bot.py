@@ -178,19 +178,68 @@ async def test_quotes_reply_renders_citations_publicly(
 
 
 async def test_brief_posts_the_briefing_with_key_quotes_buttons(
-    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder
+    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder, core: App
 ) -> None:
     briefing = seed_briefing(CHANNEL)
     responder.replies.append(Reply("", briefing=briefing))
     dispatch(news_bot, slash(api, "brief"))
     await settle()
 
-    [answer] = followups(api)
+    [posted] = api.sent("POST", rf"^/channels/{CHANNEL_ID}/messages$")
     expected = briefing_messages(briefing)[0]
-    assert answer["embeds"] == [e.to_dict() for e in expected.embeds]
-    [row] = answer["components"]
+    assert posted.json["embeds"] == [e.to_dict() for e in expected.embeds]
+    [row] = posted.json["components"]
     assert row["components"][0]["custom_id"] == "newsbrief:quotes:1"
+    [answer] = followups(api)  # the asker gets a short note, not a second copy
+    assert embeds_of(answer)[0].description == "The briefing is in the channel."
     assert news_bot.recent_briefing(CHANNEL) == briefing
+    assert core.store.delivery_message_id(briefing.idempotency_key) == str(
+        api.messages[CHANNEL_ID][0]["id"]
+    )
+
+
+async def test_brief_twice_posts_the_briefing_once(
+    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder
+) -> None:
+    briefing = seed_briefing(CHANNEL)
+    responder.replies.extend([Reply("", briefing=briefing), Reply("", briefing=briefing)])
+    dispatch(news_bot, slash(api, "brief"))
+    await settle()
+    dispatch(news_bot, slash(api, "brief"))
+    await settle()
+
+    assert len(api.messages[CHANNEL_ID]) == 1  # the briefing, once
+    first, second = followups(api)
+    assert embeds_of(first)[0].description == "The briefing is in the channel."
+    assert second["flags"] & 64  # privately, to the second asker
+    assert embeds_of(second)[0].description == "This briefing is already in the channel."
+    assert all("components" not in f or not f["components"] for f in (first, second))
+
+
+async def test_a_mentioned_brief_goes_through_the_delivery_log_too(
+    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder
+) -> None:
+    briefing = seed_briefing(CHANNEL)
+    responder.replies.extend([Reply("", briefing=briefing), Reply("", briefing=briefing)])
+    for _ in range(2):
+        mention = message_payload(
+            api.next_id(),
+            CHANNEL_ID,
+            content=f"<@{BOT_USER_ID}> brief",
+            author=user_payload(),
+            mentions=[user_payload(BOT_USER_ID, "newsbrief", bot=True)],
+        )
+        dispatch(news_bot, mention)
+        await settle()
+
+    briefings = [m for m in api.messages[CHANNEL_ID] if m.get("embeds") and m["author"]["bot"]]
+    assert len(briefings) == 1
+    notes = [
+        embeds_of(r.json)[0].description
+        for r in api.sent("POST", r"^/channels/\d+/messages$")
+        if r.path != f"/channels/{CHANNEL_ID}/messages"
+    ]
+    assert notes == ["The briefing is in the channel.", "This briefing is already in the channel."]
 
 
 async def test_a_crash_in_the_core_becomes_a_short_private_message(
