@@ -143,8 +143,8 @@ def sentence_bounds(text: str, spans: list[MarkSpan]) -> list[tuple[int, int]]:
             if inside(cut) or ("\n" not in m.group() and _attribution_follows(text, m.end())):
                 continue
             word = _LAST_WORD_RE.search(text, max(0, cut - 12), cut + 1)
-            if word and _is_abbreviation(word.group(1)):
-                continue
+            if word and _is_abbreviation(word.group(1)) and "\n" not in m.group():
+                continue  # "p.m.", "U.S." end a sentence only at a paragraph break
         end = m.start() if text[cut] == "\n" else m.end()
         if end > start:
             bounds.append((start, end))

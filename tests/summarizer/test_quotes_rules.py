@@ -79,6 +79,12 @@ def _only(text: str, words: str) -> Quote:
         ),
         # a tag that closes a paragraph introduces the next one
         ("Jane Roe says:\n\n“The roads were blocked.”", "roads were", "Jane Roe"),
+        # an abbreviation before a paragraph break still ends the sentence
+        (
+            "4:23 p.m.\n\nJane Roe is releasing an ad that urges voters to “send a message.”",
+            "send a message",
+            "Jane Roe",
+        ),
     ],
 )
 def test_speaker_patterns(text: str, words: str, speaker: str) -> None:
