@@ -64,6 +64,10 @@ def message_nonce(idempotency_key: str, part: int, attempt: int = 0) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()[:NONCE_LENGTH]
 
 
+class _Refused(DeliveryError):
+    """Discord answered that it did not take the message (a 4xx): nothing was posted."""
+
+
 def quotes_view(buttons: Sequence[QuotesButton]) -> discord.ui.View | None:
     """The persistent view under a briefing message: one "Key quotes" button per story."""
     if not buttons:
@@ -102,9 +106,13 @@ class DiscordAdapter:
     async def post_briefing(self, briefing: Briefing) -> str:
         """Post ``briefing``; the id of its first message. Raises DeliveryError.
 
-        All or nothing: when a later part of a split briefing is refused, the parts
-        already posted are withdrawn, so "refused" means "not posted" and the retry
-        does not repeat them.
+        All or nothing when Discord refuses: when a later part of a split briefing
+        is refused (a 4xx answer), the parts already posted are withdrawn, so
+        "refused" means "not posted", and the retry posts it whole with fresh
+        nonces. When the answer is lost instead (a dropped connection, a timeout,
+        a 5xx) the part may have been stored: nothing is withdrawn and the nonces
+        stay, so the retry's resends are answered with the stored messages
+        (``enforce_nonce``) and `find_posted` can see the briefing complete.
         """
         channel = self.client.get_partial_messageable(parse_channel(briefing.channel))
         key = briefing.idempotency_key
@@ -116,7 +124,7 @@ class DiscordAdapter:
                     channel, outgoing, nonce=message_nonce(key, part, attempt)
                 )
                 sent.append(message)
-        except DeliveryError:
+        except _Refused:
             if sent:
                 await self._withdraw(sent)
                 self._withdrawn[key] = attempt + 1
@@ -183,8 +191,10 @@ class DiscordAdapter:
         try:
             return await target.send(**options)
         except discord.HTTPException as exc:
-            raise DeliveryError(
-                f"Discord refused a message to channel {_target_id(target)}: "
+            # A 5xx (after discord.py's own retries) may come after the message was stored.
+            error, what = (_Refused, "refused") if exc.status < 500 else (DeliveryError, "failed")
+            raise error(
+                f"Discord {what} a message to channel {_target_id(target)}: "
                 f"{exc.status} {exc.text or exc.response.reason} (code {exc.code})"
             ) from exc
         except (discord.DiscordException, aiohttp.ClientError, TimeoutError) as exc:

@@ -3,7 +3,10 @@
 `FakeDiscord` is a real HTTP server on a loopback port that answers the
 slice of Discord's REST API the bot uses (log in, send and list messages,
 threads, interaction callbacks and follow-ups, command sync) and records every
-request. Inside ``async with FakeDiscord() as api`` discord.py's
+request. It answers a resend carrying an earlier ``nonce`` with ``enforce_nonce``
+with the first message, as Discord does; `FakeDiscord.fail` forces error answers
+and `FakeDiscord.drop_after_answering` cuts the connection after a request took
+effect. Inside ``async with FakeDiscord() as api`` discord.py's
 ``Route.BASE`` points at it (restored on exit), so a real `discord.Client`
 logged in with any token talks to it::
 
@@ -41,6 +44,17 @@ USER_ID = 1_100_000_000_000_000_200
 _FIRST_SNOWFLAKE = 1_200_000_000_000_000_000
 
 Json = dict[str, Any]
+
+
+@dataclass(slots=True)
+class Drop:
+    """Requests matching ``method`` and the ``path`` regex that take effect, then lose
+    their answer (the connection is cut)."""
+
+    method: str
+    path: re.Pattern[str]
+    times: int
+    after: int = 0  # matching requests to answer first
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,6 +297,10 @@ class FakeDiscord:
         self.channels: dict[int, Json] = {}
         self.followups: dict[str, list[Json]] = {}  # interaction token → follow-up messages
         self.failures: list[Failure] = []
+        self.drops: list[Drop] = []
+        # (channel id, nonce) → the message it created: Discord keeps these a few minutes,
+        # deleted messages included, and answers an ``enforce_nonce`` resend with it.
+        self.nonces: dict[tuple[int, str], Json] = {}
         self._ids: Iterator[int] = itertools.count(_FIRST_SNOWFLAKE)
         self._runner: web.AppRunner | None = None
         self._saved_base = ""
@@ -323,6 +341,14 @@ class FakeDiscord:
                 after,
             )
         )
+
+    def drop_after_answering(
+        self, method: str, path: str, *, times: int = 1, after: int = 0
+    ) -> None:
+        """The next ``times`` requests to ``method path`` (a regex), after ``after`` more
+        answered ones, take effect; then the connection drops before the answer, so the
+        client cannot know whether they worked."""
+        self.drops.append(Drop(method, re.compile(path), times, after))
 
     def add_message(self, channel_id: int, payload: Json) -> Json:
         self.messages.setdefault(channel_id, []).append(payload)
@@ -379,8 +405,22 @@ class FakeDiscord:
         for method, pattern, handler in self._routes():
             found = pattern.fullmatch(path)
             if method == request.method and found:
-                return handler(request, body, *found.groups())
+                response = handler(request, body, *found.groups())
+                if self._dropped(request.method, path):
+                    assert request.transport is not None
+                    request.transport.abort()
+                return response
         return _json({"message": "404: Not Found", "code": 0}, status=404)
+
+    def _dropped(self, method: str, path: str) -> bool:
+        for drop in self.drops:
+            if drop.times > 0 and drop.method == method and drop.path.search(path):
+                if drop.after > 0:
+                    drop.after -= 1
+                    continue
+                drop.times -= 1
+                return True
+        return False
 
     def _forced(self, method: str, path: str) -> web.Response | None:
         for failure in self.failures:
@@ -434,8 +474,15 @@ class FakeDiscord:
         return _json({"url": "ws://127.0.0.1:9", "shards": 1})
 
     def _create_message(self, request: web.Request, body: Json, channel: str) -> web.Response:
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce"):
+            earlier = self.nonces.get((int(channel), str(nonce)))
+            if earlier is not None:
+                return _json(earlier)  # a resend: Discord answers with the first message
         payload = self._message_from(body, int(channel))
         self.add_message(int(channel), payload)
+        if nonce is not None:
+            self.nonces[(int(channel), str(nonce))] = payload
         return _json(payload)
 
     def _list_messages(self, request: web.Request, body: Any, channel: str) -> web.Response:

@@ -190,3 +190,65 @@ async def test_a_briefing_refused_halfway_is_withdrawn_and_retried_whole(
     assert retry_nonces == [
         message_nonce(briefing.idempotency_key, i, 1) for i in range(1, parts + 1)
     ]
+
+
+async def test_a_last_part_stored_but_its_answer_lost_is_kept_and_found(
+    api: FakeDiscord, adapter: DiscordAdapter
+) -> None:
+    # Part 2 of 2 reaches Discord, the connection drops before the answer: withdrawing
+    # part 1 and changing the nonces would leave part 2 behind, repeated by the retry.
+    briefing = big_briefing(12)
+    assert len(briefing_messages(briefing)) == 2
+    api.drop_after_answering("POST", rf"^/channels/{CHANNEL_ID}/messages$", after=1)
+    with pytest.raises(DeliveryError, match="failed") as info:
+        await adapter.post_briefing(briefing)
+    assert not isinstance(info.value.__cause__, discord.HTTPException)
+    assert not api.sent("DELETE", rf"^/channels/{CHANNEL_ID}/messages/\d+$")
+    assert len(api.messages[CHANNEL_ID]) == 2  # both parts are there
+
+    first_id = api.messages[CHANNEL_ID][0]["id"]
+    assert await adapter.find_posted(CHANNEL, briefing.idempotency_key) == first_id
+
+
+async def test_a_retry_after_a_lost_answer_resends_with_the_same_nonces(
+    api: FakeDiscord, adapter: DiscordAdapter
+) -> None:
+    briefing = big_briefing(20)
+    assert len(briefing_messages(briefing)) == 3
+    api.drop_after_answering("POST", rf"^/channels/{CHANNEL_ID}/messages$", after=1)
+    with pytest.raises(DeliveryError):
+        await adapter.post_briefing(briefing)
+    assert len(api.messages[CHANNEL_ID]) == 2  # part 1, and part 2 whose answer was lost
+    assert await adapter.find_posted(CHANNEL, briefing.idempotency_key) is None
+
+    first_id = await adapter.post_briefing(briefing)  # the resumed delivery's retry
+    assert first_id == api.messages[CHANNEL_ID][0]["id"]
+    assert len(api.messages[CHANNEL_ID]) == 3  # parts 1 and 2 deduplicated by their nonces
+    nonces = [p.json["nonce"] for p in api.sent("POST", r"/messages$")]
+    expected = [message_nonce(briefing.idempotency_key, i) for i in (1, 2, 3)]
+    assert nonces == expected[:2] + expected
+    assert await adapter.find_posted(CHANNEL, briefing.idempotency_key) == first_id
+
+
+async def test_a_server_error_is_not_taken_for_a_refusal(
+    api: FakeDiscord, adapter: DiscordAdapter
+) -> None:
+    briefing = big_briefing(12)
+    api.fail(  # discord.py gives up on a 503 at once (500, 502 and 504 it retries first)
+        "POST",
+        rf"^/channels/{CHANNEL_ID}/messages$",
+        status=503,
+        code=0,
+        message="Service Unavailable",
+        after=1,
+    )
+    with pytest.raises(DeliveryError, match="503"):
+        await adapter.post_briefing(briefing)
+    assert len(api.messages[CHANNEL_ID]) == 1  # part 1 stays: a 5xx may have stored part 2
+    assert not api.sent("DELETE", rf"^/channels/{CHANNEL_ID}/messages/\d+$")
+
+    await adapter.post_briefing(briefing)
+    assert len(api.messages[CHANNEL_ID]) == 2
+    assert {p.json["nonce"] for p in api.sent("POST", r"/messages$")} == {
+        message_nonce(briefing.idempotency_key, i) for i in (1, 2)
+    }
