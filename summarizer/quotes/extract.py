@@ -747,7 +747,8 @@ _VERB_NEXT_RE = re.compile(
 _LEAD_RE = re.compile(
     r"(?:(?:But|And|So|Yet|Still|Now|Meanwhile|However|Instead|Then|Later|Earlier)\b,?\s*)?"
     r"(?:(?:In|At|On|During|After|Before|When|While|Asked|Speaking|Since|Last|Earlier|"
-    r"Later|On|As|Like|Unlike|Despite|Following|Over|Under|[A-Z][a-z]+ing)\b"
+    r"Later|On|As|Like|Unlike|Despite|Following|Over|Under|Hours|Days|Weeks|Months|Minutes|"
+    r"This|That|Two|Three|A day|A week|[A-Z][a-z]+ing|[A-Z][a-z]{3,}ly)\b"
     r"[^,\u201c\u201d\"]{0,120},\s*)?"
 )
 _GLUE_RE = re.compile(r"[\s,—–\-:]*\Z")
