@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -41,9 +42,11 @@ _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _ELLIPSIS_RE = re.compile(r"\s*\[?\s*(?:\.\s?){3}\.*\s*\]?\s*|\s*\[\s*\]\s*")
 _EDGE = " '.,;:!?-()[]"
 _WORD_RE = re.compile(r"[^\W_]+")
-_QUOTED_IN_TEXT_RE = re.compile(
-    '["\u201c\u201e\u00ab]([^"\u201c\u201d\u201e\u00ab\u00bb]{2,}?)["\u201d\u00bb]'
-)
+# Quotation marks in free text, by family: a mark closes only a quotation its family opened,
+# so an apostrophe (single family) never ends a "…" quotation. Everything else in
+# `_QUOTE_LIKE` is single family.
+_DOUBLE_MARKS = '"\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u301d\u301e\uff02'
+_REF_MARK_RE = re.compile(r"\s*\[\d+\]")
 
 MIN_QUOTE_WORDS = 2
 MIN_QUOTE_CHARS = 6
@@ -365,33 +368,72 @@ class Verifier:
     def free_text_ok(self, text: str, *, sources: Sequence[str] = ()) -> bool:
         """True unless ``text`` puts in quotation marks words found in neither the story
         nor ``sources``."""
-        for m in _QUOTED_IN_TEXT_RE.finditer(text):
-            inner = m.group(1)
-            if len(words(inner)) < MIN_QUOTE_WORDS:
-                continue  # a scare-quoted word or two is not a quotation
-            if self.locate(inner) is None and not any(_contains(s, inner) for s in sources):
-                return False
-        return True
+        return _quotations_ok(text, lambda inner: self.locate(inner) is not None, sources)
 
 
 def free_text_ok(text: str, sources: Sequence[str]) -> bool:
     """True unless ``text`` quotes words that occur in none of ``sources``."""
-    for m in _QUOTED_IN_TEXT_RE.finditer(text):
-        inner = m.group(1)
+    return _quotations_ok(text, lambda inner: False, sources)
+
+
+def _quotations_ok(text: str, found: Callable[[str], bool], sources: Sequence[str]) -> bool:
+    for inner in quotations(text):
         if len(words(inner)) < MIN_QUOTE_WORDS:
-            continue
-        if not any(_contains(s, inner) for s in sources):
+            continue  # a scare-quoted word or two is not a quotation
+        if not found(inner) and not any(_contains(s, inner) for s in sources):
             return False
     return True
+
+
+def quotations(text: str) -> list[str]:
+    """The passages ``text`` puts in quotation marks of any style, normalised.
+
+    Marks are found after normalisation ('…', ‘…’, „…“, «…», »…« and "…" alike), a
+    mark inside a word (don't, Russia's) is an apostrophe, and a mark closes only a
+    quotation of its own family (double or single). Where a single-quote closer may
+    be a plural possessive (``the workers' union``) and a later closer follows, the
+    longer passage is returned too; a double-quote quotation never closed runs to the
+    end of its paragraph (a citation marker ``[n]`` ends it).
+    """
+    norm = normalize(text)
+    hay = norm.text
+    found: list[str] = []
+    opened: dict[bool, int] = {}  # family (True: double) -> index after its open mark
+    last_single: tuple[int, int] | None = None  # the last single-family pair, (inner start, end)
+    for i, ch in enumerate(hay):
+        if ch != "'":
+            continue
+        double = text[norm.index[i]] in _DOUBLE_MARKS
+        before = hay[i - 1] if i > 0 else " "
+        after = hay[i + 1] if i + 1 < len(hay) else " "
+        can_open = not before.isalnum() and not after.isspace()
+        can_close = not before.isspace() and not after.isalnum()
+        start = opened.get(double)
+        if start is not None and can_close:
+            del opened[double]
+            found.append(hay[start:i])
+            if not double:
+                last_single = (start, i)
+        elif start is None and can_open:
+            opened[double] = i + 1
+        elif start is None and can_close and not double and last_single is not None:
+            first, end = last_single
+            if hay[end - 1] in "sxz":  # that closer may have been a possessive: the longer one
+                found.append(hay[first:i])
+                last_single = (first, i)
+    start = opened.get(True)
+    if start is not None:
+        paragraph = text.find("\n", norm.index[start - 1])
+        end = len(hay) if paragraph < 0 else bisect_left(norm.index, paragraph)
+        found.append(_REF_MARK_RE.split(hay[start:end], 1)[0])
+    return found
 
 
 def _contains(source: str, quote: str) -> bool:
     pieces = fragments(quote)
     if not pieces:
         return True
-    return Verifier(source).locate(quote) is not None or all(
-        p in normalize(source).text for p in pieces
-    )
+    return Verifier(source).locate(quote) is not None
 
 
 def _bounded(hay: str, start: int, end: int) -> bool:
@@ -419,7 +461,10 @@ def _closer(ours: Span | None, theirs: Span | None, start: int, end: int) -> boo
 
 
 def _same_speaker(a: str, b: str) -> bool:
-    return bool(set(significant_words(a)) & set(significant_words(b)))
+    """True when one name is the other's short form: the telling words of one are all among
+    the other's ("Biden", "Joe Biden", "President Joe Biden"; not "Hunter Biden")."""
+    x, y = set(significant_words(a)), set(significant_words(b))
+    return bool(x and y) and (x <= y or y <= x)
 
 
 def _anonymous(speaker: str, grounding: Quote | None) -> bool:

@@ -97,3 +97,31 @@ async def test_answer_question_with_a_model(api: FakeOpenAI) -> None:
         await llm.aclose()
     assert answer is not None and answer.citations == (CITATIONS[1],)
     assert answer.text == "Zelenskyy says only force works [1]."
+
+
+async def test_answer_with_an_invented_quotation_in_single_or_german_marks_is_refused(
+    api: FakeOpenAI, llm: LLMSummarizer
+) -> None:
+    # Regression: only double quotation marks were checked.
+    api.add(reply(answer_json("Lavrov said \u2018the talks are dead and buried\u2019 [1].", [1])))
+    api.add(reply(answer_json("Lavrov sagte \u201edie Gespr\u00e4che sind tot\u201c [1].", [1])))
+    api.add(reply(answer_json("Lavrov called it 'a road to nowhere' [1].", [1])))
+    assert await llm.answer(QUESTION, CITATIONS) is None
+    assert await llm.answer(QUESTION, CITATIONS) is None
+    answer = await llm.answer(QUESTION, CITATIONS)
+    assert answer is not None and answer.citations == (CITATIONS[0],)
+
+
+async def test_answer_rearranging_a_quotes_words_with_an_ellipsis_is_refused(
+    api: FakeOpenAI, llm: LLMSummarizer
+) -> None:
+    # Regression: elided pieces were accepted when each occurred anywhere in the quote.
+    api.add(
+        reply(
+            answer_json("Zelenskyy said \u201cforce ... Putin does not understand\u201d [2].", [2])
+        )
+    )
+    api.add(reply(answer_json("Zelenskyy said \u201cPutin does not ... force\u201d [2].", [2])))
+    assert await llm.answer(QUESTION, CITATIONS) is None
+    answer = await llm.answer(QUESTION, CITATIONS)
+    assert answer is not None and answer.citations == (CITATIONS[1],)

@@ -186,3 +186,57 @@ def test_seed_article_typical_model_output() -> None:
     assert (result.counts.downgraded, result.counts.rejected_speakers) == (1, 1)
     for q in result.quotes:
         q.check(text)
+
+
+def test_free_text_quotations_in_any_marks_are_checked() -> None:
+    # Regression: only "…", “…” and «…» were spotted; single and German marks slipped through.
+    v = verifier()
+    assert not v.free_text_ok("Ruiz called the deal 'a betrayal of the harbor'.")
+    assert not v.free_text_ok("Ruiz called the deal \u2018a betrayal of the harbor\u2019.")
+    assert not v.free_text_ok("Ruiz nannte es \u201eeinen Verrat am Hafen\u201c.")
+    assert not v.free_text_ok("Ruiz nannte es \u00bbeinen Verrat am Hafen\u00ab.")
+    assert v.free_text_ok("Becker said residents 'got a parking lot' instead.")
+    assert v.free_text_ok("Becker said \u201ewe got a parking lot\u201c.")
+    # apostrophes inside words are not quotation marks
+    assert v.free_text_ok("The mayor's plan didn't win the residents' hearts.")
+    assert v.free_text_ok("Ruiz called it 'historic' and Becker didn't agree.")
+    lee = ["Lee said we will stay."]
+    assert not free_text_ok("Lee said \u2018we will resign tomorrow\u2019 [1].", lee)
+    assert free_text_ok("Lee said \u2018we will stay\u2019 [1].", lee)
+
+
+def test_free_text_quotation_past_a_possessive_or_unclosed_is_checked_whole() -> None:
+    source = ["The workers' union will strike, Lee said."]
+    assert free_text_ok("Lee said 'the workers' union will strike'.", source)
+    assert not free_text_ok("Lee said 'the workers' union will resign'.", source)
+    assert not free_text_ok('Lee said "the workers will resign [1].', source)
+    assert free_text_ok("Lee said \"the workers' union will strike [1].", source)
+
+
+def test_free_text_elided_quotation_must_be_in_order_and_near() -> None:
+    # Regression: the fallback accepted any pieces found anywhere in the source, in any order.
+    source = ["Nobody should resign over this. We will win the vote next week, she said."]
+    assert not free_text_ok("She said \u201cwe will ... resign\u201d [1].", source)
+    assert not free_text_ok(
+        "She said \u201cwin the vote ... nobody should resign\u201d [1].", source
+    )
+    assert not free_text_ok(
+        "She said \u201cnobody should ... win\u201d [1].", ["Nobody should winnow."]
+    )
+    assert free_text_ok("She said \u201cnobody should resign ... we will win\u201d [1].", source)
+
+
+def test_real_quote_given_to_a_relative_with_the_same_surname_is_misattributed() -> None:
+    # Regression: any shared word (here "Biden") made two speakers the same person.
+    text = (
+        "\u201cWe will not back down on this bill,\u201d President Joe Biden said on Monday.\n"
+        "His son Hunter Biden, who attended the event, declined to comment.\n"
+    )
+    v = Verifier(text, extract_quotes(text))
+    claim = Claim("Hunter Biden", None, "We will not back down on this bill", "quote")
+    result = v.check([claim])
+    assert result.quotes == () and result.counts.misattributed == 1
+    for speaker in ("Joe Biden", "Biden", "President Joe Biden"):
+        claim = Claim(speaker, None, "We will not back down on this bill", "quote")
+        [quote] = v.check([claim]).quotes
+        assert quote.speaker == speaker
