@@ -8,6 +8,8 @@ delivery log.
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -16,6 +18,7 @@ import httpx
 
 from bot.briefing import Candidate, compose_breaking, compose_briefing, passes_filters
 from bot.domain import Briefing, Feed, Story
+from bot.errors import DeliveryError, StoreError
 from bot.ingest import HttpFetcher, IngestReport, SeenBodies, UrlGuard, poll_feeds
 from bot.ports import ChatAdapter, FeedFetcher, ScheduleStore, Summarizer, Summary
 from bot.settings import ChannelSettings, Settings
@@ -41,6 +44,7 @@ class App:
     # Summaries by story hash: every channel's briefing of a story reuses one.
     _summaries: dict[str, Summary] = field(default_factory=dict, repr=False)
     seen_bodies: SeenBodies = field(default_factory=SeenBodies)
+    owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:on-demand")
 
     def sync_config(self) -> None:
         """Make the store hold every feed and subscription the config file lists."""
@@ -190,13 +194,22 @@ class App:
         ]
 
     async def deliver(self, briefing: Briefing) -> str | None:
-        """Post once: skip a briefing the delivery log already holds."""
-        if self.store.delivered(briefing.idempotency_key):
-            return None
-        adapter = self.adapter_for(briefing.channel)
-        message_id = await adapter.post_briefing(briefing)
-        self.store.record_delivery(briefing.channel, briefing.idempotency_key, message_id)
-        return message_id
+        """Post on demand (`brief`), once, by the scheduled posts' claim → post → record.
+
+        Returns the new message's id, or None when the briefing was posted already
+        (by an earlier request, or another process at the same moment). Raises
+        `DeliveryError` when the platform refuses.
+        """
+        from bot.delivery import Deliverer, Job
+
+        if not isinstance(self.store, ScheduleStore):
+            raise StoreError("this store keeps no delivery claims")
+        deliverer = Deliverer(self.store, self.adapter_for, owner=self.owner)
+        job = Job(briefing.channel, briefing.idempotency_key, lambda: briefing, kind="on_demand")
+        outcome = await deliverer.deliver(job)
+        if outcome.status == "failed":
+            raise DeliveryError(outcome.error or "the platform refused the post")
+        return outcome.message_id if outcome.status == "posted" else None
 
     async def aclose(self) -> None:
         """Close the fetcher's connections and the store's pool."""
