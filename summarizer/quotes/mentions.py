@@ -193,7 +193,9 @@ def _skip_parenthetical(text: str, toks: list[Tok], i: int, edge: int) -> tuple[
 _RELATIVES = lx.words("that which who whom whose where when what")
 
 
-_QUANTIFIERS = lx.words("Some Others Many Most Few Both Several Critics Supporters Opponents")
+_QUANTIFIERS = lx.words(
+    "Some Others Many Most Few Both Several Critics Supporters Opponents Another"
+)
 
 
 def _clause_initial(text: str, toks: list[Tok], k: int) -> bool:
