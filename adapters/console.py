@@ -22,31 +22,35 @@ if TYPE_CHECKING:
 
 
 def bullet_text(bullet: Bullet) -> Text:
-    """One who-said-what line: speaker in bold, then the quotes verbatim."""
+    """One who-said-what line: speaker in bold, then the quotes verbatim (control codes gone)."""
     line = Text("• ")
-    line.append(bullet.speaker, style="bold")
+    line.append(plain(bullet.speaker), style="bold")
     if bullet.speaker_role:
-        line.append(f" ({bullet.speaker_role})", style="dim")
+        line.append(f" ({plain(bullet.speaker_role)})", style="dim")
     line.append(": ")
-    parts = [f"“{q.text}”" if q.kind is not QuoteKind.INDIRECT else q.text for q in bullet.quotes]
+    parts = [
+        f"“{plain(q.text)}”" if q.kind is not QuoteKind.INDIRECT else plain(q.text)
+        for q in bullet.quotes
+    ]
     line.append(" … ".join(parts))
     return line
 
 
 def item_panel(number: int, item: BriefingItem) -> Panel:
-    """A story: linked title, sources, gist and its who-said-what."""
+    """A story: linked title, sources, gist and its who-said-what (feed text made `plain`)."""
+    url = plain(item.url)
     title = Text(f"{number}. ", style="bold cyan")
-    title.append(item.title, style=Style(bold=True, link=plain(item.url)))
-    body: list[Text] = [Text(item.gist, style="italic")] if item.gist else []
+    title.append(plain(item.title), style=Style(bold=True, link=url))
+    body: list[Text] = [Text(plain(item.gist), style="italic")] if item.gist else []
     body.extend(bullet_text(b) for b in item.bullets)
     if not item.bullets:
         body.append(Text("No attributed quotes in this story.", style="dim"))
-    sources = " · ".join(item.sources)
+    sources = " · ".join(plain(source) for source in item.sources)
     return Panel(
         Group(*body),
         title=title,
         title_align="left",
-        subtitle=Text(f"{sources} — {item.url}", style="dim"),
+        subtitle=Text(f"{sources} — {url}", style="dim"),
         subtitle_align="left",
         border_style="cyan",
     )
@@ -73,13 +77,14 @@ class ConsoleAdapter:
 
     def render(self, briefing: Briefing) -> None:
         stamp = briefing.generated_at.strftime("%a %d %b %Y, %H:%M %Z").strip()
-        self.console.print(Rule(f"[bold]{escape(briefing.title)}[/] · {escape(stamp)}"))
+        title = escape(plain(briefing.title))
+        self.console.print(Rule(f"[bold]{title}[/] · {escape(plain(stamp))}"))
         if not briefing.items:
             self.console.print("Nothing new since the last briefing.", style="dim")
         for number, item in enumerate(briefing.items, start=1):
             self.console.print(item_panel(number, item))
         for note in briefing.notes:
-            self.console.print(Text(note, style="dim"))
+            self.console.print(Text(plain(note), style="dim"))
 
 
 # Terminal control characters (ANSI escapes, carriage returns) in untrusted story
