@@ -176,8 +176,8 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def cmd_opml_import(args: argparse.Namespace) -> int:
-    from bot.app import make_app
     from bot.opml import parse_opml
+    from bot.store import make_store
 
     try:
         document = args.file.read_bytes()
@@ -185,12 +185,12 @@ def cmd_opml_import(args: argparse.Namespace) -> int:
         err_console.print(f"cannot read {args.file}: {exc.strerror or exc}", highlight=False)
         return 1
     found = parse_opml(document)
-    app = make_app(settings_from(args))
-    known = {f.url for f in app.store.list_feeds()}
-    for feed in found.feeds:
-        app.store.add_feed(feed.url, title=feed.title)
-        if args.channel:
-            app.store.subscribe(args.channel, feed.url)
+    with make_store(settings_from(args).store.url) as store:
+        known = {f.url for f in store.list_feeds()}
+        for feed in found.feeds:
+            store.add_feed(feed.url, title=feed.title)
+            if args.channel:
+                store.subscribe(args.channel, feed.url)
     added = sum(1 for f in found.feeds if f.url not in known)
     where = f", subscribed {args.channel}" if args.channel else ""
     Console().print(
@@ -204,10 +204,11 @@ def cmd_opml_import(args: argparse.Namespace) -> int:
 
 
 def cmd_opml_export(args: argparse.Namespace) -> int:
-    from bot.app import make_app
     from bot.opml import render_opml
+    from bot.store import make_store
 
-    document = render_opml(make_app(settings_from(args)).store.list_feeds())
+    with make_store(settings_from(args).store.url) as store:
+        document = render_opml(store.list_feeds())
     if args.output is None:
         sys.stdout.write(document)
     else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
@@ -67,7 +67,7 @@ def render_opml(feeds: Sequence[Feed], *, title: str = "newsbrief feeds") -> str
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<opml version="2.0">',
-        f"  <head><title>{_text(title)}</title><dateCreated>{created}</dateCreated></head>",
+        f"  <head><title>{escape(title)}</title><dateCreated>{created}</dateCreated></head>",
         "  <body>",
     ]
     for feed in feeds:
@@ -78,7 +78,3 @@ def render_opml(feeds: Sequence[Feed], *, title: str = "newsbrief feeds") -> str
         )
     lines += ["  </body>", "</opml>", ""]
     return "\n".join(lines)
-
-
-def _text(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

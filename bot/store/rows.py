@@ -27,6 +27,11 @@ STORY_COLUMNS = (
 )
 
 
+def story_select() -> sa.Select[Any]:
+    """SELECT of `STORY_COLUMNS`: a story with its feed's URL."""
+    return sa.select(*STORY_COLUMNS).join(feeds, feeds.c.id == stories.c.feed_id)
+
+
 def storage_key(key: str) -> str:
     """The form a dedupe key is stored in: itself, or a digest when too long to index."""
     if len(key) <= MAX_KEY_CHARS:

@@ -25,17 +25,16 @@ import sqlalchemy as sa
 from bot.domain import Briefing, Story
 from bot.ports import QuoteHit
 from bot.store.rows import (
-    STORY_COLUMNS,
     chunks,
     quote_from_row,
     storage_key,
     story_from_row,
+    story_select,
 )
 from bot.store.schema import (
     QUOTE_ROWID_FACTOR,
     UTCDateTime,
     briefing_items,
-    feeds,
     stories,
     story_keys,
 )
@@ -337,7 +336,7 @@ class SearchStore:
                 ids = [int(i) for i in conn.scalars(sa.text(ids_sql), params)]
             found = {
                 r.id: story_from_row(r)
-                for r in conn.execute(_story_select().where(stories.c.id.in_(ids or [-1])))
+                for r in conn.execute(story_select().where(stories.c.id.in_(ids or [-1])))
             }
         return [found[i] for i in ids if i in found]
 
@@ -351,10 +350,10 @@ class SearchStore:
                     )
                 )
                 if story_id is not None:
-                    row = conn.execute(_story_select().where(stories.c.id == story_id)).first()
+                    row = conn.execute(story_select().where(stories.c.id == story_id)).first()
                     if row is not None:
                         return story_from_row(row)
-            query = _story_select().where(stories.c.url == url).order_by(stories.c.id).limit(1)
+            query = story_select().where(stories.c.url == url).order_by(stories.c.id).limit(1)
             row = conn.execute(query).first()
             return story_from_row(row) if row is not None else None
 
@@ -416,7 +415,3 @@ def _group_positions(rows: sa.CursorResult[Any]) -> Iterator[tuple[int, ...]]:
         ids.append(int(row.story_id))
     if ids:
         yield tuple(ids)
-
-
-def _story_select() -> sa.Select[Any]:
-    return sa.select(*STORY_COLUMNS).join(feeds, feeds.c.id == stories.c.feed_id)

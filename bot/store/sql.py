@@ -22,7 +22,6 @@ from bot.errors import NotFoundError, StoreError
 from bot.store.engine import WRITE_OPTION, is_memory_sqlite, translate_errors
 from bot.store.llm_cache import LLMCacheStore
 from bot.store.rows import (
-    STORY_COLUMNS,
     chunks,
     feed_from_row,
     quote_from_row,
@@ -30,6 +29,7 @@ from bot.store.rows import (
     storage_key,
     storage_keys,
     story_from_row,
+    story_select,
 )
 from bot.store.scheduling import SchedulingStore
 from bot.store.schema import (
@@ -305,7 +305,7 @@ class SqlStore(SchedulingStore, SearchStore, LLMCacheStore):
 
     def recent_stories(self, *, since: datetime | None = None, limit: int = 100) -> list[Story]:
         """Newest first by publication time (fetch time when the feed gave none)."""
-        query = _story_select().order_by(stories.c.sort_at.desc(), stories.c.id.desc())
+        query = story_select().order_by(stories.c.sort_at.desc(), stories.c.id.desc())
         if since is not None:
             query = query.where(stories.c.sort_at >= as_utc(since))
         with self._read("listing recent stories") as conn:
@@ -478,12 +478,8 @@ def _feed_id(conn: sa.Connection, url: str) -> int:
     return int(feed_id)
 
 
-def _story_select() -> sa.Select[Any]:
-    return sa.select(*STORY_COLUMNS).join(feeds, feeds.c.id == stories.c.feed_id)
-
-
 def _story(conn: sa.Connection, story_id: int) -> Story:
-    row = conn.execute(_story_select().where(stories.c.id == story_id)).first()
+    row = conn.execute(story_select().where(stories.c.id == story_id)).first()
     if row is None:
         raise NotFoundError(f"no story {story_id}")
     return story_from_row(row)
@@ -507,7 +503,7 @@ def _story_row(story: Story, feed_id: int, fetched_at: datetime) -> dict[str, An
 def _stories_by_id(conn: sa.Connection, story_ids: set[int]) -> dict[int, Story]:
     found: dict[int, Story] = {}
     for chunk in chunks(sorted(story_ids), IN_CHUNK):
-        for row in conn.execute(_story_select().where(stories.c.id.in_(chunk))):
+        for row in conn.execute(story_select().where(stories.c.id.in_(chunk))):
             found[row.id] = story_from_row(row)
     return found
 
