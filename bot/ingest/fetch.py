@@ -11,7 +11,7 @@ hand so that every hop passes the `UrlGuard`. httpx's exceptions leave as
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
+import weakref
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -53,8 +53,10 @@ class HttpFetcher:
         self.local_files = frozenset(local_files)
         self._slots = asyncio.Semaphore(concurrency)
         self._per_host = per_host
-        self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(self._per_host)
+        # Weak: a host's semaphore lives while a fetch holds or awaits it, so a long
+        # `newsbrief run` does not keep one for every article host it ever saw.
+        self._host_slots: weakref.WeakValueDictionary[str, asyncio.Semaphore] = (
+            weakref.WeakValueDictionary()
         )
         limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
         # Our own transport checks addresses as it dials; a given one (tests, the demo)
@@ -68,6 +70,12 @@ class HttpFetcher:
             follow_redirects=False,
             trust_env=False,
         )
+
+    def _host_slot(self, host: str) -> asyncio.Semaphore:
+        slot = self._host_slots.get(host)
+        if slot is None:
+            slot = self._host_slots[host] = asyncio.Semaphore(self._per_host)
+        return slot
 
     async def aclose(self) -> None:
         await self._client.aclose()
@@ -86,7 +94,7 @@ class HttpFetcher:
             headers["if-none-match"] = etag
         if last_modified:
             headers["if-modified-since"] = last_modified
-        async with self._slots, self._host_slots[parsed.host]:
+        async with self._slots, self._host_slot(parsed.host):
             try:
                 async with asyncio.timeout(self.deadline):
                     return await self._follow(parsed, headers)
