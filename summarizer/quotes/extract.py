@@ -309,6 +309,7 @@ class Extractor:
                     self._tag_after(q, s1)
                     or self._colon_tag(q, s0)
                     or _weaker(last, 0.75)
+                    or self._relative_who(q, s0)
                     or self._subject(q, s0)
                     or _weaker(carry, 0.6)
                 )
@@ -486,6 +487,22 @@ class Extractor:
             if m is None or m.end != k - 1:
                 return None
         return _Attr(m, self.resolver.resolve(m), "said", confidence=0.75)
+
+    def _relative_who(self, q: MarkSpan, s0: int) -> _Attr | None:
+        """ "Democrats across the country, who highlighted comments ... “sort of hopes”": the
+        relative clause that carries the quotation speaks; its mention is "who"."""
+        text = self.text
+        who = text.rfind(" who ", s0, q.open_at)
+        if who < 0 or "," in text[who : q.open_at] or _SENT_END_RE.search(text, who, q.open_at):
+            return None
+        k = who
+        while k > s0 and text[k - 1] in " ,":
+            k -= 1
+        ante = left_mention(text, s0, k)
+        if ante is None or ante.pronoun:
+            return None
+        m = Mention(who + 1, who + 4, "who", ante.name or ante.text, ante.role)
+        return _Attr(m, self.resolver.resolve(m), "said", confidence=0.7)
 
     def _subject(self, q: MarkSpan, s0: int, *, any_np: bool = False) -> _Attr | None:
         """ "Huckabee is labeling the actions “...”": the sentence's subject speaks.

@@ -79,6 +79,12 @@ def _only(text: str, words: str) -> Quote:
         ),
         # a tag that closes a paragraph introduces the next one
         ("Jane Roe says:\n\n“The roads were blocked.”", "roads were", "Jane Roe"),
+        # a relative clause carries the quotation: "who" speaks for its antecedent
+        (
+            "Graham contrasted that with Jane Roe who is looking to bring “people together.”",
+            "people together",
+            "Jane Roe",
+        ),
         # an abbreviation before a paragraph break still ends the sentence
         (
             "4:23 p.m.\n\nJane Roe is releasing an ad that urges voters to “send a message.”",
