@@ -762,7 +762,7 @@ _VERB_NEXT_RE = re.compile(
 )
 # sentence openers to skip before looking for the subject
 _LEAD_RE = re.compile(
-    r"(?:(?:But|And|So|Yet|Still|Now|Meanwhile|However|Instead|Then|Later|Earlier)\b,?\s*)?"
+    r"(?:(?:But|And|So|Yet|Still|Now|Meanwhile|However|Instead|Then)\b,?\s*)?"
     r"(?:(?:In|At|On|During|After|Before|When|While|Asked|Speaking|Since|Last|Earlier|"
     r"Later|On|As|Like|Unlike|Despite|Following|Over|Under|Hours|Days|Weeks|Months|Minutes|"
     r"This|That|Two|Three|A day|A week|[A-Z][a-z]+ing|[A-Z][a-z]{3,}ly)\b"
