@@ -283,14 +283,16 @@ def _is_aux(word: str) -> bool:
 
 def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> Mention | None:
     """ "Tom Graham, a fellow at the Council, said": the name before the appositive."""
-    if i < 1 or text[toks[i].end : edge].strip() not in (",", ".,"):  # "Paul, R-Ky., said"
+    close = text[toks[i].end : edge].strip() if i >= 1 else ""
+    if close not in (",", ".,") and close not in _DASHES:  # "Paul, R-Ky., said"
         return None
+    sep = close if close in _DASHES else ","  # "Jason Sims — a teacher — says"
     k = i
     chunks = 0
     while True:
         while k > 0 and _appos_gap(text, toks[k - 1].end, toks[k].start) and i - k < 28:
             k -= 1
-        if k == 0 or text[toks[k - 1].end : toks[k].start].strip() != ",":
+        if k == 0 or text[toks[k - 1].end : toks[k].start].strip() != sep:
             return None
         front = left_mention(text, lo, toks[k - 1].end)
         if any(t.word in lx.SPEECH_VERBS for t in toks[k : i + 1]):
@@ -309,6 +311,7 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
         k -= 1
 
 
+_DASHES = frozenset({"—", "–", "--", "―"})
 _APPOS_GAP_RE = re.compile(r"\s*(?:\(\s*|\)\s*)?\Z")
 
 
