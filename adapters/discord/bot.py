@@ -14,6 +14,7 @@ developer portal).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Sequence
@@ -44,7 +45,7 @@ from adapters.discord.render import (
 from bot.app import App
 from bot.conversation.core import Conversations
 from bot.conversation.replies import Context, Reply
-from bot.domain import Briefing
+from bot.domain import Briefing, Quote, Story
 from bot.errors import DeliveryError, NewsbriefError
 
 log = logging.getLogger(__name__)
@@ -335,7 +336,7 @@ class NewsCog(commands.Cog):
         context = await self.bot.context_for(
             interaction.channel, interaction.user, can_manage=False
         )
-        stories, speakers = self.bot.briefing_outline(context)
+        stories, speakers = await asyncio.to_thread(self.bot.briefing_outline, context)
         return story_and_speaker_choices(stories, speakers, current)
 
     @app_commands.command(name="brief", description="Post this channel's briefing now")
@@ -475,9 +476,7 @@ async def open_quotes_thread(
     bot: NewsBot, interaction: discord.Interaction[Any], story_id: int
 ) -> discord.Thread:
     """Post the story's full quote list in the thread of the clicked message (made if needed)."""
-    store = bot.app.store
-    story = store.get_story(story_id)
-    quotes = store.quotes_for_story(story_id) or list(bot.app.summary_of(story).quotes)
+    story, quotes = await asyncio.to_thread(_story_and_quotes, bot, story_id)
     message = interaction.message
     if message is None:
         raise DeliveryError("the Key quotes button is not attached to a message")
@@ -488,6 +487,13 @@ async def open_quotes_thread(
         await bot.adapter.send(thread, outgoing)
     bot.quote_lists_posted.add((thread.id, story_id))
     return thread
+
+
+def _story_and_quotes(bot: NewsBot, story_id: int) -> tuple[Story, list[Quote]]:
+    """The story and its stored quotes (extracted now if none were stored): store reads."""
+    story = bot.app.store.get_story(story_id)
+    quotes = bot.app.store.quotes_for_story(story_id) or list(bot.app.summary_of(story).quotes)
+    return story, quotes
 
 
 async def thread_of_message(bot: NewsBot, message: discord.Message, *, name: str) -> discord.Thread:

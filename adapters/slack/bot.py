@@ -10,6 +10,7 @@ missed with the same ``event_id``; `EventDeduper` makes sure it is handled once.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -192,7 +193,7 @@ class SlackBot:
         except (ValueError, KeyError, TypeError):
             await respond(text="That button is out of date.", response_type="ephemeral")
             return
-        message = self.key_quotes(story_ids)
+        message = await asyncio.to_thread(self.key_quotes, story_ids)  # store reads
         await respond(**message.as_kwargs(), response_type="ephemeral", replace_original=False)
 
     # -- answering ---------------------------------------------------------------------
