@@ -292,9 +292,16 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
     while True:
         while k > 0 and _appos_gap(text, toks[k - 1].end, toks[k].start) and i - k < 28:
             k -= 1
-        if k == 0 or text[toks[k - 1].end : toks[k].start].strip() != sep:
+        if k == 0:
             return None
-        front = left_mention(text, lo, toks[k - 1].end)
+        gap = text[toks[k - 1].end : toks[k].start].strip()
+        if gap == sep:
+            front = left_mention(text, lo, toks[k - 1].end)
+        elif sep == "," and gap in ("),", ".),"):
+            # "Rep. Zoe Lofgren (D-Calif.), who ...": the party tag stays with the name
+            front = left_mention(text, lo, text.index(",", toks[k - 1].end, toks[k].start))
+        else:
+            return None
         if any(t.word in lx.SPEECH_VERBS for t in toks[k : i + 1]):
             # "Trump, the senior official continued, believes ...": a speaker tag in
             # commas, not an appositive; the subject is what comes before it
