@@ -19,7 +19,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Protocol
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -44,7 +44,7 @@ from adapters.discord.render import (
 )
 from bot.app import App
 from bot.conversation.core import Conversations
-from bot.conversation.replies import Context, Reply
+from bot.conversation.replies import Context, Reply, Responder
 from bot.domain import Briefing, Quote, Story
 from bot.errors import DeliveryError, NewsbriefError
 
@@ -57,12 +57,6 @@ GENERIC_ERROR = "Sorry, something went wrong on our side; it has been logged."
 PRIVATE_DEFER = "newsbrief.private_defer"  # Interaction.extras: was "thinking" ephemeral?
 BRIEFING_POSTED = "The briefing is in the channel."
 BRIEFING_ALREADY_POSTED = "This briefing is already in the channel."
-
-
-class Responder(Protocol):
-    """What answers a person: `bot.conversation.core.Conversations`, or a test's stand-in."""
-
-    async def handle(self, context: Context, text: str) -> Reply: ...
 
 
 def bot_intents(*, message_content: bool = False) -> discord.Intents:

@@ -17,7 +17,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -42,7 +42,7 @@ from bot.conversation.commands import (
     UnsubscribeCommand,
     parse_command,
 )
-from bot.conversation.replies import Citation, Context, Reply
+from bot.conversation.replies import Citation, Context, Reply, Responder
 from bot.errors import DeliveryError, NewsbriefError
 
 log = logging.getLogger(__name__)
@@ -52,12 +52,6 @@ SLASH_COMMANDS: dict[str, str] = {"/quotes": "quotes", "/brief": "brief", "/news
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _MANAGING = (SubscribeCommand, UnsubscribeCommand, ScheduleCommand)
 THREADS_REMEMBERED = 5000
-
-
-class Responder(Protocol):
-    """What the bot asks: `bot.conversation.core.Conversations` implements it."""
-
-    async def handle(self, context: Context, text: str) -> Reply: ...
 
 
 class EventDeduper:

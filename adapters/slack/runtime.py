@@ -28,8 +28,9 @@ from slack_sdk.oauth.state_store.state_store import OAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.adapter import SlackAdapter, make_web_client
-from adapters.slack.bot import Responder, SlackBot, build_bolt_app
+from adapters.slack.bot import SlackBot, build_bolt_app
 from bot.app import App
+from bot.conversation.replies import Responder
 from bot.errors import ConfigError, DeliveryError
 from bot.settings import Settings
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from bot.domain import Briefing, QuoteKind
 
@@ -62,3 +63,13 @@ class Reply:
     rows: tuple[tuple[str, ...], ...] = ()
     briefing: Briefing | None = None
     ephemeral: bool = False
+
+
+class Responder(Protocol):
+    """What a chat adapter asks; `bot.conversation.core.Conversations` implements it.
+
+    Called by every adapter for each command, mention or thread reply; it answers
+    bad input with a `Reply` rather than an exception.
+    """
+
+    async def handle(self, context: Context, text: str) -> Reply: ...
