@@ -30,10 +30,13 @@ from adapters.discord.render import (
     briefing_messages,
     briefing_ref,
 )
+from bot.bounded import BoundedDict
 from bot.domain import Briefing
 from bot.errors import DeliveryError
 
 log = logging.getLogger(__name__)
+# How many messages, channels and keys the adapter keeps in memory.
+REMEMBERED = 5000
 
 NO_MENTIONS = discord.AllowedMentions.none()
 PLATFORM = "discord"
@@ -97,9 +100,10 @@ class DiscordAdapter:
         self.client = client
         self.pace_seconds = pace_seconds
         self.history_limit = history_limit
-        self.briefing_keys: dict[int, str] = {}  # message id → idempotency key
-        self.recent: dict[str, Briefing] = {}  # channel → the last briefing posted there
-        self._withdrawn: dict[str, int] = {}  # idempotency key → half-posts withdrawn
+        # Bounded: the store and the channel history know the rest after a restart anyway.
+        self.briefing_keys: BoundedDict[int, str] = BoundedDict(REMEMBERED)  # message → key
+        self.recent: BoundedDict[str, Briefing] = BoundedDict(REMEMBERED)  # channel → last
+        self._withdrawn: BoundedDict[str, int] = BoundedDict(REMEMBERED)  # key → withdrawals
         self._pace_lock = asyncio.Lock()
         self._last_send = 0.0
 

@@ -28,6 +28,7 @@ from discord.ext import commands
 from adapters.discord.adapter import (
     NO_MENTIONS,
     PLATFORM,
+    REMEMBERED,
     DiscordAdapter,
     channel_key,
     quotes_view,
@@ -43,6 +44,7 @@ from adapters.discord.render import (
     reply_messages,
 )
 from bot.app import App
+from bot.bounded import BoundedSet
 from bot.conversation.core import Conversations
 from bot.conversation.replies import Context, Reply, Responder
 from bot.domain import Briefing, Quote, Story
@@ -113,8 +115,9 @@ class NewsBot(commands.Bot):
         self.adapter = DiscordAdapter(self, pace_seconds=pace_seconds)
         self._app: App | None = None
         self._conversations: Responder | None = None
-        self.quote_lists_posted: set[tuple[int, int]] = set()  # (thread id, story id)
-        self._plain_threads: set[int] = set()  # threads known not to hang off a briefing
+        # (thread id, story id) of quote lists posted; threads not hanging off a briefing
+        self.quote_lists_posted: BoundedSet[tuple[int, int]] = BoundedSet(REMEMBERED)
+        self._plain_threads: BoundedSet[int] = BoundedSet(REMEMBERED)
 
     def use(self, app: App, conversations: Responder | None = None) -> None:
         """Give the bot the application it answers from.

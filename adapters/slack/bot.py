@@ -35,6 +35,7 @@ from adapters.slack.blocks import (
     reply_message,
 )
 from bot.app import App
+from bot.bounded import BoundedDict
 from bot.conversation.commands import (
     CommandError,
     ScheduleCommand,
@@ -115,7 +116,7 @@ class SlackBot:
         self.workspace_scoped = workspace_scoped
         self.managers = managers
         self.deduper = EventDeduper()
-        self._threads: OrderedDict[tuple[str, str], str | None] = OrderedDict()
+        self._threads: BoundedDict[tuple[str, str], str | None] = BoundedDict(THREADS_REMEMBERED)
 
     def register(self, bolt: AsyncApp) -> AsyncApp:
         bolt.middleware(self.skip_retried_events)
@@ -354,8 +355,6 @@ class SlackBot:
         messages = page.get("messages") or []
         key = idempotency_key_of(messages[0]) if messages else None
         self._threads[where] = key
-        if len(self._threads) > THREADS_REMEMBERED:
-            self._threads.popitem(last=False)
         return key
 
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from bot.bounded import BoundedDict
 from bot.domain import Feed, Story
 from bot.errors import IngestError, NewsbriefError, StoreError
 from bot.ingest.fulltext import article_text
@@ -52,8 +52,7 @@ class SeenBodies:
     """
 
     def __init__(self, max_feeds: int = 100_000) -> None:
-        self.max_feeds = max_feeds
-        self._digests: OrderedDict[str, bytes] = OrderedDict()
+        self._digests: BoundedDict[str, bytes] = BoundedDict(max_feeds)
 
     @staticmethod
     def digest(body: bytes) -> bytes:
@@ -64,9 +63,6 @@ class SeenBodies:
 
     def remember(self, feed_url: str, digest: bytes) -> None:
         self._digests[feed_url] = digest
-        self._digests.move_to_end(feed_url)
-        while len(self._digests) > self.max_feeds:
-            self._digests.popitem(last=False)
 
 
 async def poll_feeds(
