@@ -238,6 +238,12 @@ def _loose_left(text: str, toks: list[Tok], i: int) -> Mention | None:
             # only a clause-initial phrase is a subject: not "in the past", "slammed the"
             before = text[toks[k - 1].end : toks[k].start] if k > 0 else ""
             if k > 0 and not before.strip() and toks[k - 1].word not in {"and", "but"}:
+                if toks[k - 1].word in _PP_HEADS and k > 1:
+                    # "An earlier report in a New Hampshire paper said": the noun before
+                    # the preposition heads the subject
+                    front = _loose_left(text, toks[: k - 1], k - 2)
+                    if front is not None:
+                        return Mention(front.start, head.end, text[front.start : head.end])
                 return None
             return Mention(toks[k].start, head.end, text[toks[k].start : head.end])
         if w in CONNECTORS or not (w.islower() or w[:1].isdigit() or _name_word(toks[k])):
@@ -245,6 +251,7 @@ def _loose_left(text: str, toks: list[Tok], i: int) -> Mention | None:
     return None
 
 
+_PP_HEADS = lx.words("in of at from for with")
 _ADJUNCT_PREPS = lx.words("on in at last this late early")
 _ADJUNCT_NOUNS = lx.DAYS | lx.words("Twitter Facebook statement interview night morning")
 
