@@ -632,8 +632,9 @@ class Extractor:
         if span is None:
             return False
         s, e = span
-        if len(self.text[s:e].split()) < 2:
-            return False
+        words = self.text[s:e].split()
+        if len(words) < 2 and not (words and words[0].lower() in _ANSWERS):
+            return False  # but "half said so", "72 percent said yes"
         if any(q.start <= s and e <= q.end for q in sq):
             return False
         self._emit(s, self._close_marks(s, e), QuoteKind.INDIRECT, attr)
@@ -740,6 +741,7 @@ def _renamed(q: Quote, renames: dict[str, str]) -> Quote:
     )
 
 
+_ANSWERS = lx.words("so yes no")
 _TOLD = lx.words("told tells tell telling")
 _INTRO_ENDS = frozenset({"", ":", ".", ",", ":\u201c", ':"'})
 
