@@ -205,7 +205,9 @@ class Extractor:
     def _find_mention(self, c: Cue, lo: int, hi: int, before: list[Cue], s0: int) -> Mention | None:
         text = self.text
         if c.kind == "according":
-            return right_mention(text, _skip_space(text, c.end), hi, loose=True)
+            pos = _skip_space(text, c.end)
+            m = right_mention(text, pos, hi, loose=True)
+            return m if m is not None else _according_phrase(text, pos, hi)
         if c.kind == "participle" and text[lo : c.start].rstrip().rstrip('\u201d"').endswith(","):
             return self._clause_subject(c, before, s0)
         m = left_mention(text, lo, c.start)
@@ -744,6 +746,26 @@ def _renamed(q: Quote, renames: dict[str, str]) -> Quote:
 _ANSWERS = lx.words("so yes no")
 _TOLD = lx.words("told tells tell telling")
 _INTRO_ENDS = frozenset({"", ":", ".", ",", ":\u201c", ':"'})
+
+
+_PHRASE_STOP = lx.words("conducted by for published released from that which who")
+
+
+def _according_phrase(text: str, pos: int, hi: int) -> Mention | None:
+    """ "According to early results of exit polls conducted for the AP, ...": no noun phrase
+    the mention rules know, so its first words up to a participle or comma name the source."""
+    comma = text.find(",", pos, min(hi, pos + 200))
+    if comma < 0:
+        return None
+    words: list[re.Match[str]] = []
+    for w in re.finditer(r"[\w’'.\-]+", text[pos:comma]):
+        if w.group() in _PHRASE_STOP or len(words) == 6:
+            break
+        words.append(w)
+    if len(words) < 2 or not words[0].group().islower():
+        return None
+    end = pos + words[-1].end()
+    return Mention(pos, end, text[pos:end])
 
 
 def _weaker(attr: _Attr | None, confidence: float) -> _Attr | None:
