@@ -66,6 +66,7 @@ _TITLE_BEFORE_RE = re.compile(
     r"(?:[’']s|\b(?:show|program|programme|book|film|movie|song|titled|called|dubbed|"
     r"series|column|op-ed|article|headline|documentary|on|of|in|the))\s*\Z"
 )
+_POSSESSIVE_END_RE = re.compile(r"\w[’']s\s*\Z")
 _SENT_END_RE = re.compile(r"[.!?…]")
 
 
@@ -323,7 +324,7 @@ class Extractor:
                 feats = self._short_features(q, sc, s0, attr, kind, title, words)
                 if self.collect is not None:
                     self.collect.append((q.start, q.end, feats))
-                elif not short.keep(feats):
+                elif not short.keep(feats) or (title and self._owned_title(q, feats)):
                     continue
                 if cue is not None:
                     cue.used = True
@@ -609,6 +610,13 @@ class Extractor:
             return False
         before = self.text[max(0, q.open_at - 30) : q.open_at]
         return _TITLE_BEFORE_RE.search(before) is not None
+
+    def _owned_title(self, q: MarkSpan, feats: dict[str, float]) -> bool:
+        """ABC's “This Week With George Stephanopoulos”: a title-case name after a
+        possessive is a programme or a work, not what someone said."""
+        if not feats["title_case"] or feats["words_1"]:
+            return False
+        return _POSSESSIVE_END_RE.search(self.text, max(0, q.open_at - 4), q.open_at) is not None
 
     def _emit_quote(self, q: MarkSpan, attr: _Attr | None, kind: QuoteKind) -> None:
         s, e = _strip(self.text, q.start, q.end)

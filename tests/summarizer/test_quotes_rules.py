@@ -160,6 +160,12 @@ def test_titles_are_not_quotes() -> None:
     assert [q for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT] == []
 
 
+def test_a_programme_after_a_possessive_is_not_a_quote() -> None:
+    text = "“We will win this state,” Jane Roe said on NBC’s “Meet the Voters Today.”"
+    direct = [q for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT]
+    assert [q.text for q in direct] == ["We will win this state"]
+
+
 def test_confidence_says_how_the_speaker_was_found() -> None:
     text = "“We are ready,” the mayor said.\n\n“We have the money.”\n\nTurnout was low."
     first, second = (q for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT)
