@@ -728,10 +728,36 @@ class Extractor:
 
     def _finish(self) -> list[Quote]:
         renames = self.resolver.renames
-        out = self.out
+        out = _drop_nested_reports(self.out)
         if renames:
             out = [_renamed(q, renames) for q in out]
         return sorted(out, key=lambda q: (q.start, q.end))
+
+
+_NEST_LOOKBACK = 8
+
+
+def _drop_nested_reports(quotes: list[Quote]) -> list[Quote]:
+    """An indirect report lying inside another one and covering at least half of it is
+    the same content found twice ("Roe said [he supports [raising Pell grants]]": the
+    report of "supports" inside the report of "said"): keep the outer one."""
+    reports = sorted(
+        (q for q in quotes if q.kind is QuoteKind.INDIRECT), key=lambda q: (q.start, -q.end)
+    )
+    nested: set[tuple[int, int]] = set()
+    for i, q in enumerate(reports):
+        # the few reports opening just before: a bounded look-back keeps this linear
+        for o in reports[max(0, i - _NEST_LOOKBACK) : i]:
+            if (
+                q.end <= o.end
+                and (o.start, o.end) != (q.start, q.end)
+                and 2 * (q.end - q.start) >= o.end - o.start
+            ):
+                nested.add((q.start, q.end))
+                break
+    if not nested:
+        return quotes
+    return [q for q in quotes if q.kind is not QuoteKind.INDIRECT or (q.start, q.end) not in nested]
 
 
 def _renamed(q: Quote, renames: dict[str, str]) -> Quote:

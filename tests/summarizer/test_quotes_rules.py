@@ -166,6 +166,17 @@ def test_a_programme_after_a_possessive_is_not_a_quote() -> None:
     assert [q.text for q in direct] == ["We will win this state"]
 
 
+def test_a_report_nested_in_a_longer_report_is_emitted_once() -> None:
+    text = (
+        "Senator Jane Roe also said he supports increasing the threshold for Pell grants "
+        "and accelerating disbursement of the funds."
+    )
+    (q,) = extract_quotes(text)
+    assert q.kind is QuoteKind.INDIRECT
+    assert q.text.startswith("he supports increasing")
+    assert q.speaker == "Jane Roe"
+
+
 def test_confidence_says_how_the_speaker_was_found() -> None:
     text = "“We are ready,” the mayor said.\n\n“We have the money.”\n\nTurnout was low."
     first, second = (q for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT)
