@@ -54,7 +54,11 @@ def _in_context(q: Quote, group: list[Quote], text: str | None) -> Quote:
     start = m.end
     while start < q.start and text[start] in " ,\t":
         start += 1
-    end = q.end + 1 if text[q.end : q.end + 1] in _CLOSING else q.end
+    end = q.end
+    if text[end : end + 1] in ".,!?" and text[end + 1 : end + 2] in _CLOSING:
+        end += 1  # the fragment's own closing punctuation, inside the marks
+    if text[end : end + 1] in _CLOSING:
+        end += 1
     lead = text[start : q.start]
     if lead[-1:] in _OPENING:
         lead = lead[:-1]  # the fragment's own opening mark
