@@ -68,6 +68,10 @@ _TITLE_BEFORE_RE = re.compile(
 )
 _POSSESSIVE_END_RE = re.compile(r"\w[’']s\s*\Z")
 _SENT_END_RE = re.compile(r"[.!?…]")
+_FRONTED_RE = re.compile(
+    r"(?:After|While|When|Whereas|Although|Though|Even as|Even though|Even if|Before|Once|"
+    r"Until|Because|Since)\b"
+)
 
 
 @dataclass(slots=True)
@@ -299,7 +303,7 @@ class Extractor:
             if title and words > short.SHORT_MAX:
                 continue
             label = self._speaker_label(q)
-            cue, conf = (None, 0.0) if label is not None else self._cue_for(q, sc)
+            cue, conf = (None, 0.0) if label is not None else self._cue_for(q, sc, s0)
             attr: _Attr | None
             if label is not None:
                 attr = label
@@ -539,7 +543,7 @@ class Extractor:
                 return f"{c.word} {toks[0].bare}"
         return c.word
 
-    def _cue_for(self, q: MarkSpan, sc: list[Cue]) -> tuple[Cue | None, float]:
+    def _cue_for(self, q: MarkSpan, sc: list[Cue], s0: int) -> tuple[Cue | None, float]:
         """The cue a quotation hangs on, and how sure that is."""
         close = q.end + 1 if q.closed else q.end
         for c in sc:
@@ -547,7 +551,12 @@ class Extractor:
                 continue
             if close <= c.anchor and _only_glue(self.text[close : c.anchor]):
                 return self._according_after(c, sc), 1.0
-        before = [c for c in sc if c.mention is not None and c.finish <= q.open_at]
+        lead = self._fronted_clause_end(s0, q.open_at)
+        before = [
+            c
+            for c in sc
+            if c.mention is not None and c.finish <= q.open_at and not c.finish <= lead
+        ]
         if before:
             # "Obama said he expected that Americans will say “no”": a cue inside an
             # earlier cue's that-clause reports what the earlier speaker says
@@ -557,6 +566,18 @@ class Extractor:
             return before[pick], 0.95
         after = [c for c in sc if c.mention is not None and c.anchor >= close]
         return (after[0], 0.85) if after else (None, 0.0)
+
+    def _fronted_clause_end(self, s0: int, hi: int) -> int:
+        """ "While Clinton has condemned the proposal, the groups say they are “...”": where
+        a sentence's fronted subordinate clause ends (its comma), when a quotation comes
+        after it; a cue inside that clause reports something else. -1 when there is none."""
+        m = _FRONTED_RE.match(self.text, _skip_space(self.text, s0), hi)
+        if m is None:
+            return -1
+        comma = self.text.find(",", m.end(), hi)
+        if comma < 0 or not self.text[comma + 1 : hi].strip():
+            return -1  # "When Clinton noted ..., Trump boasted, “...”": the comma opens it
+        return comma
 
     def _according_after(self, c: Cue, sc: list[Cue]) -> Cue:
         """ "“...,” Sanders said, according to CNN": the report is CNN's."""

@@ -91,6 +91,23 @@ def _only(text: str, words: str) -> Quote:
             "send a message",
             "Jane Roe",
         ),
+        # a cue inside a fronted "While/After ..." clause reports something else
+        (
+            "After Sen. John Doe criticized the plan, Jane Roe shot back, “I chose my own way.”",
+            "my own way",
+            "Jane Roe",
+        ),
+        (
+            "While Jane Roe has condemned the plan, the mayor is “deeply worried.”",
+            "deeply worried",
+            "the mayor",
+        ),
+        # ... but the main clause's own cue right before the quotation still counts
+        (
+            "When John Doe noted the cost, Jane Roe boasted, “That makes me smart.”",
+            "makes me smart",
+            "Jane Roe",
+        ),
     ],
 )
 def test_speaker_patterns(text: str, words: str, speaker: str) -> None:
