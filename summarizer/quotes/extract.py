@@ -68,6 +68,7 @@ _TITLE_BEFORE_RE = re.compile(
 )
 _POSSESSIVE_END_RE = re.compile(r"\w[’']s\s*\Z")
 _SENT_END_RE = re.compile(r"[.!?…]")
+_WITH_BEFORE_RE = re.compile(r"\b[Ww]ith\s+\Z")
 _FRONTED_RE = re.compile(
     r"(?:After|While|When|Whereas|Although|Though|Even as|Even though|Even if|Before|Once|"
     r"Until|Because|Since)\b"
@@ -231,9 +232,11 @@ class Extractor:
             and m is not None
             and not m.pronoun
             and not _near_start(text, s0, m.start)
+            and not _WITH_BEFORE_RE.search(text, max(lo, m.start - 12), m.start)
             and not text[lo : m.start].rstrip().endswith(("that", ","))
         ):
-            # "X issued a statement describing ...": the object does not speak, X does
+            # "X issued a statement describing ...": the object does not speak, X does;
+            # but "..., with Sen. John Roe calling it “...”": Roe is the participle's subject
             subject = self._sentence_subject(s0, m.start)
             if subject is not None:
                 return subject

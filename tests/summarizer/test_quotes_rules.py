@@ -102,6 +102,12 @@ def _only(text: str, words: str) -> Quote:
             "deeply worried",
             "the mayor",
         ),
+        # "with NP V-ing": the noun phrase is the participle's subject, not an object
+        (
+            "Republicans were irked, with Sen. John Doe calling it a “Chinese menu.”",
+            "Chinese menu",
+            "John Doe",
+        ),
         # ... but the main clause's own cue right before the quotation still counts
         (
             "When John Doe noted the cost, Jane Roe boasted, “That makes me smart.”",
