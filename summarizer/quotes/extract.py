@@ -600,9 +600,14 @@ class Extractor:
         "Rubio says he feels he did “great”" (the clause right after the cue)."""
         if outer.kind == "according":
             # "According to White House pool reports, Obama said “...”": the outer source
+            # (the source's mention may stop short of its comma: "pool reports", "al Ashry")
+            if outer.finish >= inner.anchor:
+                return False
+            comma = self.text.find(",", outer.finish, inner.anchor)
             return (
-                outer.finish < inner.anchor
-                and self.text[outer.finish : inner.anchor].strip() == ","
+                comma >= 0
+                and len(self.text[outer.finish : comma].split()) <= 2
+                and len(self.text[comma + 1 : inner.anchor].split()) <= 1
             )
         if _THAT_BEFORE_RE.search(self.text, outer.end, inner.anchor):
             return True

@@ -108,6 +108,12 @@ def _only(text: str, words: str) -> Quote:
             "Chinese menu",
             "John Doe",
         ),
+        # a fronted "According to ..." whose mention stops short of its comma
+        (
+            "According to White House pool reports, Obama said “there is love” in Orlando.",
+            "there is love",
+            "White House",
+        ),
         # ... but the main clause's own cue right before the quotation still counts
         (
             "When John Doe noted the cost, Jane Roe boasted, “That makes me smart.”",
