@@ -69,6 +69,7 @@ _TITLE_BEFORE_RE = re.compile(
 _POSSESSIVE_END_RE = re.compile(r"\w[’']s\s*\Z")
 _SENT_END_RE = re.compile(r"[.!?…]")
 _WITH_BEFORE_RE = re.compile(r"\b[Ww]ith\s+\Z")
+_TOLD_OBJECT_RE = re.compile(r"\s+(?:[\w’'.\-]+\s+){1,3}")
 _FRONTED_RE = re.compile(
     r"(?:After|While|When|Whereas|Although|Though|Even as|Even though|Even if|Before|Once|"
     r"Until|Because|Since)\b"
@@ -611,11 +612,13 @@ class Extractor:
             )
         if _THAT_BEFORE_RE.search(self.text, outer.end, inner.anchor):
             return True
-        return (
-            outer.kind != "according"
-            and outer.end < inner.anchor
-            and not self.text[outer.end : inner.anchor].strip()
-        )
+        if outer.end >= inner.anchor:
+            return False
+        gap = self.text[outer.end : inner.anchor]
+        if outer.word in _TOLD and inner.mention is not None and inner.mention.pronoun:
+            # "The senator told reporters he feels good ... “...”": who is told is no speaker
+            return _TOLD_OBJECT_RE.fullmatch(gap) is not None
+        return not gap.strip()
 
     def _kind(self, q: MarkSpan, cue: Cue | None) -> QuoteKind:
         text = self.text

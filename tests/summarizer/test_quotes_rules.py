@@ -114,6 +114,12 @@ def _only(text: str, words: str) -> Quote:
             "there is love",
             "White House",
         ),
+        # "X told reporters he feels ...": a pronoun cue after "told <object>" is X's report
+        (
+            "The senator told reporters she feels good about Iowa, and “we'll see.”",
+            "we'll see",
+            "the senator",
+        ),
         # ... but the main clause's own cue right before the quotation still counts
         (
             "When John Doe noted the cost, Jane Roe boasted, “That makes me smart.”",
