@@ -24,7 +24,7 @@ from itertools import pairwise
 
 from bot.domain import Quote, QuoteKind, Span
 from summarizer.quotes import lexicon as lx
-from summarizer.quotes import short
+from summarizer.quotes import rank, short
 from summarizer.quotes.marks import MarkSpan, pair_marks, sentence_bounds, structure_spans
 from summarizer.quotes.mentions import Mention, left_mention, right_mention, tokens
 from summarizer.quotes.resolve import Resolved, Resolver
@@ -139,6 +139,9 @@ class Extractor:
         # training mode (summarizer/quotes/train_short.py): keep every short quotation
         # and record its features instead of asking the model
         self.collect: list[tuple[int, int, dict[str, float]]] | None = None
+        # training mode (summarizer/quotes/train_rank.py): keep the rules' speakers and
+        # record every candidate speaker's features instead of asking the ranker
+        self.rank_collect: list[RankExample] | None = None
 
     def _in_quote(self, pos: int) -> bool:
         i = bisect_right(self.struct_starts, pos) - 1
@@ -301,6 +304,7 @@ class Extractor:
     ) -> _Attr | None:
         last: _Attr | None = None
         where = -1
+        cands: list[Mention] | None = None
         for q in sq:
             words = _word_count(self.text, q)
             title = self._is_title(q)
@@ -338,6 +342,9 @@ class Extractor:
                     cue.used = True
             if attr is None:
                 attr = self._subject(q, s0, any_np=True) or self._guess()
+            if cands is None:
+                cands = self._candidates(sc, sq, s0, s1)
+            attr = self._rank(q, attr, cands, sc, s0, kind)
             self._emit_quote(q, attr, kind)
             if cue is not None and attr is not None and not cue.clause:
                 self._emit_clause(q, cue, attr, s0, s1)
@@ -371,6 +378,139 @@ class Extractor:
                     # "Reporter Jomana Karadsheh says:" introduces what follows
                     final, where = replace(attr, confidence=0.7), c.start
         return final
+
+    def _candidates(self, sc: list[Cue], sq: list[MarkSpan], s0: int, s1: int) -> list[Mention]:
+        """Every mention of the sentence outside its quotation marks that could speak: the
+        cues' mentions first, then each pronoun and noun phrase, left to right."""
+        text = self.text
+        found = [c.mention for c in sc if c.mention is not None]
+        taken = [(m.start, m.end) for m in found]
+        edges = [q.open_at for q in sq] + [s1]
+        pos = s0
+        for tok in tokens(text, s0, s1):
+            if len(found) >= rank.MAX_CANDIDATES:
+                break
+            if tok.start < pos or self._in_quote(tok.start):
+                continue
+            word = tok.word
+            m: Mention | None
+            if word in lx.PRONOUNS:
+                m = Mention(tok.start, tok.end, word, pronoun=True)
+            elif word[:1].isupper() or word in _NP_OPENERS or word.lower() in lx.ROLE_WORDS:
+                hi = min(e for e in edges if e > tok.start)
+                m = right_mention(text, tok.start, hi, loose=True)
+            else:
+                continue
+            if m is None:
+                continue
+            pos = m.end
+            if any(a < m.end and m.start < b for a, b in taken):
+                continue
+            found.append(m)
+            taken.append((m.start, m.end))
+        return found
+
+    def _rank(
+        self,
+        q: MarkSpan,
+        attr: _Attr | None,
+        cands: list[Mention],
+        sc: list[Cue],
+        s0: int,
+        kind: QuoteKind,
+    ) -> _Attr | None:
+        """The rules' speaker, unless the ranker (rank.py) scores another mention of the
+        sentence higher."""
+        if not rank.WEIGHTS and self.rank_collect is None:
+            return attr
+        text = self.text
+        close = q.end + 1 if q.closed else q.end
+        pick = attr.mention if attr is not None else None
+        conf = attr.confidence if attr is not None else 0.0
+        pick_inside = pick is not None and any(_overlaps(m, pick) for m in cands)
+        rows: list[Mention | None] = [] if pick_inside else [None]
+        if pick is not None and not pick_inside and s0 <= pick.start and pick.end <= close:
+            rows = [pick]  # a label or tag the sentence scan does not see
+            pick_inside = True
+        rows.extend(cands)
+        cue_of = {(c.mention.start, c.mention.end): c for c in sc if c.mention is not None}
+        before = [m for m in rows if m is not None and m.end <= q.open_at]
+        after = [m for m in rows if m is not None and m.start >= close]
+        near_b = max(before, key=lambda m: m.end) if before else None
+        near_a = min(after, key=lambda m: m.start) if after else None
+        quote_opens = not text[s0 : q.open_at].strip()
+        subjects = [m for m in before if _VERB_NEXT_RE.match(text, m.end)]
+        near_subject = max(subjects, key=lambda m: m.end) if subjects else None
+        cue_spans = [(c.start, c.end) for c in sc]
+        feats: list[dict[str, float]] = []
+        for m in rows:
+            if m is None:
+                f = rank.features(
+                    text,
+                    None,
+                    q_open=q.open_at,
+                    q_close=close,
+                    s0=s0,
+                    pick=attr is not None,
+                    confidence=conf,
+                    cue_kind=None,
+                    cue_adjacent=False,
+                    subject=False,
+                    nearest=False,
+                    quote_opens=quote_opens,
+                    mixed=kind is QuoteKind.MIXED,
+                    described=False,
+                )
+                if attr is None:
+                    f["nobody"] = 1.0
+                feats.append(f)
+                continue
+            c = cue_of.get((m.start, m.end))
+            adjacent = c is not None and (
+                (close <= c.anchor and _only_glue(text[close : c.anchor]))
+                or (c.finish <= q.open_at and _only_glue(text[c.finish : q.open_at]))
+            )
+            is_pick = pick is not None and _overlaps(m, pick)
+            lo, hi = (m.end, q.open_at) if m.end <= q.open_at else (close, m.start)
+            between = sum(1 for o in rows if o is not None and lo <= o.start and o.end <= hi)
+            cue_between = any(lo <= a and b <= hi for a, b in cue_spans)
+            feats.append(
+                rank.features(
+                    text,
+                    m,
+                    q_open=q.open_at,
+                    q_close=close,
+                    s0=s0,
+                    pick=is_pick,
+                    confidence=conf,
+                    cue_kind=c.kind if c is not None else None,
+                    cue_adjacent=adjacent,
+                    subject=_near_start(text, s0, m.start),
+                    nearest=m is near_b or m is near_a,
+                    quote_opens=quote_opens,
+                    mixed=kind is QuoteKind.MIXED,
+                    described=_described_person(m),
+                    between=between,
+                    cue_between=cue_between,
+                    subject_nearest=m is near_subject,
+                )
+            )
+        if self.rank_collect is not None:
+            name = attr.resolved.name if attr is not None else None
+            spans = [(m.start, m.end, m.name) if m is not None else None for m in rows]
+            self.rank_collect.append((q.start, q.end, name, pick, spans, feats))
+            return attr
+        scores = [rank.score(f) for f in feats]
+        best = max(range(len(rows)), key=scores.__getitem__)
+        chosen = rows[best]
+        if chosen is None or (pick is not None and _overlaps(chosen, pick)):
+            return attr
+        c = cue_of.get((chosen.start, chosen.end))
+        cue = self._cue_text(c) if c is not None else (attr.cue if attr is not None else None)
+        resolved = c.resolved if c is not None and c.resolved is not None else None
+        if resolved is None:
+            resolved = self.resolver.resolve(chosen)
+        return _Attr(chosen, resolved, cue, confidence=rank.OVERRIDE_CONFIDENCE)
 
     def _colon_line(self, s0: int, sq: list[MarkSpan]) -> None:
         """ "Joe Scarborough: Trump Playing Dumb Is ‘Disqualifying.’": a paragraph that
@@ -809,6 +949,23 @@ def _renamed(q: Quote, renames: dict[str, str]) -> Quote:
     )
 
 
+# a quotation's span, the rules' speaker name and mention, each candidate's span and
+# name (None: the rules' pick from outside the sentence), and each one's features
+RankExample = tuple[
+    int,
+    int,
+    str | None,
+    Mention | None,
+    list[tuple[int, int, str | None] | None],
+    list[dict[str, float]],
+]
+
+
+def _overlaps(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+_NP_OPENERS = lx.words("the a an one two three four five several some many most both all")
 _ANSWERS = lx.words("so yes no")
 _TOLD = lx.words("told tells tell telling")
 _INTRO_ENDS = frozenset({"", ":", ".", ",", ":\u201c", ':"'})

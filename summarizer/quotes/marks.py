@@ -139,6 +139,8 @@ def sentence_bounds(text: str, spans: list[MarkSpan]) -> list[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY_RE.finditer(text):
         cut = m.start()
+        if text[cut] != "\n" and inside(cut) and "\n" in m.group():
+            cut = text.index("\n", cut)  # '...all bets are off.'"\n\n: the paragraph still ends
         if text[cut] != "\n":
             if inside(cut) or ("\n" not in m.group() and _attribution_follows(text, m.end())):
                 continue

@@ -1,0 +1,198 @@
+"""Choose a quotation's speaker among the mentions of its sentence: a small ranker.
+
+The rules in extract.py pick one speaker mention per quotation, and say how
+(``_Attr.confidence``). This module scores that pick against every other
+mention of the quotation's sentence ("the crowd", "Congress", "he", the
+mention of each cue) with a conditional logit over a few binary features of
+the candidate and its place relative to the quotation, and the highest score
+wins. Trained on PolNeAR train by ``summarizer/quotes/train_rank.py`` (see
+summarizer/MODEL_CARD.md); the weights are ``speaker_rank.json`` next to this
+file. Pure Python, deterministic, a dot product per candidate.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+from summarizer.quotes import lexicon as lx
+from summarizer.quotes.mentions import Mention
+
+_WEIGHTS_PATH = Path(__file__).with_name("speaker_rank.json")
+MAX_CANDIDATES = 24  # per sentence: keeps a sentence of a thousand names linear
+
+_CONF_BUCKETS = (
+    (1.0, "c100"),
+    (0.95, "c95"),
+    (0.9, "c90"),
+    (0.85, "c85"),
+    (0.8, "c80"),
+    (0.75, "c75"),
+    (0.7, "c70"),
+    (0.6, "c60"),
+    (0.5, "c50"),
+    (0.45, "c45"),
+    (0.4, "c40"),
+)
+_DIST_BINS = ((3, "d3"), (15, "d15"), (40, "d40"), (100, "d100"))
+_PREP_BEFORE_RE = re.compile(
+    r"\b(?:to|with|from|for|about|at|of|in|on|against|than|like|into)\s+\Z", re.IGNORECASE
+)
+_BY_BEFORE_RE = re.compile(r"\bby\s+\Z")
+_TOLD_BEFORE_RE = re.compile(r"\b(?:told|tells|tell|telling|asked|asking|urged)\s+\Z")
+_POSS_RE = re.compile(r"[’']s?\Z")
+_VERB_NEXT_RE = re.compile(
+    r"(?:\s*\([^()\n]{1,24}\))?(?:,[^,\n]{1,80},)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?"
+    r"([a-z]+)\b"
+)
+_SINGULAR = lx.words("he she He She")
+_PLURAL = lx.words("they They we We")
+_FIRST = lx.words("I we We")
+
+
+def conf_bucket(confidence: float) -> str:
+    for value, name in _CONF_BUCKETS:
+        if confidence >= value - 1e-9:
+            return name
+    return "c40"
+
+
+def _load() -> dict[str, float]:
+    try:
+        data = json.loads(_WEIGHTS_PATH.read_text(encoding="utf-8"))
+        return {k: float(v) for k, v in data["weights"].items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # no model: the rules' pick stands
+
+
+WEIGHTS = _load()
+
+
+def score(features: dict[str, float], weights: dict[str, float] | None = None) -> float:
+    w = WEIGHTS if weights is None else weights
+    return sum(w.get(name, 0.0) * value for name, value in features.items())
+
+
+def softmax(scores: list[float]) -> list[float]:
+    top = max(scores)
+    exps = [math.exp(max(-30.0, s - top)) for s in scores]
+    total = sum(exps)
+    return [e / total for e in exps]
+
+
+def features(
+    text: str,
+    m: Mention | None,
+    *,
+    q_open: int,
+    q_close: int,
+    s0: int,
+    pick: bool,
+    confidence: float,
+    cue_kind: str | None,
+    cue_adjacent: bool,
+    subject: bool,
+    nearest: bool,
+    quote_opens: bool,
+    mixed: bool,
+    described: bool,
+    between: int = 0,
+    cue_between: bool = False,
+    subject_nearest: bool = False,
+) -> dict[str, float]:
+    """Binary features of one candidate speaker ``m`` for the quotation q_open..q_close.
+
+    ``m`` is None for the rules' pick when it lies outside the sentence (a speaker
+    carried from before, or the story's latest speaker)."""
+    f: dict[str, float] = {"bias_quote_opens": float(quote_opens), "mixed": float(mixed)}
+    if pick:
+        f["pick"] = 1.0
+        f["pick_" + conf_bucket(confidence)] = 1.0
+    if m is None:
+        f["outside"] = 1.0
+        f["outside_" + conf_bucket(confidence)] = 1.0
+        return {k: v for k, v in f.items() if v}
+    before = m.end <= q_open
+    side = "before" if before else "after"
+    dist = q_open - m.end if before else max(0, m.start - q_close)
+    f[side] = 1.0
+    for limit, name in _DIST_BINS:
+        if dist <= limit:
+            f[f"{side}_{name}"] = 1.0
+            break
+    else:
+        f[f"{side}_far"] = 1.0
+    if nearest:
+        f[f"nearest_{side}"] = 1.0
+    f[f"{side}_between_{min(between, 2)}"] = 1.0
+    if cue_between:
+        f[f"{side}_cue_between"] = 1.0
+    if subject_nearest:
+        f["subject_nearest"] = 1.0
+    gap = text[m.end : q_open] if before else text[q_close : m.start]
+    if before and re.search(r"\bthat\b", gap):
+        f["that_between"] = 1.0
+    if gap.count(",") >= 2:
+        f[f"{side}_commas"] = 1.0
+    if re.match(r",?\s*who\b", text[m.end : m.end + 8]):
+        f["who_next"] = 1.0
+    if cue_kind is not None:
+        f["cue"] = 1.0
+        f["cue_" + cue_kind] = 1.0
+        if cue_adjacent:
+            f["cue_adjacent"] = 1.0
+    if subject:
+        f["subject"] = 1.0
+    head = text[max(0, m.start - 12) : m.start]
+    if _PREP_BEFORE_RE.search(head):
+        f["prep_before"] = 1.0
+    if _BY_BEFORE_RE.search(head):
+        f["by_before"] = 1.0
+    if _TOLD_BEFORE_RE.search(head):
+        f["told_object"] = 1.0
+    if _POSS_RE.search(m.text):
+        f["possessive"] = 1.0
+    nxt = _VERB_NEXT_RE.match(text, m.end)
+    if nxt is not None:
+        f["verb_next"] = 1.0
+        word = nxt.group(1)
+        if word in lx.SPEECH_VERBS:
+            f["cue_next"] = 1.0
+        elif word in lx.OPINION_VERBS or word in lx.PARTICIPLES:
+            f["opinion_next"] = 1.0
+    if text[max(0, m.start - 1) : m.start] == "(":
+        f["in_parens"] = 1.0
+    if m.pronoun:
+        word = m.text.split("’")[0].split("'")[0]
+        f["pronoun"] = 1.0
+        if word in _SINGULAR:
+            f["pronoun_person"] = 1.0
+        elif word in _FIRST:
+            f["pronoun_first"] = 1.0
+        elif word in _PLURAL:
+            f["pronoun_plural"] = 1.0
+        else:
+            f["pronoun_it"] = 1.0
+    elif m.name is not None:
+        f["name"] = 1.0
+        if m.role:
+            f["name_role"] = 1.0
+    elif described:
+        f["described"] = 1.0
+    else:
+        f["phrase"] = 1.0
+        if m.text[:1].islower() and m.text.split()[0] not in {"the", "a", "an"}:
+            f["phrase_lower"] = 1.0
+    if m.start - s0 <= 2:
+        f["sentence_start"] = 1.0
+    if not pick:
+        # the same evidence weighs differently against a sure pick and a guess
+        tier = "strong" if confidence >= 0.9 else "mid" if confidence >= 0.6 else "weak"
+        f.update({f"{tier}:{k}": v for k, v in list(f.items())})
+    return {k: v for k, v in f.items() if v}
+
+
+# the confidence a quotation gets when the ranker overrides the rules' pick
+OVERRIDE_CONFIDENCE = 0.55
