@@ -109,7 +109,11 @@ NON_NAME_CAPS = words(
     Nov Dec Mr Mrs Ms Today Tonight Yesterday Instead Indeed Even Just Only Not No Yes
     Like Unlike Despite Over Under Through To Of By Into Among Between About Against
     According Although Once Both Either Neither Each Every All Many Most Some Such
-    Another Other Others More Less Much Few Several One Two Three Four Five"""
+    Another Other Others More Less Much Few Several One Two Three Four Five
+    Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen Fifteen Sixteen Seventeen
+    Eighteen Nineteen Twenty Thirty Forty Fifty
+    Outside Inside Across Within Around Amid Amidst Along Beyond Behind Toward Towards
+    Upon Throughout Except Beside Besides Near Onto Via Alongside Whether Unless"""
 )
 DAYS = words(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March

@@ -87,10 +87,16 @@ def is_cap(word: str) -> bool:
 
 def _np_word(tok: Tok) -> bool:
     w = tok.word
-    if w in DETERMINERS or is_cap(w) or w[:1].isdigit():
-        return True
+    if w in DETERMINERS or is_cap(w) or w[:1].isdigit() or w in _NUMBER_WORDS:
+        return True  # "Thirty percent of voters": a number opens a phrase, names no one
     low = tok.bare.lower()
     return low in lx.ROLE_WORDS or (w.islower() and "-" in w and low.split("-")[0] in lx.ROLE_WORDS)
+
+
+_NUMBER_WORDS = lx.words(
+    """One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen
+    Fifteen Sixteen Seventeen Eighteen Nineteen Twenty Thirty Forty Fifty"""
+)
 
 
 def _head_ok(tok: Tok) -> bool:
@@ -417,6 +423,8 @@ def _right_mention(text: str, toks: list[Tok], pos: int, hi: int) -> Mention | N
     if toks[0].word in lx.PRONOUNS:
         t = toks[0]
         return Mention(t.start, t.end, t.word, pronoun=True)
+    if _participle_opener(text, toks):
+        return None
     j = 0
     while j < len(toks) and (_np_word(toks[j]) or _particle_at(toks, j)):
         if j > 0 and not _gap_ok(text, toks[j - 1].end, toks[j].start):
@@ -453,6 +461,21 @@ def _extend_pp(text: str, toks: list[Tok], j: int) -> int:
     while k > j + 1 and (toks[k - 1].word.endswith("ly") or toks[k - 1].word in CONNECTORS):
         k -= 1
     return k if k > j + 1 else j
+
+
+_OBJECT_OPENERS = lx.words(
+    """the a an his her their its this that these those to on in at for with about from by
+    as into over up out off back him them it our my your what how why"""
+)
+
+
+def _participle_opener(text: str, toks: list[Tok]) -> bool:
+    """ "Marking the end of the primaries, Trump told ...": a capitalized participle that
+    takes an object opens an adverbial clause; it names no one."""
+    w = toks[0].word
+    if len(toks) < 2 or len(w) < 6 or not w.endswith("ing") or not w[1:].islower():
+        return False
+    return toks[1].word in _OBJECT_OPENERS and _gap_ok(text, toks[0].end, toks[1].start)
 
 
 _PP_STOP = (
