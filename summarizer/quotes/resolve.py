@@ -201,12 +201,18 @@ def _full_name_index(text: str) -> dict[str, str]:
     One pass over the text, so resolving every name of a story stays linear.
     """
     index: dict[str, str] = {}
+    headline: dict[str, str] = {}
+    # a title-case headline pairs any two words ("Understated Perez raises ..."): its
+    # forms count only for surnames the body never gives in full
+    body = text.find("\n")
     for m in _FULL_RE.finditer(text):
         first, last = m.group(1), m.group(2)
         if last in index or first.lower() in lx.TITLES or first in lx.NON_NAME_CAPS:
             continue
         end = text.index(last, m.start()) + len(last)
-        index[last] = text[m.start() : end]
+        (headline if m.start() < body else index)[last] = text[m.start() : end]
+    for last, full in headline.items():
+        index.setdefault(last, full)
     return index
 
 

@@ -1,0 +1,41 @@
+"""More mention-scanner and resolver rules: openers that name no one, headline names."""
+
+from __future__ import annotations
+
+from summarizer.quotes.mentions import Mention, right_mention
+from summarizer.quotes.resolve import Resolver
+
+
+def _right(text: str, pos: int = 0) -> Mention | None:
+    return right_mention(text, pos, len(text))
+
+
+def test_capitalized_participle_with_an_object_is_no_name() -> None:
+    assert _right("Marking the end of the primaries, Trump told supporters") is None
+    assert _right("Acknowledging that he says a lot, Allen laughed") is None
+
+
+def test_name_ending_in_ing_still_a_name() -> None:
+    m = _right("Fleming said the plan would fail.")
+    assert m is not None and m.name == "Fleming"
+
+
+def test_number_word_opens_no_name() -> None:
+    assert _right("Thirteen years earlier, she had voted") is None
+    m = _right("Thirty percent of voters said")
+    assert m is not None and m.name is None and m.text.startswith("Thirty")
+
+
+def test_preposition_opener_is_no_name() -> None:
+    assert _right("Outside the hall protesters chanted") is None
+
+
+def test_headline_pairs_yield_to_body_full_name() -> None:
+    text = "Understated Perez raises his profile.\n\nLabor Secretary Thomas Perez spoke. Perez said"
+    r = Resolver(text)
+    assert r.full_name("Perez") == "Thomas Perez"
+
+
+def test_headline_full_name_used_when_body_has_none() -> None:
+    text = "Donald Trump wins.\n\nTrump said he was happy."
+    assert Resolver(text).full_name("Trump") == "Donald Trump"
