@@ -151,7 +151,7 @@ class Extractor:
         cues = [
             Cue(m.start(), m.end(), m.group(), _kind_of(m.group()))
             for m in _CUE_RE.finditer(self.text)
-            if (m.group() != "put" or self.text.startswith(" it,", m.end()))
+            if (m.group() != "put" or _as_put_it(self.text, m.start(), m.end()))
             and not (m.group() in _ASPECTUAL and self.text.startswith(" to ", m.end()))
             and not self._in_quote(m.start())
             and not _is_noun_use(self.text, m.start())
@@ -458,6 +458,7 @@ class Extractor:
                     subject=False,
                     nearest=False,
                     quote_opens=quote_opens,
+                    has_cue=bool(sc),
                     mixed=kind is QuoteKind.MIXED,
                     described=False,
                 )
@@ -469,6 +470,10 @@ class Extractor:
             adjacent = c is not None and (
                 (close <= c.anchor and _only_glue(text[close : c.anchor]))
                 or (c.finish <= q.open_at and _only_glue(text[c.finish : q.open_at]))
+            )
+            near = c is not None and (
+                (close <= c.anchor and len(text[close : c.anchor].split()) <= 3)
+                or (c.end <= q.open_at and len(text[c.end : q.open_at].split()) <= 3)
             )
             is_pick = pick is not None and _overlaps(m, pick)
             lo, hi = (m.end, q.open_at) if m.end <= q.open_at else (close, m.start)
@@ -488,11 +493,13 @@ class Extractor:
                     subject=_near_start(text, s0, m.start),
                     nearest=m is near_b or m is near_a,
                     quote_opens=quote_opens,
+                    has_cue=bool(sc),
                     mixed=kind is QuoteKind.MIXED,
                     described=_described_person(m),
                     between=between,
                     cue_between=cue_between,
                     subject_nearest=m is near_subject,
+                    cue_near=near,
                 )
             )
         if self.rank_collect is not None:
@@ -967,6 +974,18 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 
 _NP_OPENERS = lx.words("the a an one two three four five several some many most both all")
 _ANSWERS = lx.words("so yes no")
+_PUT_IT_RE = re.compile(r" it\b(?![’'])")
+_AS_RE = re.compile(r"(?:^|[\s,(—–])[Aa]s\s")
+
+
+def _as_put_it(text: str, start: int, end: int) -> bool:
+    """ "as one analyst put it, ...", "..., as The New Yorker put it in an expose": not
+    "he put it on the table"."""
+    if _PUT_IT_RE.match(text, end) is None:
+        return False
+    return _AS_RE.search(text, max(0, start - 100), start) is not None
+
+
 _TOLD = lx.words("told tells tell telling")
 _INTRO_ENDS = frozenset({"", ":", ".", ",", ":\u201c", ':"'})
 

@@ -47,6 +47,11 @@ _VERB_NEXT_RE = re.compile(
     r"(?:\s*\([^()\n]{1,24}\))?(?:,[^,\n]{1,80},)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?"
     r"([a-z]+)\b"
 )
+_PREV_WORD_RE = re.compile(r"([\w’'\-]+)\s+\Z")
+_CLAUSE_OPENERS = lx.words(
+    """that which who and but because when if as while so said says although though
+    where since after before until whom whose then also"""
+)
 _SINGULAR = lx.words("he she He She")
 _PLURAL = lx.words("they They we We")
 _FIRST = lx.words("I we We")
@@ -101,12 +106,20 @@ def features(
     between: int = 0,
     cue_between: bool = False,
     subject_nearest: bool = False,
+    cue_near: bool = False,
+    has_cue: bool = False,
 ) -> dict[str, float]:
     """Binary features of one candidate speaker ``m`` for the quotation q_open..q_close.
 
     ``m`` is None for the rules' pick when it lies outside the sentence (a speaker
     carried from before, or the story's latest speaker)."""
-    f: dict[str, float] = {"bias_quote_opens": float(quote_opens), "mixed": float(mixed)}
+    # what the whole quotation looks like, per kind of row (alone it would cancel out)
+    row = "outside" if m is None else "pick" if pick else "other"
+    f: dict[str, float] = {
+        f"{row}_quote_opens": float(quote_opens),
+        f"{row}_mixed": float(mixed),
+        f"{row}_has_cue": float(has_cue),
+    }
     if pick:
         f["pick"] = 1.0
         f["pick_" + conf_bucket(confidence)] = 1.0
@@ -143,6 +156,8 @@ def features(
         f["cue_" + cue_kind] = 1.0
         if cue_adjacent:
             f["cue_adjacent"] = 1.0
+        if cue_near:
+            f["cue_near"] = 1.0
     if subject:
         f["subject"] = 1.0
     head = text[max(0, m.start - 12) : m.start]
@@ -187,6 +202,15 @@ def features(
             f["phrase_lower"] = 1.0
     if m.start - s0 <= 2:
         f["sentence_start"] = 1.0
+    prev = _PREV_WORD_RE.search(text, max(s0, m.start - 24), m.start)
+    if prev is not None:
+        word = prev.group(1)
+        if word in _CLAUSE_OPENERS:
+            f["after_opener"] = 1.0
+        elif word.islower():
+            f["after_word"] = 1.0  # "replacing it with", "the results of their": an object
+            if m.pronoun:
+                f["pronoun_object"] = 1.0
     if not pick:
         # the same evidence weighs differently against a sure pick and a guess
         tier = "strong" if confidence >= 0.9 else "mid" if confidence >= 0.6 else "weak"

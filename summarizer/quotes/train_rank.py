@@ -67,7 +67,7 @@ def _article_groups(art: dict[str, object]) -> list[Group]:
 
 
 def fit(
-    data: list[Group], *, epochs: int, rate: float = 0.05, l2: float = 1e-4
+    data: list[Group], *, epochs: int, rate: float = 0.05, l2: float = 1e-3
 ) -> dict[str, float]:
     names = sorted({k for feats, _ in data for f in feats for k in f})
     w = dict.fromkeys(names, 0.0)
