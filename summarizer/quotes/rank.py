@@ -42,6 +42,7 @@ _PREP_BEFORE_RE = re.compile(
 )
 _BY_BEFORE_RE = re.compile(r"\bby\s+\Z")
 _TOLD_BEFORE_RE = re.compile(r"\b(?:told|tells|tell|telling|asked|asking|urged)\s+\Z")
+_RELATIVE_NEXT_RE = re.compile(r"\s+(?:that|which|whom)\s+(?!is\b|was\b|are\b|were\b|has\b)")
 _POSS_RE = re.compile(r"[’']s?\Z")
 _VERB_NEXT_RE = re.compile(
     r"(?:\s*\([^()\n]{1,24}\))?(?:,[^,\n]{1,80},)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?"
@@ -151,6 +152,8 @@ def features(
         f[f"{side}_commas"] = 1.0
     if re.match(r",?\s*who\b", text[m.end : m.end + 8]):
         f["who_next"] = 1.0
+    elif _RELATIVE_NEXT_RE.match(text, m.end):
+        f["relative_next"] = 1.0  # "an explosion that the mayor described as": an object
     if cue_kind is not None:
         f["cue"] = 1.0
         f["cue_" + cue_kind] = 1.0
@@ -164,7 +167,7 @@ def features(
     if _PREP_BEFORE_RE.search(head):
         f["prep_before"] = 1.0
     if _BY_BEFORE_RE.search(head):
-        f["by_before"] = 1.0
+        f[f"{side}_by_before"] = 1.0  # after: "was called “...” by X", the agent speaks
     if _TOLD_BEFORE_RE.search(head):
         f["told_object"] = 1.0
     if _POSS_RE.search(m.text):
