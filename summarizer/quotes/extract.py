@@ -396,6 +396,11 @@ class Extractor:
             m: Mention | None
             if word in lx.PRONOUNS:
                 m = Mention(tok.start, tok.end, word, pronoun=True)
+            elif word in _POSSESSIVES:
+                # "her claim that she “never sent ...”": the owner of the words speaks
+                if not rank.speech_noun_after(text, tok.end):
+                    continue
+                m = Mention(tok.start, tok.end, word, pronoun=True)
             elif word[:1].isupper() or word in _NP_OPENERS or word.lower() in lx.ROLE_WORDS:
                 hi = min(e for e in edges if e > tok.start)
                 m = right_mention(text, tok.start, hi, loose=True)
@@ -441,6 +446,9 @@ class Extractor:
         quote_opens = not text[s0 : q.open_at].strip()
         subjects = [m for m in before if _VERB_NEXT_RE.match(text, m.end)]
         near_subject = max(subjects, key=lambda m: m.end) if subjects else None
+        first_subject = min(subjects, key=lambda m: m.start) if subjects else None
+        sources = [m for m in before if (m.start, m.end) in cue_of]
+        first_source = min(sources, key=lambda m: m.start) if sources else None
         cue_spans = [(c.start, c.end) for c in sc]
         feats: list[dict[str, float]] = []
         for m in rows:
@@ -499,6 +507,8 @@ class Extractor:
                     between=between,
                     cue_between=cue_between,
                     subject_nearest=m is near_subject,
+                    subject_first=m is first_subject,
+                    source_first=m is first_source,
                     cue_near=near,
                 )
             )
@@ -972,7 +982,8 @@ def _overlaps(a: Mention, b: Mention) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-_NP_OPENERS = lx.words("the a an one two three four five several some many most both all")
+_NP_OPENERS = lx.words("the a an several some many most both all")
+_POSSESSIVES = lx.words("his her their its His Her Their Its")
 _ANSWERS = lx.words("so yes no")
 _PUT_IT_RE = re.compile(r" it\b(?![’'])")
 _AS_RE = re.compile(r"(?:^|[\s,(—–])[Aa]s\s")

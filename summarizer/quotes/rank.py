@@ -54,8 +54,26 @@ _CLAUSE_OPENERS = lx.words(
     where since after before until whom whose then also"""
 )
 _SINGULAR = lx.words("he she He She")
+_POSSESSIVE_WORDS = lx.words("his her their its His Her Their Its")
 _PLURAL = lx.words("they They we We")
 _FIRST = lx.words("I we We")
+
+
+_SPEECH_NOUNS = lx.words(
+    """claim claims call calls promise promises pledge pledges vow vows words remarks comment
+    comments statement statements description assertion assertions argument arguments message
+    messages slogan rhetoric tweet tweets post posts warning warnings charge charges accusation
+    accusations suggestion insistence demand demands answer response reply phrase term label
+    view views verdict prediction declaration announcement admission complaint criticism"""
+)
+_WORD = r"[ \t]+([a-z][\w\-]*)"
+_WORDS_AFTER_RE = re.compile(_WORD + f"(?:{_WORD})?" * 2)
+
+
+def speech_noun_after(text: str, pos: int) -> bool:
+    """ "Trump’s claim", "her past statements": a noun of saying within three words."""
+    m = _WORDS_AFTER_RE.match(text, pos)
+    return m is not None and any(w in _SPEECH_NOUNS for w in m.groups() if w)
 
 
 def conf_bucket(confidence: float) -> str:
@@ -109,6 +127,8 @@ def features(
     subject_nearest: bool = False,
     cue_near: bool = False,
     has_cue: bool = False,
+    subject_first: bool = False,
+    source_first: bool = False,
 ) -> dict[str, float]:
     """Binary features of one candidate speaker ``m`` for the quotation q_open..q_close.
 
@@ -163,6 +183,16 @@ def features(
             f["cue_near"] = 1.0
     if subject:
         f["subject"] = 1.0
+    # PolNeAR credits the outermost source: "PolitiFact rated 32% of Republican claims
+    # as “false”", "Flynn said Trump was right when he said “...”"
+    if subject_first:
+        f["subject_first"] = 1.0
+        if subject:
+            f["subject_first_start"] = 1.0
+    if source_first:
+        f["source_first"] = 1.0
+        if subject:
+            f["source_first_start"] = 1.0
     head = text[max(0, m.start - 12) : m.start]
     if _PREP_BEFORE_RE.search(head):
         f["prep_before"] = 1.0
@@ -170,8 +200,12 @@ def features(
         f[f"{side}_by_before"] = 1.0  # after: "was called “...” by X", the agent speaks
     if _TOLD_BEFORE_RE.search(head):
         f["told_object"] = 1.0
-    if _POSS_RE.search(m.text):
+    if _POSS_RE.search(m.text) or m.text in _POSSESSIVE_WORDS:
         f["possessive"] = 1.0
+        if speech_noun_after(text, m.end):
+            f["possessive_speech"] = 1.0  # "Trump’s claim that ...", "her comments"
+        if before and not text[m.end : q_open].strip():
+            f["possessive_quote"] = 1.0  # Obama's “if you like your plan ...” promise
     nxt = _VERB_NEXT_RE.match(text, m.end)
     if nxt is not None:
         f["verb_next"] = 1.0

@@ -39,6 +39,7 @@ class Resolved:
     anonymous: bool
 
 
+_OWNER_PRONOUN = {"his": "he", "His": "He", "her": "she", "Her": "She"}
 _RECENT = 64  # speakers a description may point back to; keeps resolution linear
 
 
@@ -99,6 +100,7 @@ class Resolver:
 
     def _pronoun(self, m: Mention) -> Resolved:
         word = m.text.replace("\u2019", "'").split("'", 1)[0]  # "he’d", "she's"
+        word = _OWNER_PRONOUN.get(word, word)  # "his claim" speaks for "he"
         if word in lx.PERSON_PRONOUNS:
             p = self._antecedent_person("f" if word.lower() == "she" else "m")
             if p is not None:
