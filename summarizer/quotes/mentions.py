@@ -425,7 +425,7 @@ def _right_mention(text: str, toks: list[Tok], pos: int, hi: int) -> Mention | N
         return Mention(t.start, t.end, t.word, pronoun=True)
     if _participle_opener(text, toks):
         return None
-    j = 0
+    j = _premodifiers(text, toks)
     while j < len(toks) and (_np_word(toks[j]) or _particle_at(toks, j)):
         if j > 0 and not _gap_ok(text, toks[j - 1].end, toks[j].start):
             break
@@ -439,6 +439,23 @@ def _right_mention(text: str, toks: list[Tok], pos: int, hi: int) -> Mention | N
         j -= 1
     mention = build(text, toks[:j])
     return _appositive_right(text, mention, toks[j:], hi)
+
+
+def _premodifiers(text: str, toks: list[Tok]) -> int:
+    """How many lower-case modifiers open "election lawyer Joe Birkenstock" or "political
+    science professor Brigid Harrison": up to three, when a role word and a name follow."""
+    for k in range(min(3, len(toks) - 2)):
+        t = toks[k]
+        if not t.word.islower() or t.word in CONNECTORS or t.word in _PP_STOP:
+            return 0
+        if t.word in lx.SPEECH_VERBS or t.word in _STOP_AFTER_CONNECTOR:
+            return 0
+        if not _gap_ok(text, t.end, toks[k + 1].start):
+            return 0
+        role, name = toks[k + 1], toks[k + 2]
+        if role.bare in _ROLE_NOUNS and role.word.islower() and _name_word(name):
+            return k + 1 if _gap_ok(text, role.end, name.start) else 0
+    return 0
 
 
 def _extend_pp(text: str, toks: list[Tok], j: int) -> int:
@@ -601,6 +618,19 @@ _STRONG_TITLES = lx.words(
     justice speaker leader adviser advisor professor prof dr mr mrs ms congressman
     congresswoman commissioner chancellor candidate nominee strategist analyst pollster
     lt col sgt capt adm rev chief ceo attorney"""
+)
+
+
+# nouns that stand before a name as its title: "election lawyer Joe Birkenstock"
+_ROLE_NOUNS = (
+    _STRONG_TITLES
+    | lx.ANON_HEADS
+    | lx.words(
+        """lawyer executive commentator columnist economist reporter editor host anchor
+        activist advocate founder co-founder researcher scientist doctor physician consultant
+        pundit donor organizer delegate negotiator officer mayor author historian expert
+        lawmaker legislator businessman businesswoman entrepreneur billionaire"""
+    )
 )
 
 

@@ -39,3 +39,19 @@ def test_headline_pairs_yield_to_body_full_name() -> None:
 def test_headline_full_name_used_when_body_has_none() -> None:
     text = "Donald Trump wins.\n\nTrump said he was happy."
     assert Resolver(text).full_name("Trump") == "Donald Trump"
+
+
+def test_lower_case_modifiers_before_a_title_and_name() -> None:
+    for text, name, role in [
+        ("said election lawyer Joe Birkenstock.", "Joe Birkenstock", "election lawyer"),
+        ("said political science professor Brigid Harrison.", "Brigid Harrison", None),
+        ("said former tech executive Carly Fiorina.", "Carly Fiorina", None),
+    ]:
+        m = _right(text, 5)
+        assert m is not None and m.name == name and m.start == 5
+        assert role is None or m.role == role
+
+
+def test_verb_before_a_possessive_is_no_modifier() -> None:
+    m = _right("rescinded his endorsement of Trump.")
+    assert m is None or m.start > 0 or m.name is None
