@@ -425,11 +425,16 @@ def _right_mention(text: str, toks: list[Tok], pos: int, hi: int) -> Mention | N
         return Mention(t.start, t.end, t.word, pronoun=True)
     if _participle_opener(text, toks):
         return None
-    j = _premodifiers(text, toks)
-    while j < len(toks) and (_np_word(toks[j]) or _particle_at(toks, j)):
+    j = _premodifiers(text, toks, 0)
+    while j < len(toks):
         if j > 0 and not _gap_ok(text, toks[j - 1].end, toks[j].start):
             break
-        j += 1
+        if _np_word(toks[j]) or _particle_at(toks, j):
+            j += 1
+        elif (k := _premodifiers(text, toks, j)) > j:
+            j = k  # "Radio talk show host Glenn Beck"
+        else:
+            break
     while j > 0 and (toks[j - 1].word in CONNECTORS or toks[j - 1].word in DETERMINERS):
         j -= 1
     if j == 0 or (not _head_ok(toks[j - 1]) and not _head_ok(toks[0])):
@@ -441,21 +446,22 @@ def _right_mention(text: str, toks: list[Tok], pos: int, hi: int) -> Mention | N
     return _appositive_right(text, mention, toks[j:], hi)
 
 
-def _premodifiers(text: str, toks: list[Tok]) -> int:
-    """How many lower-case modifiers open "election lawyer Joe Birkenstock" or "political
-    science professor Brigid Harrison": up to three, when a role word and a name follow."""
-    for k in range(min(3, len(toks) - 2)):
+def _premodifiers(text: str, toks: list[Tok], i: int) -> int:
+    """Where lower-case modifiers from ``i`` end, in "election lawyer Joe Birkenstock" or
+    "political science professor Brigid Harrison": up to three, when a role word and a name
+    follow; ``i`` when there are none."""
+    for k in range(i, min(i + 3, len(toks) - 2)):
         t = toks[k]
         if not t.word.islower() or t.word in CONNECTORS or t.word in _PP_STOP:
-            return 0
+            return i
         if t.word in lx.SPEECH_VERBS or t.word in _STOP_AFTER_CONNECTOR:
-            return 0
+            return i
         if not _gap_ok(text, t.end, toks[k + 1].start):
-            return 0
+            return i
         role, name = toks[k + 1], toks[k + 2]
         if role.bare in _ROLE_NOUNS and role.word.islower() and _name_word(name):
-            return k + 1 if _gap_ok(text, role.end, name.start) else 0
-    return 0
+            return k + 1 if _gap_ok(text, role.end, name.start) else i
+    return i
 
 
 def _extend_pp(text: str, toks: list[Tok], j: int) -> int:

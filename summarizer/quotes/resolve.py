@@ -56,6 +56,7 @@ class Resolver:
     subjects: list[Speaker] = field(default_factory=list)  # salient persons, latest last
     renames: dict[str, str] = field(default_factory=dict)
     _index: dict[str, str] | None = None
+    _lower_words: frozenset[str] | None = None
 
     def resolve(self, m: Mention, *, salient: bool = False) -> Resolved:
         """The speaker ``m`` stands for; a ``salient`` mention (a sentence subject,
@@ -131,7 +132,7 @@ class Resolver:
         name = self.full_name(m.name)
         sp = self.by_name.get(name)
         if sp is None:
-            person = _is_person(name)
+            person = _is_person(name) and not self._common_word(name)
             sp = self._add(Speaker(name, None, False, _words(name), person))
         sp.role = sp.role or _clean_role(m.role)
         if sp.person and sp.gender is None:
@@ -139,6 +140,15 @@ class Resolver:
         if sp.person:
             self.last_person = sp
         return sp
+
+    def _common_word(self, name: str) -> bool:
+        """ "Things got heated": a lone capitalized word the story also writes in lower
+        case is a sentence-opening common noun, not someone's name."""
+        if " " in name or not name[1:].islower():
+            return False
+        if self._lower_words is None:
+            self._lower_words = frozenset(_LOWER_RE.findall(self.text))
+        return name.lower() in self._lower_words
 
     def _described(self, m: Mention) -> Speaker:
         text = " ".join(m.text.split())
@@ -194,6 +204,7 @@ class Resolver:
         return self._index.get(name, name)
 
 
+_LOWER_RE = re.compile(r"(?<![\w’'\-])[a-z][a-z]+(?![\w’'\-])")
 _FULL_RE = re.compile(r"\b(?=([A-Z][a-z]+) (?:[A-Z]\. )?([A-Z]\w*(?:['’\-](?!s\b)\w+)*)\b)")
 
 
@@ -252,7 +263,14 @@ def _gender(name: str, mention: str) -> str | None:
 
 def _is_person(name: str) -> bool:
     parts = name.split()
-    return 1 <= len(parts) <= 4 and not any(p.lower() in lx.ROLE_WORDS for p in parts)
+    if not 1 <= len(parts) <= 4 or any(p.lower() in lx.ROLE_WORDS for p in parts):
+        return False
+    # "We’ve", "You": a sentence-opening pronoun the name scan took for a name
+    first = parts[0].replace("’", "'").split("'", 1)[0]
+    return first not in lx.PRONOUNS and first not in _NOT_PERSONS
+
+
+_NOT_PERSONS = lx.words("You you")
 
 
 def _clean_role(role: str | None) -> str | None:

@@ -55,3 +55,15 @@ def test_lower_case_modifiers_before_a_title_and_name() -> None:
 def test_verb_before_a_possessive_is_no_modifier() -> None:
     m = _right("rescinded his endorsement of Trump.")
     assert m is None or m.start > 0 or m.name is None
+
+
+def test_pronoun_or_common_word_opening_a_sentence_is_no_antecedent() -> None:
+    text = "Joel Pollak spoke. We’ve seen nothing, he said. Things got heated over things."
+    r = Resolver(text)
+    r.resolve(_right(text) or Mention(0, 0, ""), salient=True)
+    for opener in ("We’ve", "Things"):
+        start = text.index(opener)
+        m = Mention(start, start + len(opener), opener, opener)
+        r.resolve(m, salient=True)
+        he = Mention(0, 0, "he", pronoun=True)
+        assert r.resolve(he).name == "Joel Pollak"
