@@ -129,7 +129,10 @@ class Extractor:
     """One story's extraction; use `extract` rather than this class directly."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        # rules see one kind of space ("he\u00a0told"); quotes keep the story's own text,
+        # and the offsets agree because the swap is one character for one
+        self.original = text
+        self.text = text.translate(_SPACES)
         self.marks = pair_marks(text)
         self.struct = structure_spans(text, self.marks)
         self.struct_starts = [m.open_at for m in self.struct]
@@ -897,12 +900,12 @@ class Extractor:
 
     def _emit(self, s: int, e: int, kind: QuoteKind, attr: _Attr | None) -> None:
         if attr is None:
-            self.out.append(Quote(self.text[s:e], s, e, kind, confidence=0.5))
+            self.out.append(Quote(self.original[s:e], s, e, kind, confidence=0.5))
             return
         m, r = attr.mention, attr.resolved
         self.out.append(
             Quote(
-                text=self.text[s:e],
+                text=self.original[s:e],
                 start=s,
                 end=e,
                 kind=kind,
@@ -984,6 +987,7 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 
 _NP_OPENERS = lx.words("the a an several some many most both all")
 _POSSESSIVES = lx.words("his her their its His Her Their Its")
+_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u2009\u202f\u2002\u2003", " "))
 _ANSWERS = lx.words("so yes no")
 _PUT_IT_RE = re.compile(r" it\b(?![’'])")
 _AS_RE = re.compile(r"(?:^|[\s,(—–])[Aa]s\s")

@@ -280,6 +280,8 @@ def _adjectives(text: str, toks: list[Tok], j: int) -> int:
         k = j - n
         if k < 1 or not toks[k].word.islower() or not _gap_ok(text, toks[k].end, toks[k + 1].start):
             return j
+        if _not_adjective(toks[k].word) and not _authored_by(toks, k):
+            return j  # "a lawsuit filed by a fired staffer": a verb or preposition parts two
         anchor = toks[k - 1]
         if _gap_ok(text, anchor.end, toks[k].start) and (
             anchor.word in DETERMINERS
@@ -288,6 +290,31 @@ def _adjectives(text: str, toks: list[Tok], j: int) -> int:
         ):
             return k
     return j
+
+
+_NOT_ADJECTIVES = lx.words("by as than into about over after before against between through")
+
+
+def _not_adjective(word: str) -> bool:
+    """A word that cannot sit between a determiner and its noun."""
+    return (
+        word in CONNECTORS
+        or word in _NOT_ADJECTIVES
+        or word in lx.SPEECH_VERBS
+        or word in lx.OPINION_VERBS
+        or word in _PP_STOP
+    )
+
+
+_AUTHORED = lx.MEDIA_NOUNS | lx.words(
+    "study report analysis poll survey review gaffe investigation paper ruling order"
+)
+
+
+def _authored_by(toks: list[Tok], k: int) -> bool:
+    """ "a study by the Council", "an email from Neera Tanden": the preposition names who
+    made the thing that speaks."""
+    return toks[k].word in {"by", "from", "of"} and toks[k - 1].bare.lower() in _AUTHORED
 
 
 def _is_aux(word: str) -> bool:
