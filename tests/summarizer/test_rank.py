@@ -1,0 +1,136 @@
+"""The speaker ranker (summarizer/quotes/rank.py): shipped, deterministic, and a fallback."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from bot.domain import QuoteKind
+from summarizer import extract_quotes
+from summarizer.quotes import rank, train_rank
+from summarizer.quotes.mentions import Mention
+
+
+def test_the_model_ships_with_the_package() -> None:
+    assert rank.WEIGHTS, "speaker_rank.json is shipped next to rank.py"
+    assert all(math.isfinite(w) for w in rank.WEIGHTS.values())
+    assert "pick" in rank.WEIGHTS
+
+
+def _features(text: str, m: Mention | None, *, pick: bool = False) -> dict[str, float]:
+    q_open = text.index("“")
+    return rank.features(
+        text,
+        m,
+        q_open=q_open,
+        q_close=text.index("”") + 1,
+        s0=0,
+        pick=pick,
+        confidence=0.95,
+        cue_kind=None,
+        cue_adjacent=False,
+        subject=m is not None and m.start == 0,
+        nearest=False,
+        quote_opens=False,
+        mixed=True,
+        described=False,
+    )
+
+
+def test_features_describe_the_candidate_and_its_place() -> None:
+    text = "The council replaced it with language calling for “appropriate assistance.”"
+    it = Mention(text.index("it "), text.index("it ") + 2, "it", pronoun=True)
+    f = _features(text, it)
+    assert f["pronoun_object"] == 1.0  # "replacing it with": an object does not speak
+    assert f["before"] == 1.0
+    council = Mention(0, 11, "The council")
+    g = _features(text, council, pick=True)
+    assert g["pick"] == 1.0 and g["pick_c95"] == 1.0
+    assert g["sentence_start"] == 1.0
+    outside = _features(text, None, pick=True)
+    assert outside["outside"] == 1.0 and outside["outside_c95"] == 1.0
+
+
+def test_owner_of_words_is_a_candidate_speaker() -> None:
+    assert rank.speech_noun_after(" past statements about", 0)
+    assert rank.speech_noun_after(" claim that", 0)
+    assert not rank.speech_noun_after(" dog ran far away", 0)
+
+
+def test_softmax_is_a_distribution() -> None:
+    probs = rank.softmax([3.0, 1.0, -2.0])
+    assert math.isclose(sum(probs), 1.0)
+    assert probs[0] > probs[1] > probs[2]
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "speaker"),
+    [
+        # a relative clause's object does not speak; its subject does
+        (
+            "Twenty-nine people were injured by an explosion that Mayor Bill de Blasio "
+            "described as “an intentional act.”",
+            "intentional act",
+            "Bill de Blasio",
+        ),
+        # the sentence's subject chants, not the guessed speaker of the story
+        (
+            "The senator spoke first.\n\nLed by the council speaker, the rally denounced "
+            "the candidate's call for “a total and complete shutdown of the border.”",
+            "total and complete",
+            "the rally",
+        ),
+    ],
+)
+def test_ranked_speakers(text: str, words: str, speaker: str) -> None:
+    quotes = [q for q in extract_quotes(text) if words in q.text]
+    assert quotes and quotes[0].kind is not QuoteKind.INDIRECT
+    assert quotes[0].speaker == speaker
+
+
+def test_without_the_model_the_rules_decide(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = Path(__file__).parents[1].joinpath("fixtures", "seed-article.txt").read_text()
+    with_model = extract_quotes(text)
+    monkeypatch.setattr(rank, "WEIGHTS", {})
+    rules_only = extract_quotes(text)
+    assert [(q.start, q.end) for q in with_model] == [(q.start, q.end) for q in rules_only]
+    assert all(q.confidence != rank.OVERRIDE_CONFIDENCE for q in rules_only)
+
+
+def test_training_is_deterministic_and_leaves_the_shipped_model_alone(tmp_path: Path) -> None:
+    text = (
+        "Officials met on Monday. The mayor spoke first, and the crowd chanted “Lock her up!” "
+        "as Smith smiled.\n\n“We are ready,” said Jane Roe, a city official.\n\n"
+        "Led by Roe, the rally denounced the plan as “a road to nowhere.”\n"
+    )
+
+    def span(words: str) -> list[list[int]]:
+        s = text.index(words)
+        return [[s, s + len(words)]]
+
+    def attribution(source: str, content: str) -> dict[str, object]:
+        return {"source": span(source), "source_text": source, "content": span(content)}
+
+    gold = {
+        "id": "a1",
+        "text": text,
+        "attributions": [
+            attribution("the crowd", "Lock her up!"),
+            attribution("Jane Roe", "We are ready"),
+            attribution("the rally", "a road to nowhere"),
+        ],
+    }
+    train = tmp_path / "train.jsonl"
+    train.write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    shipped = dict(rank.WEIGHTS)
+    outs = []
+    for name in ("one.json", "two.json"):
+        out = tmp_path / name
+        assert train_rank.main([str(train), "-o", str(out), "--epochs", "5"]) == 0
+        outs.append(json.loads(out.read_text(encoding="utf-8")))
+    assert outs[0] == outs[1]
+    assert outs[0]["trained_on"] == "train.jsonl"
+    assert rank.WEIGHTS == shipped
