@@ -133,4 +133,4 @@ def test_training_is_deterministic_and_leaves_the_shipped_model_alone(tmp_path: 
         outs.append(json.loads(out.read_text(encoding="utf-8")))
     assert outs[0] == outs[1]
     assert outs[0]["trained_on"] == "train.jsonl"
-    assert rank.WEIGHTS == shipped
+    assert shipped == rank.WEIGHTS
