@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarizer.quotes.mentions import Mention, right_mention
+from summarizer.quotes.mentions import Mention, left_mention, right_mention
 from summarizer.quotes.resolve import Resolver
 
 
@@ -67,3 +67,15 @@ def test_pronoun_or_common_word_opening_a_sentence_is_no_antecedent() -> None:
         r.resolve(m, salient=True)
         he = Mention(0, 0, "he", pronoun=True)
         assert r.resolve(he).name == "Joel Pollak"
+
+
+def test_a_verb_or_by_phrase_parts_two_noun_phrases() -> None:
+    text = "Congressman Trey Gowdy’s office slammed a lawsuit filed by a fired staffer alleging"
+    m = left_mention(text, 0, text.index("alleging"))
+    assert m is not None and m.text == "a fired staffer"
+
+
+def test_an_authored_thing_keeps_its_author() -> None:
+    text = "An email from Neera Tanden reveals"
+    m = left_mention(text, 0, text.index("reveals"))
+    assert m is not None and m.text == "An email from Neera Tanden"
