@@ -1075,7 +1075,7 @@ def _inverted_verb(text: str, m: Mention) -> bool:
     return word in _FINITE
 
 
-_PREP_BEFORE_RE = re.compile(r"\b(?:to|with|by|from|for|about|at)\s+\Z")
+_PREP_BEFORE_RE = re.compile(r"\b(?:to|with|by|from|for|about|at|of)\s+\Z")
 # "Sanders continues to trail Clinton": a verb of saying used as "keep on"
 _ASPECTUAL = lx.words("continues continued continue continuing")
 _PREV_WORD_RE = re.compile(r"([\w’'\-]+)[\s,]*\Z")

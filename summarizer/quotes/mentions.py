@@ -505,12 +505,23 @@ def _extend_pp(text: str, toks: list[Tok], j: int) -> int:
         and toks[k].word not in _STOP_AFTER_CONNECTOR
         and toks[k].word.lower() not in lx.SPEECH_VERBS
         and toks[k].word not in _PP_STOP
+        and not _past_verb(toks, k)
     ):
         k += 1
     # end the tail on a noun: "from a European country", not "... country said"
     while k > j + 1 and (toks[k - 1].word.endswith("ly") or toks[k - 1].word in CONNECTORS):
         k -= 1
     return k if k > j + 1 else j
+
+
+def _past_verb(toks: list[Tok], k: int) -> bool:
+    """ "the Court of Appeals for the 3rd Circuit reversed": an -ed word right after a noun
+    is the clause's verb; after a determiner it is an adjective ("a fired staffer")."""
+    w = toks[k].word
+    if w in lx.OPINION_VERBS and w.islower():
+        return True
+    prev = toks[k - 1].word
+    return w.islower() and w.endswith("ed") and prev not in DETERMINERS and not prev.islower()
 
 
 _OBJECT_OPENERS = lx.words(
