@@ -399,6 +399,8 @@ class Extractor:
             m: Mention | None
             if word in lx.PRONOUNS:
                 m = Mention(tok.start, tok.end, word, pronoun=True)
+            elif word in _RELATIVE_WORDS:
+                m = self._relative_mention(tok.start, tok.end, s0)
             elif word in _POSSESSIVES:
                 # "her claim that she “never sent ...”": the owner of the words speaks
                 if not rank.speech_noun_after(text, tok.end):
@@ -417,6 +419,24 @@ class Extractor:
             found.append(m)
             taken.append((m.start, m.end))
         return found
+
+    def _relative_mention(self, start: int, end: int, s0: int) -> Mention | None:
+        """ "the Chicago Police Department which reported “...”", "a headline that said":
+        the relative pronoun is the mention, its antecedent the speaker."""
+        text = self.text
+        k = start
+        while k > s0 and text[k - 1] in " ,":
+            k -= 1
+        if k == start or not _VERB_AFTER_RE.match(text, end):
+            return None
+        prev = _PREV_WORD_RE.search(text, max(s0, k - 30), k)
+        if prev is None or prev.group(1).lower() in _CUE_WORDS:
+            return None  # "said that": a complementizer, not a relative pronoun
+        ante = left_mention(text, s0, k)
+        if ante is None or ante.pronoun or ante.end != k:
+            return None
+        word = text[start:end]
+        return Mention(start, end, word, ante.name or ante.text, ante.role)
 
     def _rank(
         self,
@@ -986,6 +1006,8 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 
 
 _NP_OPENERS = lx.words("the a an several some many most both all")
+_RELATIVE_WORDS = lx.words("who which that")
+_VERB_AFTER_RE = re.compile(r"\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?[a-z]+\b")
 _POSSESSIVES = lx.words("his her their its His Her Their Its")
 _SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u2009\u202f\u2002\u2003", " "))
 _ANSWERS = lx.words("so yes no")

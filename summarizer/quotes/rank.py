@@ -54,6 +54,7 @@ _CLAUSE_OPENERS = lx.words(
     where since after before until whom whose then also"""
 )
 _SINGULAR = lx.words("he she He She")
+_RELATIVE_WORDS = lx.words("who which that")
 _POSSESSIVE_WORDS = lx.words("his her their its His Her Their Its")
 _PLURAL = lx.words("they They we We")
 _FIRST = lx.words("I we We")
@@ -227,6 +228,8 @@ def features(
             f["pronoun_plural"] = 1.0
         else:
             f["pronoun_it"] = 1.0
+    elif m.text in _RELATIVE_WORDS:
+        f["relative"] = 1.0  # "a headline that said", "the department which reported"
     elif m.name is not None:
         f["name"] = 1.0
         if m.role:
