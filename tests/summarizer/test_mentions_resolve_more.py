@@ -79,3 +79,9 @@ def test_an_authored_thing_keeps_its_author() -> None:
     text = "An email from Neera Tanden reveals"
     m = left_mention(text, 0, text.index("reveals"))
     assert m is not None and m.text == "An email from Neera Tanden"
+
+
+def test_prepositional_tail_stops_at_the_clause_verb() -> None:
+    text = "the U.S. Court of Appeals for the 3rd Circuit reversed a previous decision"
+    m = _right(text)
+    assert m is not None and m.text == "the U.S. Court of Appeals for the 3rd Circuit"
