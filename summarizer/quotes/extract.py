@@ -380,7 +380,17 @@ class Extractor:
                 ):
                     # "Reporter Jomana Karadsheh says:" introduces what follows
                     final, where = replace(attr, confidence=0.7), c.start
+        if final is None and not sq and self.text[s0:s1].rstrip().endswith(":"):
+            final = self._intro_subject(s0, s1)
         return final
+
+    def _intro_subject(self, s0: int, s1: int) -> _Attr | None:
+        """ "Sanders made the following comment:" introduces the quotation that opens the
+        next paragraph; its subject speaks."""
+        m = self._sentence_subject(s0, s1)
+        if m is None or m.pronoun or (m.name is None and not _described_person(m)):
+            return None
+        return _Attr(m, self.resolver.resolve(m), None, confidence=0.7)
 
     def _candidates(self, sc: list[Cue], sq: list[MarkSpan], s0: int, s1: int) -> list[Mention]:
         """Every mention of the sentence outside its quotation marks that could speak: the
@@ -1069,7 +1079,7 @@ _LEAD_RE = re.compile(
     r"(?:(?:In|At|On|During|After|Before|When|While|Asked|Speaking|Since|Last|Earlier|"
     r"Later|On|As|Like|Unlike|Despite|Following|Over|Under|Hours|Days|Weeks|Months|Minutes|"
     r"This|That|Two|Three|A day|A week|[A-Z][a-z]+ing|[A-Z][a-z]{3,}ly)\b"
-    r"[^,\u201c\u201d\"]{0,120},\s*)?"
+    r"[^,\u201c\u201d\"]{0,120},\s*(?:\d{4},\s*)?)?"  # "On July 6, 2015, "
 )
 _GLUE_RE = re.compile(r"[\s,—–\-:]*\Z")
 

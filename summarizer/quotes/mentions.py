@@ -497,6 +497,8 @@ def _extend_pp(text: str, toks: list[Tok], j: int) -> int:
         return j
     if not _gap_ok(text, toks[j - 1].end, toks[j].start):
         return j
+    if j + 1 < len(toks) and toks[j + 1].bare in _ADJUNCT_NOUNS:
+        return j  # "the Security Council on Friday made ...": when, not who
     k = j + 1
     while (
         k < len(toks)
@@ -514,11 +516,17 @@ def _extend_pp(text: str, toks: list[Tok], j: int) -> int:
     return k if k > j + 1 else j
 
 
+_IRREGULAR_PAST = lx.words(
+    """made took gave went came got held ran began brought kept left met put won lost led
+    sent spent built wrote chose drew struck stood broke fell rose paid sought fought became"""
+)
+
+
 def _past_verb(toks: list[Tok], k: int) -> bool:
     """ "the Court of Appeals for the 3rd Circuit reversed": an -ed word right after a noun
     is the clause's verb; after a determiner it is an adjective ("a fired staffer")."""
     w = toks[k].word
-    if w in lx.OPINION_VERBS and w.islower():
+    if (w in lx.OPINION_VERBS or w in _IRREGULAR_PAST) and w.islower():
         return True
     prev = toks[k - 1].word
     return w.islower() and w.endswith("ed") and prev not in DETERMINERS and not prev.islower()

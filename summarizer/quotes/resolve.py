@@ -40,6 +40,7 @@ class Resolved:
 
 
 _OWNER_PRONOUN = {"his": "he", "His": "He", "her": "she", "Her": "She"}
+_IT_REACH = 300  # characters from a named body to an "it" that may stand for it
 _RECENT = 64  # speakers a description may point back to; keeps resolution linear
 
 
@@ -53,6 +54,8 @@ class Resolver:
     by_name: dict[str, Speaker] = field(default_factory=dict)
     last_person: Speaker | None = None
     last_subject: Speaker | None = None
+    last_body: Speaker | None = None  # the latest named body: "it" may stand for it
+    last_body_at: int = -1
     subjects: list[Speaker] = field(default_factory=list)  # salient persons, latest last
     renames: dict[str, str] = field(default_factory=dict)
     _index: dict[str, str] | None = None
@@ -65,6 +68,8 @@ class Resolver:
             return self._pronoun(m)
         sp = self._named(m) if m.name else self._described(m)
         self._touch(sp)
+        if m.name and not sp.person and self._body_name(sp.name):
+            self.last_body, self.last_body_at = sp, m.end
         if salient and (sp.person or sp.anonymous):
             self.last_subject = sp
             if sp.person:
@@ -106,6 +111,11 @@ class Resolver:
             p = self._antecedent_person("f" if word.lower() == "she" else "m")
             if p is not None:
                 return Resolved(p.name, p.role, p.anonymous)
+        elif word in ("it", "It") and self.last_body is not None:
+            # "The UN Security Council ... in what it called “a clear threat”": a named
+            # body nearby; farther back "it" is likelier the weather or a fact
+            if 0 <= m.start - self.last_body_at <= _IT_REACH:
+                return Resolved(self.last_body.name, self.last_body.role, False)
         return Resolved(m.text, None, False)
 
     def _antecedent_person(self, gender: str) -> Speaker | None:
@@ -140,6 +150,14 @@ class Resolver:
         if sp.person:
             self.last_person = sp
         return sp
+
+    def _body_name(self, name: str) -> bool:
+        """ "SITE Intelligence Group", "NATO": a name an organisation goes by, not a
+        capitalized word opening a sentence ("Names", "Ever")."""
+        words = name.split()
+        if words[0] in lx.NON_NAME_CAPS or words[0] in lx.PRONOUNS:
+            return False
+        return len(words) > 1 or (len(name) > 1 and name.isupper())
 
     def _common_word(self, name: str) -> bool:
         """ "Things got heated": a lone capitalized word the story also writes in lower
