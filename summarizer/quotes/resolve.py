@@ -111,12 +111,16 @@ class Resolver:
             p = self._antecedent_person("f" if word.lower() == "she" else "m")
             if p is not None:
                 return Resolved(p.name, p.role, p.anonymous)
-        elif word in ("it", "It") and self.last_body is not None:
-            # "The UN Security Council ... in what it called “a clear threat”": a named
-            # body nearby; farther back "it" is likelier the weather or a fact
-            if 0 <= m.start - self.last_body_at <= _IT_REACH:
-                return Resolved(self.last_body.name, self.last_body.role, False)
+        elif word in ("it", "It") and (body := self._body_near(m)) is not None:
+            return Resolved(body.name, body.role, False)
         return Resolved(m.text, None, False)
+
+    def _body_near(self, m: Mention) -> Speaker | None:
+        """ "The UN Security Council ... in what it called “a clear threat”": a named body
+        just before; farther back "it" is likelier the weather or a fact."""
+        if self.last_body is None or not 0 <= m.start - self.last_body_at <= _IT_REACH:
+            return None
+        return self.last_body
 
     def _antecedent_person(self, gender: str) -> Speaker | None:
         """The latest salient person the pronoun can stand for: a matching gender first,

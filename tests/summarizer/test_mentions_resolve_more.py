@@ -85,3 +85,28 @@ def test_prepositional_tail_stops_at_the_clause_verb() -> None:
     text = "the U.S. Court of Appeals for the 3rd Circuit reversed a previous decision"
     m = _right(text)
     assert m is not None and m.text == "the U.S. Court of Appeals for the 3rd Circuit"
+
+
+def test_a_time_adjunct_is_no_part_of_the_subject() -> None:
+    text = "The United Nations Security Council on Friday made a strong condemnation"
+    m = _right(text)
+    assert m is not None and m.text == "The United Nations Security Council"
+
+
+def test_it_stands_for_a_named_body_nearby() -> None:
+    text = "The United Nations Security Council on Friday acted against what it called"
+    r = Resolver(text)
+    body = _right(text)
+    assert body is not None
+    r.resolve(body, salient=True)
+    start = text.index(" it ") + 1
+    it = Mention(start, start + 2, "it", pronoun=True)
+    assert r.resolve(it).name == "United Nations Security Council"
+
+
+def test_it_far_from_any_body_stays_it() -> None:
+    text = "NATO met. " + "Nothing happened for a long while. " * 12 + "It was clear"
+    r = Resolver(text)
+    r.resolve(Mention(0, 4, "NATO", "NATO"), salient=True)
+    start = text.index("It was")
+    assert r.resolve(Mention(start, start + 2, "It", pronoun=True)).name == "It"
