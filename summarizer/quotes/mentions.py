@@ -280,6 +280,8 @@ def _adjectives(text: str, toks: list[Tok], j: int) -> int:
         k = j - n
         if k < 1 or not toks[k].word.islower() or not _gap_ok(text, toks[k].end, toks[k + 1].start):
             return j
+        if toks[k].word in _RELATIVES:
+            return j  # "an explosion that Mayor Bill de Blasio described": two phrases
         if _not_adjective(toks[k].word) and not _authored_by(toks, k):
             return j  # "a lawsuit filed by a fired staffer": a verb or preposition parts two
         anchor = toks[k - 1]
