@@ -1071,7 +1071,7 @@ _LABEL_RE = re.compile(r"\s*([A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’\-]+){0,2}):\s")
 _LABEL_STOP = lx.words("UPDATE NOTE BREAKING WATCH READ EDITOR PHOTO VIDEO CORRECTION PS P.S")
 _TAG_PUNCT = frozenset(",?!—–-…")
 _VERB_NEXT_RE = re.compile(
-    r"(?:\s*\([^()\n]{1,24}\))?(?:,[^,\n]{1,80},)?\s+(?:also\s+|later\s+|then\s+)?[a-z]+\b"
+    r"(?:\s*\([^()\n]{1,24}\))?(?:,[^,\n]{1,160},)?\s+(?:also\s+|later\s+|then\s+)?[a-z]+\b"
 )
 # sentence openers to skip before looking for the subject
 _LEAD_RE = re.compile(
