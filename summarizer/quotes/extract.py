@@ -26,7 +26,13 @@ from bot.domain import Quote, QuoteKind, Span
 from summarizer.quotes import lexicon as lx
 from summarizer.quotes import rank, short
 from summarizer.quotes.marks import MarkSpan, pair_marks, sentence_bounds, structure_spans
-from summarizer.quotes.mentions import Mention, left_mention, right_mention, tokens
+from summarizer.quotes.mentions import (
+    Mention,
+    left_mention,
+    right_mention,
+    right_mention_in,
+    tokens,
+)
 from summarizer.quotes.resolve import Resolved, Resolver
 
 _CUE_WORDS = lx.SPEECH_VERBS | lx.OPINION_VERBS | lx.PARTICIPLES | {"put"}
@@ -345,9 +351,10 @@ class Extractor:
                     cue.used = True
             if attr is None:
                 attr = self._subject(q, s0, any_np=True) or self._guess()
-            if cands is None:
-                cands = self._candidates(sc, sq, s0, s1)
-            attr = self._rank(q, attr, cands, sc, s0, kind)
+            if rank.WEIGHTS or self.rank_collect is not None:
+                if cands is None:
+                    cands = self._candidates(sc, sq, s0, s1)
+                attr = self._rank(q, attr, cands, sc, s0, kind)
             self._emit_quote(q, attr, kind)
             if cue is not None and attr is not None and not cue.clause:
                 self._emit_clause(q, cue, attr, s0, s1)
@@ -400,7 +407,8 @@ class Extractor:
         taken = [(m.start, m.end) for m in found]
         edges = [q.open_at for q in sq] + [s1]
         pos = s0
-        for tok in tokens(text, s0, s1):
+        words = tokens(text, s0, s1)
+        for i, tok in enumerate(words):
             if len(found) >= rank.MAX_CANDIDATES:
                 break
             if tok.start < pos or self._in_quote(tok.start):
@@ -417,8 +425,12 @@ class Extractor:
                     continue
                 m = Mention(tok.start, tok.end, word, pronoun=True)
             elif word[:1].isupper() or word in _NP_OPENERS or word.lower() in lx.ROLE_WORDS:
-                hi = min(e for e in edges if e > tok.start)
-                m = right_mention(text, tok.start, hi, loose=True)
+                # a candidate's span is all the ranker needs: a short window will do
+                hi = min([tok.start + _CANDIDATE_WINDOW] + [e for e in edges if e > tok.start])
+                j = i
+                while j < len(words) and words[j].end <= hi:
+                    j += 1
+                m = right_mention_in(text, words[i:j], tok.start, hi, loose=True)
             else:
                 continue
             if m is None:
@@ -459,8 +471,6 @@ class Extractor:
     ) -> _Attr | None:
         """The rules' speaker, unless the ranker (rank.py) scores another mention of the
         sentence higher."""
-        if not rank.WEIGHTS and self.rank_collect is None:
-            return attr
         text = self.text
         close = q.end + 1 if q.closed else q.end
         pick = attr.mention if attr is not None else None
@@ -1017,6 +1027,7 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 
 _NP_OPENERS = lx.words("the a an several some many most both all")
 _RELATIVE_WORDS = lx.words("who which that")
+_CANDIDATE_WINDOW = 64
 _VERB_AFTER_RE = re.compile(r"\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?[a-z]+\b")
 _POSSESSIVES = lx.words("his her their its His Her Their Its")
 _SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u2009\u202f\u2002\u2003", " "))

@@ -59,14 +59,16 @@ class Mention:
 
 
 def tokens(text: str, lo: int, hi: int) -> list[Tok]:
-    out = []
+    out: list[Tok] = []
+    add = out.append
+    make = tuple.__new__  # skips NamedTuple's keyword handling: thousands per story
     for m in _WORD_RE.finditer(text, lo, hi):
         word = m.group()
-        end = m.end()
-        if word.endswith(".") and not _keeps_dot(word):
-            word, end = word[:-1], end - 1
-        if word:
-            out.append(Tok(m.start(), end, word))
+        if word[-1] == "." and not _keeps_dot(word):
+            if len(word) > 1:
+                add(make(Tok, (m.start(), m.end() - 1, word[:-1])))
+        else:
+            add(make(Tok, (m.start(), m.end(), word)))
     return out
 
 
@@ -386,7 +388,13 @@ def right_mention(text: str, pos: int, hi: int, *, loose: bool = False) -> Menti
     ``loose`` also takes an unknown description ("said the 46-year-old") when a
     determiner opens it and punctuation or a verb closes it.
     """
-    toks = tokens(text, pos, min(hi, pos + WINDOW))
+    return right_mention_in(text, tokens(text, pos, min(hi, pos + WINDOW)), pos, hi, loose=loose)
+
+
+def right_mention_in(
+    text: str, toks: list[Tok], pos: int, hi: int, *, loose: bool = False
+) -> Mention | None:
+    """`right_mention` over words already scanned (``toks`` start at or after ``pos``)."""
     if not toks or not _gap_ok(text, pos, toks[0].start):
         return None
     found = _right_mention(text, toks, pos, hi)
