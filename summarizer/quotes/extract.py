@@ -480,7 +480,9 @@ class Extractor:
         if pick is not None and not pick_inside and s0 <= pick.start and pick.end <= close:
             rows = [pick]  # a label or tag the sentence scan does not see
             pick_inside = True
-        rows.extend(cands)
+        rows.extend(_nearest(cands, q.open_at, close, pick))
+        lo, hi = q.open_at - _RANK_REACH, close + _RANK_REACH
+        sc = [c for c in sc if lo <= c.start <= hi]  # a run-on "sentence" holds hundreds
         cue_of = {(c.mention.start, c.mention.end): c for c in sc if c.mention is not None}
         before = [m for m in rows if m is not None and m.end <= q.open_at]
         after = [m for m in rows if m is not None and m.start >= close]
@@ -1019,6 +1021,27 @@ RankExample = tuple[
     list[tuple[int, int, str | None] | None],
     list[dict[str, float]],
 ]
+
+
+_RANK_REACH = 400
+_RANK_ROWS = 12
+
+
+def _nearest(
+    cands: list[Mention], q_open: int, q_close: int, pick: Mention | None
+) -> list[Mention]:
+    """The candidates closest to the quotation (the pick always among them), in text
+    order: a run-on sentence of a thousand names costs no more than a short one."""
+    if len(cands) <= _RANK_ROWS:
+        return cands
+
+    def distance(m: Mention) -> int:
+        if pick is not None and _overlaps(m, pick):
+            return -1
+        return q_open - m.end if m.end <= q_open else max(0, m.start - q_close)
+
+    keep = sorted(cands, key=distance)[:_RANK_ROWS]
+    return sorted(keep, key=lambda m: m.start)
 
 
 def _overlaps(a: Mention, b: Mention) -> bool:
