@@ -218,7 +218,11 @@ class Extractor:
             hi = min([s1] + [q.open_at for q in sq if q.open_at > c.end])
             c.mention = self._find_mention(c, lo, hi, sc[:k], s0)
             if c.mention is not None:
-                salient = c.inverted or _near_start(self.text, s0, c.mention.start)
+                salient = (
+                    c.inverted
+                    or _near_start(self.text, s0, c.mention.start)
+                    or (c.kind == "speech" and c.mention.name is not None)
+                )
                 c.resolved = self.resolver.resolve(c.mention, salient=salient)
 
     def _find_mention(self, c: Cue, lo: int, hi: int, before: list[Cue], s0: int) -> Mention | None:
