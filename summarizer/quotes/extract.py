@@ -421,9 +421,9 @@ class Extractor:
             m: Mention | None
             if word in lx.PRONOUNS:
                 m = Mention(tok.start, tok.end, word, pronoun=True)
-            elif word in _RELATIVE_WORDS:
+            elif word in lx.RELATIVE_PRONOUNS:
                 m = self._relative_mention(tok.start, tok.end, s0)
-            elif word in _POSSESSIVES:
+            elif word in lx.POSSESSIVE_DETERMINERS:
                 # "her claim that she “never sent ...”": the owner of the words speaks
                 if not rank.speech_noun_after(text, tok.end):
                     continue
@@ -492,7 +492,15 @@ class Extractor:
         after = [m for m in rows if m is not None and m.start >= close]
         near_b = max(before, key=lambda m: m.end) if before else None
         near_a = min(after, key=lambda m: m.start) if after else None
-        quote_opens = not text[s0 : q.open_at].strip()
+        spot = rank.Spot(
+            q.open_at,
+            close,
+            s0,
+            conf,
+            quote_opens=not text[s0 : q.open_at].strip(),
+            mixed=kind is QuoteKind.MIXED,
+            has_cue=bool(sc),
+        )
         subjects = [m for m in before if _VERB_NEXT_RE.match(text, m.end)]
         near_subject = max(subjects, key=lambda m: m.end) if subjects else None
         first_subject = min(subjects, key=lambda m: m.start) if subjects else None
@@ -502,23 +510,7 @@ class Extractor:
         feats: list[dict[str, float]] = []
         for m in rows:
             if m is None:
-                f = rank.features(
-                    text,
-                    None,
-                    q_open=q.open_at,
-                    q_close=close,
-                    s0=s0,
-                    pick=attr is not None,
-                    confidence=conf,
-                    cue_kind=None,
-                    cue_adjacent=False,
-                    subject=False,
-                    nearest=False,
-                    quote_opens=quote_opens,
-                    has_cue=bool(sc),
-                    mixed=kind is QuoteKind.MIXED,
-                    described=False,
-                )
+                f = rank.features(text, None, spot, pick=attr is not None)
                 if attr is None:
                     f["nobody"] = 1.0
                 feats.append(f)
@@ -540,25 +532,19 @@ class Extractor:
                 rank.features(
                     text,
                     m,
-                    q_open=q.open_at,
-                    q_close=close,
-                    s0=s0,
+                    spot,
                     pick=is_pick,
-                    confidence=conf,
                     cue_kind=c.kind if c is not None else None,
                     cue_adjacent=adjacent,
+                    cue_near=near,
                     subject=_near_start(text, s0, m.start),
                     nearest=m is near_b or m is near_a,
-                    quote_opens=quote_opens,
-                    has_cue=bool(sc),
-                    mixed=kind is QuoteKind.MIXED,
                     described=_described_person(m),
                     between=between,
                     cue_between=cue_between,
                     subject_nearest=m is near_subject,
                     subject_first=m is first_subject,
                     source_first=m is first_source,
-                    cue_near=near,
                 )
             )
         if self.rank_collect is not None:
@@ -1053,10 +1039,8 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 
 
 _NP_OPENERS = lx.words("the a an several some many most both all")
-_RELATIVE_WORDS = lx.words("who which that")
 _CANDIDATE_WINDOW = 64
 _VERB_AFTER_RE = re.compile(r"\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?[a-z]+\b")
-_POSSESSIVES = lx.words("his her their its His Her Their Its")
 _SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u2009\u202f\u2002\u2003", " "))
 _ANSWERS = lx.words("so yes no")
 _PUT_IT_RE = re.compile(r" it\b(?![’'])")

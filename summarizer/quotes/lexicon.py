@@ -96,6 +96,9 @@ ROLE_WORDS = words(
 PRONOUNS = words("he she they we i it He She They We I It")
 # pronouns that can speak for a single person
 PERSON_PRONOUNS = words("he she He She")
+# "the department which reported", "her claim that": words that stand for a speaker
+RELATIVE_PRONOUNS = words("who which that")
+POSSESSIVE_DETERMINERS = words("his her their its His Her Their Its")
 
 # capitalized words that start a sentence or clause but are never a speaker
 NON_NAME_CAPS = words(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.quotes import lexicon as lx
@@ -54,8 +55,6 @@ _CLAUSE_OPENERS = lx.words(
     where since after before until whom whose then also"""
 )
 _SINGULAR = lx.words("he she He She")
-_RELATIVE_WORDS = lx.words("who which that")
-_POSSESSIVE_WORDS = lx.words("his her their its His Her Their Its")
 _PLURAL = lx.words("they They we We")
 _FIRST = lx.words("I we We")
 
@@ -84,15 +83,17 @@ def conf_bucket(confidence: float) -> str:
     return "c40"
 
 
-def _load() -> dict[str, float]:
+def load(path: Path = _WEIGHTS_PATH) -> dict[str, float]:
+    """The ranker's weights; empty (the rules decide alone) when the file is missing or
+    not a model."""
     try:
-        data = json.loads(_WEIGHTS_PATH.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
         return {k: float(v) for k, v in data["weights"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}  # no model: the rules' pick stands
 
 
-WEIGHTS = _load()
+WEIGHTS = load()
 
 
 def score(features: dict[str, float], weights: dict[str, float] | None = None) -> float:
@@ -107,51 +108,58 @@ def softmax(scores: list[float]) -> list[float]:
     return [e / total for e in exps]
 
 
+@dataclass(frozen=True, slots=True)
+class Spot:
+    """The quotation candidates are weighed for, and how sure the rules' pick is."""
+
+    q_open: int  # the opening mark
+    q_close: int  # just after the closing mark
+    s0: int  # the sentence's start
+    confidence: float  # of the rules' pick (0.0: no pick)
+    quote_opens: bool  # the quotation opens its sentence
+    mixed: bool
+    has_cue: bool  # the sentence has a cue word
+
+
 def features(
     text: str,
     m: Mention | None,
+    spot: Spot,
     *,
-    q_open: int,
-    q_close: int,
-    s0: int,
     pick: bool,
-    confidence: float,
-    cue_kind: str | None,
-    cue_adjacent: bool,
-    subject: bool,
-    nearest: bool,
-    quote_opens: bool,
-    mixed: bool,
-    described: bool,
+    cue_kind: str | None = None,
+    cue_adjacent: bool = False,
+    cue_near: bool = False,
+    subject: bool = False,
+    nearest: bool = False,
+    described: bool = False,
     between: int = 0,
     cue_between: bool = False,
     subject_nearest: bool = False,
-    cue_near: bool = False,
-    has_cue: bool = False,
     subject_first: bool = False,
     source_first: bool = False,
 ) -> dict[str, float]:
-    """Binary features of one candidate speaker ``m`` for the quotation q_open..q_close.
+    """Binary features of one candidate speaker ``m`` for the quotation at ``spot``.
 
     ``m`` is None for the rules' pick when it lies outside the sentence (a speaker
     carried from before, or the story's latest speaker)."""
     # what the whole quotation looks like, per kind of row (alone it would cancel out)
     row = "outside" if m is None else "pick" if pick else "other"
     f: dict[str, float] = {
-        f"{row}_quote_opens": float(quote_opens),
-        f"{row}_mixed": float(mixed),
-        f"{row}_has_cue": float(has_cue),
+        f"{row}_quote_opens": float(spot.quote_opens),
+        f"{row}_mixed": float(spot.mixed),
+        f"{row}_has_cue": float(spot.has_cue),
     }
     if pick:
         f["pick"] = 1.0
-        f["pick_" + conf_bucket(confidence)] = 1.0
+        f["pick_" + conf_bucket(spot.confidence)] = 1.0
     if m is None:
         f["outside"] = 1.0
-        f["outside_" + conf_bucket(confidence)] = 1.0
+        f["outside_" + conf_bucket(spot.confidence)] = 1.0
         return {k: v for k, v in f.items() if v}
-    before = m.end <= q_open
+    before = m.end <= spot.q_open
     side = "before" if before else "after"
-    dist = q_open - m.end if before else max(0, m.start - q_close)
+    dist = spot.q_open - m.end if before else max(0, m.start - spot.q_close)
     f[side] = 1.0
     for limit, name in _DIST_BINS:
         if dist <= limit:
@@ -166,7 +174,7 @@ def features(
         f[f"{side}_cue_between"] = 1.0
     if subject_nearest:
         f["subject_nearest"] = 1.0
-    gap = text[m.end : q_open] if before else text[q_close : m.start]
+    gap = text[m.end : spot.q_open] if before else text[spot.q_close : m.start]
     if before and re.search(r"\bthat\b", gap):
         f["that_between"] = 1.0
     if gap.count(",") >= 2:
@@ -201,11 +209,11 @@ def features(
         f[f"{side}_by_before"] = 1.0  # after: "was called “...” by X", the agent speaks
     if _TOLD_BEFORE_RE.search(head):
         f["told_object"] = 1.0
-    if _POSS_RE.search(m.text) or m.text in _POSSESSIVE_WORDS:
+    if _POSS_RE.search(m.text) or m.text in lx.POSSESSIVE_DETERMINERS:
         f["possessive"] = 1.0
         if speech_noun_after(text, m.end):
             f["possessive_speech"] = 1.0  # "Trump’s claim that ...", "her comments"
-        if before and not text[m.end : q_open].strip():
+        if before and not text[m.end : spot.q_open].strip():
             f["possessive_quote"] = 1.0  # Obama's “if you like your plan ...” promise
     nxt = _VERB_NEXT_RE.match(text, m.end)
     if nxt is not None:
@@ -228,7 +236,7 @@ def features(
             f["pronoun_plural"] = 1.0
         else:
             f["pronoun_it"] = 1.0
-    elif m.text in _RELATIVE_WORDS:
+    elif m.text in lx.RELATIVE_PRONOUNS:
         f["relative"] = 1.0  # "a headline that said", "the department which reported"
     elif m.name is not None:
         f["name"] = 1.0
@@ -240,9 +248,9 @@ def features(
         f["phrase"] = 1.0
         if m.text[:1].islower() and m.text.split()[0] not in {"the", "a", "an"}:
             f["phrase_lower"] = 1.0
-    if m.start - s0 <= 2:
+    if m.start - spot.s0 <= 2:
         f["sentence_start"] = 1.0
-    prev = _PREV_WORD_RE.search(text, max(s0, m.start - 24), m.start)
+    prev = _PREV_WORD_RE.search(text, max(spot.s0, m.start - 24), m.start)
     if prev is not None:
         word = prev.group(1)
         if word in _CLAUSE_OPENERS:
@@ -253,7 +261,7 @@ def features(
                 f["pronoun_object"] = 1.0
     if not pick:
         # the same evidence weighs differently against a sure pick and a guess
-        tier = "strong" if confidence >= 0.9 else "mid" if confidence >= 0.6 else "weak"
+        tier = "strong" if spot.confidence >= 0.9 else "mid" if spot.confidence >= 0.6 else "weak"
         f.update({f"{tier}:{k}": v for k, v in list(f.items())})
     return {k: v for k, v in f.items() if v}
 

@@ -54,7 +54,7 @@ def _load() -> tuple[dict[str, float], float]:
         data = json.loads(_WEIGHTS_PATH.read_text(encoding="utf-8"))
         weights = {k: float(v) for k, v in data["weights"].items()}
         return weights, float(data.get("threshold", 0.5))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}, 0.5  # no model: keep every short quotation
 
 

@@ -21,23 +21,16 @@ def test_the_model_ships_with_the_package() -> None:
 
 
 def _features(text: str, m: Mention | None, *, pick: bool = False) -> dict[str, float]:
-    q_open = text.index("“")
-    return rank.features(
-        text,
-        m,
-        q_open=q_open,
-        q_close=text.index("”") + 1,
-        s0=0,
-        pick=pick,
-        confidence=0.95,
-        cue_kind=None,
-        cue_adjacent=False,
-        subject=m is not None and m.start == 0,
-        nearest=False,
+    spot = rank.Spot(
+        text.index("“"),
+        text.index("”") + 1,
+        0,
+        0.95,
         quote_opens=False,
         mixed=True,
-        described=False,
+        has_cue=False,
     )
+    return rank.features(text, m, spot, pick=pick, subject=m is not None and m.start == 0)
 
 
 def test_features_describe_the_candidate_and_its_place() -> None:
@@ -134,3 +127,13 @@ def test_training_is_deterministic_and_leaves_the_shipped_model_alone(tmp_path: 
     assert outs[0] == outs[1]
     assert outs[0]["trained_on"] == "train.jsonl"
     assert shipped == rank.WEIGHTS
+
+
+@pytest.mark.parametrize(
+    "content", ["", "{not json", '{"weights": [1, 2]}', '{"weights": {"pick": "x"}}', "[]"]
+)
+def test_a_damaged_model_file_leaves_the_rules_in_charge(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "speaker_rank.json"
+    path.write_text(content, encoding="utf-8")
+    assert rank.load(path) == {}
+    assert rank.load(tmp_path / "missing.json") == {}
