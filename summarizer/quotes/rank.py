@@ -194,14 +194,11 @@ def features(
         f["subject"] = 1.0
     # PolNeAR credits the outermost source: "PolitiFact rated 32% of Republican claims
     # as “false”", "Flynn said Trump was right when he said “...”"
-    if subject_first:
-        f["subject_first"] = 1.0
-        if subject:
-            f["subject_first_start"] = 1.0
-    if source_first:
-        f["source_first"] = 1.0
-        if subject:
-            f["source_first_start"] = 1.0
+    for first, name in ((subject_first, "subject_first"), (source_first, "source_first")):
+        if first:
+            f[name] = 1.0
+            if subject:
+                f[name + "_start"] = 1.0
     head = text[max(0, m.start - 12) : m.start]
     if _PREP_BEFORE_RE.search(head):
         f["prep_before"] = 1.0
