@@ -28,6 +28,7 @@ from summarizer.quotes import rank, short
 from summarizer.quotes.marks import MarkSpan, pair_marks, sentence_bounds, structure_spans
 from summarizer.quotes.mentions import (
     Mention,
+    Tok,
     left_mention,
     right_mention,
     right_mention_in,
@@ -138,7 +139,7 @@ class Extractor:
         # rules see one kind of space ("he\u00a0told"); quotes keep the story's own text,
         # and the offsets agree because the swap is one character for one
         self.original = text
-        self.text = text.translate(_SPACES)
+        self.text = _plain_spaces(text)
         self.marks = pair_marks(text)
         self.struct = structure_spans(text, self.marks)
         self.struct_starts = [m.open_at for m in self.struct]
@@ -355,7 +356,7 @@ class Extractor:
                     cue.used = True
             if attr is None:
                 attr = self._subject(q, s0, any_np=True) or self._guess()
-            if rank.WEIGHTS or self.rank_collect is not None:
+            if rank.MODEL or self.rank_collect is not None:
                 if cands is None:
                     cands = self._candidates(sc, sq, s0, s1)
                 attr = self._rank(q, attr, cands, sc, s0, kind)
@@ -411,11 +412,11 @@ class Extractor:
         taken = [(m.start, m.end) for m in found]
         edges = [q.open_at for q in sq] + [s1]
         pos = s0
-        words = tokens(text, s0, s1)
+        words = self._words_outside_quotes(s0, s1)
         for i, tok in enumerate(words):
             if len(found) >= rank.MAX_CANDIDATES:
                 break
-            if tok.start < pos or self._in_quote(tok.start):
+            if tok.start < pos:
                 continue
             word = tok.word
             m: Mention | None
@@ -445,6 +446,28 @@ class Extractor:
             found.append(m)
             taken.append((m.start, m.end))
         return found
+
+    def _words_outside_quotes(self, s0: int, s1: int) -> list[Tok]:
+        """The sentence's words that no quotation holds, without scanning the quoted words
+        (most of a quoting sentence). Double marks and line ends part words as spaces do;
+        where a sentence has other marks, its words are scanned whole and filtered."""
+        text, struct = self.text, self.struct
+        k = max(0, bisect_right(self.struct_starts, s0) - 1)
+        out: list[Tok] = []
+        pos = s0
+        while k < len(struct) and struct[k].open_at < s1:
+            q = struct[k]
+            k += 1
+            if q.end <= pos:
+                continue
+            if text[q.open_at] not in _CLEAN_OPENS or text[q.end : q.end + 1] not in _CLEAN_CLOSES:
+                return [t for t in tokens(text, s0, s1) if not self._in_quote(t.start)]
+            if q.open_at > pos:
+                out.extend(tokens(text, pos, q.open_at))
+            pos = q.end
+        if pos < s1:
+            out.extend(tokens(text, pos, s1))
+        return out
 
     def _relative_mention(self, start: int, end: int, s0: int) -> Mention | None:
         """ "the Chicago Police Department which reported “...”", "a headline that said":
@@ -485,6 +508,8 @@ class Extractor:
             rows = [pick]  # a label or tag the sentence scan does not see
             pick_inside = True
         rows.extend(_nearest(cands, q.open_at, close, pick))
+        if len(rows) == 1:
+            return attr  # the pick has no rival: nothing to weigh (half of all quotations)
         lo, hi = q.open_at - _RANK_REACH, close + _RANK_REACH
         sc = [c for c in sc if lo <= c.start <= hi]  # a run-on "sentence" holds hundreds
         cue_of = {(c.mention.start, c.mention.end): c for c in sc if c.mention is not None}
@@ -547,14 +572,14 @@ class Extractor:
                     source_first=m is first_source,
                 )
             )
+        rivals = [m is not None and not (pick is not None and _overlaps(m, pick)) for m in rows]
         if self.rank_collect is not None:
             name = attr.resolved.name if attr is not None else None
             spans = [(m.start, m.end, m.name) if m is not None else None for m in rows]
+            feats = [rank.tiered(f, conf) if r else f for f, r in zip(feats, rivals, strict=True)]
             self.rank_collect.append((q.start, q.end, name, pick, spans, feats))
             return attr
-        scores = [rank.score(f) for f in feats]
-        best = max(range(len(rows)), key=scores.__getitem__)
-        chosen = rows[best]
+        chosen = rows[rank.MODEL.best(feats, rivals, conf)]
         if chosen is None or (pick is not None and _overlaps(chosen, pick)):
             return attr
         c = cue_of.get((chosen.start, chosen.end))
@@ -1041,7 +1066,21 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 _NP_OPENERS = lx.words("the a an several some many most both all")
 _CANDIDATE_WINDOW = 64
 _VERB_AFTER_RE = re.compile(r"\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?[a-z]+\b")
-_SPACES = str.maketrans(dict.fromkeys("\u00a0\u2007\u2009\u202f\u2002\u2003", " "))
+# marks no word can hold or look past: a scan may stop and restart at them
+_CLEAN_OPENS = frozenset('\u201c\u201e"')
+_CLEAN_CLOSES = frozenset(("\u201d", '"', "\n", "\u201c", "\u201e", ""))
+_ODD_SPACES = "\u00a0\u2007\u2009\u202f\u2002\u2003"  # no-break, figure, thin, en, em
+
+
+def _plain_spaces(text: str) -> str:
+    """Every odd space read as a space; ``str.replace`` per space present, as
+    ``str.translate`` looks up each of the story's characters in a dict."""
+    for space in _ODD_SPACES:
+        if space in text:
+            text = text.replace(space, " ")
+    return text
+
+
 _ANSWERS = lx.words("so yes no")
 _PUT_IT_RE = re.compile(r" it\b(?![’'])")
 _AS_RE = re.compile(r"(?:^|[\s,(—–])[Aa]s\s")

@@ -93,12 +93,58 @@ def load(path: Path = _WEIGHTS_PATH) -> dict[str, float]:
         return {}  # no model: the rules' pick stands
 
 
-WEIGHTS = load()
+def tier(confidence: float) -> str:
+    """How sure the rules' pick is: the same evidence against it weighs differently."""
+    return "strong" if confidence >= 0.9 else "mid" if confidence >= 0.6 else "weak"
 
 
-def score(features: dict[str, float], weights: dict[str, float] | None = None) -> float:
-    w = WEIGHTS if weights is None else weights
-    return sum(w.get(name, 0.0) * value for name, value in features.items())
+_TIERS = ("strong", "mid", "weak")
+
+
+def tiered(f: dict[str, float], confidence: float) -> dict[str, float]:
+    """A rival's features as the model is trained on them: each also under its tier."""
+    name = tier(confidence)
+    return f | {f"{name}:{k}": v for k, v in f.items()}
+
+
+@dataclass(frozen=True)
+class Model:
+    """The ranker's weights, and for each tier the weights a rival's features get (a
+    feature's own weight plus its tier's), so that a row is scored in one pass."""
+
+    weights: dict[str, float]
+    rival_weights: dict[str, dict[str, float]]
+
+    @classmethod
+    def of(cls, weights: dict[str, float]) -> Model:
+        plain = {k: v for k, v in weights.items() if ":" not in k}
+        rivals: dict[str, dict[str, float]] = {}
+        for name in _TIERS:
+            own = {k.partition(":")[2]: v for k, v in weights.items() if k.startswith(name + ":")}
+            rivals[name] = {k: plain.get(k, 0.0) + own.get(k, 0.0) for k in plain.keys() | own}
+        return cls(weights, rivals)
+
+    def __bool__(self) -> bool:
+        return bool(self.weights)
+
+    def best(self, rows: list[dict[str, float]], rivals: list[bool], confidence: float) -> int:
+        """The index of the highest-scoring row; ``rivals[i]``: row i is not the pick."""
+        rival = self.rival_weights[tier(confidence)]
+        own = self.weights
+        top, best = -math.inf, 0
+        for i, (f, is_rival) in enumerate(zip(rows, rivals, strict=True)):
+            get = (rival if is_rival else own).get
+            s = sum(get(k, 0.0) * v for k, v in f.items())
+            if s > top:
+                top, best = s, i
+        return best
+
+
+MODEL = Model.of(load())
+
+
+def score(features: dict[str, float], weights: dict[str, float]) -> float:
+    return sum(weights.get(name, 0.0) * value for name, value in features.items())
 
 
 def softmax(scores: list[float]) -> list[float]:
@@ -145,18 +191,20 @@ def features(
     carried from before, or the story's latest speaker)."""
     # what the whole quotation looks like, per kind of row (alone it would cancel out)
     row = "outside" if m is None else "pick" if pick else "other"
-    f: dict[str, float] = {
-        f"{row}_quote_opens": float(spot.quote_opens),
-        f"{row}_mixed": float(spot.mixed),
-        f"{row}_has_cue": float(spot.has_cue),
-    }
+    f: dict[str, float] = {}
+    if spot.quote_opens:
+        f[f"{row}_quote_opens"] = 1.0
+    if spot.mixed:
+        f[f"{row}_mixed"] = 1.0
+    if spot.has_cue:
+        f[f"{row}_has_cue"] = 1.0
     if pick:
         f["pick"] = 1.0
         f["pick_" + conf_bucket(spot.confidence)] = 1.0
     if m is None:
         f["outside"] = 1.0
         f["outside_" + conf_bucket(spot.confidence)] = 1.0
-        return {k: v for k, v in f.items() if v}
+        return f
     before = m.end <= spot.q_open
     side = "before" if before else "after"
     dist = spot.q_open - m.end if before else max(0, m.start - spot.q_close)
@@ -256,11 +304,7 @@ def features(
             f["after_word"] = 1.0  # "replacing it with", "the results of their": an object
             if m.pronoun:
                 f["pronoun_object"] = 1.0
-    if not pick:
-        # the same evidence weighs differently against a sure pick and a guess
-        tier = "strong" if spot.confidence >= 0.9 else "mid" if spot.confidence >= 0.6 else "weak"
-        f.update({f"{tier}:{k}": v for k, v in list(f.items())})
-    return {k: v for k, v in f.items() if v}
+    return f
 
 
 # the confidence a quotation gets when the ranker overrides the rules' pick

@@ -110,12 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--epochs", type=int, default=300)
     args = ap.parse_args(argv)
-    saved = dict(rank.WEIGHTS)
-    rank.WEIGHTS.clear()  # collect the rules' own picks, not a previous model's
-    try:
-        data = groups(args.train)
-    finally:
-        rank.WEIGHTS.update(saved)
+    data = groups(args.train)  # the rules' own picks: collecting never asks a model
     pick_only = {"pick": 1.0}
     weights = fit(data, epochs=args.epochs)
     print(

@@ -7,6 +7,8 @@ from hypothesis import strategies as st
 
 from bot.domain import Quote
 from summarizer import extract_quotes
+from summarizer.quotes.extract import Extractor
+from summarizer.quotes.mentions import tokens
 
 MARKS = "\u201c\u201d\u00ab\u00bb\u201e\"'\u2018\u2019"
 # words, quotation marks, newlines and the glue that speaker tags are made of
@@ -58,3 +60,14 @@ def test_non_string_and_empty_inputs() -> None:
     assert extract_quotes("") == []
     assert extract_quotes(None) == []  # type: ignore[arg-type]
     assert extract_quotes(b"bytes") == []  # type: ignore[arg-type]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXTS)
+def test_words_outside_quotes_are_the_sentence_scan_filtered(text: str) -> None:
+    # the candidate scan skips quoted words without reading them: it must see exactly the
+    # words a scan of the whole sentence keeps outside quotations
+    ex = Extractor(text)
+    for s0, s1 in [*ex.sents, (0, len(ex.text))]:
+        whole = [w for w in tokens(ex.text, s0, s1) if not ex._in_quote(w.start)]
+        assert ex._words_outside_quotes(s0, s1) == whole

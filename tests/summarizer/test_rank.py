@@ -15,9 +15,9 @@ from summarizer.quotes.mentions import Mention
 
 
 def test_the_model_ships_with_the_package() -> None:
-    assert rank.WEIGHTS, "speaker_rank.json is shipped next to rank.py"
-    assert all(math.isfinite(w) for w in rank.WEIGHTS.values())
-    assert "pick" in rank.WEIGHTS
+    assert rank.MODEL, "speaker_rank.json is shipped next to rank.py"
+    assert all(math.isfinite(w) for w in rank.MODEL.weights.values())
+    assert "pick" in rank.MODEL.weights
 
 
 def _features(text: str, m: Mention | None, *, pick: bool = False) -> dict[str, float]:
@@ -87,7 +87,7 @@ def test_ranked_speakers(text: str, words: str, speaker: str) -> None:
 def test_without_the_model_the_rules_decide(monkeypatch: pytest.MonkeyPatch) -> None:
     text = Path(__file__).parents[1].joinpath("fixtures", "seed-article.txt").read_text()
     with_model = extract_quotes(text)
-    monkeypatch.setattr(rank, "WEIGHTS", {})
+    monkeypatch.setattr(rank, "MODEL", rank.Model.of({}))
     rules_only = extract_quotes(text)
     assert [(q.start, q.end) for q in with_model] == [(q.start, q.end) for q in rules_only]
     assert all(q.confidence != rank.OVERRIDE_CONFIDENCE for q in rules_only)
@@ -118,7 +118,7 @@ def test_training_is_deterministic_and_leaves_the_shipped_model_alone(tmp_path: 
     }
     train = tmp_path / "train.jsonl"
     train.write_text(json.dumps(gold) + "\n", encoding="utf-8")
-    shipped = dict(rank.WEIGHTS)
+    shipped = dict(rank.MODEL.weights)
     outs = []
     for name in ("one.json", "two.json"):
         out = tmp_path / name
@@ -126,7 +126,7 @@ def test_training_is_deterministic_and_leaves_the_shipped_model_alone(tmp_path: 
         outs.append(json.loads(out.read_text(encoding="utf-8")))
     assert outs[0] == outs[1]
     assert outs[0]["trained_on"] == "train.jsonl"
-    assert shipped == rank.WEIGHTS
+    assert shipped == rank.MODEL.weights
 
 
 @pytest.mark.parametrize(
@@ -137,3 +137,20 @@ def test_a_damaged_model_file_leaves_the_rules_in_charge(tmp_path: Path, content
     path.write_text(content, encoding="utf-8")
     assert rank.load(path) == {}
     assert rank.load(tmp_path / "missing.json") == {}
+
+
+def test_one_pass_scoring_equals_the_trained_form() -> None:
+    # rivals are scored with their tier's weights folded in; the choice must be the one
+    # the model was trained to make on the tier-expanded features
+    text = "The council replaced it with language calling for “appropriate assistance.”"
+    it = Mention(text.index("it "), text.index("it ") + 2, "it", pronoun=True)
+    council = Mention(0, 11, "The council")
+    for confidence in (1.0, 0.7, 0.4):
+        rows = [_features(text, council, pick=True), _features(text, it)]
+        rivals = [False, True]
+        pairs = zip(rows, rivals, strict=True)
+        trained = [rank.tiered(f, confidence) if r else f for f, r in pairs]
+        scores = [rank.score(f, rank.MODEL.weights) for f in trained]
+        expected = max(range(len(rows)), key=scores.__getitem__)
+        assert rank.MODEL.best(rows, rivals, confidence) == expected
+        assert any(k.startswith(rank.tier(confidence) + ":") for k in trained[1])
