@@ -15,7 +15,11 @@ from typing import NamedTuple
 from summarizer.quotes import lexicon as lx
 
 # word characters, plus the Latin-1 symbols mis-decoded UTF-8 leaves inside names ("PeÃ±a")
-_WORD_RE = re.compile(r"[^\W_](?:[\w\-&\u0080-\u00bf]|[’'](?=\w)|\.(?=\w|-\w))*\.?[’']?s?")
+# (unrolled: a run of word characters, then any apostrophe or dot that joins another run)
+_WORD_RE = re.compile(
+    r"[^\W_][\w\-&\u0080-\u00bf]*(?:(?:[’'](?=\w)|\.(?=\w|-\w))[\w\-&\u0080-\u00bf]*)*"
+    r"\.?[’']?s?"
+)
 _GAP_OK_RE = re.compile(r"\s*\Z")
 CONNECTORS = lx.words("of for at on to from in with and under")
 DETERMINERS = lx.words("the a an The A An")
@@ -62,13 +66,17 @@ def tokens(text: str, lo: int, hi: int) -> list[Tok]:
     out: list[Tok] = []
     add = out.append
     make = tuple.__new__  # skips NamedTuple's keyword handling: thousands per story
-    for m in _WORD_RE.finditer(text, lo, hi):
-        word = m.group()
+    find = text.find
+    end = lo
+    for word in _WORD_RE.findall(text, lo, hi):
+        # no word starts between two matches, so the word's first occurrence is the match
+        start = find(word, end)
+        end = start + len(word)
         if word[-1] == "." and not _keeps_dot(word):
             if len(word) > 1:
-                add(make(Tok, (m.start(), m.end() - 1, word[:-1])))
+                add(make(Tok, (start, end - 1, word[:-1])))
         else:
-            add(make(Tok, (m.start(), m.end(), word)))
+            add(make(Tok, (start, end, word)))
     return out
 
 

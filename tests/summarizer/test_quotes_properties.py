@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.domain import Quote
 from summarizer import extract_quotes
+from summarizer.quotes import mentions
 from summarizer.quotes.extract import Extractor
 from summarizer.quotes.mentions import tokens
 
@@ -71,3 +74,20 @@ def test_words_outside_quotes_are_the_sentence_scan_filtered(text: str) -> None:
     for s0, s1 in [*ex.sents, (0, len(ex.text))]:
         whole = [w for w in tokens(ex.text, s0, s1) if not ex._in_quote(w.start)]
         assert ex._words_outside_quotes(s0, s1) == whole
+
+
+# the word pattern as first written; mentions._WORD_RE is its unrolled, faster form
+_PLAIN_WORD_RE = re.compile(r"[^\W_](?:[\w\-&\u0080-\u00bf]|[’'](?=\w)|\.(?=\w|-\w))*\.?[’']?s?")
+WORDY = st.lists(st.sampled_from([*"aZs.’'-_ &\u00a9\u0080é1 ,\n\u0301", "U.S.", "Mr."]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXTS, WORDY.map("".join)), st.data())
+def test_words_are_found_where_the_plain_pattern_finds_them(text: str, data: st.DataObject) -> None:
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    plain = [m.span() for m in _PLAIN_WORD_RE.finditer(text, lo, hi)]
+    assert [m.span() for m in mentions._WORD_RE.finditer(text, lo, hi)] == plain
+    for tok, (start, end) in zip(tokens(text, lo, hi), plain, strict=True):
+        assert tok.start == start and tok.end in (end, end - 1)
+        assert text[tok.start : tok.end] == tok.word
