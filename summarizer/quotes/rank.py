@@ -38,18 +38,16 @@ _CONF_BUCKETS = (
     (0.4, "c40"),
 )
 _DIST_BINS = ((3, "d3"), (15, "d15"), (40, "d40"), (100, "d100"))
-_PREP_BEFORE_RE = re.compile(
-    r"\b(?:to|with|from|for|about|at|of|in|on|against|than|like|into)\s+\Z", re.IGNORECASE
-)
-_BY_BEFORE_RE = re.compile(r"\bby\s+\Z")
-_TOLD_BEFORE_RE = re.compile(r"\b(?:told|tells|tell|telling|asked|asking|urged)\s+\Z")
+_PREPS = lx.words("to with from for about at of in on against than like into")
+_TOLD_WORDS = lx.words("told tells tell telling asked asking urged")
+_THAT_RE = re.compile(r"\bthat\b")
+_WHO_NEXT_RE = re.compile(r",?\s*who\b")
 _RELATIVE_NEXT_RE = re.compile(r"\s+(?:that|which|whom)\s+(?!is\b|was\b|are\b|were\b|has\b)")
-_POSS_RE = re.compile(r"[’']s?\Z")
+_POSSESSIVE_ENDS = ("’", "'", "’s", "'s")
 _VERB_NEXT_RE = re.compile(
     r"(?:\s*\([^()\n]{1,24}\))?(?:,[^,\n]{1,80},)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?"
     r"([a-z]+)\b"
 )
-_PREV_WORD_RE = re.compile(r"([\w’'\-]+)\s+\Z")
 _CLAUSE_OPENERS = lx.words(
     """that which who and but because when if as while so said says although though
     where since after before until whom whose then also"""
@@ -74,6 +72,20 @@ def speech_noun_after(text: str, pos: int) -> bool:
     """ "Trump’s claim", "her past statements": a noun of saying within three words."""
     m = _WORDS_AFTER_RE.match(text, pos)
     return m is not None and any(w in _SPEECH_NOUNS for w in m.groups() if w)
+
+
+def _word_before(text: str, lo: int, pos: int, joiners: str = "") -> str:
+    """The word of word characters (and ``joiners``) that whitespace parts from ``pos``,
+    no earlier than ``lo``; "" when none (a comma or nothing comes first)."""
+    k = pos
+    while k > lo and text[k - 1].isspace():
+        k -= 1
+    if k == pos:
+        return ""
+    start = k
+    while start > lo and ((c := text[start - 1]).isalnum() or c == "_" or c in joiners):
+        start -= 1
+    return text[start:k]
 
 
 def conf_bucket(confidence: float) -> str:
@@ -223,11 +235,11 @@ def features(
     if subject_nearest:
         f["subject_nearest"] = 1.0
     gap = text[m.end : spot.q_open] if before else text[spot.q_close : m.start]
-    if before and re.search(r"\bthat\b", gap):
+    if before and "that" in gap and _THAT_RE.search(gap):
         f["that_between"] = 1.0
     if gap.count(",") >= 2:
         f[f"{side}_commas"] = 1.0
-    if re.match(r",?\s*who\b", text[m.end : m.end + 8]):
+    if _WHO_NEXT_RE.match(text, m.end, m.end + 8):
         f["who_next"] = 1.0
     elif _RELATIVE_NEXT_RE.match(text, m.end):
         f["relative_next"] = 1.0  # "an explosion that the mayor described as": an object
@@ -247,14 +259,14 @@ def features(
             f[name] = 1.0
             if subject:
                 f[name + "_start"] = 1.0
-    head = text[max(0, m.start - 12) : m.start]
-    if _PREP_BEFORE_RE.search(head):
+    head = _word_before(text, max(0, m.start - 12), m.start)
+    if head.lower() in _PREPS:
         f["prep_before"] = 1.0
-    if _BY_BEFORE_RE.search(head):
+    elif head == "by":
         f[f"{side}_by_before"] = 1.0  # after: "was called “...” by X", the agent speaks
-    if _TOLD_BEFORE_RE.search(head):
+    elif head in _TOLD_WORDS:
         f["told_object"] = 1.0
-    if _POSS_RE.search(m.text) or m.text in lx.POSSESSIVE_DETERMINERS:
+    if m.text.endswith(_POSSESSIVE_ENDS) or m.text in lx.POSSESSIVE_DETERMINERS:
         f["possessive"] = 1.0
         if speech_noun_after(text, m.end):
             f["possessive_speech"] = 1.0  # "Trump’s claim that ...", "her comments"
@@ -268,7 +280,7 @@ def features(
             f["cue_next"] = 1.0
         elif word in lx.OPINION_VERBS or word in lx.PARTICIPLES:
             f["opinion_next"] = 1.0
-    if text[max(0, m.start - 1) : m.start] == "(":
+    if m.start > 0 and text[m.start - 1] == "(":
         f["in_parens"] = 1.0
     if m.pronoun:
         word = m.text.split("’")[0].split("'")[0]
@@ -295,9 +307,8 @@ def features(
             f["phrase_lower"] = 1.0
     if m.start - spot.s0 <= 2:
         f["sentence_start"] = 1.0
-    prev = _PREV_WORD_RE.search(text, max(spot.s0, m.start - 24), m.start)
-    if prev is not None:
-        word = prev.group(1)
+    word = _word_before(text, max(spot.s0, m.start - 24), m.start, "’'-")
+    if word:
         if word in _CLAUSE_OPENERS:
             f["after_opener"] = 1.0
         elif word.islower():

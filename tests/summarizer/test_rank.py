@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain import QuoteKind
 from summarizer import extract_quotes
@@ -154,3 +158,20 @@ def test_one_pass_scoring_equals_the_trained_form() -> None:
         expected = max(range(len(rows)), key=scores.__getitem__)
         assert rank.MODEL.best(rows, rivals, confidence) == expected
         assert any(k.startswith(rank.tier(confidence) + ":") for k in trained[1])
+
+
+_PREV_WORD_RE = re.compile(r"([\w’'\-]+)\s+\Z")
+_PREP_RE = re.compile(r"\b(?:to|with|from|about|of|in|on|like|into)\s+\Z", re.IGNORECASE)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*"a Z_-’'.,(\n\t1é", "to ", "In ", "onto ", "by  "])), st.data())
+def test_the_word_before_is_what_the_plain_patterns_find(parts: list[str], data: Any) -> None:
+    text = "".join(parts)
+    pos = data.draw(st.integers(0, len(text)))
+    lo = data.draw(st.integers(0, pos))
+    prev = _PREV_WORD_RE.search(text, lo, pos)
+    assert rank._word_before(text, lo, pos, "’'-") == (prev.group(1) if prev else "")
+    prep = _PREP_RE.search(text[lo:pos]) is not None
+    word = rank._word_before(text, lo, pos).lower()
+    assert prep == (word in {"to", "with", "from", "about", "of", "in", "on", "like", "into"})
