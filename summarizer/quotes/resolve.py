@@ -59,7 +59,6 @@ class Resolver:
     subjects: list[Speaker] = field(default_factory=list)  # salient persons, latest last
     renames: dict[str, str] = field(default_factory=dict)
     _index: dict[str, str] | None = None
-    _lower_words: frozenset[str] | None = None
 
     def resolve(self, m: Mention, *, salient: bool = False) -> Resolved:
         """The speaker ``m`` stands for; a ``salient`` mention (a sentence subject,
@@ -168,9 +167,7 @@ class Resolver:
         case is a sentence-opening common noun, not someone's name."""
         if " " in name or not name[1:].islower():
             return False
-        if self._lower_words is None:
-            self._lower_words = frozenset(_LOWER_RE.findall(self.text))
-        return name.lower() in self._lower_words
+        return _written_alone(self.text, name.lower())
 
     def _described(self, m: Mention) -> Speaker:
         text = " ".join(m.text.split())
@@ -226,8 +223,25 @@ class Resolver:
         return self._index.get(name, name)
 
 
-_LOWER_RE = re.compile(r"(?<![\w’'\-])[a-z][a-z]+(?![\w’'\-])")
 _FULL_RE = re.compile(r"\b(?=([A-Z][a-z]+) (?:[A-Z]\. )?([A-Z]\w*(?:['’\-](?!s\b)\w+)*)\b)")
+
+
+def _written_alone(text: str, word: str) -> bool:
+    """Does ``text`` hold ``word`` (plain ASCII letters) as a word of its own? A few
+    lookups per story: a search for the word beats listing every lower-case word."""
+    if len(word) < 2 or not (word.isascii() and word.isalpha()):
+        return False
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _joins(text[at - 1])) and (end == len(text) or not _joins(text[end])):
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
+def _joins(c: str) -> bool:
+    return c.isalnum() or c in "_’'-"
 
 
 def _full_name_index(text: str) -> dict[str, str]:

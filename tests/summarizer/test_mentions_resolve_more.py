@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer.quotes import resolve
 from summarizer.quotes.mentions import Mention, left_mention, right_mention
 from summarizer.quotes.resolve import Resolver
 
@@ -110,3 +116,18 @@ def test_it_far_from_any_body_stays_it() -> None:
     r.resolve(Mention(0, 4, "NATO", "NATO"), salient=True)
     start = text.index("It was")
     assert r.resolve(Mention(start, start + 2, "It", pronoun=True)).name == "It"
+
+
+_LOWER_WORD_RE = re.compile(r"(?<![\w’'\-])[a-z][a-z]+(?![\w’'\-])")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from([*"aZé-’'_ .\n1", "things", "Things", "thingsx", "ever"])),
+    st.sampled_from(["things", "ever", "a", "é", "thing"]),
+)
+def test_a_word_written_alone_is_one_the_story_writes_in_lower_case(
+    parts: list[str], word: str
+) -> None:
+    text = "".join(parts)
+    assert resolve._written_alone(text, word) == (word in set(_LOWER_WORD_RE.findall(text)))
