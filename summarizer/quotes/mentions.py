@@ -24,7 +24,10 @@ _GAP_OK_RE = re.compile(r"\s*\Z")
 CONNECTORS = lx.words("of for at on to from in with and under")
 DETERMINERS = lx.words("the a an The A An")
 _STOP_AFTER_CONNECTOR = lx.words("who whom which that said says and , but")
-WINDOW = 160
+WINDOW = 160  # characters read leftwards from a cue: "X, a spokesman for ..., said"
+# rightwards a mention is the phrase right after the cue (its appositive role is read from
+# the text, not the words): half as far is enough, and this scan runs once per sentence
+RIGHT_WINDOW = 80
 
 
 class Tok(NamedTuple):
@@ -396,7 +399,9 @@ def right_mention(text: str, pos: int, hi: int, *, loose: bool = False) -> Menti
     ``loose`` also takes an unknown description ("said the 46-year-old") when a
     determiner opens it and punctuation or a verb closes it.
     """
-    return right_mention_in(text, tokens(text, pos, min(hi, pos + WINDOW)), pos, hi, loose=loose)
+    return right_mention_in(
+        text, tokens(text, pos, min(hi, pos + RIGHT_WINDOW)), pos, hi, loose=loose
+    )
 
 
 def right_mention_in(
