@@ -410,6 +410,7 @@ class Extractor:
         text = self.text
         found = [c.mention for c in sc if c.mention is not None]
         taken = [(m.start, m.end) for m in found]
+        cue_spans = list(taken)
         edges = [q.open_at for q in sq] + [s1]
         pos = s0
         words = self._words_outside_quotes(s0, s1)
@@ -417,6 +418,10 @@ class Extractor:
             if len(found) >= rank.MAX_CANDIDATES:
                 break
             if tok.start < pos:
+                continue
+            inside = next((b for a, b in cue_spans if a <= tok.start < b), -1)
+            if inside >= 0:
+                pos = inside  # a cue's mention is a candidate already: none starts inside it
                 continue
             word = tok.word
             m: Mention | None

@@ -175,3 +175,14 @@ def test_the_word_before_is_what_the_plain_patterns_find(parts: list[str], data:
     prep = _PREP_RE.search(text[lo:pos]) is not None
     word = rank._word_before(text, lo, pos).lower()
     assert prep == (word in {"to", "with", "from", "about", "of", "in", "on", "like", "into"})
+
+
+def test_no_candidate_starts_inside_a_cues_mention() -> None:
+    # the scan resumed inside "a statement to Wired" and offered Wired as the writer
+    text = (
+        "Peter Thiel will speak on Thursday.\n\n“Many people are uncertain in this election "
+        "year,” Thiel wrote in a statement to Wired explaining why he is speaking at the "
+        "convention, “but most Americans agree that our country is on the wrong track.”\n"
+    )
+    speakers = {q.text[:8]: q.speaker for q in extract_quotes(text)}
+    assert speakers == {"Many peo": "Peter Thiel", "but most": "Peter Thiel"}
