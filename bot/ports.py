@@ -144,11 +144,12 @@ class ChatAdapter(Protocol):
 
 @runtime_checkable
 class Store(Protocol):
-    """Feeds, stories, quotes, subscriptions and the delivery log.
+    """Feeds, stories, quotes, subscriptions, the delivery log and chat event claims.
 
-    Called by ingest, the pipeline, briefings, delivery and commands. Raises
-    ``StoreError`` (``NotFoundError`` for a missing feed or story); every
-    write is its own transaction, so a crash never leaves half a story.
+    Called by ingest, the pipeline, briefings, delivery, commands and the Slack
+    bot (event claims). Raises ``StoreError`` (``NotFoundError`` for a missing
+    feed or story); every write is its own transaction, so a crash never
+    leaves half a story.
     """
 
     # feeds
@@ -213,6 +214,19 @@ class Store(Protocol):
     # delivery log
     def record_delivery(self, channel: str, idempotency_key: str, message_id: str) -> None: ...
     def delivered(self, idempotency_key: str) -> bool: ...
+
+    # chat events
+    def claim_event(self, key: str, *, at: datetime, ttl: timedelta) -> bool:
+        """True exactly once per ``key`` among all processes sharing the store, else False.
+
+        Called by the Slack bot (``adapters.slack.bot.EventDeduper``) for each
+        event it receives, with ``slack:event:<event_id>``, so that a retried
+        event reaching another process is handled once. A claim older than
+        ``ttl`` (before ``at - ttl``) has expired: the key counts as new again,
+        and expired claims are deleted a bounded number at a time. Raises
+        ``StoreError``; the caller handles the event anyway (fails open).
+        """
+        ...
 
 
 @runtime_checkable

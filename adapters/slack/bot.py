@@ -5,7 +5,8 @@ Slash commands (``/quotes``, ``/brief``, ``/news …``) are acknowledged first
 ephemerally as the `Reply` says. App mentions and replies in a briefing's
 thread are answered in that thread. The "Key quotes" button shows the story's
 full quote list to whoever pressed it. Slack retries an event it thinks we
-missed with the same ``event_id``; `EventDeduper` makes sure it is handled once.
+missed with the same ``event_id``; `EventDeduper` makes sure it is handled once,
+also when the retry reaches another process sharing the store.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -34,7 +36,7 @@ from adapters.slack.blocks import (
     citations_message,
     reply_message,
 )
-from bot.app import App
+from bot.app import App, now_utc
 from bot.bounded import BoundedDict
 from bot.conversation.commands import (
     CommandError,
@@ -44,7 +46,8 @@ from bot.conversation.commands import (
     parse_command,
 )
 from bot.conversation.replies import Citation, Context, Reply, Responder
-from bot.errors import DeliveryError, NewsbriefError
+from bot.errors import DeliveryError, NewsbriefError, StoreError
+from bot.ports import Store
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +56,41 @@ SLASH_COMMANDS: dict[str, str] = {"/quotes": "quotes", "/brief": "brief", "/news
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _MANAGING = (SubscribeCommand, UnsubscribeCommand, ScheduleCommand)
 THREADS_REMEMBERED = 5000
+# Slack wants an event acknowledged within 3 s, and the claim comes before the ack.
+EVENT_CLAIM_TIMEOUT = 2.0
 
 
 class EventDeduper:
-    """Remembers recent ``event_id``s so a retried event runs once (bounded, expiring)."""
+    """Makes sure a Slack event runs once, in this process and in all that share the store.
 
-    def __init__(self, *, max_size: int = 10_000, ttl_seconds: float = 3600) -> None:
+    An ``event_id`` seen here within ``ttl_seconds`` is skipped at once (a
+    bounded, expiring memory). With a ``store``, a new one is also claimed
+    there (`Store.claim_event`, key ``slack:event:<event_id>``, off the event
+    loop), so a retry that Slack sends to another ``newsbrief run`` behind the
+    same app is skipped by whichever process did not win the claim.
+
+    Fails open: when the store raises ``StoreError`` or has not answered
+    within ``timeout`` seconds, the event is handled and a warning logged
+    (another process may then answer it too; a rare double answer beats
+    silence).
+    """
+
+    def __init__(
+        self,
+        store: Store | None = None,
+        *,
+        max_size: int = 10_000,
+        ttl_seconds: float = 3600,
+        timeout: float = EVENT_CLAIM_TIMEOUT,
+    ) -> None:
         self._seen: OrderedDict[str, float] = OrderedDict()
         self._max_size = max_size
         self._ttl = ttl_seconds
+        self._store = store
+        self._timeout = timeout
 
     def first_time(self, event_id: str) -> bool:
+        """True the first time this process sees ``event_id`` (within the ttl)."""
         now = time.monotonic()
         while self._seen and (
             len(self._seen) >= self._max_size or next(iter(self._seen.values())) < now - self._ttl
@@ -72,6 +99,32 @@ class EventDeduper:
         if event_id in self._seen:
             return False
         self._seen[event_id] = now
+        return True
+
+    async def claim(self, event_id: str) -> bool:
+        """True when this process should handle ``event_id``: new here, and ours in the store."""
+        if not self.first_time(event_id):  # remembered before awaiting: a twin waits for nothing
+            return False
+        if self._store is None:
+            return True
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(
+                    self._store.claim_event,
+                    f"slack:event:{event_id}",
+                    at=now_utc(),
+                    ttl=timedelta(seconds=self._ttl),
+                ),
+                self._timeout,
+            )
+        except StoreError as exc:
+            log.warning("could not claim Slack event %s, handling it anyway: %s", event_id, exc)
+        except TimeoutError:
+            log.warning(
+                "the store took over %.1f s to claim Slack event %s, handling it anyway",
+                self._timeout,
+                event_id,
+            )
         return True
 
 
@@ -115,7 +168,7 @@ class SlackBot:
         self.adapter = adapter
         self.workspace_scoped = workspace_scoped
         self.managers = managers
-        self.deduper = EventDeduper()
+        self.deduper = EventDeduper(core.store)
         self._threads: BoundedDict[tuple[str, str], str | None] = BoundedDict(THREADS_REMEMBERED)
 
     def register(self, bolt: AsyncApp) -> AsyncApp:
@@ -134,7 +187,7 @@ class SlackBot:
     ) -> BoltResponse | None:
         event_id = body.get("event_id")
         retried = body.get("type") == "event_callback" and event_id
-        if retried and not self.deduper.first_time(str(event_id)):
+        if retried and not await self.deduper.claim(str(event_id)):
             log.info("skipping retried Slack event %s", event_id)
             return BoltResponse(status=200, body="")
         await next()

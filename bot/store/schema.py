@@ -256,6 +256,15 @@ llm_usage = sa.Table(
     ),
 )
 
+# 0005: chat platform events a process has taken on (Slack's retries reach any process
+# sharing the store); rows older than the caller's ttl are deleted a few at a time.
+event_claims = sa.Table(
+    "event_claims",
+    metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("claimed_at", UTCDateTime, nullable=False, index=True),
+)
+
 # 0003: full-text search. The database maintains these itself (SQLite FTS5 tables
 # fed by triggers; PostgreSQL generated tsvector columns with GIN indexes), so
 # they are not part of `metadata`; `include_object` keeps autogenerate off them.

@@ -7,6 +7,7 @@ leave as `StoreError`; a missing feed or story as `NotFoundError`.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -20,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from bot.domain import Feed, Quote, Story
 from bot.errors import NotFoundError, StoreError
 from bot.store.engine import WRITE_OPTION, is_memory_sqlite, translate_errors
+from bot.store.events import EventClaimStore
 from bot.store.llm_cache import LLMCacheStore
 from bot.store.rows import (
     chunks,
@@ -58,7 +60,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqlStore(SchedulingStore, SearchStore, LLMCacheStore):
+class SqlStore(SchedulingStore, SearchStore, LLMCacheStore, EventClaimStore):
     """The `Store` port on a SQLAlchemy engine; build it with `bot.store.make_store`."""
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -70,6 +72,7 @@ class SqlStore(SchedulingStore, SearchStore, LLMCacheStore):
         self._lock: AbstractContextManager[Any] = (
             threading.RLock() if is_memory_sqlite(engine.url) else nullcontext()
         )
+        self._event_calls = itertools.count()  # paces the deletion of expired event claims
 
     # lifecycle
 

@@ -20,6 +20,7 @@ TABLES = {
     "subscriptions",
     "deliveries",
     "briefed_stories",
+    "event_claims",
 }
 
 
