@@ -21,13 +21,19 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bot import __version__
 from bot.errors import ConfigError, NewsbriefError
 from bot.settings import Settings, find_config_path, load_settings
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.ingest import IngestReport
 
 err_console = Console(stderr=True)
 
@@ -97,10 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ConfigError as exc:
-        err_console.print(f"[bold red]configuration error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]configuration error:[/] {escape(str(exc))}", highlight=False)
         return 2
     except NewsbriefError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -128,21 +134,31 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_poll(args: argparse.Namespace) -> int:
     from bot.app import make_app
-
-    app = make_app(settings_from(args))
-    app.sync_config()
-    feeds = app.store.list_feeds()
-    if not feeds:
-        err_console.print("No feeds configured: add [[feeds]] to your config file.")
-        return 1
     from bot.progress import poll_with_progress
 
-    reports = asyncio.run(poll_with_progress(app, feeds, console=err_console))
+    app = make_app(settings_from(args))
+
+    async def poll() -> list[IngestReport] | None:
+        try:
+            app.sync_config()
+            feeds = app.store.list_feeds()
+            if not feeds:
+                return None
+            return await poll_with_progress(app, feeds, console=err_console)
+        finally:
+            await app.aclose()  # the HTTP connections and the store's pool
+
+    reports = asyncio.run(poll())
+    if reports is None:
+        err_console.print("No feeds configured: add [[feeds]] to your config file.", markup=False)
+        return 1
     new = sum(len(r.new_stories) for r in reports)
     failed = [r for r in reports if r.status == "error"]
     Console().print(f"{len(reports)} feeds polled, {new} new stories, {len(failed)} failed.")
     for report in failed:
-        err_console.print(f"  [red]✗[/] {report.feed_url}: {report.error}", highlight=False)
+        err_console.print(
+            f"  [red]✗[/] {escape(report.feed_url)}: {escape(report.error or '')}", highlight=False
+        )
     return 0
 
 
@@ -150,6 +166,13 @@ def cmd_feeds(args: argparse.Namespace) -> int:
     from bot.app import make_app
 
     app = make_app(settings_from(args))
+    try:
+        return _show_feeds(app, args)
+    finally:
+        asyncio.run(app.aclose())
+
+
+def _show_feeds(app: App, args: argparse.Namespace) -> int:
     app.sync_config()
     if getattr(args, "resume", None):
         app.store.get_feed(args.resume)  # NotFoundError names an unknown URL
@@ -199,7 +222,7 @@ def cmd_opml_import(args: argparse.Namespace) -> int:
         highlight=False,
     )
     for reason in found.skipped:
-        err_console.print(f"  [yellow]skipped[/] {reason}", highlight=False)
+        err_console.print(f"  [yellow]skipped[/] {escape(reason)}", highlight=False)
     return 0
 
 
