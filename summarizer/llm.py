@@ -351,8 +351,9 @@ class LLMSummarizer:
     async def summarize_detailed(self, story: Story) -> LLMOutcome:
         """Like `summarize_async`, with where the summary came from and what verification did."""
         offline = self.fallback.summarize(story)
+        # the cache is the store: its reads and writes go to a thread, off the event loop
         try:
-            cached = self.cache.get_llm_output(story.hash, self.model)
+            cached = await asyncio.to_thread(self.cache.get_llm_output, story.hash, self.model)
         except NewsbriefError as exc:
             log.warning("LLM cache unreadable: %s", exc)
             cached = None
@@ -362,23 +363,23 @@ class LLMSummarizer:
             except ValueError:
                 pass  # an older, unreadable entry: ask again
             else:
-                self._record(LLMUsage(self._today(), self.model, cache_hits=1))
+                await self._record_async(LLMUsage(self._today(), self.model, cache_hits=1))
                 return outcome
         try:
             return await self._ask(story, offline)
         except SummarizerError as exc:
-            self._record(LLMUsage(self._today(), self.model, failures=1))
+            await self._record_async(LLMUsage(self._today(), self.model, failures=1))
             log.warning("LLM summary of story %s failed, offline used: %s", story.hash[:12], exc)
             return LLMOutcome(offline, "offline", reason=str(exc))
         except Exception as exc:  # the contract: any failure ends in the offline result
-            self._record(LLMUsage(self._today(), self.model, failures=1))
+            await self._record_async(LLMUsage(self._today(), self.model, failures=1))
             log.exception("LLM summary of story %s failed unexpectedly", story.hash[:12])
             return LLMOutcome(offline, "offline", reason=f"unexpected {type(exc).__name__}")
 
     async def _ask(self, story: Story, offline: Summary) -> LLMOutcome:
         prompt = story_prompt(story, offline.quotes, max_chars=self.config.max_input_chars)
         system = SYSTEM_PROMPT.format(max_bullets=self.config.max_bullets)
-        self._check_budget(len(system) + len(prompt))
+        await asyncio.to_thread(self._check_budget, len(system) + len(prompt))
         completion = await self._complete(system, prompt, _response_format("summary", SummaryOut))
         try:
             outcome = self._from_output(story, offline, completion.content, source="llm")
@@ -393,7 +394,7 @@ class LLMSummarizer:
             completion.prompt_tokens,
             completion.completion_tokens,
         )
-        self._record(
+        await self._record_async(
             LLMUsage(
                 self._today(),
                 self.model,
@@ -402,7 +403,8 @@ class LLMSummarizer:
             )
         )
         try:
-            self.cache.put_llm_output(
+            await asyncio.to_thread(
+                self.cache.put_llm_output,
                 story.hash,
                 self.model,
                 completion.content,
@@ -584,6 +586,9 @@ class LLMSummarizer:
             self.cache.add_llm_usage(usage)
         except NewsbriefError as exc:
             log.warning("LLM usage not recorded: %s", exc)
+
+    async def _record_async(self, usage: LLMUsage) -> None:
+        await asyncio.to_thread(self._record, usage)
 
 
 # -- pieces --------------------------------------------------------------------------------------

@@ -7,8 +7,10 @@ never in an invented quote or an empty summary.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.domain import Story
 from bot.store.llm_cache import MemoryLLMCache
@@ -367,3 +369,34 @@ async def test_summarize_many_runs_concurrently_and_keeps_order(api: FakeOpenAI)
     for story, summary in zip(stories, summaries, strict=True):
         for q in summary.quotes:
             q.check(story.text)
+
+
+class _ThreadNotingCache(MemoryLLMCache):
+    """The in-memory cache, noting which thread each read and write ran on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.threads: set[int] = set()
+
+    def get_llm_output(self, content_hash: str, model: str) -> str | None:
+        self.threads.add(threading.get_ident())
+        return super().get_llm_output(content_hash, model)
+
+    def put_llm_output(self, *args: Any, **kwargs: Any) -> None:
+        self.threads.add(threading.get_ident())
+        super().put_llm_output(*args, **kwargs)
+
+
+async def test_the_cache_is_read_and_written_off_the_event_loop(
+    api: FakeOpenAI, story: Story
+) -> None:
+    # the cache is the store (SQLite or PostgreSQL): a slow write must not stall the loop
+    cache = _ThreadNotingCache()
+    llm = LLMSummarizer(config_for(api), cache=cache)
+    try:
+        api.add(reply(GOOD))
+        assert (await llm.summarize_detailed(story)).source == "llm"
+        assert (await llm.summarize_detailed(story)).source == "cache"
+    finally:
+        await llm.aclose()
+    assert cache.threads and threading.get_ident() not in cache.threads
