@@ -8,6 +8,7 @@ newsbrief quotes FILE...  who-said-what of text files (or --jsonl for the scorer
 newsbrief eval GOLD       extractor metrics against annotated articles
 newsbrief health          exit 0 when the running bot is alive (Docker HEALTHCHECK)
 newsbrief stats           LLM token usage per day and model, against the daily budget
+newsbrief prune           empty old stories, delete old log rows (store.retention_days)
 newsbrief chat [--demo]   commands and follow-up questions in the terminal (stdin-scriptable)
 """
 
@@ -19,7 +20,7 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from bot.settings import Settings, find_config_path, load_settings
 if TYPE_CHECKING:
     from bot.app import App
     from bot.ingest import IngestReport
+    from bot.ports import PruneReport
 
 err_console = Console(stderr=True)
 
@@ -87,6 +89,21 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--days", type=int, default=7, help="how many days back (default 7)")
     stats.add_argument("--json", action="store_true", help="print the usage as JSON")
     stats.set_defaults(func=cmd_stats)
+
+    prune = sub.add_parser(
+        "prune",
+        help="empty stories older than the retention window; delete old deliveries and items",
+    )
+    prune.add_argument(
+        "--older-than",
+        metavar="DAYS",
+        type=_days,
+        help="prune what is older than this many days (default: store.retention_days)",
+    )
+    prune.add_argument(
+        "--dry-run", action="store_true", help="count what would be pruned; change nothing"
+    )
+    prune.set_defaults(func=cmd_prune)
 
     from summarizer.cli import register
 
@@ -270,6 +287,58 @@ def cmd_stats(args: argparse.Namespace) -> int:
     else:
         Console().print(usage_table(rows, budget=budget))
     return 0
+
+
+def _days(value: str) -> int:
+    """argparse type of --older-than: a whole number of days, at least 1."""
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
+    if days < 1:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number of days, at least 1 (got {value!r})"
+        )
+    return days
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    from bot.store import make_store
+
+    settings = settings_from(args)
+    days = args.older_than or settings.store.retention_days
+    if days is None:
+        err_console.print(
+            "Nothing to prune by: pass --older-than DAYS, or set store.retention_days "
+            "in the config file (NEWSBRIEF_STORE__RETENTION_DAYS).",
+            highlight=False,
+        )
+        return 2
+    before = datetime.now(UTC) - timedelta(days=days)
+    with make_store(settings.store.url) as store:
+        report = store.prune(before, dry_run=args.dry_run)
+    Console().print(_prune_table(report, days=days, before=before))
+    return 0
+
+
+def _prune_table(report: PruneReport, *, days: int, before: datetime) -> Table:
+    verb = "would be" if report.dry_run else "were"
+    title = f"Older than {days} days (before {_when(before)}): what {verb} pruned"
+    if report.dry_run:
+        title += " — dry run, nothing changed"
+    table = Table(title=title, header_style="bold")
+    table.add_column("what", overflow="fold")
+    table.add_column("rows", justify="right")
+    rows = (
+        ("stories emptied (text; title, link and keys kept)", report.stories),
+        ("quotes deleted", report.quotes),
+        ("posted deliveries deleted", report.deliveries),
+        ("briefing items deleted", report.briefing_items),
+        ("LLM cache entries deleted", report.llm_cache),
+    )
+    for what, count in rows:
+        table.add_row(what, f"{count:,}")
+    return table
 
 
 def _when(moment: datetime | None) -> str:

@@ -113,6 +113,38 @@ class PausedFeed:
     channels: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class PruneReport:
+    """What `Store.prune` emptied and deleted (or, for a dry run, would have).
+
+    ``stories`` became husks: text emptied, ``quotes`` deleted, title, url,
+    dedupe keys and briefed-to records kept. ``deliveries`` are finished posts,
+    ``briefing_items`` the story lists of old briefings, ``llm_cache`` cached
+    model outputs; all older than the cutoff.
+    """
+
+    stories: int = 0
+    quotes: int = 0
+    deliveries: int = 0
+    briefing_items: int = 0
+    llm_cache: int = 0
+    dry_run: bool = False
+
+    @property
+    def total(self) -> int:
+        return self.stories + self.quotes + self.deliveries + self.briefing_items + self.llm_cache
+
+    def __add__(self, other: PruneReport) -> PruneReport:
+        return PruneReport(
+            stories=self.stories + other.stories,
+            quotes=self.quotes + other.quotes,
+            deliveries=self.deliveries + other.deliveries,
+            briefing_items=self.briefing_items + other.briefing_items,
+            llm_cache=self.llm_cache + other.llm_cache,
+            dry_run=self.dry_run and other.dry_run,
+        )
+
+
 @runtime_checkable
 class Summarizer(Protocol):
     """Turns a story into a gist and who-said-what.
@@ -144,7 +176,7 @@ class ChatAdapter(Protocol):
 
 @runtime_checkable
 class Store(Protocol):
-    """Feeds, stories, quotes, subscriptions, the delivery log and chat event claims.
+    """Feeds, stories, quotes, subscriptions, the delivery log, chat event claims, retention.
 
     Called by ingest, the pipeline, briefings, delivery, commands and the Slack
     bot (event claims). Raises ``StoreError`` (``NotFoundError`` for a missing
@@ -225,6 +257,24 @@ class Store(Protocol):
         ``ttl`` (before ``at - ttl``) has expired: the key counts as new again,
         and expired claims are deleted a bounded number at a time. Raises
         ``StoreError``; the caller handles the event anyway (fails open).
+        """
+        ...
+
+    # retention
+    def prune(self, before: datetime, *, batch: int = 500, dry_run: bool = False) -> PruneReport:
+        """Empty stories fetched before ``before`` and delete old rows; return the counts.
+
+        Called by ``newsbrief prune`` and, once a day when ``store.retention_days``
+        is set, by ``bot.scheduler.Runner``. A story is never deleted: it becomes a
+        husk (text emptied, quotes deleted, so search no longer finds it) and keeps
+        its dedupe keys and briefed-to records, so it is never ingested or briefed
+        again. Also deleted: finished deliveries posted before ``before`` (never a
+        claim, whose lease is live work, nor a pause notice, which is re-posted
+        while its feed stays paused if its record goes), briefing items and LLM
+        cache entries created before ``before``. At most ``batch`` rows per
+        transaction; processes pruning at once split the rows and never count one
+        twice. ``dry_run`` counts and changes nothing. Raises ``StoreError``;
+        batches committed before a failure stay done, so a retry goes on from there.
         """
         ...
 

@@ -70,6 +70,8 @@ _RETRY_AFTER_IN_ERROR = re.compile(r"\(retry after ([^)]+)\)")
 _MAX_AGE = re.compile(r"(?:^|[,\s])(?:s-)?max-age\s*=\s*\"?(\d+)")
 # A server asking for more than a day between polls is ignored beyond a day.
 MAX_SERVER_DELAY = timedelta(days=1)
+# With store.retention_days set, the runner prunes this often (first on its first tick).
+PRUNE_EVERY = timedelta(days=1)
 
 
 # ---------------------------------------------------------------- the decider
@@ -219,6 +221,8 @@ class Runner:
         self._last_breaking_scan: datetime | None = None
         self._stopping = False
         self._tick_lock = asyncio.Lock()
+        self._next_prune: datetime | None = None  # None: on the first tick
+        self._pruning = False
 
     # setup
 
@@ -252,12 +256,13 @@ class Runner:
     # ticks
 
     async def tick(self) -> None:
-        """One round: start due polls, then due deliveries (nothing once stopping)."""
+        """One round: start due polls, due deliveries, a due prune (nothing once stopping)."""
         async with self._tick_lock:
             if self._stopping:
                 return
             await self.tick_polls()
             await self.tick_deliveries()
+            self.tick_prune()
 
     async def tick_polls(self) -> None:
         room = self.settings.ingest.concurrency - self._polling
@@ -341,6 +346,46 @@ class Runner:
                     self._start(job)
         for job in await asyncio.to_thread(self._notice_jobs):
             self._start(job)
+
+    def tick_prune(self) -> None:
+        """Start a prune when ``store.retention_days`` is set and a day has passed since the last.
+
+        It runs as a task, its store calls in a thread, so ticks go on meanwhile.
+        """
+        days = self.settings.store.retention_days
+        if not days or self._pruning:
+            return
+        now = self.clock()
+        if self._next_prune is not None and now < self._next_prune:
+            return
+        self._next_prune = now + PRUNE_EVERY
+        self._pruning = True
+        self._spawn(self.prune(now - timedelta(days=days)))
+
+    async def prune(self, before: datetime) -> None:
+        """Prune what is older than ``before``; a failure is logged and retried next time."""
+        try:
+            report = await asyncio.to_thread(self.app.store.prune, before)
+        except Exception as exc:  # never the runner's end: the next prune is a day away
+            log.warning(
+                "pruning before %s failed (retried at %s): %s",
+                f"{before:%Y-%m-%d %H:%M}",
+                f"{self._next_prune:%Y-%m-%d %H:%M}" if self._next_prune else "the next tick",
+                exc,
+            )
+        else:
+            log.info(
+                "pruned before %s: %d stories emptied, %d quotes, %d deliveries, "
+                "%d briefing items, %d LLM cache entries deleted",
+                f"{before:%Y-%m-%d %H:%M}",
+                report.stories,
+                report.quotes,
+                report.deliveries,
+                report.briefing_items,
+                report.llm_cache,
+            )
+        finally:
+            self._pruning = False
 
     def _slot_job(self, state: ChannelState, slot: datetime, now: datetime) -> Job:
         assert state.schedule is not None

@@ -54,6 +54,26 @@ class StoreSettings(_Section):
             raise ValueError("expected a sqlite:/// or postgresql+psycopg:// URL")
         return value
 
+    retention_days: int | None = Field(
+        default=None,
+        description=(
+            "days to keep stories' text and quotes, posted deliveries, briefing items and "
+            "the LLM cache; older stories are emptied (never deleted, so they are never "
+            "briefed again). Unset or 0 keeps everything; `newsbrief run` prunes daily"
+        ),
+    )
+
+    @field_validator("retention_days")
+    @classmethod
+    def _positive_days(cls, value: int | None) -> int | None:
+        if value is None or value == 0:
+            return None  # keep everything
+        if value < 1:
+            raise ValueError(
+                "expected a whole number of days, at least 1 (or 0 to keep everything)"
+            )
+        return value
+
 
 class IngestSettings(_Section):
     poll_interval_minutes: float = Field(default=15, gt=0)

@@ -249,7 +249,8 @@ class SchedulingStore:
         """Stories of the channel's feeds it has not received, newest first.
 
         Only stories at or after ``since`` (if given) and after each
-        subscription's backfill limit; each with that subscription's filters.
+        subscription's backfill limit, never one retention emptied; each with
+        that subscription's filters.
         """
         already = (
             sa.select(briefed_stories.c.story_id)
@@ -269,6 +270,7 @@ class SchedulingStore:
                 )
             )
             .where(~sa.exists(already))
+            .where(stories.c.pruned_at.is_(None))  # a husk (retention) is never new
             .order_by(stories.c.sort_at.desc(), stories.c.id.desc())
             .limit(limit)
         )

@@ -101,6 +101,11 @@ stories = sa.Table(
     sa.Column("sort_at", UTCDateTime, nullable=False, index=True),
     sa.Column("hash", sa.Text, nullable=False, index=True),
     sa.Column("guid", sa.Text),
+    # 0006: when retention emptied the story (its text and quotes gone; title, url,
+    # keys and hash kept so it still dedupes). Such a "husk" is never new, listed
+    # or found again. Prune finds candidates through (pruned_at, fetched_at).
+    sa.Column("pruned_at", UTCDateTime),
+    sa.Index("ix_stories_pruned_at_fetched_at", "pruned_at", "fetched_at"),
 )
 
 story_keys = sa.Table(
@@ -185,6 +190,7 @@ deliveries = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("posted_at", UTCDateTime),
     sa.Column("story_ids", JsonType),  # 0002: written before posting, for recovery
+    sa.Index("ix_deliveries_posted_at", "posted_at"),  # 0006: retention
 )
 
 # 0002: which stories each channel has received (what "new to the channel" means).
@@ -222,6 +228,7 @@ briefing_items = sa.Table(
     sa.Column("channel_id", sa.Text, nullable=False),
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Index("ix_briefing_items_channel_id_created_at", "channel_id", "created_at"),
+    sa.Index("ix_briefing_items_created_at", "created_at"),  # 0006: retention
 )
 
 # 0004: the LLM summarizer's raw output per (story content hash, model), and its usage
@@ -235,6 +242,7 @@ llm_cache = sa.Table(
     sa.Column("prompt_tokens", sa.Integer, nullable=False, server_default="0"),
     sa.Column("completion_tokens", sa.Integer, nullable=False, server_default="0"),
     sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Index("ix_llm_cache_created_at", "created_at"),  # 0006: retention
 )
 
 llm_usage = sa.Table(

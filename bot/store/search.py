@@ -306,7 +306,8 @@ class SearchStore:
 
         Like words in `find_quotes`: the newest `RECENT_STORY_TEXTS` stories
         first (a story's text is long, so ranking it costs more than a quote),
-        and all of them when that finds fewer than ``limit``.
+        and all of them when that finds fewer than ``limit``. Husks (stories
+        retention emptied) keep their titles but are never found.
         """
         what = clean_words(words)
         if not what:
@@ -314,15 +315,17 @@ class SearchStore:
         if self._dialect == "postgresql":
             ids_sql = (
                 "SELECT id FROM stories WHERE search_tsv @@ to_tsquery('english', :what)"
-                " AND id > :from_story"
+                " AND id > :from_story AND pruned_at IS NULL"
                 " ORDER BY ts_rank(search_tsv, to_tsquery('english', :what)) DESC,"
                 " sort_at DESC LIMIT :limit"
             )
             what_query = _tsquery_any(what)
         else:
             ids_sql = (
-                "SELECT rowid AS id FROM stories_fts WHERE stories_fts MATCH :what"
-                " AND rowid > :from_story ORDER BY rank LIMIT :limit"
+                "SELECT stories_fts.rowid AS id FROM stories_fts"
+                " JOIN stories ON stories.id = stories_fts.rowid"
+                " WHERE stories_fts MATCH :what AND stories_fts.rowid > :from_story"
+                " AND stories.pruned_at IS NULL ORDER BY stories_fts.rank LIMIT :limit"
             )
             what_query = _fts5_any(what)
         params = {"what": what_query, "limit": limit, "from_story": 0}
@@ -341,7 +344,11 @@ class SearchStore:
         return [found[i] for i in ids if i in found]
 
     def story_for_url(self, url: str, *, keys: Sequence[str] = ()) -> Story | None:
-        """The stored story at ``url`` (or under any of the dedupe ``keys``), or None."""
+        """The stored story at ``url`` (or under any of the dedupe ``keys``), or None.
+
+        A husk (retention emptied it) is None: the caller reads the link afresh.
+        """
+        live = stories.c.pruned_at.is_(None)
         with self._read(f"looking up story {url}") as conn:
             if keys:
                 story_id = conn.scalar(
@@ -350,10 +357,11 @@ class SearchStore:
                     )
                 )
                 if story_id is not None:
-                    row = conn.execute(story_select().where(stories.c.id == story_id)).first()
+                    found = story_select().where(stories.c.id == story_id, live)
+                    row = conn.execute(found).first()
                     if row is not None:
                         return story_from_row(row)
-            query = story_select().where(stories.c.url == url).order_by(stories.c.id).limit(1)
+            query = story_select().where(stories.c.url == url, live).order_by(stories.c.id).limit(1)
             row = conn.execute(query).first()
             return story_from_row(row) if row is not None else None
 

@@ -23,6 +23,7 @@ from bot.errors import NotFoundError, StoreError
 from bot.store.engine import WRITE_OPTION, is_memory_sqlite, translate_errors
 from bot.store.events import EventClaimStore
 from bot.store.llm_cache import LLMCacheStore
+from bot.store.retention import RetentionStore
 from bot.store.rows import (
     chunks,
     feed_from_row,
@@ -60,7 +61,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqlStore(SchedulingStore, SearchStore, LLMCacheStore, EventClaimStore):
+class SqlStore(SchedulingStore, SearchStore, LLMCacheStore, EventClaimStore, RetentionStore):
     """The `Store` port on a SQLAlchemy engine; build it with `bot.store.make_store`."""
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -307,8 +308,15 @@ class SqlStore(SchedulingStore, SearchStore, LLMCacheStore, EventClaimStore):
             return _story(conn, story_id)
 
     def recent_stories(self, *, since: datetime | None = None, limit: int = 100) -> list[Story]:
-        """Newest first by publication time (fetch time when the feed gave none)."""
-        query = story_select().order_by(stories.c.sort_at.desc(), stories.c.id.desc())
+        """Newest first by publication time (fetch time when the feed gave none).
+
+        Stories retention emptied (husks) are left out.
+        """
+        query = (
+            story_select()
+            .where(stories.c.pruned_at.is_(None))
+            .order_by(stories.c.sort_at.desc(), stories.c.id.desc())
+        )
         if since is not None:
             query = query.where(stories.c.sort_at >= as_utc(since))
         with self._read("listing recent stories") as conn:
