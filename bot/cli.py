@@ -322,17 +322,15 @@ def cmd_prune(args: argparse.Namespace) -> int:
 
 
 def _prune_table(report: PruneReport, *, days: int, before: datetime) -> Table:
-    verb = "would be" if report.dry_run else "were"
-    title = f"Older than {days} days (before {_when(before)}): what {verb} pruned"
-    if report.dry_run:
-        title += " — dry run, nothing changed"
-    table = Table(title=title, header_style="bold")
+    title = "Would prune (dry run: nothing changed)" if report.dry_run else "Pruned"
+    caption = f"older than {days} days: before {_when(before)}"
+    table = Table(title=title, caption=caption, header_style="bold")
     table.add_column("what", overflow="fold")
     table.add_column("rows", justify="right")
     rows = (
         ("stories emptied (text; title, link and keys kept)", report.stories),
         ("quotes deleted", report.quotes),
-        ("posted deliveries deleted", report.deliveries),
+        ("finished deliveries deleted", report.deliveries),
         ("briefing items deleted", report.briefing_items),
         ("LLM cache entries deleted", report.llm_cache),
     )
