@@ -258,6 +258,13 @@ class Extractor:
             subject = self._sentence_subject(s0, m.start)
             if subject is not None:
                 return subject
+            # "“...,” Thiel wrote in a statement to Wired explaining why ...": the sentence
+            # opens with a quotation, so the cue before the object tells who explains
+            earlier = [
+                b.mention for b in before if b.mention is not None and b.mention.end <= m.start
+            ]
+            if earlier:
+                return earlier[-1]
         if m is None or (not m.pronoun and m.name is None and not _near_start(text, s0, m.start)):
             # "Hawkins and others who want to ban abortion said ...": the head before "who"
             who = text.rfind(" who ", max(lo, c.start - 100), c.start)
@@ -308,7 +315,13 @@ class Extractor:
                 return b.mention
         comma = self.text.rfind(",", s0, self.text.rfind(",", s0, c.start))
         for start in (comma + 1 if comma >= 0 else s0, s0):
-            m = right_mention(self.text, _skip_space(self.text, start), c.start)
+            pos = _skip_space(self.text, start)
+            opener = _CLAUSE_OPENER_RE.match(self.text, pos) if start > s0 else None
+            if opener is not None:
+                # "..., when protesters interrupted her, shouting “...”": the clause's own
+                # subject, after its conjunction
+                pos = opener.end()
+            m = right_mention(self.text, pos, c.start)
             if m is not None and (not m.pronoun or start == s0):
                 return m
         return self._sentence_subject(s0, c.start)
@@ -1044,6 +1057,10 @@ RankExample = tuple[
 
 
 _RANK_REACH = 400
+_CLAUSE_OPENER_RE = re.compile(
+    r"(?:when|as|while|after|before|because|since|and|but|where|though|although|until|once|"
+    r"so|then|with)\s+"
+)
 _RANK_ROWS = 12
 
 

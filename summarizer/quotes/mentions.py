@@ -361,6 +361,8 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
             # "Trump, the senior official continued, believes ...": a speaker tag in
             # commas, not an appositive; the subject is what comes before it
             return front if front is not None and chunks == 0 else None
+        if front is not None and front.pronoun and chunks == 0 and _adverbial(toks[k : i + 1]):
+            return front  # "he, once again, pledged", "she, however, said": no appositive
         appos = build(text, toks[k : i + 1])
         if front is not None and _PLACE_PREP_RE.search(text, max(lo, front.start - 6), front.start):
             front = None  # "Cory James, 22, of Flint, Mich., said": a place, not the subject
@@ -374,6 +376,19 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
 
 
 _DASHES = frozenset({"—", "–", "--", "―"})
+_NOT_ADVERBIAL_START = lx.words("a an the one who which that")
+
+
+def _adverbial(toks: list[Tok]) -> bool:
+    """ "once again", "however", "for his part": up to four lower-case words that do not
+    open a noun phrase, set off by commas between a pronoun and its verb."""
+    return (
+        0 < len(toks) <= 4
+        and all(t.word.islower() for t in toks)
+        and toks[0].word not in _NOT_ADVERBIAL_START
+    )
+
+
 _APPOS_GAP_RE = re.compile(r"\s*(?:\(\s*|\)\s*)?\Z")
 
 

@@ -1,0 +1,48 @@
+"""Which mention a quotation hangs on in nested and coordinated clauses (made-up sentences,
+no article text)."""
+
+from __future__ import annotations
+
+from bot.domain import Quote, QuoteKind
+from summarizer import extract_quotes
+
+
+def _quotation(text: str, words: str) -> Quote:
+    quotes = extract_quotes(text)
+    found = [q for q in quotes if words in q.text and q.kind is not QuoteKind.INDIRECT]
+    assert found, f"no quotation containing {words!r} in {quotes}"
+    return found[0]
+
+
+def _mention(text: str, words: str) -> tuple[int, str]:
+    m = _quotation(text, words).speaker_mention
+    assert m is not None
+    return m.start, text[m.start : m.end]
+
+
+def test_pronoun_before_an_adverbial_in_commas_is_the_subject() -> None:
+    text = "He spoke for an hour and she, once again, promised a “fresh start” for the town."
+    assert _mention(text, "fresh start") == (text.index("she"), "she")
+
+
+def test_pronoun_before_however_is_the_subject() -> None:
+    text = "The mayor left early. She, however, called the plan “a total mess.”"
+    assert _mention(text, "total mess") == (text.index("She"), "She")
+
+
+def test_participle_after_a_when_clause_takes_that_clause_subject() -> None:
+    text = (
+        "The first clash came at a rally in Dover, when Roe supporters interrupted the "
+        "speech, shouting “we want Roe!”"
+    )
+    start, words = _mention(text, "we want Roe")
+    assert start == text.index("Roe supporters")
+    assert words.startswith("Roe")
+
+
+def test_participle_after_an_object_belongs_to_the_earlier_cue() -> None:
+    text = (
+        "“Prices will fall,” Jane Roe wrote in a letter to the Gazette explaining her vote, "
+        "“and wages will rise.”"
+    )
+    assert _quotation(text, "wages will rise").speaker == "Jane Roe"
