@@ -46,3 +46,22 @@ def test_participle_after_an_object_belongs_to_the_earlier_cue() -> None:
         "“and wages will rise.”"
     )
     assert _quotation(text, "wages will rise").speaker == "Jane Roe"
+
+
+def test_a_poll_opening_the_sentence_is_the_source() -> None:
+    text = (
+        "Turnout may be high. In a new Gazette poll released Monday, 40 percent of voters "
+        "said they were “very excited” about the race."
+    )
+    quote = _quotation(text, "very excited")
+    assert quote.speaker_mention is not None
+    assert text[quote.speaker_mention.start : quote.speaker_mention.end].endswith(
+        "poll released Monday"
+    )
+    reports = [q for q in extract_quotes(text) if q.kind is QuoteKind.INDIRECT]
+    assert any(q.text.startswith("40 percent of voters said") and q.cue == "In" for q in reports)
+
+
+def test_in_a_poll_inside_a_sentence_is_no_source() -> None:
+    text = "Roe said that in a poll of his own, “most people agree” with him."
+    assert _quotation(text, "most people agree").speaker == "Roe"
