@@ -196,6 +196,7 @@ def features(
     subject_nearest: bool = False,
     subject_first: bool = False,
     source_first: bool = False,
+    outer_source: bool = False,
 ) -> dict[str, float]:
     """Binary features of one candidate speaker ``m`` for the quotation at ``spot``.
 
@@ -259,6 +260,8 @@ def features(
             f[name] = 1.0
             if subject:
                 f[name + "_start"] = 1.0
+    if outer_source:
+        f["outer_source"] = 1.0
     head = _word_before(text, max(0, m.start - 12), m.start)
     if head.lower() in _PREPS:
         f["prep_before"] = 1.0
@@ -280,6 +283,8 @@ def features(
             f["cue_next"] = 1.0
         elif word in lx.OPINION_VERBS or word in lx.PARTICIPLES:
             f["opinion_next"] = 1.0
+        elif word in lx.ATTRIBUTION_HINTS:
+            f["hint_next"] = 1.0  # "X dubbed him", "X refused to": a source more often than not
     if m.start > 0 and text[m.start - 1] == "(":
         f["in_parens"] = 1.0
     if m.pronoun:
