@@ -256,6 +256,17 @@ class Extractor:
         m = left_mention(text, lo, c.start)
         if (
             m is not None
+            and c.word in _REPORT_WORDS
+            and text[m.end : c.start].strip() == ","
+            and any(
+                b.inverted and b.mention is not None and _overlaps(b.mention, m) for b in before
+            )
+        ):
+            # "“...,” said Jane Roe, an aide, reports the Sun": Roe is the earlier tag's
+            # speaker; this tag is inverted too
+            m = None
+        elif (
+            m is not None
             and not m.pronoun
             and c.kind in ("speech", "opinion")
             and _PREP_BEFORE_RE.search(text, max(lo, m.start - 12), m.start)
@@ -864,13 +875,21 @@ class Extractor:
         return comma
 
     def _according_after(self, c: Cue, sc: list[Cue]) -> Cue:
-        """ "“...,” Sanders said, according to CNN": the report is CNN's."""
+        """ "“...,” Sanders said, according to CNN", "“...,” Roe said at a rally, according
+        to the Sun", "“...,” said Roe, an aide, reports the Sun": the report is the outer
+        source's."""
+        text = self.text
         for d in sc:
-            if (
-                d.kind == "according"
-                and d.mention is not None
-                and d.start > c.finish
-                and self.text[c.finish : d.start].strip() == ","
+            if d.mention is None or d.start <= c.finish:
+                continue
+            if d.kind != "according" and not (d.inverted and d.word in _REPORT_WORDS):
+                continue
+            gap = text[c.finish : d.start]
+            if gap.strip() == "," or (
+                gap.rstrip().endswith(",")
+                and len(gap.split()) <= _TAG_GAP_WORDS
+                and not any(ch in gap for ch in _QUOTE_CHARS)
+                and not any(c.finish <= e.start < d.start for e in sc if e is not d)
             ):
                 c.used = True  # the inner tag is part of the report, not one of its own
                 return d
@@ -1102,6 +1121,10 @@ RankExample = tuple[
 
 
 _RANK_REACH = 400
+# "..., reports the Sun.": tags that report a whole quoted statement
+_REPORT_WORDS = lx.words("reports reported")
+_TAG_GAP_WORDS = 8  # "said at a press conference on Monday, according to ..."
+_QUOTE_CHARS = '\u201c\u201d"\u00ab\u00bb'
 # what may follow a sentence-final tag: ", CNN reported." or "..., reported the Examiner."
 _TAIL_RE = re.compile(r"[\s.,;:!?)\]\u201d\"']*")
 # "In a Washington Post/ABC News poll released Sunday, ...": the poll up to its comma

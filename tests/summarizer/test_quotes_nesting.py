@@ -65,3 +65,15 @@ def test_a_poll_opening_the_sentence_is_the_source() -> None:
 def test_in_a_poll_inside_a_sentence_is_no_source() -> None:
     text = "Roe said that in a poll of his own, “most people agree” with him."
     assert _quotation(text, "most people agree").speaker == "Roe"
+
+
+def test_according_to_after_a_tag_with_an_adjunct_is_the_source() -> None:
+    text = "“I think so,” Roe said at a press conference, according to the Daily Sun."
+    assert _quotation(text, "I think so").speaker == "Daily Sun"
+
+
+def test_an_inverted_reports_tag_after_a_tag_is_the_source() -> None:
+    text = "“I think so,” said Jane Roe, director of the group, reports the Daily Sun."
+    assert _quotation(text, "I think so").speaker == "Daily Sun"
+    reports = [q for q in extract_quotes(text) if q.kind is QuoteKind.INDIRECT]
+    assert all(q.speaker == "Daily Sun" for q in reports)
