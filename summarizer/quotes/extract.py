@@ -253,6 +253,20 @@ class Extractor:
             return m if m is not None else _according_phrase(text, pos, hi)
         if c.kind == "participle" and text[lo : c.start].rstrip().rstrip('\u201d"').endswith(","):
             return self._clause_subject(c, before, s0)
+        if c.word in _ASKED_WORDS and _PASSIVE_BEFORE_RE.search(
+            text, max(lo, c.start - 8), c.start
+        ):
+            by = _BY_AFTER_RE.match(text, c.end, hi)
+            agent = right_mention(text, by.end(), hi, loose=True) if by is not None else None
+            if agent is not None and " " in agent.text and agent.text.rsplit(None, 1)[1] in _WH:
+                words = agent.text.rsplit(None, 1)[0]  # "a caller why ...": the caller
+                agent = Mention(
+                    agent.start, agent.start + len(words), words, agent.name, agent.role
+                )
+            if agent is not None:
+                # "Sanders was asked by host Bill Maher, “...”": the one who asks speaks
+                c.inverted = True
+                return agent
         m = left_mention(text, lo, c.start)
         if (
             m is not None
@@ -1121,6 +1135,11 @@ RankExample = tuple[
 
 
 _RANK_REACH = 400
+# "X was asked by host Y": the agent of a passive question speaks
+_ASKED_WORDS = lx.words("asked questioned pressed challenged")
+_PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|been|being)\s+\Z")
+_BY_AFTER_RE = re.compile(r"\s+by\s+")
+_WH = lx.words("why whether what how if about to when where who")
 # "..., reports the Sun.": tags that report a whole quoted statement
 _REPORT_WORDS = lx.words("reports reported")
 _TAG_GAP_WORDS = 8  # "said at a press conference on Monday, according to ..."

@@ -77,3 +77,12 @@ def test_an_inverted_reports_tag_after_a_tag_is_the_source() -> None:
     assert _quotation(text, "I think so").speaker == "Daily Sun"
     reports = [q for q in extract_quotes(text) if q.kind is QuoteKind.INDIRECT]
     assert all(q.speaker == "Daily Sun" for q in reports)
+
+
+def test_the_agent_of_a_passive_question_speaks() -> None:
+    text = "Roe was asked by host Jane Doe, who backs him, “Do you regret it?”"
+    assert _quotation(text, "Do you regret it").speaker == "Jane Doe"
+    text = "Roe was asked by a caller why he ran."
+    (report,) = [q for q in extract_quotes(text) if q.kind is QuoteKind.INDIRECT]
+    assert report.speaker_mention is not None
+    assert text[report.speaker_mention.start : report.speaker_mention.end] == "a caller"
