@@ -71,7 +71,8 @@ _CUE_RE = re.compile(
 _THAT_RE = re.compile(r"\s*(?:that\b|:|,)?\s*")
 _TITLE_BEFORE_RE = re.compile(
     r"(?:[’']s|\b(?:show|program|programme|book|film|movie|song|titled|called|dubbed|"
-    r"series|column|op-ed|article|headline|documentary|on|of|in|the))\s*\Z"
+    r"series|column|op-ed|article|headline|documentary|podcast|album|novel|memoir|sitcom|"
+    r"anthem|on|of|in|the))\s*\Z"
 )
 _POSSESSIVE_END_RE = re.compile(r"\w[’']s\s*\Z")
 _SENT_END_RE = re.compile(r"[.!?…]")

@@ -86,3 +86,8 @@ def test_the_agent_of_a_passive_question_speaks() -> None:
     (report,) = [q for q in extract_quotes(text) if q.kind is QuoteKind.INDIRECT]
     assert report.speaker_mention is not None
     assert text[report.speaker_mention.start : report.speaker_mention.end] == "a caller"
+
+
+def test_a_podcast_title_is_no_quotation() -> None:
+    text = "“I was wrong,” Roe said last week on the podcast “Second Thoughts.”"
+    assert all("Second Thoughts" not in q.text for q in extract_quotes(text))
