@@ -809,8 +809,16 @@ class Extractor:
         """ "Democrats across the country, who highlighted comments ... “sort of hopes”": the
         relative clause that carries the quotation speaks; its mention is "who"."""
         text = self.text
-        who = text.rfind(" who ", s0, q.open_at)
+        who = max(text.rfind(" who ", s0, q.open_at), text.rfind(" whom ", s0, q.open_at))
         if who < 0 or "," in text[who : q.open_at] or _SENT_END_RE.search(text, who, q.open_at):
+            return None
+        inner = _RELATIVE_SUBJECT_RE.match(text, text.index(" ", who + 1))
+        if inner is not None:
+            # "Marco Rubio, who he dubbed “the little senator”": "who" is the object; the
+            # relative clause's own subject speaks
+            m = Mention(inner.start(1), inner.end(1), inner.group(1), pronoun=True)
+            return _Attr(m, self.resolver.resolve(m), "said", confidence=0.7)
+        if text.startswith(" whom ", who):
             return None
         k = who
         while k > s0 and text[k - 1] in " ,":
@@ -1136,6 +1144,8 @@ RankExample = tuple[
 
 
 _RANK_REACH = 400
+# "who he dubbed", "whom she called": a pronoun subject inside an object relative clause
+_RELATIVE_SUBJECT_RE = re.compile(r"\s+(he|she|they|I|we)\s+(?:also\s+|later\s+|once\s+)?[a-z]+")
 # "X was asked by host Y": the agent of a passive question speaks
 _ASKED_WORDS = lx.words("asked questioned pressed challenged")
 _PASSIVE_BEFORE_RE = re.compile(r"\b(?:was|were|is|are|been|being)\s+\Z")

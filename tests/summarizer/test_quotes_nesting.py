@@ -91,3 +91,8 @@ def test_the_agent_of_a_passive_question_speaks() -> None:
 def test_a_podcast_title_is_no_quotation() -> None:
     text = "“I was wrong,” Roe said last week on the podcast “Second Thoughts.”"
     assert all("Second Thoughts" not in q.text for q in extract_quotes(text))
+
+
+def test_the_subject_of_an_object_relative_clause_speaks() -> None:
+    text = "Roe spoke for an hour. He took aim at Jane Doe, who he dubbed “the little mayor.”"
+    assert _mention(text, "little mayor") == (text.index("he dubbed"), "he")
