@@ -417,7 +417,7 @@ class Extractor:
             if rank.MODEL or self.rank_collect is not None:
                 if cands is None:
                     cands = self._candidates(sc, sq, s0, s1)
-                attr = self._rank(q, attr, cands, sc, s0, s1, kind)
+                attr = self._rank(q, attr, cands, sc, s0, kind)
             self._emit_quote(q, attr, kind)
             if cue is not None and attr is not None and not cue.clause:
                 self._emit_clause(q, cue, attr, s0, s1)
@@ -557,7 +557,6 @@ class Extractor:
         cands: list[Mention],
         sc: list[Cue],
         s0: int,
-        s1: int,
         kind: QuoteKind,
     ) -> _Attr | None:
         """The rules' speaker, unless the ranker (rank.py) scores another mention of the
@@ -596,7 +595,6 @@ class Extractor:
         sources = [m for m in before if (m.start, m.end) in cue_of]
         first_source = min(sources, key=lambda m: m.start) if sources else None
         cue_spans = [(c.start, c.end) for c in sc]
-        outer = self._outer_sources(q, sc, s0, close, s1)
         feats: list[dict[str, float]] = []
         for m in rows:
             if m is None:
@@ -635,7 +633,6 @@ class Extractor:
                     subject_nearest=m is near_subject,
                     subject_first=m is first_subject,
                     source_first=m is first_source,
-                    outer_source=any(c is o for o in outer),
                 )
             )
         rivals = [m is not None and not (pick is not None and _overlaps(m, pick)) for m in rows]
@@ -654,29 +651,6 @@ class Extractor:
         if resolved is None:
             resolved = self.resolver.resolve(chosen)
         return _Attr(chosen, resolved, cue, confidence=rank.OVERRIDE_CONFIDENCE)
-
-    def _outer_sources(self, q: MarkSpan, sc: list[Cue], s0: int, close: int, s1: int) -> list[Cue]:
-        """The cues whose reported content holds the quotation and lies in no other such
-        cue's content. PolNeAR credits the outermost source: "X said Y called it “...”" is
-        X's, and so are "Y called it “...”, X reported." and "“...,” Y said, X reported."."""
-        text = self.text
-        tags = [
-            c
-            for c in sc
-            if c.mention is not None
-            and close <= c.anchor
-            and (_only_glue(text[close : c.anchor]) or _TAIL_RE.fullmatch(text, c.finish, s1))
-        ]
-        # a tag after the quotation reports the whole sentence before it, cues and all
-        end = min([c.anchor for c in tags] + [s1])
-        covering = [(c, s0, c.anchor) for c in tags] + [
-            (c, c.end, end) for c in sc if c.mention is not None and c.finish <= q.open_at
-        ]
-        return [
-            c
-            for c, _, _ in covering
-            if not any(d is not c and lo <= c.anchor and c.finish <= hi for d, lo, hi in covering)
-        ]
 
     def _colon_line(self, s0: int, sq: list[MarkSpan]) -> None:
         """ "Joe Scarborough: Trump Playing Dumb Is ‘Disqualifying.’": a paragraph that
@@ -1155,8 +1129,6 @@ _WH = lx.words("why whether what how if about to when where who")
 _REPORT_WORDS = lx.words("reports reported")
 _TAG_GAP_WORDS = 8  # "said at a press conference on Monday, according to ..."
 _QUOTE_CHARS = '\u201c\u201d"\u00ab\u00bb'
-# what may follow a sentence-final tag: ", CNN reported." or "..., reported the Examiner."
-_TAIL_RE = re.compile(r"[\s.,;:!?)\]\u201d\"']*")
 # "In a Washington Post/ABC News poll released Sunday, ...": the poll up to its comma
 _POLL_LEAD_RE = re.compile(
     r"\bIn\s+((?:a|an|the|this|that|its|their|[A-Z][\w’'.\-/]*[’']s)\s+[^,.;:\n]{0,80}?"

@@ -196,7 +196,6 @@ def features(
     subject_nearest: bool = False,
     subject_first: bool = False,
     source_first: bool = False,
-    outer_source: bool = False,
 ) -> dict[str, float]:
     """Binary features of one candidate speaker ``m`` for the quotation at ``spot``.
 
@@ -260,8 +259,6 @@ def features(
             f[name] = 1.0
             if subject:
                 f[name + "_start"] = 1.0
-    if outer_source:
-        f["outer_source"] = 1.0
     head = _word_before(text, max(0, m.start - 12), m.start)
     if head.lower() in _PREPS:
         f["prep_before"] = 1.0

@@ -188,32 +188,6 @@ def test_no_candidate_starts_inside_a_cues_mention() -> None:
     assert speakers == {"Many peo": "Peter Thiel", "but most": "Peter Thiel"}
 
 
-def _outer_of(text: str) -> set[str]:
-    """The words of the cue mentions that `_outer_sources` credits for the text's quotation."""
-    from summarizer.quotes.extract import Extractor
-
-    ex = Extractor(text)
-    seen: list[set[str]] = []
-    original = ex._outer_sources
-
-    def spy(*args: Any) -> Any:
-        found = original(*args)
-        seen.append({text[c.mention.start : c.mention.end] for c in found if c.mention})
-        return found
-
-    ex._outer_sources = spy  # type: ignore[method-assign]
-    ex.run()
-    assert seen, "the quotation was never ranked"
-    return seen[0]
-
-
-def test_outer_source_is_the_outermost_reporting_clause() -> None:
-    # "X said Y called it “...”": X reports the whole clause, quotation and all
-    assert _outer_of("Roe said that Doe called the plan “a mess” on Monday.") == {"Roe"}
-    # a tag that ends the sentence reports everything before it
-    assert _outer_of("Doe called the plan “a mess,” the Gazette reported.") == {"the Gazette"}
-
-
 def test_a_loose_attribution_verb_after_a_candidate_is_a_hint() -> None:
     text = "Roe dubbed the plan “a mess” and left."
     roe = Mention(0, 3, "Roe", "Roe")
