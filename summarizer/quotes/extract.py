@@ -268,6 +268,9 @@ class Extractor:
                 # "Sanders was asked by host Bill Maher, “...”": the one who asks speaks
                 c.inverted = True
                 return agent
+        lead = _GO_ON_TO_RE.search(text, max(lo, c.start - 40), c.start)
+        if lead is not None and (m := left_mention(text, lo, lead.start())) is not None:
+            return m  # "She went on to say", "Trump was quick to add": the subject speaks
         m = left_mention(text, lo, c.start)
         if (
             m is not None
@@ -1118,6 +1121,11 @@ RankExample = tuple[
 
 
 _RANK_REACH = 400
+# "went on to say": a verb phrase between a subject and its cue
+_GO_ON_TO_RE = re.compile(
+    r"\b(?:went on|goes on|go on|continued|continues|proceeded|(?:was|were|is|are) quick|"
+    r"hastened|took to (?:Twitter|Facebook|Instagram))\s+to\s+\Z"
+)
 # "who he dubbed", "whom she called": a pronoun subject inside an object relative clause
 _RELATIVE_SUBJECT_RE = re.compile(r"\s+(he|she|they|I|we)\s+(?:also\s+|later\s+|once\s+)?[a-z]+")
 # "X was asked by host Y": the agent of a passive question speaks

@@ -96,3 +96,11 @@ def test_a_podcast_title_is_no_quotation() -> None:
 def test_the_subject_of_an_object_relative_clause_speaks() -> None:
     text = "Roe spoke for an hour. He took aim at Jane Doe, who he dubbed “the little mayor.”"
     assert _mention(text, "little mayor") == (text.index("he dubbed"), "he")
+
+
+def test_went_on_to_say_hangs_on_the_subject() -> None:
+    text = "Roe took questions. Jane Doe went on to say the budget was too small for the city."
+    reports = [q for q in extract_quotes(text) if q.kind is QuoteKind.INDIRECT]
+    assert [(q.speaker, q.text) for q in reports] == [
+        ("Jane Doe", "the budget was too small for the city")
+    ]
