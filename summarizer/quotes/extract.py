@@ -74,6 +74,9 @@ _TITLE_BEFORE_RE = re.compile(
     r"series|column|op-ed|article|headline|documentary|podcast|album|novel|memoir|sitcom|"
     r"anthem|on|of|in|the))\s*\Z"
 )
+_TITLE_AFTER_RE = re.compile(
+    r"[,.]?\s+(?:star|stars|co-star|actor|actress|cast|host|co-host|creator|showrunner)\b"
+)
 _POSSESSIVE_END_RE = re.compile(r"\w[’']s\s*\Z")
 _SENT_END_RE = re.compile(r"[.!?…]")
 _WITH_BEFORE_RE = re.compile(r"\b[Ww]ith\s+\Z")
@@ -940,7 +943,10 @@ class Extractor:
         if caps < max(1, (len(words) + 1) // 2) or not words[0][:1].isupper():
             return False
         before = self.text[max(0, q.open_at - 30) : q.open_at]
-        return _TITLE_BEFORE_RE.search(before) is not None
+        if _TITLE_BEFORE_RE.search(before) is not None:
+            return True
+        # "“Orange is the New Black” star Dascha Polanco": the show's people follow it
+        return q.closed and _TITLE_AFTER_RE.match(self.text, q.end + 1) is not None
 
     def _owned_title(self, q: MarkSpan, feats: dict[str, float]) -> bool:
         """ABC's “This Week With George Stephanopoulos”: a title-case name after a

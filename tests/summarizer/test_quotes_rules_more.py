@@ -65,3 +65,14 @@ def test_quote_text_keeps_the_story_characters() -> None:
     (q,) = [q for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT]
     assert q.text == "We are\u00a0ready"
     assert text[q.start : q.end] == q.text
+
+
+def test_a_title_followed_by_its_star_or_host_is_no_quote() -> None:
+    text = (
+        "“Orange is the New Black” star Dascha Polanco opened up about Hollywood. "
+        "“Meet the Press” host Chuck Todd asked about it.\n\n"
+        "“We are ready,” star player Jo Smith said.\n"
+    )
+    assert [q.text for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT] == [
+        "We are ready"
+    ]
