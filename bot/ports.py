@@ -129,6 +129,7 @@ class PruneReport:
     briefing_items: int = 0
     llm_cache: int = 0
     dry_run: bool = False
+    complete: bool = True  # False: ``max_batches`` ran out with rows left to prune
 
     @property
     def total(self) -> int:
@@ -142,6 +143,7 @@ class PruneReport:
             briefing_items=self.briefing_items + other.briefing_items,
             llm_cache=self.llm_cache + other.llm_cache,
             dry_run=self.dry_run and other.dry_run,
+            complete=other.complete,  # the later call says whether work is left
         )
 
 
@@ -261,7 +263,14 @@ class Store(Protocol):
         ...
 
     # retention
-    def prune(self, before: datetime, *, batch: int = 500, dry_run: bool = False) -> PruneReport:
+    def prune(
+        self,
+        before: datetime,
+        *,
+        batch: int = 500,
+        dry_run: bool = False,
+        max_batches: int | None = None,
+    ) -> PruneReport:
         """Empty stories fetched before ``before`` and delete old rows; return the counts.
 
         Called by ``newsbrief prune`` and, once a day when ``store.retention_days``
@@ -273,8 +282,11 @@ class Store(Protocol):
         while its feed stays paused if its record goes), briefing items and LLM
         cache entries created before ``before``. At most ``batch`` rows per
         transaction; processes pruning at once split the rows and never count one
-        twice. ``dry_run`` counts and changes nothing. Raises ``StoreError``;
-        batches committed before a failure stay done, so a retry goes on from there.
+        twice. ``dry_run`` counts and changes nothing. With ``max_batches`` a call
+        stops after that many transactions, its report not ``complete``: the runner
+        prunes a little per tick so that a first prune of a large database never
+        holds up a shutdown. Raises ``StoreError``; batches committed before a
+        failure stay done, so a retry goes on from there.
         """
         ...
 

@@ -52,7 +52,7 @@ from bot.delivery import (
 from bot.domain import Briefing, Feed
 from bot.errors import StoreError
 from bot.ingest import IngestReport
-from bot.ports import ChannelState, ChatAdapter
+from bot.ports import ChannelState, ChatAdapter, PruneReport
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -72,6 +72,10 @@ _MAX_AGE = re.compile(r"(?:^|[,\s])(?:s-)?max-age\s*=\s*\"?(\d+)")
 MAX_SERVER_DELAY = timedelta(days=1)
 # With store.retention_days set, the runner prunes this often (first on its first tick).
 PRUNE_EVERY = timedelta(days=1)
+# Transactions of pruning per tick, PRUNE_BATCH rows each: a big first prune goes on
+# over several ticks instead of holding up a stop.
+PRUNE_BATCHES_PER_TICK = 20
+PRUNE_BATCH = 500
 
 
 # ---------------------------------------------------------------- the decider
@@ -222,6 +226,7 @@ class Runner:
         self._stopping = False
         self._tick_lock = asyncio.Lock()
         self._next_prune: datetime | None = None  # None: on the first tick
+        self._pruned = PruneReport()  # counts of a prune spread over several ticks
         self._pruning = False
 
     # setup
@@ -363,10 +368,23 @@ class Runner:
         self._spawn(self.prune(now - timedelta(days=days)))
 
     async def prune(self, before: datetime) -> None:
-        """Prune what is older than ``before``; a failure is logged and retried next time."""
+        """Prune what is older than ``before``, `PRUNE_BATCHES_PER_TICK` transactions a
+        tick until done (a stop never waits on a long first prune); a failure is logged
+        and retried the next day."""
         try:
-            report = await asyncio.to_thread(self.app.store.prune, before)
+            part = await asyncio.to_thread(
+                self.app.store.prune,
+                before,
+                batch=PRUNE_BATCH,
+                max_batches=PRUNE_BATCHES_PER_TICK,
+            )
+            report = self._pruned = self._pruned + part
+            if not report.complete:
+                self._next_prune = None  # more to do: go on at the next tick
+                return
+            self._pruned = PruneReport()
         except Exception as exc:  # never the runner's end: the next prune is a day away
+            self._pruned = PruneReport()
             log.warning(
                 "pruning before %s failed (retried at %s): %s",
                 f"{before:%Y-%m-%d %H:%M}",

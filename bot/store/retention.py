@@ -56,21 +56,33 @@ class RetentionStore:
         def _write(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
 
     def prune(
-        self, before: datetime, *, batch: int = DEFAULT_BATCH, dry_run: bool = False
+        self,
+        before: datetime,
+        *,
+        batch: int = DEFAULT_BATCH,
+        dry_run: bool = False,
+        max_batches: int | None = None,
     ) -> PruneReport:
         """Empty stories fetched before ``before``; delete older log rows. See `Store.prune`.
 
         The work goes ``batch`` rows per transaction (at least one), table by
-        table, until a batch comes back short; a ``dry_run`` counts the same
-        rows in one read and writes nothing.
+        table, until a batch comes back short or ``max_batches`` transactions
+        are spent (then the report is not ``complete``); a ``dry_run`` counts
+        the same rows in one read and writes nothing.
         """
         cutoff = as_utc(before)
         size = max(1, batch)
         if dry_run:
             return self._count_prunable(cutoff)
-        stories_n, quotes_n = self._husk_stories(cutoff, size)
+        budget = _Budget(max_batches)
+        stories_n, quotes_n = self._husk_stories(cutoff, size, budget)
         old_deliveries = self._delete_batches(
-            deliveries, (deliveries.c.id,), _old_deliveries(cutoff), deliveries.c.posted_at, size
+            deliveries,
+            (deliveries.c.id,),
+            _old_deliveries(cutoff),
+            deliveries.c.posted_at,
+            size,
+            budget,
         )
         item_key = (
             briefing_items.c.idempotency_key,
@@ -83,6 +95,7 @@ class RetentionStore:
             briefing_items.c.created_at < cutoff,
             briefing_items.c.created_at,
             size,
+            budget,
         )
         old_outputs = self._delete_batches(
             llm_cache,
@@ -90,6 +103,7 @@ class RetentionStore:
             llm_cache.c.created_at < cutoff,
             llm_cache.c.created_at,
             size,
+            budget,
         )
         return PruneReport(
             stories=stories_n,
@@ -97,12 +111,14 @@ class RetentionStore:
             deliveries=old_deliveries,
             briefing_items=old_items,
             llm_cache=old_outputs,
+            # out of budget: done all the same when nothing is left to prune
+            complete=not budget.spent or self._count_prunable(cutoff).total == 0,
         )
 
-    def _husk_stories(self, cutoff: datetime, size: int) -> tuple[int, int]:
+    def _husk_stories(self, cutoff: datetime, size: int, budget: _Budget) -> tuple[int, int]:
         """Empty the stories fetched before ``cutoff``, ``size`` at a time; (stories, quotes)."""
         emptied = deleted = 0
-        while True:
+        while budget.take():
             pick = (
                 sa.select(stories.c.id)
                 .where(_prunable_story(cutoff))
@@ -114,6 +130,7 @@ class RetentionStore:
             with self._write("emptying old stories") as conn:
                 ids = list(conn.scalars(pick))
                 if not ids:
+                    budget.refund()
                     break
                 deleted += conn.execute(
                     sa.delete(quotes).where(quotes.c.story_id.in_(ids))
@@ -134,10 +151,11 @@ class RetentionStore:
         condition: ColumnElement[bool],
         age: sa.Column[Any],
         size: int,
+        budget: _Budget,
     ) -> int:
         """Delete ``table``'s rows matching ``condition``, oldest first, ``size`` at a time."""
         total = 0
-        while True:
+        while budget.take():
             pick = (
                 sa.select(*key)
                 .where(condition)
@@ -148,9 +166,12 @@ class RetentionStore:
             target = key[0].in_(pick) if len(key) == 1 else sa.tuple_(*key).in_(pick)
             with self._write(f"pruning old rows of {table.name}") as conn:
                 deleted = int(conn.execute(sa.delete(table).where(target)).rowcount)
+            if not deleted:
+                budget.refund()
             total += deleted
             if deleted < size:
-                return total
+                break
+        return total
 
     def _count_prunable(self, cutoff: datetime) -> PruneReport:
         old = sa.select(stories.c.id).where(_prunable_story(cutoff))
@@ -176,6 +197,29 @@ class RetentionStore:
             llm_cache=outputs_n,
             dry_run=True,
         )
+
+
+class _Budget:
+    """How many more transactions that find rows one `prune` call may spend (None: no
+    limit). One that finds nothing is refunded, so every call gets past the tables
+    already done and a small budget still finishes."""
+
+    def __init__(self, batches: int | None) -> None:
+        self.left = batches
+        self.spent = False  # a batch was wanted after the last one allowed
+
+    def take(self) -> bool:
+        if self.left is None:
+            return True
+        if self.left <= 0:
+            self.spent = True
+            return False
+        self.left -= 1
+        return True
+
+    def refund(self) -> None:
+        if self.left is not None:
+            self.left += 1
 
 
 def _prunable_story(cutoff: datetime) -> ColumnElement[bool]:

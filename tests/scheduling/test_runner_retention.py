@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot import scheduler
 from bot.app import App, make_app
 from bot.errors import StoreError
 from bot.ports import PruneReport
@@ -103,3 +104,24 @@ async def test_a_failed_prune_is_logged_and_retried_the_next_day(
         await step(runner)
     assert store.get_story(old).text == ""
     assert "1 stories emptied" in caplog.text
+
+
+async def test_a_big_prune_goes_on_over_several_ticks(
+    start: Start, store: SqlStore, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # each tick prunes a few transactions' worth, so a stop never waits on a long prune
+    monkeypatch.setattr(scheduler, "PRUNE_BATCHES_PER_TICK", 1)
+    monkeypatch.setattr(scheduler, "PRUNE_BATCH", 1)
+    runner, clock = start(30)
+    old = [add_old(store, n, at=NOW - timedelta(days=31)) for n in range(1, 4)]
+    with caplog.at_level(logging.INFO, logger="bot.scheduler"):
+        await step(runner)  # two ticks: a story each
+        assert [store.get_story(i).text == "" for i in old] == [True, True, False]
+        assert "pruned before" not in caplog.text
+        clock.now += timedelta(seconds=1)
+        await step(runner)
+        assert all(store.get_story(i).text == "" for i in old)
+        assert caplog.text.count("pruned before") == 1 and "3 stories emptied" in caplog.text
+        fresh = add_old(store, 9, at=NOW - timedelta(days=31))
+        await step(runner)
+        assert store.get_story(fresh).text != ""  # done for the day

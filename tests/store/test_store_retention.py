@@ -189,6 +189,20 @@ def test_batches_cover_everything_and_a_dry_run_changes_nothing(store: SqlStore)
     assert store.prune(CUTOFF, batch=3, dry_run=True).total == 0
 
 
+def test_a_limited_prune_stops_early_and_the_next_call_goes_on(store: SqlStore) -> None:
+    store.add_feed(FEED)
+    for n in range(1, 8):
+        store.add_story(story(n), keys=keys(n), fetched_at=OLD + timedelta(minutes=n))
+    for n in range(2):
+        _deliver(store, f"old-{n}", at=OLD)
+    first = store.prune(CUTOFF, batch=3, max_batches=2)
+    assert first == PruneReport(stories=6, complete=False)
+    rest = store.prune(CUTOFF, batch=3, max_batches=2)
+    assert rest == PruneReport(stories=1, deliveries=2)  # both batches short: all done
+    assert first + rest == PruneReport(stories=7, deliveries=2)
+    assert store.prune(CUTOFF, batch=3, max_batches=1) == PruneReport()  # finding nothing is free
+
+
 def test_a_failing_database_is_a_store_error(store: SqlStore) -> None:
     seed(store)
     with store.engine.begin() as conn:
