@@ -186,8 +186,8 @@ class SlackBot:
         self, body: dict[str, Any], next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
         event_id = body.get("event_id")
-        retried = body.get("type") == "event_callback" and event_id
-        if retried and not await self.deduper.claim(str(event_id)):
+        is_event = body.get("type") == "event_callback" and event_id
+        if is_event and not await self.deduper.claim(str(event_id)):
             log.info("skipping retried Slack event %s", event_id)
             return BoltResponse(status=200, body="")
         await next()
