@@ -424,7 +424,7 @@ class Extractor:
                 if cands is None:
                     cands = self._candidates(sc, sq, s0, s1)
                 attr = self._rank(q, attr, cands, sc, s0, kind)
-            self._emit_quote(q, attr, kind)
+            self._emit_quote(q, self._owner_or_coreferent(q, attr, sc, s0), kind)
             if cue is not None and attr is not None and not cue.clause:
                 self._emit_clause(q, cue, attr, s0, s1)
             if attr is not None:
@@ -657,6 +657,53 @@ class Extractor:
         if resolved is None:
             resolved = self.resolver.resolve(chosen)
         return _Attr(chosen, resolved, cue, confidence=rank.OVERRIDE_CONFIDENCE)
+
+    def _owner_or_coreferent(
+        self, q: MarkSpan, attr: _Attr | None, sc: list[Cue], s0: int
+    ) -> _Attr | None:
+        owner = self._owner_of_words(q, attr, s0)
+        return owner if owner is not None else self._nearest_coreferent(q, attr, sc)
+
+    def _owner_of_words(self, q: MarkSpan, attr: _Attr | None, s0: int) -> _Attr | None:
+        """ "Albright fanned controversy over her remark that “...”": the owner of the
+        words just before the quotation stands for the named speaker chosen; it is the
+        mention."""
+        if attr is None or attr.mention is None or attr.mention.name is None:
+            return None
+        m = _OWNER_BEFORE_RE.search(self.text, max(s0, q.open_at - 60), q.open_at)
+        if m is None or m.start(1) < attr.mention.end <= q.open_at:
+            return None
+        word = m.group(1)
+        owner = Mention(m.start(1), m.end(1), word, pronoun=True)
+        if self.resolver.resolve(owner).name != attr.resolved.name:
+            return None
+        return _Attr(owner, attr.resolved, attr.cue, attr.confidence)
+
+    def _nearest_coreferent(self, q: MarkSpan, attr: _Attr | None, sc: list[Cue]) -> _Attr | None:
+        """ "DeSantis said he backs a bill against what he called “a cartel”": the quotation
+        hangs on the nearest cue, whose pronoun stands for the named speaker chosen; that
+        pronoun is its mention (the speaker stays the name)."""
+        if attr is None or attr.mention is None or attr.mention.name is None:
+            return attr
+        close = q.end + 1 if q.closed else q.end
+
+        def distance(c: Cue) -> int:
+            return q.open_at - c.finish if c.finish <= q.open_at else c.anchor - close
+
+        near = [c for c in sc if c.finish <= q.open_at or c.anchor >= close]
+        if not near:
+            return attr
+        c = min(near, key=distance)
+        m = c.mention
+        if (
+            m is None
+            or c.resolved is None
+            or not (m.pronoun or m.text in lx.RELATIVE_PRONOUNS)
+            or c.resolved.name != attr.resolved.name
+            or _overlaps(m, attr.mention)
+        ):
+            return attr
+        return _Attr(m, attr.resolved, self._cue_text(c), attr.confidence)
 
     def _colon_line(self, s0: int, sq: list[MarkSpan]) -> None:
         """ "Joe Scarborough: Trump Playing Dumb Is ‘Disqualifying.’": a paragraph that
@@ -1178,6 +1225,12 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 
 _NP_OPENERS = lx.words("the a an several some many most both all")
 _CANDIDATE_WINDOW = 64
+# "her remark that “", "his oft-repeated claim, “": a possessive owning words of saying
+_OWNER_BEFORE_RE = re.compile(
+    r"\b(his|her|their)\s+(?:[\w\-]+\s+){0,2}?(?:"
+    + "|".join(sorted(rank.SPEECH_NOUNS))
+    + r")(?:\s+that)?[\s,:]*\Z"
+)
 _VERB_AFTER_RE = re.compile(r"\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?[a-z]+\b")
 # marks no word can hold or look past: a scan may stop and restart at them
 _CLEAN_OPENS = frozenset('\u201c\u201e"')

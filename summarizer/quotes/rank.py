@@ -57,7 +57,7 @@ _PLURAL = lx.words("they They we We")
 _FIRST = lx.words("I we We")
 
 
-_SPEECH_NOUNS = lx.words(
+SPEECH_NOUNS = lx.words(
     """claim claims call calls promise promises pledge pledges vow vows words remarks comment
     comments statement statements description assertion assertions argument arguments message
     messages slogan rhetoric tweet tweets post posts warning warnings charge charges accusation
@@ -71,7 +71,7 @@ _WORDS_AFTER_RE = re.compile(_WORD + f"(?:{_WORD})?" * 2)
 def speech_noun_after(text: str, pos: int) -> bool:
     """ "Trump’s claim", "her past statements": a noun of saying within three words."""
     m = _WORDS_AFTER_RE.match(text, pos)
-    return m is not None and any(w in _SPEECH_NOUNS for w in m.groups() if w)
+    return m is not None and any(w in SPEECH_NOUNS for w in m.groups() if w)
 
 
 def _word_before(text: str, lo: int, pos: int, joiners: str = "") -> str:

@@ -104,3 +104,27 @@ def test_went_on_to_say_hangs_on_the_subject() -> None:
     assert [(q.speaker, q.text) for q in reports] == [
         ("Jane Doe", "the budget was too small for the city")
     ]
+
+
+def test_the_nearest_cues_pronoun_is_the_mention_of_a_named_speaker() -> None:
+    # the quotation hangs on "he called"; "he" stands for DeSantis, who stays the speaker
+    text = (
+        "Ron DeSantis spoke in Orlando.\n\nDeSantis said he has backed a bill against the "
+        "accreditation bodies, which he called “a cartel for higher education.”\n"
+    )
+    [q] = [q for q in extract_quotes(text) if q.text == "a cartel for higher education"]
+    assert q.speaker == "Ron DeSantis" and q.cue == "called"
+    assert q.speaker_mention is not None
+    assert text[q.speaker_mention.start : q.speaker_mention.end] == "he"
+    assert q.speaker_mention.start == text.index("he called")
+
+
+def test_the_owner_of_the_words_is_the_mention_of_a_named_speaker() -> None:
+    text = (
+        "Former Secretary of State Madeleine Albright campaigned in New Hampshire and "
+        "stirred anger with her claim that “there’s a special place in hell for women.”\n"
+    )
+    [q] = [q for q in extract_quotes(text) if q.text.startswith("there’s a special")]
+    assert q.speaker == "Madeleine Albright"
+    assert q.speaker_mention is not None
+    assert text[q.speaker_mention.start : q.speaker_mention.end] == "her"
