@@ -424,7 +424,7 @@ class Extractor:
                 if cands is None:
                     cands = self._candidates(sc, sq, s0, s1)
                 attr = self._rank(q, attr, cands, sc, s0, kind)
-            self._emit_quote(q, self._owner_or_coreferent(q, attr, sc, s0), kind)
+            self._emit_quote(q, self._owner_or_coreferent(q, attr, sc, s0, s1), kind)
             if cue is not None and attr is not None and not cue.clause:
                 self._emit_clause(q, cue, attr, s0, s1)
             if attr is not None:
@@ -659,10 +659,50 @@ class Extractor:
         return _Attr(chosen, resolved, cue, confidence=rank.OVERRIDE_CONFIDENCE)
 
     def _owner_or_coreferent(
-        self, q: MarkSpan, attr: _Attr | None, sc: list[Cue], s0: int
+        self, q: MarkSpan, attr: _Attr | None, sc: list[Cue], s0: int, s1: int
     ) -> _Attr | None:
+        """The mention a named speaker's quotation hangs on, when a nearer word stands for
+        the same speaker: the owner of the words, the nearest cue's pronoun, or the
+        nearest pronoun of the clause. The speaker (and so what the briefing says) is
+        unchanged; only the mention moves to the words the quotation hangs on."""
         owner = self._owner_of_words(q, attr, s0)
-        return owner if owner is not None else self._nearest_coreferent(q, attr, sc)
+        if owner is not None:
+            return owner
+        near = self._nearest_coreferent(q, attr, sc)
+        if near is not attr:
+            return near
+        return self._nearest_pronoun(q, attr, s0, s1)
+
+    def _nearest_pronoun(self, q: MarkSpan, attr: _Attr | None, s0: int, s1: int) -> _Attr | None:
+        """ "Clinton endorsed the deal, although she made clear she has “serious concerns”":
+        the quotation's own clause names its speaker with a pronoun; the one nearest the
+        quotation that stands for the named speaker chosen is the mention."""
+        if attr is None or attr.mention is None or attr.mention.name is None:
+            return attr
+        named = attr.mention
+        if named.pronoun or named.text in lx.RELATIVE_PRONOUNS:
+            return attr  # "who" stands for a name but is itself the word the quote hangs on
+        close = q.end + 1 if q.closed else q.end
+        best: Mention | None = None
+        best_d = len(self.text)
+        # the quotation's clause, not a run-on "sentence": cut at spaces, not inside words
+        text = self.text
+        lo, hi = s0, s1
+        if q.open_at - s0 > _CLAUSE_REACH:
+            lo = text.find(" ", q.open_at - _CLAUSE_REACH, q.open_at)
+            lo = q.open_at if lo < 0 else lo
+        if s1 - close > _CLAUSE_REACH:
+            hi = max(close, text.rfind(" ", close, close + _CLAUSE_REACH))
+        for tok in self._words_outside_quotes(lo, hi):
+            inside = named.start < tok.end and tok.start < named.end
+            if tok.word not in _STAND_IN_PRONOUNS or inside:
+                continue
+            d = q.open_at - tok.end if tok.end <= q.open_at else tok.start - close
+            if 0 <= d < best_d:
+                m = Mention(tok.start, tok.end, tok.word, pronoun=True)
+                if self.resolver.resolve(m).name == attr.resolved.name:
+                    best, best_d = m, d
+        return attr if best is None else _Attr(best, attr.resolved, attr.cue, attr.confidence)
 
     def _owner_of_words(self, q: MarkSpan, attr: _Attr | None, s0: int) -> _Attr | None:
         """ "Albright fanned controversy over her remark that “...”": the owner of the
@@ -1225,6 +1265,9 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 
 _NP_OPENERS = lx.words("the a an several some many most both all")
 _CANDIDATE_WINDOW = 64
+_CLAUSE_REACH = 200
+# pronouns that may stand for a named speaker in the quotation's own clause
+_STAND_IN_PRONOUNS = lx.words("he she He She they They his her His Her their Their")
 # "her remark that “", "his oft-repeated claim, “": a possessive owning words of saying
 _OWNER_BEFORE_RE = re.compile(
     r"\b(his|her|their)\s+(?:[\w\-]+\s+){0,2}?(?:"

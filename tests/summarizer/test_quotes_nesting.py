@@ -128,3 +128,14 @@ def test_the_owner_of_the_words_is_the_mention_of_a_named_speaker() -> None:
     assert q.speaker == "Madeleine Albright"
     assert q.speaker_mention is not None
     assert text[q.speaker_mention.start : q.speaker_mention.end] == "her"
+
+
+def test_the_clauses_own_pronoun_is_the_mention_of_a_named_speaker() -> None:
+    text = (
+        "Hillary Clinton spoke on Monday.\n\nClinton endorsed the bipartisan deal, although "
+        "she made it clear that she has “serious concerns” about parts of it.\n"
+    )
+    [q] = [q for q in extract_quotes(text) if q.text == "serious concerns"]
+    assert q.speaker == "Hillary Clinton"
+    assert q.speaker_mention is not None
+    assert q.speaker_mention.start == text.index("she has")
