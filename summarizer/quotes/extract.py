@@ -675,8 +675,9 @@ class Extractor:
 
     def _nearest_pronoun(self, q: MarkSpan, attr: _Attr | None, s0: int, s1: int) -> _Attr | None:
         """ "Clinton endorsed the deal, although she made clear she has “serious concerns”":
-        the quotation's own clause names its speaker with a pronoun; the one nearest the
-        quotation that stands for the named speaker chosen is the mention."""
+        the quotation's own clause names its speaker with a pronoun; of those that stand
+        for the named speaker chosen, the one that reports ("she made clear"), else the
+        nearest, is the mention."""
         if attr is None or attr.mention is None or attr.mention.name is None:
             return attr
         named = attr.mention
@@ -698,7 +699,10 @@ class Extractor:
             if tok.word not in _STAND_IN_PRONOUNS or inside:
                 continue
             d = q.open_at - tok.end if tok.end <= q.open_at else tok.start - close
-            if 0 <= d < best_d:
+            nxt = _NEXT_WORD_RE.match(text, tok.end)
+            if nxt is not None and nxt.group(1) in _REPORTING_WORDS:
+                d -= len(text)  # "she made clear that she has “…”": the one that reports
+            if d < best_d:
                 m = Mention(tok.start, tok.end, tok.word, pronoun=True)
                 if self.resolver.resolve(m).name == attr.resolved.name:
                     best, best_d = m, d
@@ -1266,6 +1270,8 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 _NP_OPENERS = lx.words("the a an several some many most both all")
 _CANDIDATE_WINDOW = 64
 _CLAUSE_REACH = 200
+_NEXT_WORD_RE = re.compile(r"\s+(?:also\s+|later\s+|then\s+|again\s+)?([a-z]+)\b")
+_REPORTING_WORDS = _CUE_WORDS | lx.ATTRIBUTION_HINTS | lx.words("made make makes")
 # pronouns that may stand for a named speaker in the quotation's own clause
 _STAND_IN_PRONOUNS = lx.words("he she He She they They his her His Her their Their")
 # "her remark that “", "his oft-repeated claim, “": a possessive owning words of saying
