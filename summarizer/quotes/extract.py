@@ -206,8 +206,10 @@ class Extractor:
         text = self.text
         out = []
         for m in _POLL_LEAD_RE.finditer(text):
-            before = text[: m.start()].rstrip(" \t\u00a0")
-            if (before and before[-1] not in '.!?\n\u201d"') or self._in_quote(m.start()):
+            k = m.start()
+            while k > 0 and text[k - 1] in " \t\u00a0":
+                k -= 1
+            if (k > 0 and text[k - 1] not in '.!?\n\u201d"') or self._in_quote(m.start()):
                 continue  # not at a sentence's start
             cue = Cue(m.start(), m.start() + 2, "In", "according")
             cue.mention = Mention(m.start(1), m.end(1), m.group(1))
@@ -568,7 +570,7 @@ class Extractor:
         """The rules' speaker, unless the ranker (rank.py) scores another mention of the
         sentence higher."""
         text = self.text
-        close = q.end + 1 if q.closed else q.end
+        close = q.after
         pick = attr.mention if attr is not None else None
         conf = attr.confidence if attr is not None else 0.0
         pick_inside = pick is not None and any(_overlaps(m, pick) for m in cands)
@@ -665,35 +667,67 @@ class Extractor:
         the same speaker: the owner of the words, the nearest cue's pronoun, or the
         nearest pronoun of the clause. The speaker (and so what the briefing says) is
         unchanged; only the mention moves to the words the quotation hangs on."""
-        owner = self._owner_of_words(q, attr, s0)
-        if owner is not None:
-            return owner
-        near = self._nearest_coreferent(q, attr, sc)
-        if near is not attr:
-            return near
-        return self._nearest_pronoun(q, attr, s0, s1)
-
-    def _nearest_pronoun(self, q: MarkSpan, attr: _Attr | None, s0: int, s1: int) -> _Attr | None:
-        """ "Clinton endorsed the deal, although she made clear she has “serious concerns”":
-        the quotation's own clause names its speaker with a pronoun; of those that stand
-        for the named speaker chosen, the one that reports ("she made clear"), else the
-        nearest, is the mention."""
         if attr is None or attr.mention is None or attr.mention.name is None:
             return attr
-        named = attr.mention
+        named, name = attr.mention, attr.resolved.name
+        owner = self._owner_of_words(q, named, name, s0)
+        if owner is not None:
+            return replace(attr, mention=owner)
+        c = self._nearest_cue_for(q, named, name, sc)
+        if c is not None and c.mention is not None:
+            return replace(attr, mention=c.mention, cue=self._cue_text(c))
+        pronoun = self._clause_pronoun(q, named, name, s0, s1)
+        return attr if pronoun is None else replace(attr, mention=pronoun)
+
+    def _owner_of_words(self, q: MarkSpan, named: Mention, name: str, s0: int) -> Mention | None:
+        """ "Albright fanned controversy over her remark that “...”": the owner of the
+        words just before the quotation, when it stands for ``name``."""
+        m = _OWNER_BEFORE_RE.search(self.text, max(s0, q.open_at - 60), q.open_at)
+        if m is None or m.start(1) < named.end <= q.open_at:
+            return None
+        owner = Mention(m.start(1), m.end(1), m.group(1), pronoun=True)
+        return owner if self.resolver.resolve(owner).name == name else None
+
+    def _nearest_cue_for(self, q: MarkSpan, named: Mention, name: str, sc: list[Cue]) -> Cue | None:
+        """ "DeSantis said he backs a bill against what he called “a cartel”": the
+        quotation's nearest cue, when its pronoun stands for ``name``."""
+
+        def distance(c: Cue) -> int:
+            return q.open_at - c.finish if c.finish <= q.open_at else c.anchor - q.after
+
+        near = [c for c in sc if c.finish <= q.open_at or c.anchor >= q.after]
+        if not near:
+            return None
+        c = min(near, key=distance)
+        m = c.mention
+        if (
+            m is None
+            or c.resolved is None
+            or not (m.pronoun or m.text in lx.RELATIVE_PRONOUNS)
+            or c.resolved.name != name
+            or _overlaps(m, named)
+        ):
+            return None
+        return c
+
+    def _clause_pronoun(
+        self, q: MarkSpan, named: Mention, name: str, s0: int, s1: int
+    ) -> Mention | None:
+        """ "Clinton endorsed the deal, although she made clear she has “serious concerns”":
+        of the pronouns of the quotation's clause that stand for ``name``, the one that
+        reports ("she made clear"), else the nearest."""
         if named.pronoun or named.text in lx.RELATIVE_PRONOUNS:
-            return attr  # "who" stands for a name but is itself the word the quote hangs on
-        close = q.end + 1 if q.closed else q.end
-        best: Mention | None = None
-        best_d = len(self.text)
+            return None  # "who" stands for a name but is itself the word the quote hangs on
+        text, close = self.text, q.after
         # the quotation's clause, not a run-on "sentence": cut at spaces, not inside words
-        text = self.text
         lo, hi = s0, s1
         if q.open_at - s0 > _CLAUSE_REACH:
             lo = text.find(" ", q.open_at - _CLAUSE_REACH, q.open_at)
             lo = q.open_at if lo < 0 else lo
         if s1 - close > _CLAUSE_REACH:
             hi = max(close, text.rfind(" ", close, close + _CLAUSE_REACH))
+        best: Mention | None = None
+        best_d = len(text)
         for tok in self._words_outside_quotes(lo, hi):
             inside = named.start < tok.end and tok.start < named.end
             if tok.word not in _STAND_IN_PRONOUNS or inside:
@@ -704,50 +738,9 @@ class Extractor:
                 d -= len(text)  # "she made clear that she has “…”": the one that reports
             if d < best_d:
                 m = Mention(tok.start, tok.end, tok.word, pronoun=True)
-                if self.resolver.resolve(m).name == attr.resolved.name:
+                if self.resolver.resolve(m).name == name:
                     best, best_d = m, d
-        return attr if best is None else _Attr(best, attr.resolved, attr.cue, attr.confidence)
-
-    def _owner_of_words(self, q: MarkSpan, attr: _Attr | None, s0: int) -> _Attr | None:
-        """ "Albright fanned controversy over her remark that “...”": the owner of the
-        words just before the quotation stands for the named speaker chosen; it is the
-        mention."""
-        if attr is None or attr.mention is None or attr.mention.name is None:
-            return None
-        m = _OWNER_BEFORE_RE.search(self.text, max(s0, q.open_at - 60), q.open_at)
-        if m is None or m.start(1) < attr.mention.end <= q.open_at:
-            return None
-        word = m.group(1)
-        owner = Mention(m.start(1), m.end(1), word, pronoun=True)
-        if self.resolver.resolve(owner).name != attr.resolved.name:
-            return None
-        return _Attr(owner, attr.resolved, attr.cue, attr.confidence)
-
-    def _nearest_coreferent(self, q: MarkSpan, attr: _Attr | None, sc: list[Cue]) -> _Attr | None:
-        """ "DeSantis said he backs a bill against what he called “a cartel”": the quotation
-        hangs on the nearest cue, whose pronoun stands for the named speaker chosen; that
-        pronoun is its mention (the speaker stays the name)."""
-        if attr is None or attr.mention is None or attr.mention.name is None:
-            return attr
-        close = q.end + 1 if q.closed else q.end
-
-        def distance(c: Cue) -> int:
-            return q.open_at - c.finish if c.finish <= q.open_at else c.anchor - close
-
-        near = [c for c in sc if c.finish <= q.open_at or c.anchor >= close]
-        if not near:
-            return attr
-        c = min(near, key=distance)
-        m = c.mention
-        if (
-            m is None
-            or c.resolved is None
-            or not (m.pronoun or m.text in lx.RELATIVE_PRONOUNS)
-            or c.resolved.name != attr.resolved.name
-            or _overlaps(m, attr.mention)
-        ):
-            return attr
-        return _Attr(m, attr.resolved, self._cue_text(c), attr.confidence)
+        return best
 
     def _colon_line(self, s0: int, sq: list[MarkSpan]) -> None:
         """ "Joe Scarborough: Trump Playing Dumb Is ‘Disqualifying.’": a paragraph that
@@ -934,7 +927,7 @@ class Extractor:
 
     def _cue_for(self, q: MarkSpan, sc: list[Cue], s0: int) -> tuple[Cue | None, float]:
         """The cue a quotation hangs on, and how sure that is."""
-        close = q.end + 1 if q.closed else q.end
+        close = q.after
         for c in sc:
             if c.mention is None:
                 continue
@@ -1270,7 +1263,6 @@ def _overlaps(a: Mention, b: Mention) -> bool:
 _NP_OPENERS = lx.words("the a an several some many most both all")
 _CANDIDATE_WINDOW = 64
 _CLAUSE_REACH = 200
-_NEXT_WORD_RE = re.compile(r"\s+(?:also\s+|later\s+|then\s+|again\s+)?([a-z]+)\b")
 _REPORTING_WORDS = _CUE_WORDS | lx.ATTRIBUTION_HINTS | lx.words("made make makes")
 # pronouns that may stand for a named speaker in the quotation's own clause
 _STAND_IN_PRONOUNS = lx.words("he she He She they They his her His Her their Their")
@@ -1368,7 +1360,6 @@ _FINITE = lx.words(
     """is was has had would will could should can may might does did are were isn't wasn't
     hasn't hadn't won't wouldn't can't couldn't doesn't didn't needs wants must"""
 )
-_NEXT_WORD_RE = re.compile(r"[ \t\u00a0]+([a-z][\w’']*)")
 
 
 def _inverted_verb(text: str, m: Mention) -> bool:

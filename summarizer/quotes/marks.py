@@ -28,6 +28,11 @@ class MarkSpan:
     end: int
     closed: bool  # False when the paragraph (or a new opening mark) cut it off
 
+    @property
+    def after(self) -> int:
+        """Just past the closing mark (``end`` when there is none)."""
+        return self.end + 1 if self.closed else self.end
+
 
 _APOS_RE = re.compile(r"''|\n")
 

@@ -145,8 +145,7 @@ class Model:
         own = self.weights
         top, best = -math.inf, 0
         for i, (f, is_rival) in enumerate(zip(rows, rivals, strict=True)):
-            get = (rival if is_rival else own).get
-            s = sum(get(k, 0.0) * v for k, v in f.items())
+            s = score(f, rival if is_rival else own)
             if s > top:
                 top, best = s, i
         return best

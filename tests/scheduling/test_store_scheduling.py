@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 from bot.store import SqlStore, make_store
-from tests.store.helpers import FEED, keys, story
+from tests.store.helpers import FEED, keys, race, story
 
 T0 = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=2)
@@ -48,25 +48,15 @@ def test_finish_poll_sets_the_next_poll_and_pauses(store: SqlStore) -> None:
 def test_concurrent_claims_never_overlap(store_url: str) -> None:
     with make_store(store_url) as setup:
         feeds(setup, 40)
-    claimed: dict[str, list[int]] = {}
-    stores = [make_store(store_url) for _ in range(4)]
-    barrier = threading.Barrier(len(stores))
 
-    def claim(owner: str, s: SqlStore) -> None:
-        barrier.wait()
+    def claim(i: int, s: SqlStore, _: threading.Barrier) -> list[int]:
         got: list[int] = []
         for _ in range(5):
+            owner = f"p{i}"
             got += [f.id or 0 for f in s.claim_due_feeds(owner=owner, now=T0, lease=LEASE, limit=4)]
-        claimed[owner] = got
+        return got
 
-    threads = [threading.Thread(target=claim, args=(f"p{i}", s)) for i, s in enumerate(stores)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for s in stores:
-        s.close()
-    everything = [i for got in claimed.values() for i in got]
+    everything = [i for got in race(store_url, 4, claim) for i in got]
     assert len(everything) == len(set(everything)) == 40
 
 

@@ -13,6 +13,8 @@ from bot.store import SqlStore, make_store
 from bot.store import events as event_claims_module
 from bot.store.schema import event_claims
 
+from .helpers import race
+
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 TTL = timedelta(hours=1)
 
@@ -68,29 +70,15 @@ def test_a_failing_database_is_a_store_error(store: SqlStore) -> None:
 def test_processes_racing_for_the_same_event_claim_it_once(store_url: str) -> None:
     """Several stores ("processes") on one database claim the same keys at the same moment."""
     make_store(store_url).close()  # migrated once, as the first process would
-    stores = [make_store(store_url) for _ in range(4)]
     keys = [f"slack:event:Ev{n}" for n in range(25)]
-    barrier = threading.Barrier(len(stores))
-    won: list[list[str]] = [[] for _ in stores]
-    failures: list[BaseException] = []
 
-    def claim(i: int, s: SqlStore) -> None:
-        try:
-            for key in keys:
-                barrier.wait(timeout=30)
-                if s.claim_event(key, at=T0, ttl=TTL):
-                    won[i].append(key)
-        except BaseException as exc:  # reported by the main thread
-            failures.append(exc)
-            barrier.abort()
+    def claim(_: int, s: SqlStore, barrier: threading.Barrier) -> list[str]:
+        won: list[str] = []
+        for key in keys:
+            barrier.wait(timeout=30)  # every key at the same moment in every process
+            if s.claim_event(key, at=T0, ttl=TTL):
+                won.append(key)
+        return won
 
-    threads = [threading.Thread(target=claim, args=(i, s)) for i, s in enumerate(stores)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for s in stores:
-        s.close()
-    assert failures == []
-    everything = [key for keys_won in won for key in keys_won]
+    everything = [key for keys_won in race(store_url, 4, claim) for key in keys_won]
     assert sorted(everything) == sorted(keys)  # each key won exactly once

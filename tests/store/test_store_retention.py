@@ -20,7 +20,7 @@ from bot.ports import PruneReport
 from bot.store import SqlStore, make_store
 from bot.store.schema import deliveries, stories
 
-from .helpers import FEED, T0, keys, story
+from .helpers import FEED, T0, keys, race, story
 
 OLD = T0 - timedelta(days=40)
 RECENT = T0 - timedelta(days=2)
@@ -224,31 +224,14 @@ def test_processes_pruning_at_once_split_the_work(store_url: str) -> None:
             first.save_quotes(added.id, [quote("a", "X"), quote("b", "Y")])
         for n in range(30):
             _deliver(first, f"old-{n}", at=OLD)
-    stores = [make_store(store_url) for _ in range(3)]
-    barrier = threading.Barrier(len(stores))
-    reports: list[PruneReport] = []
-    failures: list[BaseException] = []
 
-    def prune(s: SqlStore) -> None:
-        try:
-            barrier.wait(timeout=30)
-            reports.append(s.prune(CUTOFF, batch=4))
-        except BaseException as exc:
-            failures.append(exc)
+    def prune(_: int, s: SqlStore, __: threading.Barrier) -> PruneReport:
+        return s.prune(CUTOFF, batch=4)
 
-    threads = [threading.Thread(target=prune, args=(s,)) for s in stores]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    try:
-        assert failures == []
-        total = sum(reports, PruneReport())
-        assert (total.stories, total.quotes, total.deliveries) == (60, 120, 30)
+    total = sum(race(store_url, 3, prune), PruneReport())
+    assert (total.stories, total.quotes, total.deliveries) == (60, 120, 30)
+    with make_store(store_url) as s:
         # Whoever stopped early left nothing behind.
-        assert stores[0].prune(CUTOFF).total == 0
-        assert stores[0].recent_stories() == []
-        assert stores[0].known_keys(keys(60)) == set(keys(60))
-    finally:
-        for s in stores:
-            s.close()
+        assert s.prune(CUTOFF).total == 0
+        assert s.recent_stories() == []
+        assert s.known_keys(keys(60)) == set(keys(60))

@@ -82,3 +82,13 @@ def test_right_to_left_text() -> None:
     quotes = extract_quotes(text)
     assert quotes
     assert all(text[q.start : q.end] == q.text for q in quotes)
+
+
+def test_thousands_of_poll_openings_and_pronouns() -> None:
+    # every sentence a poll lead (looked back on) and a quotation whose clause is full of
+    # pronouns standing for its speaker (scanned around the quotation)
+    unit = (
+        "In a new CNN poll released Monday, 31% of Republicans said they back him. "
+        "Jane Roe said she thinks she has “serious concerns” and she, he and they agree.\n"
+    )
+    _grows_linearly(lambda n: unit * 200 * n)
