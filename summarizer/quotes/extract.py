@@ -83,7 +83,7 @@ _WITH_BEFORE_RE = re.compile(r"\b[Ww]ith\s+\Z")
 _TOLD_OBJECT_RE = re.compile(r"\s+(?:[\w’'.\-]+\s+){1,3}")
 _FRONTED_RE = re.compile(
     r"(?:After|While|When|Whereas|Although|Though|Even as|Even though|Even if|Before|Once|"
-    r"Until|Because|Since)\b"
+    r"Until|Because|Since|With)\b"
 )
 
 
@@ -867,6 +867,12 @@ class Extractor:
             m = right_mention(text, start, k - 1)
             if m is None or m.end != k - 1:
                 return None
+        elif m.text[:1].islower() and not m.pronoun and not _near_start(text, s0, m.start):
+            # "Obama is rolling out a new campaign message: “...”": the message is an
+            # object; the one whose message it is speaks
+            subject = self._sentence_subject(s0, m.start)
+            if subject is not None and (subject.name is not None or subject.pronoun):
+                m = subject
         return _Attr(m, self.resolver.resolve(m), "said", confidence=0.75)
 
     def _relative_who(self, q: MarkSpan, s0: int) -> _Attr | None:
@@ -1345,7 +1351,7 @@ _VERB_NEXT_RE = re.compile(
 _LEAD_RE = re.compile(
     r"(?:(?:But|And|So|Yet|Still|Now|Meanwhile|However|Instead|Then)\b,?\s*)?"
     r"(?:(?:In|At|On|During|After|Before|When|While|Asked|Speaking|Since|Last|Earlier|"
-    r"Later|On|As|Like|Unlike|Despite|Following|Over|Under|Hours|Days|Weeks|Months|Minutes|"
+    r"Later|On|As|Like|Unlike|Despite|Following|With|Over|Under|Hours|Days|Weeks|Months|Minutes|"
     r"This|That|Two|Three|A day|A week|[A-Z][a-z]+ing|[A-Z][a-z]{3,}ly)\b"
     r"[^,\u201c\u201d\"]{0,120},\s*(?:\d{4},\s*)?)?"  # "On July 6, 2015, "
 )

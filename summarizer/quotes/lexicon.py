@@ -45,7 +45,7 @@ OPINION_VERBS = words(
     blamed blames described describes called calls endorsed endorses supported supports
     opposed opposes mentioned mentions revealed reveals cited cites indicated indicates
     showed shows show found finds disclosed discloses questioned questions proposed
-    proposes acknowledged denounced denounces condemned condemns mocked mocks"""
+    proposes acknowledged denounced denounces condemned condemns mocked mocks hailed hails"""
 )
 PARTICIPLES = words(
     """saying adding writing telling noting arguing asserting calling insisting claiming
@@ -116,7 +116,7 @@ NON_NAME_CAPS = words(
     Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen Fifteen Sixteen Seventeen
     Eighteen Nineteen Twenty Thirty Forty Fifty
     Outside Inside Across Within Around Amid Amidst Along Beyond Behind Toward Towards
-    Upon Throughout Except Beside Besides Near Onto Via Alongside Whether Unless"""
+    Upon Throughout Except Beside Besides Near Onto Via Alongside Whether Unless Lest"""
 )
 DAYS = words(
     """Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March

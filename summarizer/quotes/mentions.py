@@ -95,17 +95,28 @@ def _gap_ok(text: str, a: int, b: int) -> bool:
 
 
 def is_cap(word: str) -> bool:
-    return word[:1].isupper() and word not in lx.NON_NAME_CAPS
+    return word[:1].isupper() and word not in lx.NON_NAME_CAPS and not _spelled_number(word)
+
+
+def _spelled_number(word: str) -> bool:
+    """ "Forty-three", "Twenty-two years ago": a sentence opening with a number."""
+    head, dash, _ = word.partition("-")
+    return bool(dash) and head in _NUMBER_WORDS
 
 
 def _np_word(tok: Tok) -> bool:
     w = tok.word
+    if w in _CAPITAL_PREPOSITIONS:
+        return False  # "With Democratic leaders worried ...": a clause opener, no subject's
     if w in DETERMINERS or is_cap(w) or w[:1].isdigit() or w in _NUMBER_WORDS:
         return True  # "Thirty percent of voters": a number opens a phrase, names no one
     low = tok.bare.lower()
     return low in lx.ROLE_WORDS or (w.islower() and "-" in w and low.split("-")[0] in lx.ROLE_WORDS)
 
 
+# "with" and "of" are role words ("people familiar with ..."); opening a sentence they
+# are prepositions
+_CAPITAL_PREPOSITIONS = lx.words("With Of For From In On At To By Under Without About")
 _NUMBER_WORDS = lx.words(
     """One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen
     Fifteen Sixteen Seventeen Eighteen Nineteen Twenty Thirty Forty Fifty"""
@@ -739,4 +750,9 @@ def _particle_at(toks: list[Tok], k: int) -> bool:
 
 def _name_word(tok: Tok) -> bool:
     w = tok.bare
-    return bool(w[:1].isupper()) and w not in DETERMINERS and w not in lx.NON_NAME_CAPS
+    return (
+        bool(w[:1].isupper())
+        and w not in DETERMINERS
+        and w not in lx.NON_NAME_CAPS
+        and not _spelled_number(w)
+    )

@@ -139,3 +139,45 @@ def test_the_clauses_own_pronoun_is_the_mention_of_a_named_speaker() -> None:
     assert q.speaker == "Hillary Clinton"
     assert q.speaker_mention is not None
     assert q.speaker_mention.start == text.index("she made")  # the one that reports
+
+
+def test_a_sentence_opening_with_a_with_clause_is_spoken_by_the_main_subject() -> None:
+    # "With X worried ..., Y ...: “...”": the fronted clause's subject does not speak,
+    # and "With" is no part of anyone's name
+    text = (
+        "With city leaders increasingly worried about turnout among young voters, "
+        "Mayor Jane Roe is rolling out a new and more personal message: “It's about me.”"
+    )
+    q = _quotation(text, "about me")
+    assert q.speaker == "Jane Roe"
+
+
+def test_the_object_before_a_colon_does_not_speak_its_sentence_subject_does() -> None:
+    text = "Mayor Jane Roe is rolling out a new and more personal campaign message: “It is me.”"
+    q = _quotation(text, "It is me")
+    assert q.speaker == "Jane Roe"
+    # a name before the colon still speaks for itself
+    text = "A SHIFT AMONG VOTERS - John Doe and Jane Roe: “The polls ended too early.”"
+    q = _quotation(text, "too early")
+    assert q.speaker_mention is not None
+    assert text[q.speaker_mention.start : q.speaker_mention.end].startswith("John Doe")
+
+
+def test_a_spelled_number_or_lest_opening_a_sentence_is_nobodys_name() -> None:
+    text = (
+        "John Doe read the poll question aloud: “Do you trust the mayor?” "
+        "Forty-three, yes; forty-four, no."
+    )
+    assert _quotation(text, "trust the mayor").speaker != "Forty-three"
+    text = (
+        "Lest you assume my parents were unschooled, my mother was a nurse. "
+        "She said, “Thank God you still believe.”"
+    )
+    assert _quotation(text, "Thank God").speaker != "Lest"
+
+
+def test_hailed_as_is_an_attribution() -> None:
+    text = "Twenty years ago, a Times article hailed Jane Roe as “the comeback mayor” of the year."
+    q = _quotation(text, "comeback mayor")
+    assert q.speaker_mention is not None
+    assert text[q.speaker_mention.start : q.speaker_mention.end] == "a Times article"
