@@ -79,7 +79,9 @@ _TITLE_AFTER_RE = re.compile(
 )
 _POSSESSIVE_END_RE = re.compile(r"\w[’']s\s*\Z")
 _SENT_END_RE = re.compile(r"[.!?…]")
-_WITH_BEFORE_RE = re.compile(r"\b[Ww]ith\s+\Z")
+# "with many marchers and spectators chanting": "with" before the participle's subject,
+# which may open with a quantifier or be coordinated
+_WITH_BEFORE_RE = re.compile(r"\b[Ww]ith\s+(?:[a-z][\w’'\-]*\s+){0,3}\Z")
 _TOLD_OBJECT_RE = re.compile(r"\s+(?:[\w’'.\-]+\s+){1,3}")
 _FRONTED_RE = re.compile(
     r"(?:After|While|When|Whereas|Although|Though|Even as|Even though|Even if|Before|Once|"
@@ -303,7 +305,7 @@ class Extractor:
             and m is not None
             and not m.pronoun
             and not _near_start(text, s0, m.start)
-            and not _WITH_BEFORE_RE.search(text, max(lo, m.start - 12), m.start)
+            and not _WITH_BEFORE_RE.search(text, max(lo, m.start - 48), m.start)
             and not text[lo : m.start].rstrip().endswith(("that", ","))
         ):
             # "X issued a statement describing ...": the object does not speak, X does;
@@ -374,6 +376,8 @@ class Extractor:
                 # "..., when protesters interrupted her, shouting “...”": the clause's own
                 # subject, after its conjunction
                 pos = opener.end()
+            elif (dateline := _DATELINE_RE.match(self.text, pos)) is not None:
+                pos = dateline.end()
             m = right_mention(self.text, pos, c.start)
             if m is not None and (not m.pronoun or start == s0):
                 return m
@@ -1348,7 +1352,15 @@ _VERB_NEXT_RE = re.compile(
     r"(?:\s*\([^()\n]{1,24}\))?(?:,[^,\n]{1,160},)?\s+(?:also\s+|later\s+|then\s+)?[a-z]+\b"
 )
 # sentence openers to skip before looking for the subject
+# a dateline: "PHILADELPHIA, July 25 (UPI) — ", "Washington (AFP) – ", "PORTLAND, Ore. - "
+_DATELINE = (
+    r"(?:(?:[A-Z][A-Z.’'\-]+(?: [A-Z][A-Z.’'\-]+){0,3}|[A-Z][a-z]+(?: [A-Z][a-z]+)?(?= \())"
+    r"(?:, [A-Z][a-z]{1,8}\.?(?: [A-Z][a-z]+\.?)?)?(?:,? [A-Z][a-z]{2,8}\.? \d{1,2})?"
+    r"(?: \([A-Za-z]{2,12}\))? [—–-] (?=[A-Z]))"
+)
+_DATELINE_RE = re.compile(_DATELINE)
 _LEAD_RE = re.compile(
+    _DATELINE + "?"
     r"(?:(?:But|And|So|Yet|Still|Now|Meanwhile|However|Instead|Then)\b,?\s*)?"
     r"(?:(?:In|At|On|During|After|Before|When|While|Asked|Speaking|Since|Last|Earlier|"
     r"Later|On|As|Like|Unlike|Despite|Following|With|Over|Under|Hours|Days|Weeks|Months|Minutes|"

@@ -181,3 +181,26 @@ def test_hailed_as_is_an_attribution() -> None:
     q = _quotation(text, "comeback mayor")
     assert q.speaker_mention is not None
     assert text[q.speaker_mention.start : q.speaker_mention.end] == "a Times article"
+
+
+def test_with_before_a_quantified_subject_keeps_the_participles_subject() -> None:
+    text = (
+        "Springfield was not far from their thoughts, with many marchers and spectators chanting "
+        "“We are Springfield” along the route."
+    )
+    start, words = _mention(text, "We are Springfield")
+    assert start > text.index("with many") and words in "many marchers and spectators"
+
+
+def test_a_dateline_is_no_subject() -> None:
+    for dateline in (
+        "SPRINGFIELD, July 25 (UPI) — ",
+        "Springfield (AFP) – ",
+        "SPRINGFIELD, Ill. - ",
+    ):
+        text = (
+            f"{dateline}The city council released a statement on Monday, offering “a deep "
+            "and sincere apology” to the mayor."
+        )
+        _, words = _mention(text, "sincere apology")
+        assert words == "The city council", dateline
