@@ -227,6 +227,14 @@ class Extractor:
         if head is not None:
             pos = head.end()
         first = _FIRST_WORD_RE.match(text, pos)
+        if (
+            first is None
+            and text[pos : pos + 1].islower()
+            and (w := _NEXT_WORD_RE.match(text, pos)) is not None
+            and w.group(1) not in _DETS
+        ):
+            # "presidential nominee Hillary Clinton was ...": a lower-case title first
+            first = _FIRST_WORD_RE.search(text, pos, min(s1, pos + 40))
         if first is None or first.group() in _NOT_NAME_START:
             return  # cheap test first: most sentences do not open with a name
         limit = min([s1] + [q.open_at for q in sq])

@@ -174,6 +174,26 @@ FEMALE_NAMES = words(
     Tanya Teresa Terri Tiffany Valerie Vanessa Vera Veronica Victoria Virginia Vivian Wanda
     Yolanda Yvonne Zoe Ayotte Hope Omarosa Sean"""
 ) - words("Ayotte Sean")
+# common men's first names, so that "she" does not stand for a man
+MALE_NAMES = words(
+    """Donald Barack Bernie Joe Joseph Mike Michael Ted Marco Jeb Chris Christopher John Paul
+    Tim Timothy Rand Ben Benjamin Jeff Jeffrey Harry Mitch Bill William Bob Robert Jim James
+    Tom Thomas Dick Richard George Ron Ronald Rick Scott Steve Steven Stephen David Dan
+    Daniel Mark Matt Matthew Jason Josh Joshua Eric Reince Newt Rudy Rudolph Chuck Charles
+    Lindsey Marco Rob Bobby Ken Kenneth Kevin Brian Bryan Gary Larry Jerry Frank Jack Andrew
+    Andy Anthony Tony Peter Pete Patrick Sam Samuel Henry Edward Ed Greg Gregory Martin
+    Al Alan Allen Jonathan Jon Nick Nicholas Adam Ryan Justin Brandon Tyler Aaron Nathan
+    Zachary Kyle Jose Juan Carlos Luis Jorge Vladimir Xi Kim Shinzo Recep Bashar Benjamin
+    Justin Francois Emmanuel Boris Nigel Vicente Enrique Fidel Raul Hugo Rodrigo Abraham
+    Ronald Gerald Jimmy Lyndon Dwight Franklin Woodrow Theodore Teddy Walter Howard Harold
+    Raymond Roger Russell Randy Roy Ralph Wayne Eugene Carl Arthur Albert Louis Philip
+    Phillip Keith Jeremy Terry Sean Wesley Bruce Willie Billy Johnny Jesse Alex Alexander
+    Dennis Douglas Doug Jerome Fred Frederick Glenn Glen Grant Hank Herman Ivan Jake Jared
+    Jay Jeremiah Joel Jordan Karl Kurt Lance Lee Leon Lou Luke Malcolm Marcus Marvin Max
+    Mitt Nathaniel Neil Norm Oliver Oscar Phil Preet Reed Rex Rex Ricky Rod Ross Roy Rush
+    Sherrod Stan Stanley Stuart Todd Trey Vince Vincent Wade Warren Will Zach Hakeem Elijah
+    Jerrold Reuben Cory Corey Beto Kirk Orrin Lamar Dana Duncan Darrell Devin Elton Sonny"""
+) - words("Dana Lee Kim Kerry Jordan Jan")
 
 # more cue words mined from train cue spans (kept when at least half of their
 # occurrences in train are annotated cues); and plural nouns dropped as cues

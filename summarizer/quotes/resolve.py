@@ -294,7 +294,9 @@ def _gender(name: str, mention: str) -> str | None:
     if any(w in _MALE_TITLES for w in words):
         return "m"
     first = name.split()[0]
-    return "f" if first in lx.FEMALE_NAMES else None
+    if first in lx.FEMALE_NAMES:
+        return "f"
+    return "m" if first in lx.MALE_NAMES else None
 
 
 def _is_person(name: str) -> bool:

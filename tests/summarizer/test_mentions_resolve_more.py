@@ -131,3 +131,25 @@ def test_a_word_written_alone_is_one_the_story_writes_in_lower_case(
 ) -> None:
     text = "".join(parts)
     assert resolve._written_alone(text, word) == (word in set(_LOWER_WORD_RE.findall(text)))
+
+
+def test_she_does_not_stand_for_a_man_named_later() -> None:
+    # nothing says Pat Roe is a woman, but "John" says John Doe is a man
+    text = "Pat Roe spoke first. Then John Doe spoke. She said she was “not done yet.”"
+    r = Resolver(text)
+    r.resolve(Mention(0, 7, "Pat Roe", name="Pat Roe"), salient=True)
+    r.resolve(Mention(26, 34, "John Doe", name="John Doe"), salient=True)
+    she = text.index("She")
+    assert r.resolve(Mention(she, she + 3, "She", pronoun=True)).name == "Pat Roe"
+
+
+def test_a_subject_after_a_lower_case_title_is_the_next_pronouns_antecedent() -> None:
+    from summarizer import extract_quotes
+
+    text = (
+        "Senator Bob Tester spoke at length. In a statement on Tuesday, presidential "
+        "nominee Jane Roe was more careful than her colleagues.\n\n"
+        "Then she said it was “a shame.”"
+    )
+    [q] = [q for q in extract_quotes(text) if q.text == "a shame"]
+    assert q.speaker == "Jane Roe"
