@@ -130,6 +130,10 @@ class Resolver:
         candidates = list(reversed(self.subjects))
         if self.last_person is not None:
             candidates.append(self.last_person)
+        if gender == "m":
+            # most speakers' gender is unknown: "he" takes the likeliest one not known to
+            # be a woman, not the latest known man
+            return next((sp for sp in [first, *candidates] if sp and sp.gender != "f"), first)
         for sp in candidates:
             if sp.gender == gender:
                 return sp
