@@ -91,6 +91,11 @@ _CITED_AFTER_RE = re.compile(
 )
 # 'click “sign up”': the label of a button, not words anyone said
 _CONTROL_BEFORE_RE = re.compile(r"\b(?:[Cc]lick|[Tt]ap|[Pp]ress|[Ss]elect)\s+(?:on\s+)?\Z")
+# the programme a speaker was told or interviewed on: 'told “Fox and Friends”'
+_TOLD_ON_RE = re.compile(
+    r"\b(?:told|tells|tell|telling|interview with|interviewed on|appearance on|appeared on|"
+    r"appearing on|speaking on|spoke on|said on)\s+\Z"
+)
 _URL_ONLY_RE = re.compile(r"(?:https?://|www\.)\S+\Z")
 # '“No to Schengen” (2005)', '“...” (election poster 2003)': a dated slogan or work
 _YEAR_AFTER_RE = re.compile(r"[ \t]*\((?:[^()\n]{0,40}\s)?(?:1[89]|20)\d\d\)")
@@ -405,7 +410,7 @@ class Extractor:
         for q in sq:
             words = _word_count(self.text, q)
             title = self._is_title(q)
-            if (title and words > short.SHORT_MAX) or self._web_address(q):
+            if (title and words > short.SHORT_MAX) or self._web_address(q) or self._programme(q):
                 continue
             label = self._speaker_label(q)
             cue, conf = (None, 0.0) if label is not None else self._cue_for(q, sc, s0)
@@ -1054,6 +1059,20 @@ class Extractor:
     def _web_address(self, q: MarkSpan) -> bool:
         """'...they can buy." http://nyti.ms/1U0X.': a web address between stray marks."""
         return _URL_ONLY_RE.match(self.text[q.start : q.end].strip(" ,.!?")) is not None
+
+    def _programme(self, q: MarkSpan) -> bool:
+        """'Roe told “Fox and Friends”', 'in an interview with “Fox News Sunday”': a
+        title-case name the words were told to or spoken on is a programme, even after a
+        cue (what was said is elsewhere)."""
+        text = self.text
+        if _TOLD_ON_RE.search(text, max(0, q.open_at - 24), q.open_at) is None:
+            return False
+        words = text[q.start : q.end].strip(" ,.!?").split()
+        return (
+            len(words) >= 2
+            and words[-1][:1].isupper()
+            and all(w[:1].isupper() or w[:1].isdigit() or w in _SMALL or w == "&" for w in words)
+        )
 
     def _not_speech(self, q: MarkSpan) -> bool:
         """Quoted words no one is reported as saying, of any length: a work's title with

@@ -130,3 +130,16 @@ def test_the_mark_closing_a_markup_attribute_opens_no_quote() -> None:
         "tonight. Thank you all!<tweet/>.\n\n“We will win Ohio,” Roe said."
     )
     assert _direct(text) == ["We will win Ohio"]
+
+
+def test_a_programme_told_or_interviewed_on_is_no_quote() -> None:
+    text = (
+        "“He is fair game,” Roe told “Morning with Friends,” reminding the hosts of it. "
+        "In an interview with “News Sunday Tonight,” Doe disagreed."
+    )
+    assert _direct(text) == ["He is fair game"]
+
+
+def test_words_told_to_someone_in_quotes_stay() -> None:
+    text = "Roe told “the people of Ohio that We Will Win,” aides said."
+    assert _direct(text) == ["the people of Ohio that We Will Win"]
