@@ -77,6 +77,28 @@ _TITLE_BEFORE_RE = re.compile(
 _TITLE_AFTER_RE = re.compile(
     r"[,.]?\s+(?:star|stars|co-star|actor|actress|cast|host|co-host|creator|showrunner)\b"
 )
+# “Crippled America: How to Make America Great Again”: a title, a colon, a subtitle
+_SUBTITLE_RE = re.compile(r"[A-Z0-9][^:\n]{0,60}\w: [A-Z0-9]")
+# '“Museum to close,” by the Post’s Jo Roe': a headline and its byline
+_BYLINE_AFTER_RE = re.compile(
+    r"[,.]?\s+by\s+(?:the\s+)?(?:[A-Z][\w.&\-]*\s+){0,4}[A-Z][\w.&\-]*(?:[’']s|s[’'])\s+[A-Z]"
+)
+# '(“Roe wins,” USATODAY.com, Thursday)': a headline cited with its publication and date
+_CITED_AFTER_RE = re.compile(
+    r"[,.]?\s+(?:the\s+)?[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){0,3},\s+(?:Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday|Jan|Feb|March|April|May|June|July|Aug|Sept|"
+    r"Oct|Nov|Dec|\d)[^()\n]{0,30}\)"
+)
+# 'click “sign up”': the label of a button, not words anyone said
+_CONTROL_BEFORE_RE = re.compile(r"\b(?:[Cc]lick|[Tt]ap|[Pp]ress|[Ss]elect)\s+(?:on\s+)?\Z")
+# the programme a speaker was told or interviewed on: 'told “Fox and Friends”'
+_TOLD_ON_RE = re.compile(
+    r"\b(?:told|tells|tell|telling|interview with|interviewed on|appearance on|appeared on|"
+    r"appearing on|speaking on|spoke on|said on)\s+\Z"
+)
+_URL_ONLY_RE = re.compile(r"(?:https?://|www\.)\S+\Z")
+# '“No to Schengen” (2005)', '“...” (election poster 2003)': a dated slogan or work
+_YEAR_AFTER_RE = re.compile(r"[ \t]*\((?:[^()\n]{0,40}\s)?(?:1[89]|20)\d\d\)")
 _POSSESSIVE_END_RE = re.compile(r"\w[’']s\s*\Z")
 _SENT_END_RE = re.compile(r"[.!?…]")
 # "with many marchers and spectators chanting": "with" before the participle's subject,
@@ -400,10 +422,12 @@ class Extractor:
         for q in sq:
             words = _word_count(self.text, q)
             title = self._is_title(q)
-            if title and words > short.SHORT_MAX:
+            if (title and words > short.SHORT_MAX) or self._web_address(q) or self._programme(q):
                 continue
             label = self._speaker_label(q)
             cue, conf = (None, 0.0) if label is not None else self._cue_for(q, sc, s0)
+            if cue is None and self._not_speech(q):
+                continue  # (a title a cue reports on is part of the reported words)
             attr: _Attr | None
             if label is not None:
                 attr = label
@@ -1050,6 +1074,45 @@ class Extractor:
         # "“Orange is the New Black” star Dascha Polanco": the show's people follow it
         return q.closed and _TITLE_AFTER_RE.match(self.text, q.end + 1) is not None
 
+    def _web_address(self, q: MarkSpan) -> bool:
+        """'...they can buy." http://nyti.ms/1U0X.': a web address between stray marks."""
+        return _URL_ONLY_RE.match(self.text[q.start : q.end].strip(" ,.!?")) is not None
+
+    def _programme(self, q: MarkSpan) -> bool:
+        """'Roe told “Fox and Friends”', 'in an interview with “Fox News Sunday”': a
+        title-case name the words were told to or spoken on is a programme, even after a
+        cue (what was said is elsewhere)."""
+        text = self.text
+        if _TOLD_ON_RE.search(text, max(0, q.open_at - 24), q.open_at) is None:
+            return False
+        words = text[q.start : q.end].strip(" ,.!?").split()
+        return (
+            len(words) >= 2
+            and words[-1][:1].isupper()
+            and all(w[:1].isupper() or w[:1].isdigit() or w in _SMALL or w == "&" for w in words)
+        )
+
+    def _not_speech(self, q: MarkSpan) -> bool:
+        """Quoted words no one is reported as saying, of any length: a work's title with
+        its subtitle (“13 Hours: The Secret Soldiers of Benghazi”), a headline credited to
+        a byline or a publication (“Museum to close,” by the Post's Jo Roe; (“Roe wins,”
+        USATODAY.com, Thursday)), a slogan or poster dated by a year in brackets (“No to
+        Schengen” (2005)), a capitalised subheading on a line of its own, a button to click
+        (click “sign up”)."""
+        text = self.text
+        inner = text[q.start : q.end].strip(" ,.!?")
+        if _subtitled(inner):
+            return True
+        if _CONTROL_BEFORE_RE.search(text, max(0, q.open_at - 16), q.open_at) is not None:
+            return True
+        if q.closed and (
+            _BYLINE_AFTER_RE.match(text, q.end + 1) is not None
+            or _YEAR_AFTER_RE.match(text, q.end + 1) is not None
+            or (text[q.open_at - 1 : q.open_at] == "(" and _CITED_AFTER_RE.match(text, q.end + 1))
+        ):
+            return True
+        return _subheading(text, q, inner)
+
     def _owned_title(self, q: MarkSpan, feats: dict[str, float]) -> bool:
         """ABC's “This Week With George Stephanopoulos”: a title-case name after a
         possessive is a programme or a work, not what someone said."""
@@ -1295,6 +1358,32 @@ _VERB_AFTER_RE = re.compile(r"\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?[a-z
 _CLEAN_OPENS = frozenset('\u201c\u201e"')
 _CLEAN_CLOSES = frozenset(("\u201d", '"', "\n", "\u201c", "\u201e", ""))
 _ODD_SPACES = "\u00a0\u2007\u2009\u202f\u2002\u2003"  # no-break, figure, thin, en, em
+
+
+def _subtitled(inner: str) -> bool:
+    """Is ``inner`` a title with a subtitle, every word capitalised but small ones?"""
+    if _SUBTITLE_RE.match(inner) is None or _SENT_END_RE.search(inner) is not None:
+        return False
+    words = inner.split()
+    if len(words) < 3 or (len(words[0]) > 1 and words[0].isupper()):
+        return False  # "PENCE: We Will Win": a transcript label, not a title
+    return all(w[:1].isupper() or w[:1].isdigit() or w in _SMALL for w in words)
+
+
+_LINE_OPENS_RE = re.compile(r"(?:\A|\n)[ \t]*\Z")
+_LINE_ENDS_RE = re.compile(r'[ \t.!?\u201d"]{0,8}(?:\n|\Z)')
+
+
+def _subheading(text: str, q: MarkSpan, inner: str) -> bool:
+    """A subheading: a capitalised line that is only a quotation (“DIVISIVE, STUPID AND
+    WRONG” between two paragraphs)."""
+    if not inner.isupper() or len(inner.split()) < 2:
+        return False
+    # look only at the line's ends next to the marks: a long line costs nothing more
+    return (
+        _LINE_OPENS_RE.search(text, max(0, q.open_at - 8), q.open_at) is not None
+        and _LINE_ENDS_RE.match(text, q.end) is not None
+    )
 
 
 def _plain_spaces(text: str) -> str:

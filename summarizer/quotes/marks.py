@@ -83,8 +83,9 @@ def _used_as_close(text: str, i: int) -> bool:
 
 
 def _is_markup_value(text: str, open_at: int) -> bool:
-    # tweet embeds and HTML attributes (id="123") are not speech
-    return open_at > 0 and text[open_at - 1] == "="
+    # tweet embeds and HTML attributes (id="123") are not speech; nor is what follows the
+    # mark that closes an attribute value ('date="May 9, 2016\n">Tweet text</tweet>')
+    return (open_at > 0 and text[open_at - 1] == "=") or text.startswith(">", open_at + 1)
 
 
 def pair_marks(text: str) -> list[MarkSpan]:

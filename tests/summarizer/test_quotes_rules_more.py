@@ -76,3 +76,70 @@ def test_a_title_followed_by_its_star_or_host_is_no_quote() -> None:
     assert [q.text for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT] == [
         "We are ready"
     ]
+
+
+def _direct(text: str) -> list[str]:
+    return [q.text for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a work's title with its subtitle, however long
+        "The movie, “Nine Days: The Secret Siege of the Northern Consulate,” opens Friday.",
+        "Papers pored over his new book, “Broken Harbor: How to Make the Town Whole Again.”",
+        "She acted in the cable movie “Flood Town 4: Oh No Not Again!” last spring.",
+        # a headline credited to a byline or cited with its publication and date
+        "NOW OPEN—“Pop-up gallery aims to confront the rent crisis in Midtown,” by "
+        "DNAinfo’s Jo Roe: http://example.com/x.",
+        "I agree with Jane Doe (“Doe slams the plan as a giveaway to the rich,” "
+        "USATODAY.com, Thursday).",
+        # slogans and posters dated by a year in brackets
+        "The party’s posters read as a history. “Stop the new border tax, yes to local "
+        "control” (2008) — “Our town first, no to the outside money” (2010).",
+        # a capitalised subheading on a line of its own
+        "The talks ended late.\n“DIVISIVE, FOOLISH AND WRONG”\nRoe will meet the winner.",
+        # a button to click, and a web address between stray marks
+        "Just enter your email address and click “sign up.” That is all.",
+        'Jane Roe runs a gallery in Chelsea. She hopes to sell art there." '
+        "http://example.com/1abc.\n\nMore news follows.",
+    ],
+)
+def test_quoted_words_no_one_says_are_no_quotes(text: str) -> None:
+    assert _direct(text) == []
+
+
+def test_a_headline_rule_leaves_the_passive_agent_alone() -> None:
+    # "by" an agent after a quoted fragment: the fragment is reported speech
+    text = "Roe said the deal was “a disaster for workers,” by his count the worst in years."
+    assert _direct(text) == ["a disaster for workers"]
+
+
+def test_a_subtitled_title_in_a_reported_clause_stays() -> None:
+    # PolNeAR counts every quotation inside reported content: a title a cue reports on
+    text = (
+        "Roe recalled that Doe kept talking about “Broken Harbor: How Towns Choose to Fail "
+        "or Succeed,” a best seller."
+    )
+    assert _direct(text) == ["Broken Harbor: How Towns Choose to Fail or Succeed"]
+
+
+def test_the_mark_closing_a_markup_attribute_opens_no_quote() -> None:
+    text = (
+        '<tweet tweet-author="@janeroe" tweet-date="May 9, 2016\n">Great crowd in Ohio '
+        "tonight. Thank you all!<tweet/>.\n\n“We will win Ohio,” Roe said."
+    )
+    assert _direct(text) == ["We will win Ohio"]
+
+
+def test_a_programme_told_or_interviewed_on_is_no_quote() -> None:
+    text = (
+        "“He is fair game,” Roe told “Morning with Friends,” reminding the hosts of it. "
+        "In an interview with “News Sunday Tonight,” Doe disagreed."
+    )
+    assert _direct(text) == ["He is fair game"]
+
+
+def test_words_told_to_someone_in_quotes_stay() -> None:
+    text = "Roe told “the people of Ohio that We Will Win,” aides said."
+    assert _direct(text) == ["the people of Ohio that We Will Win"]
