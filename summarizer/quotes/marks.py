@@ -78,6 +78,9 @@ def structure_spans(text: str, marks: list[MarkSpan]) -> list[MarkSpan]:
     return out
 
 
+_FEET_INCHES_RE = re.compile(r"\d['\u2019]\d{1,2}\Z")
+
+
 def _used_as_close(text: str, i: int) -> bool:
     return i > 0 and text[i - 1] in ",.?!" and (i + 1 == len(text) or text[i + 1] in " \n\t\u00a0")
 
@@ -95,6 +98,8 @@ def pair_marks(text: str) -> list[MarkSpan]:
     for m in _MARK_RE.finditer(text):
         i = m.start()
         ch = text[i]
+        if ch == STRAIGHT and _FEET_INCHES_RE.search(text, max(0, i - 5), i):
+            continue  # 'Trump is 6\'3" tall': an inch mark
         if ch == "\n":
             if open_at >= 0 and i - open_at > 2:
                 spans.append(MarkSpan(open_at, open_at + 1, i, False))

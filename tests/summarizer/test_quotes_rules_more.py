@@ -143,3 +143,13 @@ def test_a_programme_told_or_interviewed_on_is_no_quote() -> None:
 def test_words_told_to_someone_in_quotes_stay() -> None:
     text = "Roe told “the people of Ohio that We Will Win,” aides said."
     assert _direct(text) == ["the people of Ohio that We Will Win"]
+
+
+def test_a_feet_and_inches_mark_opens_no_quotation() -> None:
+    text = (
+        'The letter says Roe is 6\'3" tall and weighs 236 pounds.\n\n'
+        'He said "we won in 2016" today.'
+    )
+    assert [q.text for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT] == [
+        "we won in 2016"
+    ]
