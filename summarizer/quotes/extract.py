@@ -1076,7 +1076,13 @@ class Extractor:
 
     def _web_address(self, q: MarkSpan) -> bool:
         """'...they can buy." http://nyti.ms/1U0X.': a web address between stray marks."""
-        return _URL_ONLY_RE.match(self.text[q.start : q.end].strip(" ,.!?")) is not None
+        text = self.text
+        pos = q.start
+        while pos < q.end and text[pos] in " ,.!?":
+            pos += 1
+        if not text.startswith(("http", "www."), pos):
+            return False  # most quotations: no slice of their words
+        return _URL_ONLY_RE.match(text[pos : q.end].strip(" ,.!?")) is not None
 
     def _programme(self, q: MarkSpan) -> bool:
         """'Roe told “Fox and Friends”', 'in an interview with “Fox News Sunday”': a

@@ -95,13 +95,16 @@ def _gap_ok(text: str, a: int, b: int) -> bool:
 
 
 def is_cap(word: str) -> bool:
-    return word[:1].isupper() and word not in lx.NON_NAME_CAPS and not _spelled_number(word)
+    return (
+        word[:1].isupper()
+        and word not in lx.NON_NAME_CAPS
+        and ("-" not in word or not _spelled_number(word))
+    )
 
 
 def _spelled_number(word: str) -> bool:
-    """ "Forty-three", "Twenty-two years ago": a sentence opening with a number."""
-    head, dash, _ = word.partition("-")
-    return bool(dash) and head in _NUMBER_WORDS
+    """ "Forty-three", "Twenty-two years ago": a hyphenated word opening with a number."""
+    return word.partition("-")[0] in _NUMBER_WORDS
 
 
 def _np_word(tok: Tok) -> bool:
@@ -754,5 +757,5 @@ def _name_word(tok: Tok) -> bool:
         bool(w[:1].isupper())
         and w not in DETERMINERS
         and w not in lx.NON_NAME_CAPS
-        and not _spelled_number(w)
+        and ("-" not in w or not _spelled_number(w))
     )
