@@ -147,7 +147,7 @@ def test_words_told_to_someone_in_quotes_stay() -> None:
 
 def test_a_feet_and_inches_mark_opens_no_quotation() -> None:
     text = (
-        'The letter says Roe is 6\'3" tall and weighs 236 pounds.\n\n'
+        "The letter says Roe is 6'3\" tall and weighs 236 pounds.\n\n"
         'He said "we won in 2016" today.'
     )
     assert [q.text for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT] == [
