@@ -1483,10 +1483,14 @@ _FINITE = lx.words(
 )
 
 
+# the word right after a would-be inverted subject, on its line ("said he hoped")
+_INVERTED_NEXT_RE = re.compile(r"[ \t\u00a0]+([a-z][\w’']*)")
+
+
 def _inverted_verb(text: str, m: Mention) -> bool:
     """Is the would-be inverted subject ("said he", "said Clinton") the subject of a
     reported clause instead ("said he hoped", "said Clinton is poised")?"""
-    nxt = _NEXT_WORD_RE.match(text, m.end)
+    nxt = _INVERTED_NEXT_RE.match(text, m.end)
     if nxt is None:
         return False
     word = nxt.group(1)

@@ -153,3 +153,10 @@ def test_a_feet_and_inches_mark_opens_no_quotation() -> None:
     assert [q.text for q in extract_quotes(text) if q.kind is not QuoteKind.INDIRECT] == [
         "we won in 2016"
     ]
+
+
+def test_an_inverted_pronoun_before_a_comma_is_the_tags_subject() -> None:
+    # "said she, smiling": the pronoun is the tag's subject, not a reported clause's
+    text = "Jane Roe spoke. “We will win,” said she, smiling."
+    [q] = [q for q in extract_quotes(text) if q.text == "We will win"]
+    assert q.speaker == "Jane Roe" and q.cue == "said"
