@@ -100,6 +100,9 @@ class Story:
     guid: str | None = None
     id: int | None = None
     hash: str = ""
+    # Set when retention emptied the story (a husk): its text and quotes are gone,
+    # so a reply about it must say so rather than look like a story nobody is quoted in.
+    pruned_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not self.hash:

@@ -46,7 +46,7 @@ from adapters.discord.render import (
 from bot.app import App
 from bot.bounded import BoundedSet
 from bot.conversation.core import Conversations
-from bot.conversation.replies import Context, Reply, Responder
+from bot.conversation.replies import Context, Reply, Responder, pruned_story_reply
 from bot.domain import Briefing, Quote, Story
 from bot.errors import DeliveryError, NewsbriefError
 
@@ -456,7 +456,13 @@ class KeyQuotesButton(
         interaction.extras[PRIVATE_DEFER] = True
         await interaction.response.defer(thinking=True, ephemeral=True)
         try:
-            thread = await open_quotes_thread(bot, interaction, self.story_id)
+            story, quotes = await asyncio.to_thread(_story_and_quotes, bot, self.story_id)
+            if story.pruned_at is not None:  # no list to open a thread for: say why
+                note = pruned_story_reply(story, bot.app.settings.store.retention_days)
+                for outgoing in reply_messages(note):
+                    await send_followup(interaction, outgoing, ephemeral=True)
+                return
+            thread = await open_quotes_thread(bot, interaction, self.story_id, story, quotes)
         except NewsbriefError as exc:
             await send_followup(interaction, error_message(str(exc)), ephemeral=True)
             return
@@ -470,10 +476,13 @@ class KeyQuotesButton(
 
 
 async def open_quotes_thread(
-    bot: NewsBot, interaction: discord.Interaction[Any], story_id: int
+    bot: NewsBot,
+    interaction: discord.Interaction[Any],
+    story_id: int,
+    story: Story,
+    quotes: Sequence[Quote],
 ) -> discord.Thread:
     """Post the story's full quote list in the thread of the clicked message (made if needed)."""
-    story, quotes = await asyncio.to_thread(_story_and_quotes, bot, story_id)
     message = interaction.message
     if message is None:
         raise DeliveryError("the Key quotes button is not attached to a message")
@@ -489,6 +498,8 @@ async def open_quotes_thread(
 def _story_and_quotes(bot: NewsBot, story_id: int) -> tuple[Story, list[Quote]]:
     """The story and its stored quotes (extracted now if none were stored): store reads."""
     story = bot.app.store.get_story(story_id)
+    if story.pruned_at is not None:
+        return story, []  # a husk has no text to extract from
     quotes = bot.app.store.quotes_for_story(story_id) or list(bot.app.summary_of(story).quotes)
     return story, quotes
 

@@ -45,7 +45,7 @@ from bot.conversation.commands import (
     UnsubscribeCommand,
     parse_command,
 )
-from bot.conversation.replies import Citation, Context, Reply, Responder
+from bot.conversation.replies import Citation, Context, Reply, Responder, pruned_story_reply
 from bot.errors import DeliveryError, NewsbriefError, StoreError
 from bot.ports import Store
 
@@ -342,6 +342,9 @@ class SlackBot:
                 quotes = self.core.store.quotes_for_story(story_id)
             except NewsbriefError:
                 continue
+            if story.pruned_at is not None:
+                retention = self.core.settings.store.retention_days
+                return reply_message(pruned_story_reply(story, retention))
             citations = [
                 Citation(
                     speaker=q.speaker or "unattributed",

@@ -48,7 +48,7 @@ from bot.conversation.questions import (
     speaker_named_by,
     story_citation,
 )
-from bot.conversation.replies import Citation, Context, Reply
+from bot.conversation.replies import Citation, Context, Reply, pruned_story_reply
 from bot.domain import Feed, Story
 from bot.errors import BlockedURLError, IngestError, NewsbriefError, NotFoundError
 from bot.ingest import UrlGuard
@@ -279,6 +279,8 @@ class Conversations:
         return Story(url=result.url, title=title or url, text=text, feed_url=url)
 
     def _quotes_of_story(self, story: Story) -> Reply:
+        if story.pruned_at is not None:
+            return pruned_story_reply(story, self.app.settings.store.retention_days)
         quotes = self.app.store.quotes_for_story(story.id) if story.id is not None else []
         bullets = make_bullets(quotes, max_bullets=self.app.settings.briefing.max_bullets_per_story)
         cited = tuple(story_citation(story, q) for b in bullets for q in b.quotes)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain import Briefing, QuoteKind
+from bot.domain import Briefing, QuoteKind, Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,3 +73,19 @@ class Responder(Protocol):
     """
 
     async def handle(self, context: Context, text: str) -> Reply: ...
+
+
+def pruned_story_reply(story: Story, retention_days: int | None) -> Reply:
+    """What to say instead of a husk's quotes (`Story.pruned_at` set): every command and
+    button that lists a story's quotes uses it, so no platform shows an empty list
+    that looks like a story nobody was quoted in."""
+    when = f" on {story.pruned_at:%d %b %Y}" if story.pruned_at is not None else ""
+    why = (
+        f"after {retention_days} days (store.retention_days)"
+        if retention_days
+        else "by the retention policy"
+    )
+    return Reply(
+        f"“{story.title}” ({story.url})\n"
+        f"This story's text was pruned{when} {why}; only its title and link are kept."
+    )

@@ -24,6 +24,7 @@ STORY_COLUMNS = (
     stories.c.published_at,
     stories.c.guid,
     stories.c.hash,
+    stories.c.pruned_at,
 )
 
 
@@ -68,6 +69,7 @@ def story_from_row(row: sa.Row[Any]) -> Story:
         guid=row.guid,
         id=row.id,
         hash=row.hash,
+        pruned_at=row.pruned_at,
     )
 
 

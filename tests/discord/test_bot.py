@@ -3,6 +3,7 @@ bot's ConnectionState, answered through the fake Discord REST server."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -23,7 +24,7 @@ from adapters.discord.testing import (
     thread_payload,
     user_payload,
 )
-from bot.app import App
+from bot.app import App, now_utc
 from bot.conversation.commands import HELP
 from bot.conversation.replies import Citation, Reply
 from bot.domain import QuoteKind, Story
@@ -398,6 +399,33 @@ async def test_key_quotes_for_a_vanished_story_is_a_private_error(
     [answer] = followups(api)
     assert answer["flags"] & 64
     assert "999" in embeds_of(answer)[0].description
+
+
+async def test_key_quotes_of_a_pruned_story_says_why_and_opens_no_thread(
+    api: FakeDiscord, news_bot: NewsBot, core: App
+) -> None:
+    story = await stored_seed_story(core)
+    core.store.prune(now_utc() + timedelta(seconds=1))  # retention emptied it after the post
+    message = api.add_message(CHANNEL_ID, message_payload(api.next_id(), CHANNEL_ID))
+    custom_id = f"newsbrief:quotes:{story.id}"
+    button = {"type": 2, "style": 2, "label": "Key quotes", "custom_id": custom_id}
+    click = interaction_payload(
+        api.next_id(),
+        type=3,
+        data={"component_type": 2, "custom_id": custom_id},
+        channel_id=CHANNEL_ID,
+        message={**message, "components": [{"type": 1, "components": [button]}]},
+    )
+    dispatch(news_bot, click)
+    await settle()
+
+    assert api.sent("POST", r"/threads$") == []
+    [answer] = followups(api)
+    assert answer["flags"] & 64
+    description = embeds_of(answer)[0].description or ""
+    assert description.startswith("“Kremlin @\u200beveryone” (https://news.example/kremlin)")
+    assert "This story's text was pruned on " in description
+    assert "only its title and link are kept." in description
     assert not api.sent("POST", r"/threads$")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -18,6 +19,7 @@ from adapters.slack.testing import (
     signed_headers,
     slash_command_body,
 )
+from bot.app import now_utc
 from bot.conversation.replies import Context, Reply
 from bot.domain import Quote, QuoteKind, Story
 from bot.errors import StoreError
@@ -274,3 +276,29 @@ async def test_key_quotes_shows_the_full_quote_list_to_the_presser(world: SlackW
         "• *Sergey Lavrov* (foreign minister): “A road to nowhere”",
         "• *Sergey Lavrov*: “&lt;!channel&gt; come”",
     ]
+
+
+async def test_key_quotes_of_a_pruned_story_says_its_text_was_pruned(world: SlackWorld) -> None:
+    # The button was posted with a briefing before retention emptied the story.
+    text = "“A road to nowhere,” Lavrov said."
+    world.core.store.add_feed("f")
+    story = world.core.store.add_story(
+        Story(url="https://news.example/k", title="Kremlin <talks>", text=text, feed_url="f"),
+        keys=["k"],
+    )
+    assert story.id is not None
+    world.core.store.save_quotes(story.id, [quote(text, "A road to nowhere")])
+    world.core.store.prune(now_utc() + timedelta(seconds=1))
+    body = block_action_body(
+        KEY_QUOTES_ACTION,
+        json.dumps({"story_ids": [story.id]}),
+        response_url=world.slack.response_url("action"),
+        message_ts="1700000000.000100",
+    )
+    assert (await dispatch_http(world, body))[0] == 200
+    (answer,) = await world.slack.wait_for("respond:action")
+    assert answer.params["response_type"] == "ephemeral"
+    lines = answer.params["blocks"][0]["text"]["text"].splitlines()
+    assert lines[0] == "“Kremlin &lt;talks&gt;” (https://news.example/k)"
+    assert lines[1].startswith("This story's text was pruned on ")
+    assert lines[1].endswith("only its title and link are kept.")
