@@ -48,6 +48,8 @@ BOT_SCOPES = (
     "users:read",
 )
 STATE_EXPIRATION_SECONDS = 600
+# Within the 10 s a container stop allows before it kills the process.
+DRAIN_SECONDS = 5.0
 
 
 class Installations(AsyncInstallationStore):
@@ -201,10 +203,13 @@ class SlackRuntime:
         log.info("Slack bot running in %s mode; health on port %d", self.mode, self.port)
 
     async def close(self) -> None:
+        """Stop taking events, then give those being answered `DRAIN_SECONDS` to finish."""
         if self.socket_mode is not None:
             await self.socket_mode.close_async()  # type: ignore[no-untyped-call]
         if self._runner is not None:
             await self._runner.cleanup()
+        if not await self.bot.drain(DRAIN_SECONDS):
+            log.warning("stopped with Slack events still being answered")
 
     async def connected(self) -> bool:
         """Socket Mode: the websocket is really up. HTTP: serving is all there is."""
