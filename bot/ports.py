@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 from bot.domain import Briefing, Bullet, Feed, Quote, Story
@@ -93,6 +94,20 @@ class DeliveryClaim:
     channel: str
     resumed: bool
     story_ids: tuple[int, ...] = ()
+
+
+class EventClaim(StrEnum):
+    """What `Store.claim_event` found for an event key.
+
+    ``CLAIMED``: the caller holds the lease and handles the event, then calls
+    `Store.finish_event`. ``BUSY``: another claim's lease is live and that
+    handler has not finished; it may still die, so the platform should be asked
+    to send the event again later. ``DONE``: the event was handled; skip it.
+    """
+
+    CLAIMED = "claimed"
+    BUSY = "busy"
+    DONE = "done"
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,15 +265,32 @@ class Store(Protocol):
     def delivered(self, idempotency_key: str) -> bool: ...
 
     # chat events
-    def claim_event(self, key: str, *, at: datetime, ttl: timedelta) -> bool:
-        """True exactly once per ``key`` among all processes sharing the store, else False.
+    def claim_event(
+        self, key: str, *, at: datetime, lease: timedelta, ttl: timedelta
+    ) -> EventClaim:
+        """Take ``key`` for ``lease`` unless another process holds or finished it.
 
         Called by the Slack bot (``adapters.slack.bot.EventDeduper``) for each
         event it receives, with ``slack:event:<event_id>``, so that a retried
-        event reaching another process is handled once. A claim older than
-        ``ttl`` (before ``at - ttl``) has expired: the key counts as new again,
-        and expired claims are deleted a bounded number at a time. Raises
-        ``StoreError``; the caller handles the event anyway (fails open).
+        event reaching another process is handled once. One atomic step among
+        all processes sharing the store: a new key, a claim whose lease ended
+        before ``at`` without `finish_event`, and any claim older than ``ttl``
+        (before ``at - ttl``) are taken and come back ``CLAIMED``; a claim
+        whose lease is live and unfinished is ``BUSY``; a finished one within
+        ``ttl`` is ``DONE``. Claims older than ``ttl`` are deleted a bounded
+        number at a time. Raises ``StoreError``; the caller handles the event
+        anyway (fails open).
+        """
+        ...
+
+    def finish_event(self, key: str, *, at: datetime) -> None:
+        """Mark ``key`` handled: later claims of it are ``DONE`` until its ``ttl`` runs out.
+
+        Called by the Slack bot when its handler of the event returned (not
+        when it raised or was cancelled: then the lease runs out and a retry
+        takes the event over). Records ``key`` as claimed at ``at`` if no claim
+        of it is stored (the claim itself failed and the event was handled
+        anyway). Raises ``StoreError``; the caller logs it and goes on.
         """
         ...
 

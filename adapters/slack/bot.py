@@ -6,7 +6,8 @@ ephemerally as the `Reply` says. App mentions and replies in a briefing's
 thread are answered in that thread. The "Key quotes" button shows the story's
 full quote list to whoever pressed it. Slack retries an event it thinks we
 missed with the same ``event_id``; `EventDeduper` makes sure it is handled once,
-also when the retry reaches another process sharing the store.
+also when the retry reaches another process sharing the store, and handled at all
+when the process that took it on died before answering.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ import logging
 import re
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -47,7 +50,7 @@ from bot.conversation.commands import (
 )
 from bot.conversation.replies import Citation, Context, Reply, Responder, pruned_story_reply
 from bot.errors import DeliveryError, NewsbriefError, StoreError
-from bot.ports import Store
+from bot.ports import EventClaim, Store
 
 log = logging.getLogger(__name__)
 
@@ -58,16 +61,38 @@ _MANAGING = (SubscribeCommand, UnsubscribeCommand, ScheduleCommand)
 THREADS_REMEMBERED = 5000
 # Slack wants an event acknowledged within 3 s, and the claim comes before the ack.
 EVENT_CLAIM_TIMEOUT = 2.0
+# Slack sends an event again right away (3 s after a delivery nobody acknowledged), then
+# after 1 minute and after 5 minutes. The lease must outlast an ordinary answer (seconds),
+# so that the quick retry finds the first process still at work and is turned away; and
+# it must end well before the 1-minute retry, so that when the claimer died, that retry
+# takes the event over instead of the asker waiting 5 minutes. 30 s sits in between, with
+# room for clocks that differ between hosts. An answer that takes longer than the lease
+# may be given twice, by the first process and by the one the 1-minute retry reached.
+EVENT_LEASE_SECONDS = 30.0
+
+
+@dataclass(slots=True)
+class _Seen:
+    at: float  # time.monotonic() when this process took the event on
+    done: bool = False
 
 
 class EventDeduper:
     """Makes sure a Slack event runs once, in this process and in all that share the store.
 
-    An ``event_id`` seen here within ``ttl_seconds`` is skipped at once (a
-    bounded, expiring memory). With a ``store``, a new one is also claimed
-    there (`Store.claim_event`, key ``slack:event:<event_id>``, off the event
-    loop), so a retry that Slack sends to another ``newsbrief run`` behind the
-    same app is skipped by whichever process did not win the claim.
+    `claim` says what to do with an event: ``CLAIMED``, handle it, inside
+    `handling`, which marks it done when the handler returns; ``DONE``, skip
+    it; ``BUSY``, skip it for now: a handler (here or in another process) took
+    it less than ``lease_seconds`` ago and has not finished, and since it may
+    yet die, Slack is asked to send the event again later.
+
+    This process remembers the events it took on for ``ttl_seconds`` (bounded,
+    expiring), so its own twins are answered without the store. With a
+    ``store``, each new event is also claimed there (`Store.claim_event`, key
+    ``slack:event:<event_id>``, off the event loop) for a lease of
+    ``lease_seconds`` by the ``clock``, so a retry that Slack sends to another
+    ``newsbrief run`` behind the same app is handled once, and taken over when
+    the claimer died.
 
     Fails open: when the store raises ``StoreError`` or has not answered
     within ``timeout`` seconds, the event is handled and a warning logged
@@ -81,51 +106,117 @@ class EventDeduper:
         *,
         max_size: int = 10_000,
         ttl_seconds: float = 3600,
+        lease_seconds: float = EVENT_LEASE_SECONDS,
         timeout: float = EVENT_CLAIM_TIMEOUT,
+        clock: Callable[[], datetime] = now_utc,
     ) -> None:
-        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._seen: OrderedDict[str, _Seen] = OrderedDict()
         self._max_size = max_size
         self._ttl = ttl_seconds
+        self._lease = lease_seconds
         self._store = store
         self._timeout = timeout
+        self._clock = clock
 
-    def first_time(self, event_id: str) -> bool:
-        """True the first time this process sees ``event_id`` (within the ttl)."""
+    def _remembered(self, event_id: str) -> EventClaim | None:
+        """What this process knows of ``event_id``; None when the store must be asked."""
         now = time.monotonic()
         while self._seen and (
-            len(self._seen) >= self._max_size or next(iter(self._seen.values())) < now - self._ttl
+            len(self._seen) >= self._max_size
+            or next(iter(self._seen.values())).at < now - self._ttl
         ):
             self._seen.popitem(last=False)
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = now
-        return True
+        seen = self._seen.get(event_id)
+        if seen is None:
+            return None
+        if seen.done:
+            return EventClaim.DONE
+        # Our own handler outliving its lease is stuck; the store hands the event on.
+        return EventClaim.BUSY if now - seen.at <= self._lease else None
 
-    async def claim(self, event_id: str) -> bool:
-        """True when this process should handle ``event_id``: new here, and ours in the store."""
-        if not self.first_time(event_id):  # remembered before awaiting: a twin waits for nothing
-            return False
+    def _remember_done(self, event_id: str) -> None:
+        self._seen.pop(event_id, None)  # to the end: the oldest entries expire first
+        self._seen[event_id] = _Seen(time.monotonic(), done=True)
+
+    def handled(self, event_id: str) -> bool:
+        """True once this process knows ``event_id`` was handled (here, or as the store says)."""
+        seen = self._seen.get(event_id)
+        return seen is not None and seen.done
+
+    async def claim(self, event_id: str) -> EventClaim:
+        """``CLAIMED`` when this process should handle ``event_id`` now; see the class."""
+        remembered = self._remembered(event_id)
+        if remembered is not None:
+            return remembered
+        self._seen.pop(event_id, None)
+        self._seen[event_id] = _Seen(time.monotonic())  # before awaiting: a twin is BUSY
         if self._store is None:
-            return True
+            return EventClaim.CLAIMED
         try:
-            return await asyncio.wait_for(
+            claim = await asyncio.wait_for(
                 asyncio.to_thread(
                     self._store.claim_event,
                     f"slack:event:{event_id}",
-                    at=now_utc(),
+                    at=self._clock(),
+                    lease=timedelta(seconds=self._lease),
                     ttl=timedelta(seconds=self._ttl),
                 ),
                 self._timeout,
             )
         except StoreError as exc:
             log.warning("could not claim Slack event %s, handling it anyway: %s", event_id, exc)
+            return EventClaim.CLAIMED
         except TimeoutError:
             log.warning(
                 "the store took over %.1f s to claim Slack event %s, handling it anyway",
                 self._timeout,
                 event_id,
             )
-        return True
+            return EventClaim.CLAIMED
+        if claim is EventClaim.DONE:
+            self._remember_done(event_id)
+        elif claim is EventClaim.BUSY:
+            self._seen.pop(event_id, None)  # another process's: the next retry asks again
+        return claim
+
+    async def finish(self, event_id: str) -> None:
+        """Mark ``event_id`` handled, in the store and then here; a store failure is logged."""
+        try:
+            if self._store is not None:
+                await asyncio.wait_for(
+                    asyncio.to_thread(
+                        self._store.finish_event, f"slack:event:{event_id}", at=self._clock()
+                    ),
+                    self._timeout,
+                )
+        except StoreError as exc:
+            log.warning("could not mark Slack event %s handled: %s", event_id, exc)
+        except TimeoutError:
+            log.warning(
+                "the store took over %.1f s to mark Slack event %s handled",
+                self._timeout,
+                event_id,
+            )
+        finally:
+            # Remembered only now, so that `handled` means the store was told too.
+            self._remember_done(event_id)
+
+    @asynccontextmanager
+    async def handling(self, event_id: str | None) -> AsyncIterator[None]:
+        """Around a handler of ``event_id``: finished when the body returns.
+
+        A body that raises or is cancelled leaves the claim to run out, so a
+        retry after the lease takes the event over, here or elsewhere.
+        """
+        if not event_id:
+            yield
+            return
+        try:
+            yield
+        except BaseException:
+            self._seen.pop(event_id, None)
+            raise
+        await self.finish(event_id)
 
 
 def command_line(command: str, text: str) -> str:
@@ -170,6 +261,7 @@ class SlackBot:
         self.managers = managers
         self.deduper = EventDeduper(core.store)
         self._threads: BoundedDict[tuple[str, str], str | None] = BoundedDict(THREADS_REMEMBERED)
+        self._answering: set[asyncio.Task[Any]] = set()
 
     def register(self, bolt: AsyncApp) -> AsyncApp:
         bolt.middleware(self.skip_retried_events)
@@ -180,6 +272,31 @@ class SlackBot:
         bolt.action(KEY_QUOTES_ACTION)(self.on_key_quotes)
         return bolt
 
+    async def drain(self, timeout: float) -> bool:
+        """Wait up to ``timeout`` seconds for the events being answered; True if all were.
+
+        Called on shutdown: an event is acknowledged before it is answered, so
+        Slack never sends again one whose answer a stop cut short.
+        """
+        pending = self._answering - {asyncio.current_task()}
+        if not pending:
+            return True
+        _, unfinished = await asyncio.wait(pending, timeout=timeout)
+        return not unfinished
+
+    @asynccontextmanager
+    async def answering_event(self, body: dict[str, Any]) -> AsyncIterator[None]:
+        """Around an event listener: its claim finished (`EventDeduper.handling`), and
+        waited for by `drain`."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._answering.add(task)
+        try:
+            async with self.deduper.handling(body.get("event_id")):
+                yield
+        finally:
+            self._answering.discard(task)
+
     # -- middleware --------------------------------------------------------------------
 
     async def skip_retried_events(
@@ -187,9 +304,15 @@ class SlackBot:
     ) -> BoltResponse | None:
         event_id = body.get("event_id")
         is_event = body.get("type") == "event_callback" and event_id
-        if is_event and not await self.deduper.claim(str(event_id)):
+        claim = await self.deduper.claim(str(event_id)) if is_event else EventClaim.CLAIMED
+        if claim is EventClaim.DONE:
             log.info("skipping retried Slack event %s", event_id)
             return BoltResponse(status=200, body="")
+        if claim is EventClaim.BUSY:
+            # Not acknowledged (HTTP 503; no ack over Socket Mode), so Slack sends it again
+            # later: by then it is done, or its handler died and the lease has run out.
+            log.info("Slack event %s is being handled; leaving it for a later retry", event_id)
+            return BoltResponse(status=503, body="")
         await next()
         return None
 
@@ -214,10 +337,23 @@ class SlackBot:
         reply = await self.ask(context, line)
         await self.answer(reply, context, respond=respond, client=client)
 
-    async def on_mention(self, event: dict[str, Any], client: AsyncWebClient) -> None:
-        await self.answer_in_thread(event, client)
+    async def on_mention(
+        self, body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient
+    ) -> None:
+        async with self.answering_event(body):
+            await self.answer_in_thread(event, client)
 
     async def on_message(
+        self,
+        body: dict[str, Any],
+        event: dict[str, Any],
+        client: AsyncWebClient,
+        context: dict[str, Any],
+    ) -> None:
+        async with self.answering_event(body):
+            await self.follow_up(event, client, context)
+
+    async def follow_up(
         self, event: dict[str, Any], client: AsyncWebClient, context: dict[str, Any]
     ) -> None:
         """A reply in one of our briefings' threads is a follow-up question."""

@@ -10,9 +10,12 @@ OAuth states live in slack_sdk's SQLAlchemy stores, in the store's database.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
-from typing import Any
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from aiohttp import web
@@ -35,6 +38,9 @@ from bot.errors import ConfigError, DeliveryError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+# The lock for an engine that gives each thread its own connection: nothing to wait for.
+NO_LOCK: AbstractContextManager[Any] = nullcontext()
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/health"
@@ -48,27 +54,44 @@ BOT_SCOPES = (
     "users:read",
 )
 STATE_EXPIRATION_SECONDS = 600
+# Within the 10 s a container stop allows before it kills the process.
+DRAIN_SECONDS = 5.0
+
+
+def _holding(
+    lock: AbstractContextManager[Any], call: Callable[..., T], /, *args: Any, **kwargs: Any
+) -> T:
+    with lock:
+        return call(*args, **kwargs)
 
 
 class Installations(AsyncInstallationStore):
     """slack_sdk's SQLAlchemy installation store behind the async interface bolt wants.
 
-    The SQLAlchemy store is synchronous, as is our own store; both are short
-    indexed queries on the same database.
+    The SQLAlchemy store is synchronous, so every call runs in a worker thread:
+    bolt looks the workspace's installation up for each event and command, and
+    a slow database must not stall the event loop that acknowledges them. Each
+    call holds ``lock``, the one its engine's other users hold (`_engine_of`).
     """
 
-    def __init__(self, store: InstallationStore) -> None:
+    def __init__(
+        self, store: InstallationStore, lock: AbstractContextManager[Any] = NO_LOCK
+    ) -> None:
         self.store = store
+        self.lock = lock
+
+    async def _call(self, call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        return await asyncio.to_thread(_holding, self.lock, call, *args, **kwargs)
 
     @property
     def logger(self) -> logging.Logger:
         return log
 
     async def async_save(self, installation: Installation) -> None:
-        self.store.save(installation)
+        await self._call(self.store.save, installation)
 
     async def async_save_bot(self, bot: Bot) -> None:
-        self.store.save_bot(bot)
+        await self._call(self.store.save_bot, bot)
 
     async def async_find_bot(
         self,
@@ -77,7 +100,8 @@ class Installations(AsyncInstallationStore):
         team_id: str | None,
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
-        return self.store.find_bot(
+        return await self._call(
+            self.store.find_bot,
             enterprise_id=enterprise_id,
             team_id=team_id,
             is_enterprise_install=is_enterprise_install,
@@ -91,7 +115,8 @@ class Installations(AsyncInstallationStore):
         user_id: str | None = None,
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
-        return self.store.find_installation(
+        return await self._call(
+            self.store.find_installation,
             enterprise_id=enterprise_id,
             team_id=team_id,
             user_id=user_id,
@@ -99,13 +124,16 @@ class Installations(AsyncInstallationStore):
         )
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        self.store.delete_bot(enterprise_id=enterprise_id, team_id=team_id)
+        await self._call(self.store.delete_bot, enterprise_id=enterprise_id, team_id=team_id)
 
     async def async_delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
     ) -> None:
-        self.store.delete_installation(
-            enterprise_id=enterprise_id, team_id=team_id, user_id=user_id
+        await self._call(
+            self.store.delete_installation,
+            enterprise_id=enterprise_id,
+            team_id=team_id,
+            user_id=user_id,
         )
 
     async def token_for_team(self, team_id: str) -> str:
@@ -117,44 +145,52 @@ class Installations(AsyncInstallationStore):
 
 
 class OAuthStates(AsyncOAuthStateStore):
-    """slack_sdk's SQLAlchemy OAuth state store behind the async interface."""
+    """slack_sdk's SQLAlchemy OAuth state store behind the async interface, in a worker
+    thread and holding ``lock`` for the same reasons as `Installations`."""
 
-    def __init__(self, store: OAuthStateStore) -> None:
+    def __init__(self, store: OAuthStateStore, lock: AbstractContextManager[Any] = NO_LOCK) -> None:
         self.store = store
+        self.lock = lock
 
     @property
     def logger(self) -> logging.Logger:
         return log
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
-        return self.store.issue(*args, **kwargs)
+        return await asyncio.to_thread(_holding, self.lock, self.store.issue, *args, **kwargs)
 
     async def async_consume(self, state: str) -> bool:
-        return self.store.consume(state)
+        return await asyncio.to_thread(_holding, self.lock, self.store.consume, state)
 
 
 def oauth_settings(
-    engine: sa.Engine, *, client_id: str, client_secret: str
+    engine: sa.Engine,
+    *,
+    client_id: str,
+    client_secret: str,
+    lock: AbstractContextManager[Any] = NO_LOCK,
 ) -> tuple[AsyncOAuthSettings, Installations]:
-    """OAuth install flow settings over the SQLAlchemy stores (tables created if missing)."""
+    """OAuth install flow settings over the SQLAlchemy stores (tables created if missing);
+    ``lock`` is held around each use of ``engine`` from their worker threads."""
     # Imported here: these modules pull in sqlalchemy.ext.asyncio (greenlet), and token
     # mode, the default, needs none of it.
     from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
     from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
     installation_store = SQLAlchemyInstallationStore(client_id=client_id, engine=engine)
-    installation_store.metadata.create_all(engine)
     state_store = SQLAlchemyOAuthStateStore(
         expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine
     )
-    state_store.metadata.create_all(engine)
-    installations = Installations(installation_store)
+    with lock:
+        installation_store.metadata.create_all(engine)
+        state_store.metadata.create_all(engine)
+    installations = Installations(installation_store, lock)
     settings = AsyncOAuthSettings(
         client_id=client_id,
         client_secret=client_secret,
         scopes=list(BOT_SCOPES),
         installation_store=installations,
-        state_store=OAuthStates(state_store),
+        state_store=OAuthStates(state_store, lock),
     )
     return settings, installations
 
@@ -201,10 +237,13 @@ class SlackRuntime:
         log.info("Slack bot running in %s mode; health on port %d", self.mode, self.port)
 
     async def close(self) -> None:
+        """Stop taking events, then give those being answered `DRAIN_SECONDS` to finish."""
         if self.socket_mode is not None:
             await self.socket_mode.close_async()  # type: ignore[no-untyped-call]
         if self._runner is not None:
             await self._runner.cleanup()
+        if not await self.bot.drain(DRAIN_SECONDS):
+            log.warning("stopped with Slack events still being answered")
 
     async def connected(self) -> bool:
         """Socket Mode: the websocket is really up. HTTP: serving is all there is."""
@@ -280,8 +319,9 @@ def build_slack(
         client_secret = _secret(settings, "slack_client_secret")
         if not client_id or not client_secret:
             raise ConfigError("slack.oauth = true needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
+        engine, lock = _engine_of(app)
         oauth, installations = oauth_settings(
-            _engine_of(app), client_id=client_id, client_secret=client_secret
+            engine, client_id=client_id, client_secret=client_secret, lock=lock
         )
         adapter = SlackAdapter(client, token_for_team=installations.token_for_team)
     elif settings.slack_bot_token is None:
@@ -317,9 +357,11 @@ async def start_slack(app: App) -> SlackRuntime:
     return runtime
 
 
-def _engine_of(app: App) -> sa.Engine:
-    """The store's own engine, so installations live in the same database."""
+def _engine_of(app: App) -> tuple[sa.Engine, AbstractContextManager[Any]]:
+    """The store's own engine, so installations live in the same database, and the lock
+    its users hold (`SqlStore.engine_lock`: in-memory SQLite takes one thread at a time)."""
     engine = getattr(app.store, "engine", None)
     if isinstance(engine, sa.Engine):
-        return engine
-    return sa.create_engine(app.settings.store.url)
+        lock: AbstractContextManager[Any] = getattr(app.store, "engine_lock", NO_LOCK)
+        return engine, lock
+    return sa.create_engine(app.settings.store.url), NO_LOCK

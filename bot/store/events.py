@@ -1,11 +1,14 @@
-"""Event claims (migration 0005): a chat platform's event taken on by one process only.
+"""Event claims (migrations 0005, 0007): a chat platform's event taken on by one process.
 
 `EventClaimStore` is mixed into `SqlStore`. Slack sends an event again, with the
 same ``event_id``, when it thinks the first delivery was missed; with several
 ``newsbrief run`` processes behind one Slack app the retry may reach another
-process. `EventClaimStore.claim_event` lets exactly one of them take it on: the
-first INSERT of the key wins, atomically on SQLite (BEGIN IMMEDIATE) and
-PostgreSQL (the primary key's ON CONFLICT).
+process. `EventClaimStore.claim_event` lets one of them take it on, for a lease:
+the claimer marks it handled with `EventClaimStore.finish_event`, and a claim
+whose lease ran out unfinished (its process died) is taken over by the next
+retry. Each claim is one upsert, atomic on SQLite (BEGIN IMMEDIATE) and
+PostgreSQL (the primary key's ON CONFLICT, which re-checks its WHERE against
+the row as committed by a concurrent claimer).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from bot.ports import EventClaim
 from bot.store.schema import event_claims
 
 if TYPE_CHECKING:
@@ -30,7 +34,7 @@ PRUNE_LIMIT = 500
 
 
 class EventClaimStore:
-    """Mixin of `SqlStore`: ``claim_event`` on the ``event_claims`` table."""
+    """Mixin of `SqlStore`: ``claim_event`` and ``finish_event`` on ``event_claims``."""
 
     if TYPE_CHECKING:
         _event_calls: Iterator[int]
@@ -38,21 +42,29 @@ class EventClaimStore:
         def _write(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
         def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert: ...
 
-    def claim_event(self, key: str, *, at: datetime, ttl: timedelta) -> bool:
-        """True for the first claim of ``key`` by any process on this database, else False.
+    def claim_event(
+        self, key: str, *, at: datetime, lease: timedelta, ttl: timedelta
+    ) -> EventClaim:
+        """Take ``key`` until ``at + lease``; `EventClaim` says whether it was ours to take.
 
-        One upsert in one transaction: a new key is inserted and wins; a claim
-        older than ``ttl`` (before ``at - ttl``) has expired and is taken over,
-        so it wins too; a live claim leaves the call False. Every `PRUNE_EVERY`-th
-        call also deletes up to `PRUNE_LIMIT` expired claims, oldest first,
-        skipping rows another process is deleting at the same moment.
+        One upsert in one transaction: a new key is inserted; a claim older
+        than ``ttl`` (before ``at - ttl``), or whose lease ended before ``at``
+        without being finished, is taken over. Either way the caller wins. A
+        lost upsert reads the row in the same transaction to tell a live lease
+        (``BUSY``) from a finished claim (``DONE``). Every `PRUNE_EVERY`-th call
+        also deletes up to `PRUNE_LIMIT` claims older than ``ttl``, oldest
+        first, skipping rows another process is deleting at the same moment.
         """
         cutoff = at - ttl
-        insert = self._insert(event_claims).values(key=key, claimed_at=at)
+        insert = self._insert(event_claims).values(key=key, claimed_at=at, lease_until=at + lease)
         claim = insert.on_conflict_do_update(
             index_elements=[event_claims.c.key],
-            set_={"claimed_at": insert.excluded.claimed_at},
-            where=event_claims.c.claimed_at < cutoff,
+            set_={
+                "claimed_at": insert.excluded.claimed_at,
+                "lease_until": insert.excluded.lease_until,
+            },
+            # A finished claim has no lease (NULL), so only its age frees it.
+            where=sa.or_(event_claims.c.claimed_at < cutoff, event_claims.c.lease_until < at),
         ).returning(event_claims.c.key)
         prune = next(self._event_calls) % PRUNE_EVERY == 0
         with self._write(f"claiming event {key}") as conn:
@@ -65,4 +77,20 @@ class EventClaimStore:
                     .with_for_update(skip_locked=True)
                 )
                 conn.execute(sa.delete(event_claims).where(event_claims.c.key.in_(expired)))
-            return conn.execute(claim).first() is not None
+            if conn.execute(claim).first() is not None:
+                return EventClaim.CLAIMED
+            # The row is there: the upsert found it and holds it (PostgreSQL locks the
+            # conflicting row even when the WHERE turns the update down).
+            lease_until = conn.scalar(
+                sa.select(event_claims.c.lease_until).where(event_claims.c.key == key)
+            )
+            return EventClaim.DONE if lease_until is None else EventClaim.BUSY
+
+    def finish_event(self, key: str, *, at: datetime) -> None:
+        """Mark ``key`` handled (no lease), recording it as claimed at ``at`` if missing."""
+        insert = self._insert(event_claims).values(key=key, claimed_at=at, lease_until=None)
+        done = insert.on_conflict_do_update(
+            index_elements=[event_claims.c.key], set_={"lease_until": None}
+        )
+        with self._write(f"finishing event {key}") as conn:
+            conn.execute(done)

@@ -266,11 +266,14 @@ llm_usage = sa.Table(
 
 # 0005: chat platform events a process has taken on (Slack's retries reach any process
 # sharing the store); rows older than the caller's ttl are deleted a few at a time.
+# 0007: ``lease_until``, the end of the claimer's lease while it handles the event; NULL
+# once handled (and for claims made before 0007, which were never leases).
 event_claims = sa.Table(
     "event_claims",
     metadata,
     sa.Column("key", sa.Text, primary_key=True),
     sa.Column("claimed_at", UTCDateTime, nullable=False, index=True),
+    sa.Column("lease_until", UTCDateTime),
 )
 
 # 0003: full-text search. The database maintains these itself (SQLite FTS5 tables

@@ -75,6 +75,13 @@ class SqlStore(SchedulingStore, SearchStore, LLMCacheStore, EventClaimStore, Ret
         )
         self._event_calls = itertools.count()  # paces the deletion of expired event claims
 
+    @property
+    def engine_lock(self) -> AbstractContextManager[Any]:
+        """Held around every use of ``engine`` from a thread, by the store and by others
+        sharing its engine (the Slack OAuth stores): in-memory SQLite is one connection,
+        which one thread at a time may use. A no-op on other databases."""
+        return self._lock
+
     # lifecycle
 
     def close(self) -> None:

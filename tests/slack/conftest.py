@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 
 import pytest
@@ -43,6 +45,20 @@ class SlackWorld:
     responder: ScriptedResponder
 
 
+async def eventually(check: Callable[[], object], what: str, *, timeout: float = 5.0) -> None:
+    """Wait until ``check()`` is true (bolt runs listeners after its ack, in a task)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, f"never: {what}"
+        await asyncio.sleep(0.005)
+
+
+async def until_handled(world: SlackWorld, event_id: str) -> None:
+    """Wait for the bot's handler of ``event_id`` to return (a retry arriving before that
+    is turned away as still being handled)."""
+    await eventually(lambda: world.bot.deduper.handled(event_id), f"{event_id} handled")
+
+
 @pytest.fixture
 async def slack() -> AsyncIterator[FakeSlack]:
     async with FakeSlack(admins={"U0ADMIN"}) as fake:
@@ -66,13 +82,23 @@ def build_world(slack: FakeSlack, core: App, responder: object) -> SlackWorld:
     return SlackWorld(slack, core, adapter, bolt, bot, scripted)
 
 
+async def drained(world: SlackWorld) -> None:
+    """Let the events being answered finish (they end with a store write) before the
+    store closes under them."""
+    assert await world.bot.drain(5.0), "an event was still being answered"
+
+
 @pytest.fixture
-def world(slack: FakeSlack, core: App) -> SlackWorld:
+async def world(slack: FakeSlack, core: App) -> AsyncIterator[SlackWorld]:
     """The bolt app over a scripted responder."""
-    return build_world(slack, core, ScriptedResponder())
+    built = build_world(slack, core, ScriptedResponder())
+    yield built
+    await drained(built)
 
 
 @pytest.fixture
-def real_world(slack: FakeSlack, core: App) -> SlackWorld:
+async def real_world(slack: FakeSlack, core: App) -> AsyncIterator[SlackWorld]:
     """The bolt app over the real conversations core."""
-    return build_world(slack, core, Conversations(core))
+    built = build_world(slack, core, Conversations(core))
+    yield built
+    await drained(built)

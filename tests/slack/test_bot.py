@@ -25,7 +25,7 @@ from bot.domain import Quote, QuoteKind, Story
 from bot.errors import StoreError
 
 from .briefings import seed_briefing
-from .conftest import SlackWorld
+from .conftest import SlackWorld, until_handled
 
 
 async def dispatch_http(world: SlackWorld, body: str, **sign: Any) -> tuple[int, str]:
@@ -194,6 +194,7 @@ async def test_a_retried_event_is_handled_once(world: SlackWorld) -> None:
     body = json.dumps(event_body(mention("<@UNEWSBRIEF> hi"), event_id="EvSame"))
     assert (await dispatch_http(world, body))[0] == 200
     await world.slack.wait_for("chat.postMessage")
+    await until_handled(world, "EvSame")
     assert await dispatch_socket(world, json.loads(body)) == 200  # Slack's retry
     assert (await dispatch_http(world, body))[0] == 200
     assert len(world.responder.asked) == 1

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any
 
 import aiohttp
 import pytest
 
+from adapters.slack.bot import EVENT_LEASE_SECONDS
 from adapters.slack.runtime import SlackRuntime, build_slack
 from adapters.slack.testing import (
     SIGNING_SECRET,
@@ -21,12 +24,13 @@ from adapters.slack.testing import (
     signed_headers,
     slash_command_body,
 )
-from bot.app import App
+from bot.app import App, now_utc
 from bot.errors import ConfigError, DeliveryError
+from bot.ports import EventClaim
 from bot.settings import Settings, SlackSettings, StoreSettings
 
 from .briefings import seed_briefing
-from .conftest import ScriptedResponder
+from .conftest import ScriptedResponder, eventually
 
 
 def configure(core: App, **secrets: Any) -> None:
@@ -198,3 +202,36 @@ async def test_oauth_install_stores_the_workspace_and_posts_with_its_token(
             await asyncio.sleep(0.01)
         with pytest.raises(DeliveryError, match="not installed"):
             await core.adapter_for(briefing.channel).post_briefing(briefing)
+
+
+async def test_socket_mode_leaves_an_event_being_answered_elsewhere_unacknowledged(
+    slack: FakeSlack, core: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    configure(core, SLACK_BOT_TOKEN="xoxb-test", SLACK_APP_TOKEN="xapp-test")
+    responder = ScriptedResponder()
+    key = "slack:event:EvElsewhere"
+    # Another process has just claimed the event and is answering it.
+    lease, ttl = timedelta(seconds=EVENT_LEASE_SECONDS), timedelta(hours=1)
+    assert core.store.claim_event(key, at=now_utc(), lease=lease, ttl=ttl) is EventClaim.CLAIMED
+    event = {
+        "type": "app_mention",
+        "user": "U0ASKER",
+        "text": "<@UNEWSBRIEF> hi",
+        "ts": "1700000300.000100",
+        "channel": "C0NEWS",
+    }
+    payload = event_body(event, event_id="EvElsewhere")
+    async with running(core, slack, responder):
+        busy = await slack.send_envelope(payload, envelope_type="events_api")
+        await eventually(
+            lambda: "Unsuccessful Bolt execution result (status: 503" in caplog.text,
+            "the handler declined the envelope",
+        )
+        # No ack: Slack sends the event again (and would give it to us once the lease ran
+        # out with the other process gone).
+        core.store.finish_event(key, at=now_utc())  # it was not: it answered
+        retry = await slack.send_envelope(payload, envelope_type="events_api")
+        await eventually(lambda: {"envelope_id": retry} in slack.socket_acks, "the retry acked")
+    assert {"envelope_id": busy} not in slack.socket_acks
+    assert responder.asked == []

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from bot.store import current_revision, head_revision, make_store, migrate
-from bot.store.engine import make_engine
-from bot.store.schema import include_object, metadata
+from bot.ports import EventClaim
+from bot.store import alembic_config, current_revision, head_revision, make_store, migrate
+from bot.store.engine import WRITE_OPTION, make_engine
+from bot.store.schema import UTCDateTime, include_object, metadata
 
 TABLES = {
     "alembic_version",
@@ -56,3 +60,29 @@ def test_migrations_match_schema_module(store_url: str) -> None:
     finally:
         engine.dispose()
     assert diff == []
+
+
+def test_event_claims_made_before_leases_stay_done(store_url: str) -> None:
+    """0007: a claim stored by the lease-less code was a handled event, and stays one."""
+    claimed_at = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+    engine = make_engine(store_url)
+    try:
+        with engine.connect().execution_options(**{WRITE_OPTION: True}) as conn:
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.upgrade(config, "0006")
+            before_0007 = sa.table(
+                "event_claims", sa.column("key"), sa.column("claimed_at", UTCDateTime)
+            )
+            conn.execute(
+                sa.insert(before_0007).values(key="slack:event:EvOld", claimed_at=claimed_at)
+            )
+            conn.commit()
+    finally:
+        engine.dispose()
+    with make_store(store_url) as store:  # migrates to head
+        later = claimed_at + timedelta(minutes=10)
+        got = store.claim_event(
+            "slack:event:EvOld", at=later, lease=timedelta(seconds=30), ttl=timedelta(hours=1)
+        )
+        assert got is EventClaim.DONE
