@@ -35,9 +35,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -50,6 +48,8 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from _scratch import PostgresDown, scratch_store_url  # noqa: E402
+
 from bot.domain import Briefing, BriefingItem, Story  # noqa: E402
 from bot.errors import StoreError  # noqa: E402
 from bot.store import SqlStore, make_store  # noqa: E402
@@ -59,7 +59,6 @@ from bot.store.schema import briefing_items, deliveries, quotes, stories  # noqa
 
 TOTAL_TARGET_S = 10.0
 LONGEST_TXN_TARGET_S = 1.0
-POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 FEEDS = 20
 PER_BRIEFING = 8
 CHANNELS = [f"console:bench{i}" for i in range(4)]
@@ -243,28 +242,8 @@ def main() -> int:
     args = parser.parse_args()
     console = Console()
     now = _now()
-    schema = None
-    admin = None
-    with tempfile.TemporaryDirectory() as tmp:
-        url = args.store or f"sqlite:///{tmp}/bench.db"
-        if args.postgres:
-            schema = f"bench_{uuid.uuid4().hex[:12]}"
-            admin = sa.create_engine(POSTGRES_URL)
-            try:
-                with admin.begin() as conn:
-                    conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-            except sa.exc.OperationalError as exc:
-                admin.dispose()
-                console.print(
-                    f"[yellow]skipped: PostgreSQL at {POSTGRES_URL} is down[/] ({exc.orig})"
-                )
-                return 0
-            url = (
-                sa.make_url(POSTGRES_URL)
-                .update_query_dict({"options": f"-csearch_path={schema}"})
-                .render_as_string(hide_password=False)
-            )
-        try:
+    try:
+        with scratch_store_url(postgres=args.postgres, given=args.store) as url:
             store = make_store(url)
             backend = store.engine.dialect.name
             t0 = time.perf_counter()
@@ -284,14 +263,12 @@ def main() -> int:
             elapsed = time.perf_counter() - t0
             timer.on = False
             store.engine.dispose()
-        except StoreError as exc:
-            console.print(f"[red]store failed:[/] {exc}")
-            return 1
-        finally:
-            if admin is not None:
-                with admin.begin() as conn:
-                    conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-                admin.dispose()
+    except PostgresDown as exc:
+        console.print(f"[yellow]skipped:[/] {exc}")
+        return 0
+    except StoreError as exc:
+        console.print(f"[red]store failed:[/] {exc}")
+        return 1
     return show(console, args, backend, base, report, elapsed, timer.samples)
 
 

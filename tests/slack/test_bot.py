@@ -248,25 +248,36 @@ def quote(story_text: str, said: str, *, role: str | None = None) -> Quote:
     )
 
 
-async def test_key_quotes_shows_the_full_quote_list_to_the_presser(world: SlackWorld) -> None:
-    text = "“A road to nowhere,” Lavrov said. “<!channel> come,” he added."
+def _story_with_quotes(world: SlackWorld, text: str, quotes: list[Quote]) -> int:
+    """A stored story ("Kremlin <talks>") with ``quotes``; its id."""
     world.core.store.add_feed("f")
     story = world.core.store.add_story(
         Story(url="https://news.example/k", title="Kremlin <talks>", text=text, feed_url="f"),
         keys=["k"],
     )
     assert story.id is not None
-    quotes = [
-        quote(text, "A road to nowhere", role="foreign minister"),
-        quote(text, "<!channel> come"),
-    ]
     world.core.store.save_quotes(story.id, quotes)
-    body = block_action_body(
+    return story.id
+
+
+def _key_quotes_press(world: SlackWorld, story_id: int) -> dict[str, Any]:
+    """The body Slack sends when someone presses a briefing's Key quotes button."""
+    return block_action_body(
         KEY_QUOTES_ACTION,
-        json.dumps({"story_ids": [story.id]}),
+        json.dumps({"story_ids": [story_id]}),
         response_url=world.slack.response_url("action"),
         message_ts="1700000000.000100",
     )
+
+
+async def test_key_quotes_shows_the_full_quote_list_to_the_presser(world: SlackWorld) -> None:
+    text = "“A road to nowhere,” Lavrov said. “<!channel> come,” he added."
+    story_id = _story_with_quotes(
+        world,
+        text,
+        [quote(text, "A road to nowhere", role="foreign minister"), quote(text, "<!channel> come")],
+    )
+    body = _key_quotes_press(world, story_id)
     assert (await dispatch_http(world, body))[0] == 200
     (answer,) = await world.slack.wait_for("respond:action")
     assert answer.params["response_type"] == "ephemeral"
@@ -282,20 +293,9 @@ async def test_key_quotes_shows_the_full_quote_list_to_the_presser(world: SlackW
 async def test_key_quotes_of_a_pruned_story_says_its_text_was_pruned(world: SlackWorld) -> None:
     # The button was posted with a briefing before retention emptied the story.
     text = "“A road to nowhere,” Lavrov said."
-    world.core.store.add_feed("f")
-    story = world.core.store.add_story(
-        Story(url="https://news.example/k", title="Kremlin <talks>", text=text, feed_url="f"),
-        keys=["k"],
-    )
-    assert story.id is not None
-    world.core.store.save_quotes(story.id, [quote(text, "A road to nowhere")])
+    story_id = _story_with_quotes(world, text, [quote(text, "A road to nowhere")])
     world.core.store.prune(now_utc() + timedelta(seconds=1))
-    body = block_action_body(
-        KEY_QUOTES_ACTION,
-        json.dumps({"story_ids": [story.id]}),
-        response_url=world.slack.response_url("action"),
-        message_ts="1700000000.000100",
-    )
+    body = _key_quotes_press(world, story_id)
     assert (await dispatch_http(world, body))[0] == 200
     (answer,) = await world.slack.wait_for("respond:action")
     assert answer.params["response_type"] == "ephemeral"
