@@ -98,7 +98,11 @@ def pair_marks(text: str) -> list[MarkSpan]:
     for m in _MARK_RE.finditer(text):
         i = m.start()
         ch = text[i]
-        if ch == STRAIGHT and _FEET_INCHES_RE.search(text, max(0, i - 5), i):
+        if (
+            ch == STRAIGHT
+            and text[i - 1 : i].isdigit()
+            and _FEET_INCHES_RE.search(text, max(0, i - 5), i)
+        ):
             continue  # 'Trump is 6\'3" tall': an inch mark
         if ch == "\n":
             if open_at >= 0 and i - open_at > 2:
