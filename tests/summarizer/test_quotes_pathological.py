@@ -92,3 +92,14 @@ def test_thousands_of_poll_openings_and_pronouns() -> None:
         "Jane Roe said she thinks she has “serious concerns” and she, he and they agree.\n"
     )
     _grows_linearly(lambda n: unit * 200 * n)
+
+
+def test_thousands_of_datelines_with_openers_colons_and_inch_marks() -> None:
+    # the rules of the seventh pass, each looking back or ahead a bounded distance
+    unit = (
+        "PHILADELPHIA, July 25 (UPI) — Roe said “x.” "
+        "With many of the people saying “y,” Doe left. "
+        "Roe has a new campaign message: “It is me.” "
+        "He is 6'3\" tall and 5'11\" wide.\n"
+    )
+    _grows_linearly(lambda n: unit * 60 * n)
