@@ -227,7 +227,10 @@ class Resolver:
         return self._index.get(name, name)
 
 
-_FULL_RE = re.compile(r"\b(?=([A-Z][a-z]+) (?:[A-Z]\. )?([A-Z]\w*(?:['’\-](?!s\b)\w+)*)\b)")
+# (?=[A-Z]) first: the engine skips non-capitals before testing the word boundary
+_FULL_RE = re.compile(
+    r"(?=[A-Z])\b(?=([A-Z][a-z]+) (?:[A-Z]\. )?([A-Z]\w*(?:['’\-](?!s\b)\w+)*)\b)"
+)
 
 
 def _written_alone(text: str, word: str) -> bool:

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.domain import Quote
 from summarizer import extract_quotes
-from summarizer.quotes import mentions
+from summarizer.quotes import extract, marks, mentions, resolve
 from summarizer.quotes.extract import Extractor
 from summarizer.quotes.mentions import tokens
 
@@ -91,3 +91,35 @@ def test_words_are_found_where_the_plain_pattern_finds_them(text: str, data: st.
     for tok, (start, end) in zip(tokens(text, lo, hi), plain, strict=True):
         assert tok.start == start and tok.end in (end, end - 1)
         assert text[tok.start : tok.end] == tok.word
+
+
+# the patterns as first written; the modules hold forms that open with a character
+# test, which the regex engine scans for at C speed
+_PLAIN_BOUNDARY_RE = re.compile(
+    r"[.!?…]+[\"\u201d\u2019')\]]*\s+(?=(?:''|[\"\u201c\u2018(\[])?[A-Z0-9])|\n+"
+)
+_PLAIN_FULL_RE = re.compile(r"\b(?=([A-Z][a-z]+) (?:[A-Z]\. )?([A-Z]\w*(?:['’\-](?!s\b)\w+)*)\b)")
+PUNCTUATED = st.lists(
+    st.sampled_from(
+        [*".!?…\n\"”’')] ‘“([aZ0", "''", ".…", "?!", "Jo ", "Roe", "A. ", "Said ", "said "]
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXTS, PUNCTUATED.map("".join)))
+def test_fast_patterns_match_where_the_plain_ones_do(text: str) -> None:
+    assert [m.span() for m in marks._BOUNDARY_RE.finditer(text)] == [
+        m.span() for m in _PLAIN_BOUNDARY_RE.finditer(text)
+    ]
+    assert [(m.span(), m.groups()) for m in resolve._FULL_RE.finditer(text)] == [
+        (m.span(), m.groups()) for m in _PLAIN_FULL_RE.finditer(text)
+    ]
+    plain_cue = re.compile(
+        r"\b(?:[Aa]ccording to\b|(?:"
+        + extract._trie_pattern(extract._CUE_WORDS)
+        + r")\b|(?:Said|Says|Added|Asked|Wrote)\b(?= [A-Z]))"
+    )
+    assert [m.span() for m in extract._CUE_RE.finditer(text)] == [
+        m.span() for m in plain_cue.finditer(text)
+    ]
