@@ -283,6 +283,17 @@ class Store(Protocol):
         """
         ...
 
+    def renew_event(self, key: str, *, until: datetime) -> None:
+        """Push an unfinished claim's lease on to ``until`` (never back); a finished or
+        missing claim is left alone.
+
+        Called by the Slack bot every third of the lease while its handler of the
+        event runs, so a slow answer (a language model that retries) is not taken
+        over by a retry from another process. Raises ``StoreError``; the caller logs
+        it and goes on.
+        """
+        ...
+
     def finish_event(self, key: str, *, at: datetime) -> None:
         """Mark ``key`` handled: later claims of it are ``DONE`` until its ``ttl`` runs out.
 

@@ -13,6 +13,7 @@ when the process that took it on died before answering.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
@@ -69,6 +70,9 @@ EVENT_CLAIM_TIMEOUT = 2.0
 # room for clocks that differ between hosts. An answer that takes longer than the lease
 # may be given twice, by the first process and by the one the 1-minute retry reached.
 EVENT_LEASE_SECONDS = 30.0
+# While an answer is being made its lease is renewed (a language model may take longer
+# than a lease), but not past Slack's last retry: nobody asks for the event after that.
+LEASE_RENEWED_FOR = 360.0
 
 
 @dataclass(slots=True)
@@ -82,9 +86,9 @@ class EventDeduper:
 
     `claim` says what to do with an event: ``CLAIMED``, handle it, inside
     `handling`, which marks it done when the handler returns; ``DONE``, skip
-    it; ``BUSY``, skip it for now: a handler (here or in another process) took
-    it less than ``lease_seconds`` ago and has not finished, and since it may
-    yet die, Slack is asked to send the event again later.
+    it; ``BUSY``, skip it for now: a handler (here or in another process) holds
+    a live lease on it and has not finished, and since it may yet die, Slack is asked to send the event again later. While a handler runs
+    here, its lease is renewed every third of ``lease_seconds``.
 
     This process remembers the events it took on for ``ttl_seconds`` (bounded,
     expiring), so its own twins are answered without the store. With a
@@ -211,12 +215,35 @@ class EventDeduper:
         if not event_id:
             yield
             return
+        renewing = asyncio.create_task(self._keep_leased(event_id)) if self._store else None
         try:
             yield
         except BaseException:
             self._seen.pop(event_id, None)
             raise
+        finally:
+            if renewing is not None:
+                renewing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewing
         await self.finish(event_id)
+
+    async def _keep_leased(self, event_id: str) -> None:
+        """Every third of the lease, push it on while the handler runs, for up to
+        `LEASE_RENEWED_FOR` seconds: Slack's last retry comes after five minutes, so a
+        handler stuck longer holds nothing anyone will ask for again."""
+        assert self._store is not None
+        key = f"slack:event:{event_id}"
+        every = self._lease / 3
+        for _ in range(int(LEASE_RENEWED_FOR / every)):
+            await asyncio.sleep(every)
+            until = self._clock() + timedelta(seconds=self._lease)
+            try:
+                await asyncio.wait_for(
+                    asyncio.to_thread(self._store.renew_event, key, until=until), self._timeout
+                )
+            except (StoreError, TimeoutError) as exc:
+                log.warning("could not renew the lease of Slack event %s: %r", event_id, exc)
 
 
 def command_line(command: str, text: str) -> str:

@@ -34,7 +34,8 @@ PRUNE_LIMIT = 500
 
 
 class EventClaimStore:
-    """Mixin of `SqlStore`: ``claim_event`` and ``finish_event`` on ``event_claims``."""
+    """Mixin of `SqlStore`: ``claim_event``, ``renew_event`` and ``finish_event`` on
+    ``event_claims``."""
 
     if TYPE_CHECKING:
         _event_calls: Iterator[int]
@@ -85,6 +86,20 @@ class EventClaimStore:
                 sa.select(event_claims.c.lease_until).where(event_claims.c.key == key)
             )
             return EventClaim.DONE if lease_until is None else EventClaim.BUSY
+
+    def renew_event(self, key: str, *, until: datetime) -> None:
+        """Move an unfinished claim's lease on to ``until``; see `Store.renew_event`."""
+        renew = (
+            sa.update(event_claims)
+            .where(
+                event_claims.c.key == key,
+                event_claims.c.lease_until.is_not(None),  # finished: nothing to renew
+                event_claims.c.lease_until < until,
+            )
+            .values(lease_until=until)
+        )
+        with self._write(f"renewing event {key}") as conn:
+            conn.execute(renew)
 
     def finish_event(self, key: str, *, at: datetime) -> None:
         """Mark ``key`` handled (no lease), recording it as claimed at ``at`` if missing."""

@@ -252,3 +252,14 @@ async def test_a_handler_that_raises_leaves_the_claim_to_run_out(store: SqlStore
         pass
     assert deduper.handled("EvRaises")
     assert await deduper.claim("EvRaises") is EventClaim.DONE
+
+
+async def test_a_handler_slower_than_its_lease_keeps_the_event(store: SqlStore) -> None:
+    # a language model that retries can take longer than a lease: the lease is renewed
+    here = EventDeduper(store, lease_seconds=0.6)
+    elsewhere = EventDeduper(store, lease_seconds=0.6)
+    assert await here.claim("EvSlow") is EventClaim.CLAIMED
+    async with here.handling("EvSlow"):
+        await asyncio.sleep(1.5)  # more than two leases
+        assert await elsewhere.claim("EvSlow") is EventClaim.BUSY
+    assert await elsewhere.claim("EvSlow") is EventClaim.DONE

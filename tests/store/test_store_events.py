@@ -163,3 +163,22 @@ def test_processes_racing_to_take_over_a_dead_claim_take_it_once(store_url: str)
     assert [got for key, got in outcomes if key == keys[0]] == [DONE] * 4
     # The losers were turned away because a live lease, the winner's, now holds the key.
     assert {got for key, got in outcomes if key != keys[0]} == {CLAIMED, BUSY}
+
+
+def test_a_renewed_lease_holds_off_a_takeover_and_never_moves_back(store: SqlStore) -> None:
+    assert claim(store, "k", T0) is CLAIMED
+    store.renew_event("k", until=T0 + 2 * LEASE)
+    assert claim(store, "k", T0 + LEASE + timedelta(seconds=1)) is BUSY
+    store.renew_event("k", until=T0 + LEASE)  # an older renewal arriving late
+    assert lease_of(store, "k") == T0 + 2 * LEASE
+    assert claim(store, "k", T0 + 2 * LEASE + timedelta(seconds=1)) is CLAIMED
+
+
+def test_renewing_a_finished_or_missing_claim_changes_nothing(store: SqlStore) -> None:
+    assert claim(store, "k", T0) is CLAIMED
+    store.finish_event("k", at=T0)
+    store.renew_event("k", until=T0 + LEASE)
+    assert lease_of(store, "k") is None
+    assert claim(store, "k", T0 + 2 * LEASE) is DONE
+    store.renew_event("never-claimed", until=T0 + LEASE)
+    assert "never-claimed" not in stored_keys(store)
