@@ -87,8 +87,9 @@ class EventDeduper:
     `claim` says what to do with an event: ``CLAIMED``, handle it, inside
     `handling`, which marks it done when the handler returns; ``DONE``, skip
     it; ``BUSY``, skip it for now: a handler (here or in another process) holds
-    a live lease on it and has not finished, and since it may yet die, Slack is asked to send the event again later. While a handler runs
-    here, its lease is renewed every third of ``lease_seconds``.
+    a live lease on it and has not finished, and since it may yet die, Slack is
+    asked to send the event again later. While a handler runs here, its lease is
+    renewed every third of ``lease_seconds``.
 
     This process remembers the events it took on for ``ttl_seconds`` (bounded,
     expiring), so its own twins are answered without the store. With a
