@@ -65,6 +65,13 @@ def _holding(
         return call(*args, **kwargs)
 
 
+async def _off_loop(
+    lock: AbstractContextManager[Any], call: Callable[..., T], /, *args: Any, **kwargs: Any
+) -> T:
+    """``call`` in a worker thread, holding ``lock``: slack_sdk's stores are synchronous."""
+    return await asyncio.to_thread(_holding, lock, call, *args, **kwargs)
+
+
 class Installations(AsyncInstallationStore):
     """slack_sdk's SQLAlchemy installation store behind the async interface bolt wants.
 
@@ -80,18 +87,15 @@ class Installations(AsyncInstallationStore):
         self.store = store
         self.lock = lock
 
-    async def _call(self, call: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
-        return await asyncio.to_thread(_holding, self.lock, call, *args, **kwargs)
-
     @property
     def logger(self) -> logging.Logger:
         return log
 
     async def async_save(self, installation: Installation) -> None:
-        await self._call(self.store.save, installation)
+        await _off_loop(self.lock, self.store.save, installation)
 
     async def async_save_bot(self, bot: Bot) -> None:
-        await self._call(self.store.save_bot, bot)
+        await _off_loop(self.lock, self.store.save_bot, bot)
 
     async def async_find_bot(
         self,
@@ -100,7 +104,8 @@ class Installations(AsyncInstallationStore):
         team_id: str | None,
         is_enterprise_install: bool | None = False,
     ) -> Bot | None:
-        return await self._call(
+        return await _off_loop(
+            self.lock,
             self.store.find_bot,
             enterprise_id=enterprise_id,
             team_id=team_id,
@@ -115,7 +120,8 @@ class Installations(AsyncInstallationStore):
         user_id: str | None = None,
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
-        return await self._call(
+        return await _off_loop(
+            self.lock,
             self.store.find_installation,
             enterprise_id=enterprise_id,
             team_id=team_id,
@@ -124,12 +130,15 @@ class Installations(AsyncInstallationStore):
         )
 
     async def async_delete_bot(self, *, enterprise_id: str | None, team_id: str | None) -> None:
-        await self._call(self.store.delete_bot, enterprise_id=enterprise_id, team_id=team_id)
+        await _off_loop(
+            self.lock, self.store.delete_bot, enterprise_id=enterprise_id, team_id=team_id
+        )
 
     async def async_delete_installation(
         self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None
     ) -> None:
-        await self._call(
+        await _off_loop(
+            self.lock,
             self.store.delete_installation,
             enterprise_id=enterprise_id,
             team_id=team_id,
@@ -157,10 +166,10 @@ class OAuthStates(AsyncOAuthStateStore):
         return log
 
     async def async_issue(self, *args: Any, **kwargs: Any) -> str:
-        return await asyncio.to_thread(_holding, self.lock, self.store.issue, *args, **kwargs)
+        return await _off_loop(self.lock, self.store.issue, *args, **kwargs)
 
     async def async_consume(self, state: str) -> bool:
-        return await asyncio.to_thread(_holding, self.lock, self.store.consume, state)
+        return await _off_loop(self.lock, self.store.consume, state)
 
 
 def oauth_settings(
