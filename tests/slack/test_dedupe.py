@@ -263,3 +263,16 @@ async def test_a_handler_slower_than_its_lease_keeps_the_event(store: SqlStore) 
         await asyncio.sleep(1.5)  # more than two leases
         assert await elsewhere.claim("EvSlow") is EventClaim.BUSY
     assert await elsewhere.claim("EvSlow") is EventClaim.DONE
+
+
+async def test_a_lease_that_cannot_be_renewed_is_logged_and_the_answer_goes_on(
+    store: SqlStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    deduper = EventDeduper(store, lease_seconds=0.3)
+    assert await deduper.claim("EvLost") is EventClaim.CLAIMED
+    async with deduper.handling("EvLost"):
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("DROP TABLE event_claims"))  # the store breaks mid-answer
+        await asyncio.sleep(0.25)  # past the first renewal
+    assert "could not renew the lease of Slack event EvLost" in caplog.text
+    assert deduper.handled("EvLost")  # remembered here, though the store could not be told
