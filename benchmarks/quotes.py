@@ -9,7 +9,9 @@ resident set size. So that the speed is comparable across machines, the same
 run also times a trivial baseline (bare quotation-mark pairing,
 ``summarizer.quotes.marks.pair_marks``) and prints the ratio. When the shared
 scorer (../shared/tools/score_quotes.py) is present, its metrics are printed
-too; it is called by path in a subprocess, never imported.
+too, and its ``--bullets`` score of the bullets a briefing shows (4 a story,
+``summarizer.bullets.story_bullets``); it is called by path in a subprocess,
+never imported.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summarizer import extract_quotes  # noqa: E402
-from summarizer.evaluate import prediction_record  # noqa: E402
+from summarizer.evaluate import bullets_record, prediction_record  # noqa: E402
 from summarizer.quotes.marks import pair_marks  # noqa: E402
 
 DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "polnear" / "dev.jsonl"
@@ -62,16 +64,21 @@ def _peak_traced(texts: list[str]) -> int:
     return peak
 
 
-def _score(data: Path, articles: list[dict[str, Any]]) -> str | None:
+def _score(
+    data: Path,
+    articles: list[dict[str, Any]],
+    record: Callable[[str, str], dict[str, Any]] = prediction_record,
+    flags: tuple[str, ...] = (),
+) -> str | None:
     if not SCORER.is_file():
         return None
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as tmp:
         for art in articles:
-            rec = prediction_record(str(art["id"]), str(art["text"]))
+            rec = record(str(art["id"]), str(art["text"]))
             tmp.write(json.dumps(rec, ensure_ascii=False) + "\n")
     try:
         done = subprocess.run(
-            [sys.executable, str(SCORER), "--gold", str(data), "--pred", tmp.name],
+            [sys.executable, str(SCORER), *flags, "--gold", str(data), "--pred", tmp.name],
             capture_output=True,
             text=True,
             check=False,
@@ -117,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print("scorer:")
         print(report.rstrip())
+        bullets = _score(data, articles, bullets_record, ("--bullets",))
+        print("briefing bullets (scorer --bullets, 4 a story):")
+        print((bullets or "").rstrip())
     return 0
 
 

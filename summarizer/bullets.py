@@ -5,10 +5,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.domain import Bullet, Quote, QuoteKind
+from summarizer import extract_quotes
 
 _KIND_RANK = {QuoteKind.DIRECT: 0, QuoteKind.MIXED: 1, QuoteKind.INDIRECT: 2}
 _QUOTES_PER_BULLET = 2
 _MIN_CONFIDENCE = 0.5
+
+
+BRIEFING_BULLETS = 4  # a briefing's default bullets per story (settings: max_bullets_per_story)
+
+
+def story_bullets(text: str, *, max_bullets: int = BRIEFING_BULLETS) -> tuple[Bullet, ...]:
+    """The bullets a briefing shows for a story's ``text``: what the offline summarizer
+    makes, so ``newsbrief bullets`` and the benchmark score exactly what readers see."""
+    return make_bullets(extract_quotes(text), max_bullets=max_bullets, text=text)
 
 
 def make_bullets(

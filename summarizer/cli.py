@@ -1,4 +1,4 @@
-"""`newsbrief quotes` and `newsbrief eval`: subcommands bot/cli.py mounts via `register`."""
+"""`newsbrief quotes`, `bullets` and `eval`: subcommands bot/cli.py mounts via `register`."""
 
 from __future__ import annotations
 
@@ -14,13 +14,14 @@ from rich.progress import Progress
 from rich.table import Table
 
 from summarizer import extract_quotes
-from summarizer.evaluate import prediction_record, render_report, score
+from summarizer.bullets import BRIEFING_BULLETS
+from summarizer.evaluate import bullets_record, prediction_record, render_report, score
 
 _PROGRESS_MIN = 20
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``quotes`` and ``eval`` subcommands."""
+    """Add the ``quotes``, ``bullets`` and ``eval`` subcommands."""
     q = subparsers.add_parser("quotes", help="extract who-said-what from articles")
     q.add_argument("files", nargs="*", type=Path, help="plain-text articles")
     q.add_argument("--jsonl", type=Path, help="input lines with id and text")
@@ -29,6 +30,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--llm", action="store_true", help="use the configured model (verified; offline on failure)"
     )
     q.set_defaults(func=quotes_command)
+    b = subparsers.add_parser("bullets", help="the who-said-what bullets a briefing would show")
+    b.add_argument("--jsonl", type=Path, required=True, help="input lines with id and text")
+    b.add_argument("-o", "--output", type=Path, help="where the bullets go (default: stdout)")
+    b.add_argument(
+        "--max",
+        type=int,
+        default=BRIEFING_BULLETS,
+        metavar="N",
+        help=f"bullets per story (default {BRIEFING_BULLETS}, as in a briefing)",
+    )
+    b.set_defaults(func=bullets_command)
     e = subparsers.add_parser("eval", help="score the extractor against gold attributions")
     e.add_argument("gold", type=Path, help="gold JSONL (PolNeAR format)")
     e.add_argument("--errors", type=int, default=0, metavar="N", help="list up to N errors")
@@ -102,6 +114,25 @@ def _quotes_jsonl(src: Path, dst: Path | None) -> int:
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
     finally:
         if dst:
+            out.close()
+    return 0
+
+
+def bullets_command(args: argparse.Namespace) -> int:
+    """One line a story: ``{"id", "bullets": [{"speaker", "role", "quotes", "line"}]}``,
+    the format the shared scorer's ``--bullets`` mode reads."""
+    try:
+        rows = list(_read_jsonl(args.jsonl))
+        out: TextIO = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    except (OSError, ValueError) as exc:
+        print(f"newsbrief bullets: {exc}", file=sys.stderr)
+        return 1
+    try:
+        for row in _progress(rows, "composing"):
+            rec = bullets_record(str(row["id"]), str(row["text"]), max_bullets=max(0, args.max))
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    finally:
+        if args.output:
             out.close()
     return 0
 

@@ -18,6 +18,7 @@ from typing import Any
 from rich.table import Table
 
 from summarizer import extract_quotes
+from summarizer.bullets import format_bullet, story_bullets
 from summarizer.quotes import lexicon as lx
 from summarizer.quotes.marks import CLOSE, OPEN, STRAIGHT
 
@@ -51,6 +52,23 @@ def prediction_record(article_id: str, text: str) -> dict[str, Any]:
             }
         )
     return {"id": article_id, "quotes": quotes}
+
+
+def bullets_record(article_id: str, text: str, *, max_bullets: int = 4) -> dict[str, Any]:
+    """One line of the scorer's ``--bullets`` format: the bullets a briefing shows."""
+    bullets = [
+        {
+            "speaker": b.speaker,
+            "role": b.speaker_role,
+            "quotes": [
+                {"start": q.start, "end": q.end, "kind": q.kind.value, "text": q.text}
+                for q in b.quotes
+            ],
+            "line": format_bullet(b),
+        }
+        for b in story_bullets(text, max_bullets=max_bullets)
+    ]
+    return {"id": article_id, "bullets": bullets}
 
 
 def gold_quote_spans(text: str) -> list[Span2]:
