@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.domain import Feed  # noqa: E402
 from bot.ingest import HttpFetcher, IngestReport, SeenBodies, UrlGuard, poll_feeds  # noqa: E402
+from bot.ingest.workers import Workers  # noqa: E402
 from bot.store import make_store  # noqa: E402
 
 CONCURRENCY = 50
@@ -84,7 +85,7 @@ def fetcher(hosts: int) -> HttpFetcher:
 
 
 async def polls(
-    urls: list[str], hosts: int, articles: bool
+    urls: list[str], hosts: int, articles: bool, workers: Workers
 ) -> tuple[float, float, float, float, int]:
     """Seconds for cold, warm (304), unchanged (parsed) and unchanged again; stories stored."""
     store = make_store("sqlite:///:memory:")
@@ -96,7 +97,9 @@ async def polls(
 
     async def timed(feeds: list[Feed], **kw: bool) -> tuple[float, list[IngestReport]]:
         start = time.perf_counter()
-        reports = await poll_feeds(feeds, fetcher=f, store=store, now=now, seen=seen, **kw)
+        reports = await poll_feeds(
+            feeds, fetcher=f, store=store, now=now, seen=seen, workers=workers, **kw
+        )
         errors = [r.error for r in reports if r.error]
         assert not errors, errors[:3]
         return time.perf_counter() - start, reports
@@ -121,10 +124,17 @@ async def run(args: argparse.Namespace, port: int) -> Table:
     base = await bare_gets(urls)
     base_304 = await bare_gets(urls, etags=True)
     base_plain = await bare_gets([u + "?plain" for u in urls])
-    cold, warm, first, again, stories = await polls(urls, args.hosts, articles=False)
+    in_thread = Workers(processes=0)
+    pool = Workers(processes=args.workers)
+    await pool.run(len, b"")  # start the worker processes before timing
+    t_cold, _, t_first, _, _ = await polls(urls, args.hosts, False, in_thread)
+    cold, warm, first, again, stories = await polls(urls, args.hosts, False, pool)
     few = urls[: args.article_feeds]
     few_base = await bare_gets(few)
-    art_cold, _, _, _, art_stories = await polls(few, args.hosts, articles=True)
+    t_art, _, _, _, _ = await polls(few, args.hosts, True, in_thread)
+    art_cold, _, _, _, art_stories = await polls(few, args.hosts, True, pool)
+    pool.close()
+    procs = f"{pool.processes} worker processes"
 
     table = Table(
         title=f"Ingest: {args.feeds} feeds × {args.items} items, loopback", header_style="bold"
@@ -136,13 +146,16 @@ async def run(args: argparse.Namespace, port: int) -> Table:
         table.add_row(name, str(n), f"{secs:.2f}", f"{n / secs:,.0f}", f"{secs / baseline:.2f}")
 
     row("bare httpx GET (baseline)", len(urls), base, base)
-    row(f"poll, cold ({stories:,} new stories)", len(urls), cold, base)
+    row(f"poll, cold ({stories:,} new stories), parsing in a thread", len(urls), t_cold, base)
+    row(f"poll, cold ({stories:,} new stories), {procs}", len(urls), cold, base)
     row("bare httpx GET, 304", len(urls), base_304, base_304)
     row("poll, warm (all 304)", len(urls), warm, base_304)
     row("bare httpx GET, no ETag", len(urls), base_plain, base_plain)
-    row("poll, unchanged: first (parse, all known)", len(urls), first, base_plain)
+    row("poll, unchanged: first (parse, all known), thread", len(urls), t_first, base_plain)
+    row(f"poll, unchanged: first (parse, all known), {procs}", len(urls), first, base_plain)
     row("poll, unchanged: again (same bytes)", len(urls), again, base_plain)
-    row(f"poll + article pages ({art_stories:,} pages)", len(few), art_cold, few_base)
+    row(f"poll + article pages ({art_stories:,} pages), thread", len(few), t_art, few_base)
+    row(f"poll + article pages ({art_stories:,} pages), {procs}", len(few), art_cold, few_base)
     return table
 
 
@@ -152,6 +165,7 @@ def main() -> int:
     parser.add_argument("--items", type=int, default=10)
     parser.add_argument("--hosts", type=int, default=10)
     parser.add_argument("--article-feeds", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=None, help="default: one per core")
     args = parser.parse_args()
     proc, port = start_server(args.feeds, args.items, args.hosts)
     try:
@@ -162,7 +176,11 @@ def main() -> int:
     console = Console()
     console.print(table)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    console.print(f"peak RSS of the polling process: {peak:.0f} MB")
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    console.print(
+        f"peak RSS of the polling process: {peak:.0f} MB; "
+        f"largest child (a worker or the feed server): {worker_peak:.0f} MB"
+    )
     return 0
 
 

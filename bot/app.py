@@ -20,6 +20,7 @@ from bot.briefing import Candidate, compose_breaking, compose_briefing, passes_f
 from bot.domain import Briefing, Feed, Story
 from bot.errors import DeliveryError, StoreError
 from bot.ingest import HttpFetcher, IngestReport, SeenBodies, UrlGuard, poll_feeds
+from bot.ingest.workers import Workers
 from bot.ports import ChatAdapter, FeedFetcher, ScheduleStore, Summarizer, Summary
 from bot.settings import ChannelSettings, Settings
 from bot.store import make_store
@@ -44,6 +45,8 @@ class App:
     # Summaries by story hash: every channel's briefing of a story reuses one.
     _summaries: dict[str, Summary] = field(default_factory=dict, repr=False)
     seen_bodies: SeenBodies = field(default_factory=SeenBodies)
+    # Parse feeds and pages; make_app gives it worker processes (ingest.workers).
+    workers: Workers = field(default_factory=lambda: Workers(processes=0))
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:on-demand")
 
     def sync_config(self) -> None:
@@ -72,6 +75,7 @@ class App:
             fetch_articles=self.settings.ingest.fetch_articles,
             seen=self.seen_bodies,
             on_progress=on_progress,
+            workers=self.workers,
         )
         for report in reports:
             await self.refine_summaries(report.new_stories)
@@ -212,7 +216,8 @@ class App:
         return outcome.message_id if outcome.status == "posted" else None
 
     async def aclose(self) -> None:
-        """Close the fetcher's connections and the store's pool."""
+        """Stop the ingest workers; close the fetcher's connections and the store's pool."""
+        await asyncio.to_thread(self.workers.close)
         close = getattr(self.fetcher, "aclose", None)
         if close is not None:
             await close()
@@ -284,4 +289,5 @@ def make_app(
         fetcher=fetcher if fetcher is not None else make_fetcher(settings),
         summarizer=summarizer if summarizer is not None else OfflineSummarizer(),
         adapters=dict(adapters or {}),
+        workers=Workers(processes=settings.ingest.workers),
     )

@@ -88,6 +88,8 @@ class IngestSettings(_Section):
     user_agent: str = "newsbrief/0.1 (+https://github.com/newsbrief/newsbrief)"
     pause_after_failures: int = Field(default=10, ge=1)
     max_backoff_minutes: float = Field(default=360, gt=0)
+    # Worker processes that parse feeds and pages; None = one per core, 0 = a thread.
+    workers: int | None = Field(default=None, ge=0, le=64)
 
 
 class FeedSettings(_Section):

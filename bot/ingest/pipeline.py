@@ -21,9 +21,12 @@ from bot.domain import Feed, Story
 from bot.errors import IngestError, NewsbriefError, StoreError
 from bot.ingest.fulltext import article_text
 from bot.ingest.parse import Entry, ParsedFeed, dedupe_keys, parse_feed
+from bot.ingest.workers import Workers
 from bot.ports import FeedFetcher, FetchResult, Store
 
 log = logging.getLogger(__name__)
+
+_IN_THREAD = Workers(processes=0)
 
 Status = Literal["new", "unchanged", "not_modified", "error"]
 
@@ -74,13 +77,24 @@ async def poll_feeds(
     fetch_articles: bool = True,
     seen: SeenBodies | None = None,
     on_progress: ProgressCallback | None = None,
+    workers: Workers | None = None,
 ) -> list[IngestReport]:
-    """Poll ``feeds`` concurrently (the fetcher bounds it); one report per feed, in order."""
+    """Poll ``feeds`` concurrently (the fetcher bounds it); one report per feed, in order.
+
+    ``workers`` parse feeds and pages (in worker processes, when it has them); by
+    default that CPU work runs in a thread.
+    """
     seen = seen if seen is not None else SeenBodies()
 
     async def one(feed: Feed) -> IngestReport:
         report = await poll_feed(
-            feed, fetcher=fetcher, store=store, now=now, fetch_articles=fetch_articles, seen=seen
+            feed,
+            fetcher=fetcher,
+            store=store,
+            now=now,
+            fetch_articles=fetch_articles,
+            seen=seen,
+            workers=workers,
         )
         if on_progress is not None:
             on_progress(report)
@@ -97,10 +111,13 @@ async def poll_feed(
     now: datetime,
     fetch_articles: bool = True,
     seen: SeenBodies | None = None,
+    workers: Workers | None = None,
 ) -> IngestReport:
     """Poll one feed; errors become a report and a recorded failure, never an exception."""
     try:
-        return await _poll(feed, fetcher, store, now, fetch_articles, seen or SeenBodies())
+        return await _poll(
+            feed, fetcher, store, now, fetch_articles, seen or SeenBodies(), workers or _IN_THREAD
+        )
     except IngestError as exc:
         message = str(exc)
     except StoreError:
@@ -113,7 +130,13 @@ async def poll_feed(
 
 
 async def _poll(
-    feed: Feed, fetcher: FeedFetcher, store: Store, now: datetime, articles: bool, seen: SeenBodies
+    feed: Feed,
+    fetcher: FeedFetcher,
+    store: Store,
+    now: datetime,
+    articles: bool,
+    seen: SeenBodies,
+    workers: Workers,
 ) -> IngestReport:
     result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     digest = SeenBodies.digest(result.content)
@@ -127,8 +150,9 @@ async def _poll(
         )
         status: Status = "not_modified" if result.not_modified else "unchanged"
         return IngestReport(feed.url, status, fetch=result)
-    parsed, fresh = await asyncio.to_thread(_parse_and_dedupe, result.content, feed.url, store)
-    texts = await _full_texts(fresh, fetcher) if articles else [None] * len(fresh)
+    parsed = await workers.run(parse_feed, result.content, url=feed.url)
+    fresh = await asyncio.to_thread(_dedupe, parsed, feed.url, store)
+    texts = await _full_texts(fresh, fetcher, workers) if articles else [None] * len(fresh)
     stored = await asyncio.to_thread(_store_stories, store, feed.url, fresh, texts, now)
     await asyncio.to_thread(
         store.record_fetch_success,
@@ -143,10 +167,7 @@ async def _poll(
     return IngestReport(feed.url, status, tuple(stored), parsed.skipped, fetch=result)
 
 
-def _parse_and_dedupe(
-    document: bytes, feed_url: str, store: Store
-) -> tuple[ParsedFeed, list[tuple[Entry, list[str]]]]:
-    parsed = parse_feed(document, url=feed_url)
+def _dedupe(parsed: ParsedFeed, feed_url: str, store: Store) -> list[tuple[Entry, list[str]]]:
     keyed = [(e, dedupe_keys(e, feed_url=feed_url)) for e in parsed.entries]
     known = store.known_keys(k for _, keys in keyed for k in keys)
     fresh: list[tuple[Entry, list[str]]] = []
@@ -154,23 +175,28 @@ def _parse_and_dedupe(
         if known.isdisjoint(keys):
             fresh.append((entry, keys))
             known.update(keys)  # the same story twice in one document counts once
-    return parsed, fresh
+    return fresh
 
 
 async def _full_texts(
-    fresh: Sequence[tuple[Entry, list[str]]], fetcher: FeedFetcher
+    fresh: Sequence[tuple[Entry, list[str]]], fetcher: FeedFetcher, workers: Workers
 ) -> list[str | None]:
-    return list(await asyncio.gather(*(_full_text(entry, fetcher) for entry, _ in fresh)))
+    pages = (_full_text(entry, fetcher, workers) for entry, _ in fresh)
+    return list(await asyncio.gather(*pages))
 
 
-async def _full_text(entry: Entry, fetcher: FeedFetcher) -> str | None:
+async def _full_text(entry: Entry, fetcher: FeedFetcher, workers: Workers) -> str | None:
     """The article's main text; None (use the feed's text) when the page fails."""
     try:
         page = await fetcher.fetch(entry.link)
     except NewsbriefError as exc:
         log.info("article %s not fetched (%s); using the feed's text", entry.link, exc)
         return None
-    return await asyncio.to_thread(article_text, page.content, url=page.url)
+    try:
+        return await workers.run(article_text, page.content, url=page.url)
+    except IngestError as exc:  # the worker died on this page: the feed's text will do
+        log.warning("article %s not extracted (%s); using the feed's text", entry.link, exc)
+        return None
 
 
 def _store_stories(

@@ -1,0 +1,68 @@
+"""Ingest's CPU work in real worker processes: same stories, and a dead worker costs one feed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.errors import IngestError
+from bot.ingest import HttpFetcher, UrlGuard, poll_feeds
+from bot.ingest.workers import Workers
+from bot.store import SqlStore
+from bot.testing import FeedServer, Route
+
+from .feeds import TALKS, article, rss
+
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+
+
+def _die() -> None:
+    os._exit(3)  # what a parser crashing in C, or the OOM killer, looks like to the pool
+
+
+def _pid() -> int:
+    return os.getpid()
+
+
+@pytest.fixture
+def workers() -> Iterator[Workers]:
+    with Workers(processes=2) as pool:
+        yield pool
+
+
+async def test_feeds_and_pages_parsed_in_worker_processes(
+    store: SqlStore, workers: Workers
+) -> None:
+    with FeedServer() as server:
+        items = [
+            {"title": f"Story {n} about the ceasefire", "link": server.url(f"/a/{n}")}
+            for n in range(3)
+        ]
+        server.routes["/feed"] = Route(body=rss(server.base_url, items))
+        for n in range(3):
+            server.routes[f"/a/{n}"] = Route(
+                body=article("Ceasefire talks resume", TALKS), content_type="text/html"
+            )
+        url = server.url("/feed")
+        store.add_feed(url)
+        fetcher = HttpFetcher(guard=UrlGuard(allow_hosts=["127.0.0.1"]), read_timeout=2.0)
+        [report] = await poll_feeds(
+            [store.get_feed(url)], fetcher=fetcher, store=store, now=NOW, workers=workers
+        )
+        await fetcher.aclose()
+    assert report.status == "new" and len(report.new_stories) == 3
+    assert all("said Anna Berg" in s.text for s in report.new_stories)
+    assert await workers.run(_pid) != os.getpid()
+
+
+async def test_a_dead_worker_is_an_ingest_error_and_the_pool_recovers(workers: Workers) -> None:
+    with pytest.raises(IngestError, match="worker process died"):
+        await workers.run(_die)
+    assert await workers.run(_pid) != os.getpid()
+
+
+async def test_no_processes_means_a_thread_in_this_process() -> None:
+    assert await Workers(processes=0).run(_pid) == os.getpid()
