@@ -1,6 +1,6 @@
 """Choose a quotation's speaker among the mentions of its sentence: a small ranker.
 
-The rules in extract.py pick one speaker mention per quotation, and say how
+The rules (speakers.py, uncued.py) pick one speaker mention per quotation, and say how
 (``_Attr.confidence``). This module scores that pick against every other
 mention of the quotation's sentence ("the crowd", "Congress", "he", the
 mention of each cue) with a conditional logit over a few binary features of

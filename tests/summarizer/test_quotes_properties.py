@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from bot.domain import Quote
 from summarizer import extract_quotes
-from summarizer.quotes import extract, marks, mentions, resolve
+from summarizer.quotes import cues, marks, mentions, resolve
 from summarizer.quotes.extract import Extractor
+from summarizer.quotes.language import ENGLISH
 from summarizer.quotes.mentions import tokens
 
 MARKS = "\u201c\u201d\u00ab\u00bb\u201e\"'\u2018\u2019"
@@ -72,8 +73,8 @@ def test_words_outside_quotes_are_the_sentence_scan_filtered(text: str) -> None:
     # words a scan of the whole sentence keeps outside quotations
     ex = Extractor(text)
     for s0, s1 in [*ex.sents, (0, len(ex.text))]:
-        whole = [w for w in tokens(ex.text, s0, s1) if not ex._in_quote(w.start)]
-        assert ex._words_outside_quotes(s0, s1) == whole
+        whole = [w for w in tokens(ex.text, s0, s1) if not ex.story.in_quote(w.start)]
+        assert ex.story.words_outside_quotes(s0, s1) == whole
 
 
 # the word pattern as first written; mentions._WORD_RE is its unrolled, faster form
@@ -117,9 +118,9 @@ def test_fast_patterns_match_where_the_plain_ones_do(text: str) -> None:
     ]
     plain_cue = re.compile(
         r"\b(?:[Aa]ccording to\b|(?:"
-        + extract._trie_pattern(extract._CUE_WORDS)
+        + cues._trie_pattern(ENGLISH.cue_words)
         + r")\b|(?:Said|Says|Added|Asked|Wrote)\b(?= [A-Z]))"
     )
-    assert [m.span() for m in extract._CUE_RE.finditer(text)] == [
+    assert [m.span() for m in cues.cue_pattern(ENGLISH).finditer(text)] == [
         m.span() for m in plain_cue.finditer(text)
     ]

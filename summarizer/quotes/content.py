@@ -1,0 +1,138 @@
+"""What a cue reports: the span of its reported clause ("said [that the deal is off]"),
+or the front of the sentence for a tag at its end ("[The deal is off], a source said")."""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.quotes.cues import Cue
+from summarizer.quotes.language import Language, words
+from summarizer.quotes.sentences import Story, strip
+
+_THAT_RE = re.compile(r"\s*(?:that\b|:|,)?\s*")
+_ADJUNCT_WORDS = words(
+    """on in at during last this a an the statement interview week month year morning night
+    afternoon evening recently previously earlier later repeatedly also reporters him her
+    them us me today yesterday tonight publicly privately again often once then now out
+    conference call news press release email weekend"""
+)
+_THAT_WORD_RE = re.compile(r"[\w’'.-]+|[^\w\s]")
+_TAIL_WORD_RE = re.compile(r"[\w’'.-]+")
+_TAIL_PREPS = words("in on at during to of for with after before about from by via")
+_CLAUSE_STOP_RE = re.compile(
+    r",\s+(?:[a-z]+ing\b|according to\b|who\b|which\b|while\b|but\b|and (?:said|added)\b)"
+)
+
+
+class ReportedClauses:
+    """Finds the content of one story's cues."""
+
+    def __init__(self, story: Story, lang: Language) -> None:
+        self.text = story.text
+        # time and place words: ", a source said on Tuesday in an interview."
+        self._adjunct_words = lang.days | _ADJUNCT_WORDS
+
+    def content(self, c: Cue, s0: int, s1: int) -> tuple[int, int] | None:
+        """The span ``c`` reports within its sentence ``s0``..``s1``, if any."""
+        text = self.text
+        front = text[s0 : min(c.anchor, c.start)].rstrip()
+        quoted_front = False
+        if front.endswith(("''", "\u201d", '"')) and front.rstrip("'\u201d\"").endswith(","):
+            front = front.rstrip("'\u201d\"")  # '',''The promise ...,'' said J. J. Price
+            quoted_front = True
+        start = c.finish if c.kind == "according" or c.inverted else c.end
+        if c.word == "put":  # "as one analyst put it, ..."
+            start = c.end + 4
+        if c.content_from >= 0:
+            return strip(text, self._skip_to_that(text, c.content_from, s1), s1)
+        tail = text[start:s1]
+        short_tail = (
+            self._adjunct_only(tail)
+            or (len(tail.split()) <= 5 and " that " not in tail and len(front.split()) >= 6)
+            # ", said Michael O'Hanlon, a senior fellow ...", "X said, calling ...": the
+            # words after the tag describe the speaker or go on; the content came first
+            or (c.inverted and tail.lstrip().startswith(",") and front.endswith(","))
+            # "''…,'' Ms. Sherry said, sitting at ...": the quotation was the content
+            or (quoted_front and " that " not in tail)
+        )
+        if (
+            front.endswith(",")
+            and len(front.split()) >= 3
+            and c.kind != "participle"
+            and (short_tail or (c.kind == "according" and _front_content(front, tail)))
+        ):
+            return strip(text, s0, s0 + len(front) - 1)
+        if c.kind == "according" and len(front.split()) >= 4 and not tail.strip(" .;\n"):
+            # "Clinton leads by 271 delegates according to a count by the AP."
+            return strip(text, s0, s0 + len(front))
+        if c.kind == "according":
+            comma = text.find(",", start, s1)
+            if comma < 0:
+                return None
+            start = comma + 1
+        elif c.word in {"told", "tells", "telling", "asked", "asks", "urged"}:
+            that = re.compile(r"\bthat\b").search(text, start, min(s1, start + 80))
+            start = that.end() if that else start
+        else:
+            start = self._skip_to_that(text, start, s1)
+        return strip(text, start, _clause_stop(text, start, s1))
+
+    def close_marks(self, s: int, e: int) -> int:
+        """Take back a closing mark the strip cut off: “minimal.” keeps its ”."""
+        text = self.text
+        inner = text[s:e]
+        if inner.count("\u201c") > inner.count("\u201d"):
+            k = e
+            while k < len(text) and k - e < 3 and text[k] in '.,!?\u201d"':
+                if text[k] == "\u201d":
+                    return k + 1
+                k += 1
+        return e
+
+    def _adjunct_only(self, tail: str) -> bool:
+        """ ", a source said on Tuesday in an interview.": nothing but time and place."""
+        words = _TAIL_WORD_RE.findall(tail)
+        if len(words) > 8:
+            return False
+        return all(
+            w in self._adjunct_words or w in _TAIL_PREPS or w[:1].isupper() or w[:1].isdigit()
+            for w in words
+        )
+
+    def _skip_to_that(self, text: str, start: int, s1: int) -> int:
+        """After "said" skip "on Friday that", "Tuesday that", ": " to the reported clause."""
+        pos = start
+        for m in _THAT_WORD_RE.finditer(text, start, min(s1, start + 60)):
+            w = m.group()
+            if w == "that":
+                return m.end()
+            if w in {",", ":"} and m.start() - start <= 1:
+                pos = m.end()
+                continue
+            if w not in self._adjunct_words and not w[:1].isupper():
+                break
+        m2 = _THAT_RE.match(text, pos, s1)
+        return m2.end() if m2 else pos
+
+
+def _clause_stop(text: str, start: int, s1: int) -> int:
+    """The reported clause ends before ", arguing that ...", ", according to ...",
+    ", who ...": those are attributions or descriptions of their own."""
+    m = _CLAUSE_STOP_RE.search(text, start, s1)
+    if m is None or m.start() - start < 8 or _inside_marks(text, start, m.start()):
+        return s1
+    return m.start()
+
+
+def _inside_marks(text: str, start: int, pos: int) -> bool:
+    """Is ``pos`` inside a quotation opened after ``start``?"""
+    seg = text[start:pos]
+    return seg.count("\u201c") > seg.count("\u201d") or seg.count('"') % 2 == 1
+
+
+def _front_content(front: str, tail: str) -> bool:
+    """ "X, according to Y." or "X, according to Y, who ...": the content comes first."""
+    t = tail.lstrip()
+    if not t.startswith(","):
+        return True
+    return t[1:].lstrip().startswith(("who ", "which ")) or len(front.split()) >= 6

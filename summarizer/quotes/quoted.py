@@ -1,0 +1,221 @@
+"""What a quotation is besides words someone said: a title, a web address, a programme,
+a headline, a subheading; whether it is direct or mixed; and the features the short
+quotation model (short.py) reads."""
+
+from __future__ import annotations
+
+import re
+
+from bot.domain import QuoteKind
+from summarizer.quotes.cues import Cue
+from summarizer.quotes.language import Language, words
+from summarizer.quotes.marks import MarkSpan
+from summarizer.quotes.sentences import NEXT_WORD_RE, PREV_WORD_RE, SENT_END_RE, Story, skip_space
+from summarizer.quotes.speakers import Attr
+
+_TITLE_BEFORE_RE = re.compile(
+    r"(?:[’']s|\b(?:show|program|programme|book|film|movie|song|titled|called|dubbed|"
+    r"series|column|op-ed|article|headline|documentary|podcast|album|novel|memoir|sitcom|"
+    r"anthem|on|of|in|the))\s*\Z"
+)
+_TITLE_AFTER_RE = re.compile(
+    r"[,.]?\s+(?:star|stars|co-star|actor|actress|cast|host|co-host|creator|showrunner)\b"
+)
+# “Crippled America: How to Make America Great Again”: a title, a colon, a subtitle
+_SUBTITLE_RE = re.compile(r"[A-Z0-9][^:\n]{0,60}\w: [A-Z0-9]")
+# '“Museum to close,” by the Post’s Jo Roe': a headline and its byline
+_BYLINE_AFTER_RE = re.compile(
+    r"[,.]?\s+by\s+(?:the\s+)?(?:[A-Z][\w.&\-]*\s+){0,4}[A-Z][\w.&\-]*(?:[’']s|s[’'])\s+[A-Z]"
+)
+# '(“Roe wins,” USATODAY.com, Thursday)': a headline cited with its publication and date
+_CITED_AFTER_RE = re.compile(
+    r"[,.]?\s+(?:the\s+)?[A-Z][\w.&\-]*(?:\s+[A-Z][\w.&\-]*){0,3},\s+(?:Monday|Tuesday|"
+    r"Wednesday|Thursday|Friday|Saturday|Sunday|Jan|Feb|March|April|May|June|July|Aug|Sept|"
+    r"Oct|Nov|Dec|\d)[^()\n]{0,30}\)"
+)
+# 'click “sign up”': the label of a button, not words anyone said
+_CONTROL_BEFORE_RE = re.compile(r"\b(?:[Cc]lick|[Tt]ap|[Pp]ress|[Ss]elect)\s+(?:on\s+)?\Z")
+# the programme a speaker was told or interviewed on: 'told “Fox and Friends”'
+_TOLD_ON_RE = re.compile(
+    r"\b(?:told|tells|tell|telling|interview with|interviewed on|appearance on|appeared on|"
+    r"appearing on|speaking on|spoke on|said on)\s+\Z"
+)
+_URL_ONLY_RE = re.compile(r"(?:https?://|www\.)\S+\Z")
+# '“No to Schengen” (2005)', '“...” (election poster 2003)': a dated slogan or work
+_YEAR_AFTER_RE = re.compile(r"[ \t]*\((?:[^()\n]{0,40}\s)?(?:1[89]|20)\d\d\)")
+_POSSESSIVE_END_RE = re.compile(r"\w[’']s\s*\Z")
+_LINE_OPENS_RE = re.compile(r"(?:\A|\n)[ \t]*\Z")
+_LINE_ENDS_RE = re.compile(r'[ \t.!?\u201d"]{0,8}(?:\n|\Z)')
+SMALL = words("a an the of and or for to in on at by with from as is it vs")
+_NAMING = words(
+    """called calling dubbed named labeled labelled termed titled term word phrase slogan
+    label as so-called nicknamed branded deemed"""
+)
+DETS = words("a an the his her their its this that these those our your my")
+_PREPS = words("in on at of for with from to by about into over than like")
+
+
+class QuotedSpans:
+    """Reads one story's quotations for what they are."""
+
+    def __init__(self, story: Story, lang: Language) -> None:
+        self.text = story.text
+        self.lang = lang
+
+    def short_features(
+        self,
+        q: MarkSpan,
+        sc: list[Cue],
+        s0: int,
+        attr: Attr | None,
+        kind: QuoteKind,
+        title: bool,
+        words: int,
+    ) -> dict[str, float]:
+        text = self.text
+        inner = text[q.start : q.end].strip()
+        tokens_in = inner.split()
+        conf = attr.confidence if attr is not None else 0.0
+        before = text[max(s0, q.open_at - 40) : q.open_at]
+        prev = PREV_WORD_RE.search(before)
+        prev_word = prev.group(1).lower() if prev else ""
+        after = text[q.end + 1 : q.end + 30] if q.closed else ""
+        nxt = NEXT_WORD_RE.match(after)
+        f = {
+            "bias": 1.0,
+            "words_1": float(words == 1),
+            "words_2": float(words == 2),
+            "words_3": float(words == 3),
+            "words_4_6": float(words >= 4),
+            "title": float(title),
+            "title_case": float(all(w[:1].isupper() or w in SMALL for w in tokens_in)),
+            "first_upper": float(inner[:1].isupper()),
+            "mixed": float(kind is QuoteKind.MIXED),
+            "conf_adjacent": float(conf >= 1.0),
+            "conf_before": float(0.94 <= conf < 1.0),
+            "conf_after": float(0.85 <= conf < 0.9),
+            "conf_tag": float(0.75 <= conf < 0.85 or 0.9 <= conf < 0.94),
+            "conf_subject": float(0.65 <= conf < 0.75),
+            "conf_carry": float(0.5 <= conf < 0.65),
+            "conf_none": float(conf < 0.5),
+            "sentence_has_cue": float(bool(sc)),
+            "prev_naming": float(prev_word in _NAMING),
+            "prev_determiner": float(prev_word in DETS or prev_word.endswith(("’s", "'s"))),
+            "prev_cue": float(prev_word in self.lang.cue_words),
+            "prev_preposition": float(prev_word in _PREPS),
+            "prev_colon": float(before.rstrip().endswith(":")),
+            "sentence_start": float(not text[s0 : q.open_at].strip()),
+            "ends_with_punct": float(inner[-1:] in ",.!?"),
+            "has_digit": float(any(ch.isdigit() for ch in inner)),
+            "all_caps": float(inner.isupper()),
+            "next_noun_like": float(nxt is not None and nxt.group(1).islower()),
+        }
+        f["one_word_unattributed"] = f["words_1"] * float(conf < 0.9)
+        f["title_case_no_cue"] = f["title_case"] * (1.0 - f["sentence_has_cue"])
+        f["short_guess"] = float(words <= 3 and conf < 0.65)
+        f["lower_no_cue"] = (1.0 - f["first_upper"]) * (1.0 - f["sentence_has_cue"])
+        return f
+
+    def kind(self, q: MarkSpan, cue: Cue | None) -> QuoteKind:
+        text = self.text
+        first = skip_space(text, q.start)
+        if cue is not None and cue.finish <= q.open_at:
+            gap = text[cue.finish : q.open_at].strip()
+            if gap.rstrip(",:") and not text[first : first + 1].isupper():
+                return QuoteKind.MIXED
+        if text[first : first + 1].islower():
+            return QuoteKind.MIXED
+        return QuoteKind.DIRECT
+
+    def is_title(self, q: MarkSpan) -> bool:
+        """“Meet the Press”, "The Axe Files": titles, not speech."""
+        inner = self.text[q.start : q.end].strip(" ,.")
+        words = inner.split()
+        if not words or len(words) > 9 or SENT_END_RE.search(inner):
+            return False
+        caps = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+        if caps < max(1, (len(words) + 1) // 2) or not words[0][:1].isupper():
+            return False
+        before = self.text[max(0, q.open_at - 30) : q.open_at]
+        if _TITLE_BEFORE_RE.search(before) is not None:
+            return True
+        # "“Orange is the New Black” star Dascha Polanco": the show's people follow it
+        return q.closed and _TITLE_AFTER_RE.match(self.text, q.end + 1) is not None
+
+    def web_address(self, q: MarkSpan) -> bool:
+        """'...they can buy." http://nyti.ms/1U0X.': a web address between stray marks."""
+        text = self.text
+        pos = q.start
+        while pos < q.end and text[pos] in " ,.!?":
+            pos += 1
+        if not text.startswith(("http", "www."), pos):
+            return False  # most quotations: no slice of their words
+        return _URL_ONLY_RE.match(text[pos : q.end].strip(" ,.!?")) is not None
+
+    def programme(self, q: MarkSpan) -> bool:
+        """'Roe told “Fox and Friends”', 'in an interview with “Fox News Sunday”': a
+        title-case name the words were told to or spoken on is a programme, even after a
+        cue (what was said is elsewhere)."""
+        text = self.text
+        if _TOLD_ON_RE.search(text, max(0, q.open_at - 24), q.open_at) is None:
+            return False
+        words = text[q.start : q.end].strip(" ,.!?").split()
+        return (
+            len(words) >= 2
+            and words[-1][:1].isupper()
+            and all(w[:1].isupper() or w[:1].isdigit() or w in SMALL or w == "&" for w in words)
+        )
+
+    def not_speech(self, q: MarkSpan) -> bool:
+        """Quoted words no one is reported as saying, of any length: a work's title with
+        its subtitle (“13 Hours: The Secret Soldiers of Benghazi”), a headline credited to
+        a byline or a publication (“Museum to close,” by the Post's Jo Roe; (“Roe wins,”
+        USATODAY.com, Thursday)), a slogan or poster dated by a year in brackets (“No to
+        Schengen” (2005)), a capitalised subheading on a line of its own, a button to click
+        (click “sign up”)."""
+        text = self.text
+        inner = text[q.start : q.end].strip(" ,.!?")
+        if _subtitled(inner):
+            return True
+        if _CONTROL_BEFORE_RE.search(text, max(0, q.open_at - 16), q.open_at) is not None:
+            return True
+        if q.closed and (
+            _BYLINE_AFTER_RE.match(text, q.end + 1) is not None
+            or _YEAR_AFTER_RE.match(text, q.end + 1) is not None
+            or (text[q.open_at - 1 : q.open_at] == "(" and _CITED_AFTER_RE.match(text, q.end + 1))
+        ):
+            return True
+        return _subheading(text, q, inner)
+
+    def owned_title(self, q: MarkSpan, feats: dict[str, float]) -> bool:
+        """ABC's “This Week With George Stephanopoulos”: a title-case name after a
+        possessive is a programme or a work, not what someone said."""
+        if not feats["title_case"] or feats["words_1"]:
+            return False
+        return _POSSESSIVE_END_RE.search(self.text, max(0, q.open_at - 4), q.open_at) is not None
+
+
+def _subtitled(inner: str) -> bool:
+    """Is ``inner`` a title with a subtitle, every word capitalised but small ones?"""
+    if _SUBTITLE_RE.match(inner) is None or SENT_END_RE.search(inner) is not None:
+        return False
+    words = inner.split()
+    if len(words) < 3 or (len(words[0]) > 1 and words[0].isupper()):
+        return False  # "PENCE: We Will Win": a transcript label, not a title
+    return all(w[:1].isupper() or w[:1].isdigit() or w in SMALL for w in words)
+
+
+_LINE_OPENS_RE = re.compile(r"(?:\A|\n)[ \t]*\Z")
+_LINE_ENDS_RE = re.compile(r'[ \t.!?\u201d"]{0,8}(?:\n|\Z)')
+
+
+def _subheading(text: str, q: MarkSpan, inner: str) -> bool:
+    """A subheading: a capitalised line that is only a quotation (“DIVISIVE, STUPID AND
+    WRONG” between two paragraphs)."""
+    if not inner.isupper() or len(inner.split()) < 2:
+        return False
+    # look only at the line's ends next to the marks: a long line costs nothing more
+    return (
+        _LINE_OPENS_RE.search(text, max(0, q.open_at - 8), q.open_at) is not None
+        and _LINE_ENDS_RE.match(text, q.end) is not None
+    )

@@ -1,0 +1,22 @@
+"""The extractor reads its words through the `Language` it is given, not module imports."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from summarizer.quotes.extract import extract
+from summarizer.quotes.language import ENGLISH
+
+TEXT = "“We will open the bridge in May,” Dana Whitlock blorped on Tuesday."
+
+
+def test_a_verb_the_language_lacks_is_no_cue() -> None:
+    quotes = extract(TEXT)
+    assert all(q.cue != "blorped" for q in quotes)
+
+
+def test_a_verb_added_to_the_language_reports_speech() -> None:
+    lang = replace(ENGLISH, speech_verbs=ENGLISH.speech_verbs | {"blorped"})
+    (quote,) = [q for q in extract(TEXT, lang) if q.kind.value == "direct"]
+    assert quote.text == "We will open the bridge in May"
+    assert (quote.speaker, quote.cue) == ("Dana Whitlock", "blorped")
