@@ -3,7 +3,8 @@
     python benchmarks/_feedserver.py FEEDS ITEMS HOSTS
 
 Serves /feed/<n>.xml (RSS with ITEMS items, ETag support; ?plain ignores ETags) and
-/article/<n>/<i>.html on 127.0.0.1 .. 127.0.0.HOSTS, on one free port it prints first.
+/article/<n>/<i>.html on 127.0.0.1 .. 127.0.0.HOSTS, on one free port it prints first;
+/stats counts the article pages fetched, and those fetched more than once.
 """
 
 from __future__ import annotations
@@ -57,11 +58,20 @@ async def main(feeds: int, items: int, hosts: int) -> None:
             body=bodies[n], content_type="application/rss+xml", headers={"ETag": etag}
         )
 
+    page_hits: dict[str, int] = {}
+
     async def article(request: web.Request) -> web.Response:
         n, i = request.match_info["n"], request.match_info["i"]
+        page_hits[f"{n}/{i}"] = page_hits.get(f"{n}/{i}", 0) + 1
         return web.Response(text=ARTICLE.format(n=n, i=i), content_type="text/html")
 
+    async def stats(request: web.Request) -> web.Response:
+        # How many article pages were fetched, and how many more than once (scale-out check).
+        twice = sum(1 for hits in page_hits.values() if hits > 1)
+        return web.json_response({"pages": len(page_hits), "fetched_twice": twice})
+
     app = web.Application()
+    app.router.add_get("/stats", stats)
     app.router.add_get("/feed/{n}.xml", feed)
     app.router.add_get("/article/{n}/{i}.html", article)
     runner = web.AppRunner(app, access_log=None)
