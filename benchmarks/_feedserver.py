@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
 import sys
+from pathlib import Path
 
 from aiohttp import web
 
@@ -23,6 +25,17 @@ ARTICLE = (
     "sign.”</p><p>She said the next meeting would be in Oslo if the ceasefire held for a week, "
     "and that observers from neutral countries would be invited.</p></article></body></html>"
 )
+
+
+def start_process(feeds: int, items: int, hosts: int) -> tuple[subprocess.Popen[str], int]:
+    """Run this server in a process of its own; the process and the port it serves on."""
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__)), str(feeds), str(items), str(hosts)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None
+    return proc, int(proc.stdout.readline())
 
 
 def feed_xml(n: int, items: int, port: int, hosts: int) -> bytes:

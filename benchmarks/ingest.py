@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import resource
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
@@ -35,28 +34,13 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._feedserver import start_process  # noqa: E402
 from bot.domain import Feed  # noqa: E402
 from bot.ingest import HttpFetcher, IngestReport, SeenBodies, UrlGuard, poll_feeds  # noqa: E402
 from bot.ingest.workers import Workers  # noqa: E402
 from bot.store import make_store  # noqa: E402
 
 CONCURRENCY = 50
-
-
-def start_server(feeds: int, items: int, hosts: int) -> tuple[subprocess.Popen[str], int]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(Path(__file__).with_name("_feedserver.py")),
-            str(feeds),
-            str(items),
-            str(hosts),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    return proc, int(proc.stdout.readline())
 
 
 def feed_urls(feeds: int, hosts: int, port: int) -> list[str]:
@@ -167,7 +151,7 @@ def main() -> int:
     parser.add_argument("--article-feeds", type=int, default=100)
     parser.add_argument("--workers", type=int, default=None, help="default: one per core")
     args = parser.parse_args()
-    proc, port = start_server(args.feeds, args.items, args.hosts)
+    proc, port = start_process(args.feeds, args.items, args.hosts)
     try:
         table = asyncio.run(run(args, port))
     finally:

@@ -37,27 +37,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _feedserver import start_process  # noqa: E402
 from _scratch import PostgresDown, scratch_store_url  # noqa: E402
 
 from bot.testing import read_posts  # noqa: E402
 
 NEWSBRIEF = [sys.executable, "-m", "bot.cli"]
-
-
-def start_server(feeds: int, items: int, hosts: int) -> tuple[subprocess.Popen[str], int]:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            str(Path(__file__).with_name("_feedserver.py")),
-            str(feeds),
-            str(items),
-            str(hosts),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None
-    return proc, int(proc.stdout.readline())
 
 
 def write_config(work: Path, url: str, feeds: list[str], channels: int) -> Path:
@@ -166,7 +151,7 @@ def main() -> int:
     try:
         for n in (1, 2):
             # A fresh server per round, so its page counts are the round's own.
-            server, port = start_server(args.feeds, args.items, args.hosts)
+            server, port = start_process(args.feeds, args.items, args.hosts)
             try:
                 rows.append(round_(n, args, port))
             finally:
