@@ -158,14 +158,38 @@ def name_tokens(name: str | None) -> set[str]:
     return out
 
 
+_DESCRIPTION_SKIP = lx.words("the a an one two three some several and of for")
+
+
+def _description_tokens(name: str) -> set[str]:
+    return {
+        t.lower().rstrip(".")
+        for t in _NAME_TOKEN_RE.findall(name or "")
+        if len(t) >= 3 and t.lower() not in _DESCRIPTION_SKIP
+    }
+
+
+def resolved_ok(gold_name: str, pred_name: str) -> bool:
+    """The resolved speaker names the gold speaker: a shared name token, or, for an
+    unnamed source ("White House official"), every word of its description."""
+    gold = name_tokens(gold_name)
+    if gold:
+        return bool(gold & name_tokens(pred_name))
+    words = _description_tokens(gold_name)
+    return bool(words) and words <= _description_tokens(pred_name)
+
+
 def speaker_ok(pred: Mapping[str, Any], attr: Mapping[str, Any]) -> bool:
-    """Mention overlaps the gold source, or a name token matches the gold speaker."""
+    """Mention overlaps the gold source, or a name token matches the gold speaker; where
+    the gold says ``"resolve": true``, only the resolved name counts."""
     source = attr.get("source") or []
     if not source:
         return False
     speaker = pred.get("speaker") or ""
     if len(speaker.split()) > MAX_SPEAKER_WORDS:
         return False
+    if attr.get("resolve") and attr.get("speaker"):
+        return resolved_ok(attr["speaker"], speaker)
     ms, me = pred.get("speaker_start"), pred.get("speaker_end")
     if (
         isinstance(ms, int)

@@ -13,13 +13,14 @@ from summarizer.quotes.sentences import VERB_NEXT_RE, Story, near_start, only_gl
 from summarizer.quotes.speakers import Attr, Speakers
 
 # a quotation's span, the rules' speaker name and mention, each candidate's span and
-# name (None: the rules' pick from outside the sentence), and each one's features
+# name as it would resolve (None: the rules' pick from outside the sentence), and each
+# one's features
 RankExample = tuple[
     int,
     int,
     str | None,
     Mention | None,
-    list[tuple[int, int, str | None] | None],
+    list[tuple[int, int, str] | None],
     list[dict[str, float]],
 ]
 
@@ -177,7 +178,9 @@ class Chooser:
         rivals = [m is not None and not (pick is not None and overlaps(m, pick)) for m in rows]
         if self.collect is not None:
             name = attr.resolved.name if attr is not None else None
-            spans = [(m.start, m.end, m.name) if m is not None else None for m in rows]
+            # each candidate's name as it would resolve: the gold may judge resolved names
+            peek = self.speakers.resolver.peek
+            spans = [(m.start, m.end, peek(m)) if m is not None else None for m in rows]
             feats = [rank.tiered(f, conf) if r else f for f, r in zip(feats, rivals, strict=True)]
             self.collect.append((q.start, q.end, name, pick, spans, feats))
             return attr

@@ -80,6 +80,22 @@ class Resolver:
                     del subjects[0]
         return Resolved(sp.name, sp.role, sp.anonymous)
 
+    def peek(self, m: Mention) -> str:
+        """The name ``m`` would resolve to now, changing nothing (a candidate the ranker
+        weighs but may not choose)."""
+        if m.pronoun:
+            return self._pronoun(m).name
+        if m.name:
+            return self.full_name(m.name)
+        text = " ".join(m.text.split())
+        words = _words(text)
+        first = text.split()[0]
+        if first in _DEFINITE:
+            found = self._antecedent(words - lx.ORDINALS, earliest=bool(words & lx.ORDINALS))
+            if found is not None:
+                return found.name
+        return text[0].lower() + text[1:] if first in lx.INDEFINITE | _DEFINITE else text
+
     def note_subject(self, m: Mention) -> None:
         """A named sentence subject is a pronoun's likeliest antecedent."""
         if m.name and not m.pronoun:

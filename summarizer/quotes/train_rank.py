@@ -33,11 +33,12 @@ def groups(path: Path) -> list[Group]:
     with path.open(encoding="utf-8") as f:
         for line in f:
             if line.strip():
-                out.extend(_article_groups(json.loads(line)))
+                out.extend(article_groups(json.loads(line)))
     return out
 
 
-def _article_groups(art: dict[str, object]) -> list[Group]:
+def article_groups(art: dict[str, object]) -> list[Group]:
+    """One article's training groups (the rules' own picks: collecting never asks a model)."""
     text = str(art["text"])
     gold = _gold_direct(art)
     ex = Extractor(text)

@@ -17,6 +17,7 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Any
 
 from summarizer.evaluate import _gold_direct, alnum_trim, jaccard
 from summarizer.quotes import short
@@ -29,18 +30,23 @@ def examples(path: Path) -> list[Example]:
     out: list[Example] = []
     with path.open(encoding="utf-8") as f:
         for line in f:
-            if not line.strip():
-                continue
-            art = json.loads(line)
-            text = art["text"]
-            gold = [span for span, _ in _gold_direct(art)]
-            ex = Extractor(text)
-            ex.collect = []
-            ex.run()
-            for start, end, feats in ex.collect:
-                span = alnum_trim(text, (start, end))
-                positive = any(jaccard(span, g) > 0 for g in gold)
-                out.append((feats, int(positive)))
+            if line.strip():
+                out.extend(article_examples(json.loads(line)))
+    return out
+
+
+def article_examples(art: dict[str, Any]) -> list[Example]:
+    """One article's short quotations, each with its features and whether it is gold."""
+    text = art["text"]
+    gold = [span for span, _ in _gold_direct(art)]
+    ex = Extractor(text)
+    ex.collect = []
+    ex.run()
+    out: list[Example] = []
+    for start, end, feats in ex.collect:
+        span = alnum_trim(text, (start, end))
+        positive = any(jaccard(span, g) > 0 for g in gold)
+        out.append((feats, int(positive)))
     return out
 
 

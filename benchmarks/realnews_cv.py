@@ -1,0 +1,241 @@
+"""Cross-validated who-said-what on real news: the learned parts never see the articles
+they are scored on.
+
+    .venv/bin/python benchmarks/realnews_cv.py [--folds 5] [--seed 14] [--trainers rank,short]
+
+The real-news gold (../shared/data/realnews/dev.jsonl, 40 articles) is shuffled with a
+fixed seed and cut into folds. For each fold, every trainer in ``TRAINERS`` fits its
+model on the other folds plus PolNeAR train, the model is installed, and the held-out
+articles are extracted. The pooled held-out predictions are scored with the shared
+scorer (../shared/tools/score_quotes.py, run as a subprocess, never imported); the
+shipped models are scored on the same articles for comparison.
+
+A trainer is three steps (see `Trainer`): ``collect`` one article's training examples
+(cached: collecting never asks a model, so every fold reuses them), ``fit`` a model on
+examples, and ``install`` a model for the length of a ``with`` block. Add a learned
+component by appending its trainer to ``TRAINERS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any, Protocol
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from summarizer.evaluate import prediction_record  # noqa: E402
+from summarizer.quotes import rank, short, train_rank, train_short  # noqa: E402
+
+REALNEWS = ROOT / ".." / "shared" / "data" / "realnews" / "dev.jsonl"
+POLNEAR_TRAIN = ROOT / ".." / "shared" / "data" / "polnear" / "train.jsonl"
+SCORER = ROOT / ".." / "shared" / "tools" / "score_quotes.py"
+
+Article = dict[str, Any]
+
+
+class Trainer(Protocol):
+    """One learned component, as cross-validation trains and installs it."""
+
+    name: str
+
+    def collect(self, article: Article) -> list[Any]:
+        """The article's training examples (must not depend on any installed model)."""
+        ...
+
+    def fit(self, examples: list[Any]) -> Any:
+        """A model fitted on ``examples`` (deterministic)."""
+        ...
+
+    def install(self, model: Any) -> AbstractContextManager[None]:
+        """Extraction uses ``model`` inside the ``with`` block, the shipped one after."""
+        ...
+
+
+class RankTrainer:
+    """The speaker ranker (summarizer/quotes/rank.py, train_rank.py)."""
+
+    name = "rank"
+
+    def __init__(self, epochs: int = 300) -> None:
+        self.epochs = epochs
+
+    def collect(self, article: Article) -> list[Any]:
+        return list(train_rank.article_groups(article))
+
+    def fit(self, examples: list[Any]) -> Any:
+        return rank.Model.of(train_rank.fit(examples, epochs=self.epochs))
+
+    @contextmanager
+    def install(self, model: Any) -> Iterator[None]:
+        shipped = rank.MODEL
+        rank.MODEL = model
+        try:
+            yield
+        finally:
+            rank.MODEL = shipped
+
+
+class ShortTrainer:
+    """The short-quotation model (summarizer/quotes/short.py, train_short.py)."""
+
+    name = "short"
+
+    def __init__(self, epochs: int = 3000) -> None:
+        self.epochs = epochs
+
+    def collect(self, article: Article) -> list[Any]:
+        return list(train_short.article_examples(article))
+
+    def fit(self, examples: list[Any]) -> Any:
+        return train_short.fit(examples, epochs=self.epochs)
+
+    @contextmanager
+    def install(self, model: Any) -> Iterator[None]:
+        shipped = short.WEIGHTS
+        short.WEIGHTS = model
+        try:
+            yield
+        finally:
+            short.WEIGHTS = shipped
+
+
+TRAINERS: list[Trainer] = [RankTrainer(), ShortTrainer()]
+
+
+def _load(path: Path) -> list[Article]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def folds(articles: Sequence[Article], k: int, seed: int) -> list[list[Article]]:
+    """``k`` folds of about equal size, the same for the same seed."""
+    order = sorted(articles, key=lambda a: str(a["id"]))
+    random.Random(seed).shuffle(order)
+    return [order[i::k] for i in range(k)]
+
+
+def _score(gold: Path, pred: Path) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, str(SCORER), "--gold", str(gold), "--pred", str(pred), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(json.loads(out.stdout))
+
+
+def _write(path: Path, rows: list[dict[str, Any]]) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for row in rows:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def _predict(articles: Sequence[Article]) -> list[dict[str, Any]]:
+    return [prediction_record(str(a["id"]), str(a["text"])) for a in articles]
+
+
+def cross_validate(
+    realnews: list[Article],
+    base: list[Article],
+    trainers: Sequence[Trainer],
+    k: int,
+    seed: int,
+) -> list[dict[str, Any]]:
+    """Each article's prediction made with models that never saw it."""
+    cache: dict[tuple[str, str], list[Any]] = {}
+
+    def examples(t: Trainer, arts: Sequence[Article], tag: str) -> list[Any]:
+        out: list[Any] = []
+        for a in arts:
+            key = (t.name, f"{tag}:{a['id']}")
+            if key not in cache:
+                cache[key] = t.collect(a)
+            out.extend(cache[key])
+        return out
+
+    preds: list[dict[str, Any]] = []
+    parts = folds(realnews, k, seed)
+    for i, held in enumerate(parts):
+        train = [a for j, part in enumerate(parts) if j != i for a in part]
+        models = [
+            (t, t.fit(examples(t, base, "base") + examples(t, train, "rn"))) for t in trainers
+        ]
+        with _installed(models):
+            preds.extend(_predict(held))
+        print(f"fold {i + 1}/{k}: {len(held)} held out, trained on {len(train)} + base")
+    return preds
+
+
+@contextmanager
+def _installed(models: list[tuple[Trainer, Any]]) -> Iterator[None]:
+    if not models:
+        yield
+        return
+    (t, model), rest = models[0], models[1:]
+    with t.install(model), _installed(rest):
+        yield
+
+
+_METRICS = (
+    "direct_quotes",
+    "direct_end_to_end",
+    "attributions",
+    "attributions_end_to_end",
+)
+
+
+def _line(name: str, report: dict[str, Any]) -> str:
+    cells = [f"{report[m]['f1']:.3f}" for m in _METRICS]
+    return f"{name:<22} " + "  ".join(cells) + f"  {report['direct_speaker_accuracy']:.3f}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=REALNEWS)
+    ap.add_argument("--base", type=Path, default=POLNEAR_TRAIN, help="always trained on")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=14)
+    ap.add_argument(
+        "--trainers",
+        default=",".join(t.name for t in TRAINERS),
+        help="comma-separated names of the trainers to cross-validate",
+    )
+    args = ap.parse_args(argv)
+    if not args.data.exists() or not SCORER.exists():
+        print(f"benchmarks/realnews_cv.py: needs {args.data} and {SCORER}; skipping")
+        return 0
+    wanted = set(args.trainers.split(",")) - {""}
+    trainers = [t for t in TRAINERS if t.name in wanted]
+    realnews = _load(args.data)
+    base = _load(args.base) if args.base.exists() else []
+    t0 = time.perf_counter()
+    cv = cross_validate(realnews, base, trainers, args.folds, args.seed)
+    shipped = _predict(realnews)
+    with tempfile.TemporaryDirectory() as tmp:
+        _write(Path(tmp) / "cv.jsonl", cv)
+        _write(Path(tmp) / "shipped.jsonl", shipped)
+        cv_report = _score(args.data, Path(tmp) / "cv.jsonl")
+        shipped_report = _score(args.data, Path(tmp) / "shipped.jsonl")
+    names = ",".join(t.name for t in trainers) or "none"
+    print(
+        f"{len(realnews)} articles, {args.folds} folds (seed {args.seed}), trainers: {names}, "
+        f"base: {args.base.name if base else 'none'} ({time.perf_counter() - t0:.0f} s)"
+    )
+    print(f"{'':<22} direct F1  direct e2e  attr F1  attr e2e  speaker acc.")
+    print(_line("cross-validated", cv_report))
+    print(_line("shipped models", shipped_report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
