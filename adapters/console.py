@@ -18,7 +18,8 @@ from rich.text import Text
 from bot.domain import Briefing, BriefingItem, Bullet, QuoteKind
 
 if TYPE_CHECKING:
-    from bot.conversation.replies import Citation, Reply
+    from bot.conversation.replies import Reply
+    from bot.domain import Citation
 
 
 def bullet_text(bullet: Bullet) -> Text:

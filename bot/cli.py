@@ -19,7 +19,7 @@ import asyncio
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,7 +35,7 @@ from bot.settings import Settings, find_config_path, load_settings
 if TYPE_CHECKING:
     from bot.app import App
     from bot.ingest import IngestReport
-    from bot.ports import PruneReport
+    from bot.ports import LLMCache, PruneReport
 
 err_console = Console(stderr=True)
 
@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from summarizer.cli import register
 
-    register(sub)
+    register(sub, open_llm_cache=open_llm_cache)
 
     from bot.conversation.repl import register as register_chat
 
@@ -127,6 +127,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def open_llm_cache(settings: Settings) -> tuple[LLMCache, Callable[[], None]]:
+    """The store as ``quotes --llm``'s cache, and its closer; raises ``StoreError``."""
+    from bot.store import make_store
+
+    store = make_store(settings.store.url)
+    return store, store.close
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

@@ -141,3 +141,17 @@ class Briefing:
     generated_at: datetime
     idempotency_key: str = ""
     notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One stored quote, cited verbatim with its speaker and story (chat replies, answers)."""
+
+    speaker: str
+    speaker_role: str | None
+    text: str
+    kind: QuoteKind
+    story_title: str
+    story_url: str
+    published_at: datetime | None = None
+    story_id: int | None = None

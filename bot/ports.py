@@ -7,8 +7,8 @@ Implementations live elsewhere (``bot.store``, ``bot.ingest``, ``summarizer``,
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
@@ -423,3 +423,52 @@ class ScheduleStore(Store, Protocol):
     ) -> None: ...
     def release_delivery(self, idempotency_key: str, *, owner: str) -> None: ...
     def done_keys(self, keys: Iterable[str]) -> set[str]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LLMUsage:
+    """One day's use of one model. ``failures`` are calls that fell back to the offline
+    extractor; ``quotes_rejected`` are model quotes verification did not let through."""
+
+    day: date
+    model: str
+    requests: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cache_hits: int = 0
+    failures: int = 0
+    quotes_verified: int = 0
+    quotes_rejected: int = 0
+
+    @property
+    def tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+LLM_COUNTERS = tuple(f.name for f in fields(LLMUsage) if f.name not in ("day", "model"))
+
+
+@runtime_checkable
+class LLMCache(Protocol):
+    """Cached model output by (story content hash, model), and usage per day and model.
+
+    Called by ``summarizer.llm.LLMSummarizer`` (before and after each model call,
+    and for the daily token budget) and by ``newsbrief stats``. Implemented by the
+    store (``bot.store.llm_cache.LLMCacheStore``) and in memory
+    (``summarizer.llm_cache.MemoryLLMCache``). Raises ``StoreError`` and nothing else.
+    """
+
+    def get_llm_output(self, story_hash: str, model: str) -> str | None: ...
+    def put_llm_output(
+        self,
+        story_hash: str,
+        model: str,
+        output: str,
+        *,
+        prompt_tokens: int,
+        completion_tokens: int,
+        at: datetime,
+    ) -> None: ...
+    def add_llm_usage(self, usage: LLMUsage) -> None: ...
+    def llm_tokens_used(self, day: date) -> int: ...
+    def llm_usage(self, *, since: date | None = None) -> list[LLMUsage]: ...

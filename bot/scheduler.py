@@ -2,9 +2,9 @@
 
 Two halves, as in reader's "decider" style:
 
-- pure functions of a clock reading (`first_slot`, `due_slot`, `next_slot`,
-  `decide_poll`, `parse_retry_after`, `parse_max_age`): no I/O, tested with
-  any ``now``;
+- pure functions of a clock reading (`due_slot`, `decide_poll`,
+  `parse_retry_after`, `parse_max_age`, and `bot.cron`'s `first_slot` and
+  `next_slot`): no I/O, tested with any ``now``;
 - `Runner`, driven by an APScheduler ``AsyncIOScheduler`` tick: it claims due
   feeds and due deliveries from the store (leases, so several processes split
   the work) and runs them as tasks, which SIGTERM lets finish.
@@ -36,10 +36,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App, make_app
+from bot.cron import first_slot, next_slot
 from bot.delivery import (
     Clock,
     Deliverer,
@@ -79,26 +79,6 @@ PRUNE_BATCH = 500
 
 
 # ---------------------------------------------------------------- the decider
-
-
-def cron(schedule: str, timezone: str) -> CronTrigger:
-    """The channel's cron schedule, read in its own time zone (DST included)."""
-    return CronTrigger.from_crontab(schedule, timezone=timezone)
-
-
-def next_slot(schedule: str, timezone: str, now: datetime) -> datetime:
-    """The first scheduled time strictly after ``now``, in UTC."""
-    fire: datetime | None = cron(schedule, timezone).get_next_fire_time(
-        None, now + timedelta(microseconds=1)
-    )
-    if fire is None:  # a cron expression that never fires again, e.g. Feb 30
-        raise ValueError(f"schedule {schedule!r} never fires after {now:%Y-%m-%d}")
-    return fire.astimezone(UTC)
-
-
-def first_slot(schedule: str | None, timezone: str, now: datetime) -> datetime | None:
-    """A new (or rescheduled) channel's first slot: the next one after ``now``."""
-    return next_slot(schedule, timezone, now) if schedule else None
 
 
 def due_slot(channel: ChannelState, now: datetime) -> datetime | None:

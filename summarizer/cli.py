@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console
 from rich.progress import Progress
@@ -17,11 +17,22 @@ from summarizer import extract_quotes
 from summarizer.bullets import BRIEFING_BULLETS
 from summarizer.evaluate import bullets_record, prediction_record, render_report, score
 
+if TYPE_CHECKING:
+    from summarizer.llm_cli import CacheOpener
+
 _PROGRESS_MIN = 20
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``quotes``, ``bullets`` and ``eval`` subcommands."""
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    *,
+    open_llm_cache: CacheOpener | None = None,
+) -> None:
+    """Add the ``quotes``, ``bullets`` and ``eval`` subcommands.
+
+    ``open_llm_cache`` opens the shared LLM cache for ``quotes --llm`` (the CLI passes
+    the store's; the summarizer never opens a store itself).
+    """
     q = subparsers.add_parser("quotes", help="extract who-said-what from articles")
     q.add_argument("files", nargs="*", type=Path, help="plain-text articles")
     q.add_argument("--jsonl", type=Path, help="input lines with id and text")
@@ -29,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     q.add_argument(
         "--llm", action="store_true", help="use the configured model (verified; offline on failure)"
     )
-    q.set_defaults(func=quotes_command)
+    q.set_defaults(func=quotes_command, open_llm_cache=open_llm_cache)
     b = subparsers.add_parser("bullets", help="the who-said-what bullets a briefing would show")
     b.add_argument("--jsonl", type=Path, required=True, help="input lines with id and text")
     b.add_argument("-o", "--output", type=Path, help="where the bullets go (default: stdout)")
@@ -85,7 +96,12 @@ def _quotes_llm(args: argparse.Namespace) -> int:
         return 2
     settings = load_settings(find_config_path(getattr(args, "config", None)))
     try:
-        return quotes_llm(args.files, settings, Console())
+        return quotes_llm(
+            args.files,
+            settings,
+            Console(),
+            open_cache=getattr(args, "open_llm_cache", None),
+        )
     except OSError as exc:
         print(f"newsbrief quotes: {exc}", file=sys.stderr)
         return 1

@@ -45,11 +45,10 @@ from openai.types.chat import ChatCompletionMessageParam
 from openai.types.shared_params import ResponseFormatJSONSchema
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.conversation.replies import Citation
-from bot.domain import Bullet, Quote, Story
+from bot.domain import Bullet, Citation, Quote, Story
 from bot.errors import ConfigError, NewsbriefError, SummarizerError
-from bot.ports import Summarizer, Summary
-from bot.store.llm_cache import LLMCache, LLMUsage, MemoryLLMCache
+from bot.ports import LLMCache, LLMUsage, Summarizer, Summary
+from summarizer.llm_cache import MemoryLLMCache
 from summarizer.offline import OfflineSummarizer
 from summarizer.verify import Claim, Paraphrase, Verifier, VerifyCounts, free_text_ok
 

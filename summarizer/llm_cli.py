@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,18 +19,29 @@ from rich.table import Table
 
 from bot.domain import Story
 from bot.errors import StoreError
-from bot.store.llm_cache import LLMCache, LLMUsage, MemoryLLMCache
+from bot.ports import LLMCache, LLMUsage
+from summarizer.llm_cache import MemoryLLMCache
 
 if TYPE_CHECKING:
     from bot.settings import Settings
     from summarizer.llm import LLMOutcome
 
+# Opens the LLM cache the settings name (the store's): the cache and how to close it.
+CacheOpener = Callable[["Settings"], tuple[LLMCache, Callable[[], None]]]
 
-def quotes_llm(files: Sequence[Path], settings: Settings, console: Console) -> int:
+
+def quotes_llm(
+    files: Sequence[Path],
+    settings: Settings,
+    console: Console,
+    *,
+    open_cache: CacheOpener | None = None,
+) -> int:
     """Summarise each file with the configured model (verified; offline on failure) and print it.
 
-    Uses the configured store as the cache, so repeated runs cost nothing and count toward
-    the daily budget; an unusable store means an in-memory cache. Returns the exit code.
+    ``open_cache`` (the CLI passes one over the configured store) gives the cache and its
+    closer, so repeated runs cost nothing and count toward the daily budget; without one,
+    or when it raises ``StoreError``, the cache is in memory. Returns the exit code.
     """
     from summarizer.llm import LLMSummarizer, llm_config
 
@@ -51,7 +62,7 @@ def quotes_llm(files: Sequence[Path], settings: Settings, console: Console) -> i
         )
         for path in files
     ]
-    cache, close = _cache(settings.store.url, console)
+    cache, close = _open(open_cache, settings, console)
     summarizer = LLMSummarizer(config, cache=cache)
 
     async def run() -> list[LLMOutcome]:
@@ -69,15 +80,16 @@ def quotes_llm(files: Sequence[Path], settings: Settings, console: Console) -> i
     return 0
 
 
-def _cache(url: str, console: Console) -> tuple[LLMCache, Any]:
-    from bot.store import make_store
-
+def _open(
+    open_cache: CacheOpener | None, settings: Settings, console: Console
+) -> tuple[LLMCache, Callable[[], None]]:
+    if open_cache is None:
+        return MemoryLLMCache(), lambda: None
     try:
-        store = make_store(url)
+        return open_cache(settings)
     except StoreError as exc:
         console.print(f"[yellow]store unusable ({escape(str(exc))}): cache in memory[/]")
         return MemoryLLMCache(), lambda: None
-    return store, store.close
 
 
 def outcome_table(title: str, outcome: LLMOutcome, *, model: str) -> Table:

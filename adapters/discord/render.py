@@ -23,8 +23,8 @@ from urllib.parse import urlsplit
 
 import discord
 
-from bot.conversation.replies import Citation, Reply
-from bot.domain import Briefing, BriefingItem, Bullet, Quote, QuoteKind
+from bot.conversation.replies import Reply
+from bot.domain import Briefing, BriefingItem, Bullet, Citation, Quote, QuoteKind
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096

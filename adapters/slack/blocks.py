@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot.conversation.replies import Citation, Reply
-from bot.domain import Briefing, BriefingItem, Bullet, QuoteKind
+from bot.conversation.replies import Reply
+from bot.domain import Briefing, BriefingItem, Bullet, Citation, QuoteKind
 
 # Slack's documented limits (https://api.slack.com/reference/block-kit/blocks).
 MAX_BLOCKS = 50

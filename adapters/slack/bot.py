@@ -49,7 +49,8 @@ from bot.conversation.commands import (
     UnsubscribeCommand,
     parse_command,
 )
-from bot.conversation.replies import Citation, Context, Reply, Responder, pruned_story_reply
+from bot.conversation.replies import Context, Reply, Responder, pruned_story_reply
+from bot.domain import Citation
 from bot.errors import DeliveryError, NewsbriefError, StoreError
 from bot.ports import EventClaim, Store
 

@@ -48,7 +48,8 @@ from bot.conversation.questions import (
     speaker_named_by,
     story_citation,
 )
-from bot.conversation.replies import Citation, Context, Reply, pruned_story_reply
+from bot.conversation.replies import Context, Reply, pruned_story_reply
+from bot.cron import check_cron, first_slot
 from bot.domain import Feed, Story
 from bot.errors import BlockedURLError, IngestError, NewsbriefError, NotFoundError
 from bot.ingest import UrlGuard
@@ -473,10 +474,6 @@ class Conversations:
         return Reply(f"This channel no longer follows {url}.")
 
     def schedule(self, context: Context, command: ScheduleCommand) -> Reply:
-        from apscheduler.triggers.cron import CronTrigger
-
-        from bot.scheduler import first_slot
-
         store = self.app.store
         if not isinstance(store, ScheduleStore):
             return Reply("This store cannot keep channel schedules.", ephemeral=True)
@@ -486,7 +483,7 @@ class Conversations:
             current.timezone if current else self._channel_timezone(context.channel)
         )
         try:
-            CronTrigger.from_crontab(command.cron, timezone=ZoneInfo(timezone))
+            check_cron(command.cron, timezone)
         except ValueError as exc:
             return Reply(f"That is not a schedule I can keep: {exc}", ephemeral=True)
         now = self.clock()
@@ -556,4 +553,4 @@ def _when(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-__all__ = ["Citation", "Conversations", "describe_cron"]
+__all__ = ["Conversations", "describe_cron"]

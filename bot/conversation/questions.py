@@ -13,8 +13,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.conversation.replies import Citation
-from bot.domain import Quote, Story
+from bot.domain import Citation, Quote, Story
 from bot.ports import QuoteHit
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")

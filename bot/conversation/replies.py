@@ -10,10 +10,9 @@ untrusted text from feeds).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Protocol
 
-from bot.domain import Briefing, QuoteKind, Story
+from bot.domain import Briefing, Citation, Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,20 +30,6 @@ class Context:
     user: str
     can_manage: bool = False
     thread_of: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """One stored quote, cited verbatim with its speaker and story."""
-
-    speaker: str
-    speaker_role: str | None
-    text: str
-    kind: QuoteKind
-    story_title: str
-    story_url: str
-    published_at: datetime | None = None
-    story_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,73 +1,26 @@
-"""The LLM summarizer's cache and usage counters (migration 0004).
+"""The LLM summarizer's cache and usage counters in the database (migration 0004).
 
-`LLMCache` is what ``summarizer.llm.LLMSummarizer`` needs of a store:
-`LLMCacheStore` (mixed into `SqlStore`) keeps it in the database, so every
-process and every channel shares one model call per story and model;
-`MemoryLLMCache` keeps it in a dict (the ``quotes --llm`` command, tests).
+`LLMCacheStore` (mixed into `SqlStore`) implements the `bot.ports.LLMCache` port, so
+every process and every channel shares one model call per story and model;
+``summarizer.llm_cache.MemoryLLMCache`` is the in-memory one (``quotes --llm``, tests).
 Days are UTC dates; the daily token budget counts prompt plus completion
 tokens of every model.
 """
 
 from __future__ import annotations
 
-import threading
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from bot.ports import LLM_COUNTERS as COUNTERS
+from bot.ports import LLMUsage
 from bot.store.schema import llm_cache, llm_usage
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
-
-
-@dataclass(frozen=True, slots=True)
-class LLMUsage:
-    """One day's use of one model. ``failures`` are calls that fell back to the offline
-    extractor; ``quotes_rejected`` are model quotes verification did not let through."""
-
-    day: date
-    model: str
-    requests: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    cache_hits: int = 0
-    failures: int = 0
-    quotes_verified: int = 0
-    quotes_rejected: int = 0
-
-    @property
-    def tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-
-COUNTERS = tuple(f.name for f in fields(LLMUsage) if f.name not in ("day", "model"))
-
-
-@runtime_checkable
-class LLMCache(Protocol):
-    """Cached model output by (story content hash, model), and usage per day and model.
-
-    Implementations raise ``StoreError`` and nothing else.
-    """
-
-    def get_llm_output(self, story_hash: str, model: str) -> str | None: ...
-    def put_llm_output(
-        self,
-        story_hash: str,
-        model: str,
-        output: str,
-        *,
-        prompt_tokens: int,
-        completion_tokens: int,
-        at: datetime,
-    ) -> None: ...
-    def add_llm_usage(self, usage: LLMUsage) -> None: ...
-    def llm_tokens_used(self, day: date) -> int: ...
-    def llm_usage(self, *, since: date | None = None) -> list[LLMUsage]: ...
 
 
 class LLMCacheStore:
@@ -149,46 +102,3 @@ class LLMCacheStore:
             )
             for row in rows
         ]
-
-
-class MemoryLLMCache:
-    """The `LLMCache` port in memory: for one process that has no store."""
-
-    def __init__(self) -> None:
-        self._outputs: dict[tuple[str, str], str] = {}
-        self._usage: dict[tuple[date, str], LLMUsage] = {}
-        self._lock = threading.Lock()
-
-    def get_llm_output(self, story_hash: str, model: str) -> str | None:
-        with self._lock:
-            return self._outputs.get((story_hash, model))
-
-    def put_llm_output(
-        self,
-        story_hash: str,
-        model: str,
-        output: str,
-        *,
-        prompt_tokens: int,
-        completion_tokens: int,
-        at: datetime,
-    ) -> None:
-        with self._lock:
-            self._outputs[(story_hash, model)] = output
-
-    def add_llm_usage(self, usage: LLMUsage) -> None:
-        with self._lock:
-            key = (usage.day, usage.model)
-            old = self._usage.get(key, LLMUsage(day=usage.day, model=usage.model))
-            self._usage[key] = replace(
-                old, **{name: getattr(old, name) + getattr(usage, name) for name in COUNTERS}
-            )
-
-    def llm_tokens_used(self, day: date) -> int:
-        with self._lock:
-            return sum(u.tokens for (d, _), u in self._usage.items() if d == day)
-
-    def llm_usage(self, *, since: date | None = None) -> list[LLMUsage]:
-        with self._lock:
-            rows = [u for u in self._usage.values() if since is None or u.day >= since]
-        return sorted(rows, key=lambda u: (-u.day.toordinal(), u.model))

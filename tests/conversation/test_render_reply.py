@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from rich.console import Console
 
 from adapters.console import render_reply
-from bot.conversation.replies import Citation, Reply
-from bot.domain import Briefing, QuoteKind
+from bot.conversation.replies import Reply
+from bot.domain import Briefing, Citation, QuoteKind
 
 
 def _render(reply: Reply) -> str:

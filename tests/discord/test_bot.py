@@ -26,8 +26,8 @@ from adapters.discord.testing import (
 )
 from bot.app import App, now_utc
 from bot.conversation.commands import HELP
-from bot.conversation.replies import Citation, Reply
-from bot.domain import QuoteKind, Story
+from bot.conversation.replies import Reply
+from bot.domain import Citation, QuoteKind, Story
 from tests.discord.briefings import seed_briefing
 from tests.discord.conftest import ScriptedResponder, embeds_of, join_guild, settle
 

@@ -30,8 +30,8 @@ from adapters.discord.render import (
     safe_url,
     untrusted,
 )
-from bot.conversation.replies import Citation, Reply
-from bot.domain import Briefing, BriefingItem, Bullet, QuoteKind
+from bot.conversation.replies import Reply
+from bot.domain import Briefing, BriefingItem, Bullet, Citation, QuoteKind
 from tests.discord.briefings import SEED_TITLE, hostile_item, quote, seed_briefing, seed_item
 
 GOLDEN = Path(__file__).parent / "golden" / "seed_briefing.json"

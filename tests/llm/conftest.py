@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot.domain import Story
-from bot.store.llm_cache import MemoryLLMCache
 from summarizer.llm import LLMConfig, LLMSummarizer
+from summarizer.llm_cache import MemoryLLMCache
 from summarizer.testing import FakeOpenAI
 
 HARBOR = """\

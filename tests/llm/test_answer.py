@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bot.conversation.replies import Citation
-from bot.domain import QuoteKind
-from bot.store.llm_cache import MemoryLLMCache
+from bot.domain import Citation, QuoteKind
 from summarizer.llm import LLMSummarizer, answer_question
+from summarizer.llm_cache import MemoryLLMCache
 from summarizer.offline import OfflineSummarizer
 from summarizer.testing import FakeOpenAI, answer_json, error, reply
 

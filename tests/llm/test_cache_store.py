@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.ports import LLMCache, LLMUsage
 from bot.store import SqlStore
-from bot.store.llm_cache import LLMCache, LLMUsage, MemoryLLMCache
 from summarizer.llm import LLMSummarizer
+from summarizer.llm_cache import MemoryLLMCache
 from summarizer.testing import FakeOpenAI, reply
 
 from .conftest import config_for, make_story

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.domain import Story
-from bot.store.llm_cache import MemoryLLMCache
 from summarizer.llm import LLMOutcome, LLMSummarizer
+from summarizer.llm_cache import MemoryLLMCache
 from summarizer.offline import OfflineSummarizer
 from summarizer.testing import (
     FakeOpenAI,

@@ -8,13 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.cron import first_slot, next_slot
 from bot.ports import ChannelState
 from bot.scheduler import (
     PollDecision,
     decide_poll,
     due_slot,
-    first_slot,
-    next_slot,
     parse_max_age,
     parse_retry_after,
 )

@@ -22,8 +22,8 @@ from adapters.slack.blocks import (
     link,
     reply_message,
 )
-from bot.conversation.replies import Citation, Reply
-from bot.domain import Briefing, BriefingItem, Bullet, Quote, QuoteKind
+from bot.conversation.replies import Reply
+from bot.domain import Briefing, BriefingItem, Bullet, Citation, Quote, QuoteKind
 
 from .briefings import seed_briefing
 
