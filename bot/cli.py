@@ -177,13 +177,19 @@ def cmd_poll(args: argparse.Namespace) -> int:
     if reports is None:
         err_console.print("No feeds configured: add [[feeds]] to your config file.", markup=False)
         return 1
-    new = sum(len(r.new_stories) for r in reports)
+    # Two feeds listing one story each report it: a story is new once, whoever stored it.
+    new = len({s.id if s.id is not None else s.url for r in reports for s in r.new_stories})
     failed = [r for r in reports if r.status == "error"]
     Console().print(f"{len(reports)} feeds polled, {new} new stories, {len(failed)} failed.")
     for report in failed:
         err_console.print(
             f"  [red]✗[/] {escape(report.feed_url)}: {escape(report.error or '')}", highlight=False
         )
+    for report in reports:
+        for reason in report.skip_reasons:
+            err_console.print(
+                f"  [yellow]skipped[/] {escape(report.feed_url)} {escape(reason)}", highlight=False
+            )
     return 0
 
 

@@ -429,7 +429,12 @@ class Conversations:
         try:
             await self.guard.check(httpx.URL(url))
             result = await self.app.fetcher.fetch(url)
-            parsed = await asyncio.to_thread(parse_feed, result.content, url=result.url)
+            parsed = await asyncio.to_thread(
+                parse_feed,
+                result.content,
+                url=result.url,
+                content_type=result.headers.get("content-type"),
+            )
         except BlockedURLError as exc:
             return Reply(f"I can't follow that feed: {exc}", ephemeral=True)
         except (IngestError, httpx.InvalidURL) as exc:

@@ -3,15 +3,17 @@
 Bounded concurrency (in total and per host), connect/read timeouts plus an
 overall deadline (a server dribbling one byte a second cannot hold a slot
 forever), a cap on the body counted after decompression (a gzip bomb stops at
-the cap), conditional GET with ETag/Last-Modified, and redirects followed by
-hand so that every hop passes the `UrlGuard`. httpx's exceptions leave as
-`FetchError` and its subclasses, nothing else.
+the cap, checked every 64 kB of output while decompressing), conditional GET
+with ETag/Last-Modified, and redirects followed by hand so that every hop
+passes the `UrlGuard`. httpx's exceptions leave as `FetchError` and its
+subclasses, nothing else.
 """
 
 from __future__ import annotations
 
 import asyncio
 import weakref
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -24,6 +26,8 @@ from bot.ports import FetchResult
 MAX_REDIRECTS = 5
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _KEPT_HEADERS = ("content-type", "retry-after", "cache-control", "etag", "last-modified")
+# Decompressed output is produced (and counted against the cap) this much at a time.
+DECOMPRESS_STEP = 65_536
 
 
 class HttpFetcher:
@@ -145,14 +149,18 @@ class HttpFetcher:
             )
         chunks: list[bytes] = []
         size = 0
-        # aiter_bytes yields decompressed data, so the cap also stops a gzip bomb.
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > self.max_bytes:
-                raise ResponseTooLargeError(
-                    f"{url}: body over the {self.max_bytes:,}-byte cap (after decompression)"
-                )
-            chunks.append(chunk)
+        # Raw bytes, decompressed here a step at a time: httpx's own decoder turns one
+        # network chunk of a gzip bomb into tens of megabytes before anyone can count them.
+        decoder = Decompressor(response.headers.get("content-encoding", ""), url=url)
+        async for raw in response.aiter_raw():
+            for chunk in decoder.feed(raw):
+                size += len(chunk)
+                if size > self.max_bytes:
+                    raise ResponseTooLargeError(
+                        f"{url}: body over the {self.max_bytes:,}-byte cap (after decompression)"
+                    )
+                chunks.append(chunk)
+        decoder.finish()
         return b"".join(chunks)
 
     def _read_local(self, url: str) -> FetchResult:
@@ -164,6 +172,54 @@ class HttpFetcher:
             return FetchResult(url=url, status=200, content=path.read_bytes())
         except OSError as exc:
             raise FetchError(f"{path}: {exc.strerror or exc}") from exc
+
+
+class Decompressor:
+    """Content-Encoding gzip/deflate undone in steps of at most `DECOMPRESS_STEP` bytes."""
+
+    def __init__(self, content_encoding: str, *, url: httpx.URL) -> None:
+        self.url = url
+        codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+        codings = [c for c in codings if c != "identity"]
+        if len(codings) > 1 or (codings and codings[0] not in ("gzip", "x-gzip", "deflate")):
+            raise FetchError(f"{url}: unsupported Content-Encoding {content_encoding!r}")
+        self.coding = codings[0] if codings else None
+        self._zlib = self._new()
+        self._first = True
+
+    def _new(self, wbits: int | None = None) -> zlib._Decompress:
+        if wbits is None:
+            wbits = zlib.MAX_WBITS | 16 if self.coding in ("gzip", "x-gzip") else zlib.MAX_WBITS
+        return zlib.decompressobj(wbits)
+
+    def feed(self, data: bytes) -> Iterable[bytes]:
+        if self.coding is None:
+            if data:
+                yield data
+            return
+        pending = data
+        while pending:
+            try:
+                out = self._zlib.decompress(pending, DECOMPRESS_STEP)
+            except zlib.error as exc:
+                if self._first and self.coding == "deflate":
+                    # "deflate" is meant to be zlib-wrapped; some servers send it raw.
+                    self._zlib, self._first = self._new(-zlib.MAX_WBITS), False
+                    continue
+                raise FetchError(f"{self.url}: the body could not be decompressed: {exc}") from exc
+            self._first = False
+            if out:
+                yield out
+            pending = self._zlib.unconsumed_tail
+            if self._zlib.eof and self._zlib.unused_data:  # concatenated gzip members
+                pending = self._zlib.unused_data
+                self._zlib = self._new()
+            elif not out and not pending:
+                break
+
+    def finish(self) -> None:
+        if self.coding is not None and not self._zlib.eof and not self._first:
+            raise FetchError(f"{self.url}: the compressed body is truncated")
 
 
 def _result(url: str, status: int, body: bytes, headers: httpx.Headers) -> FetchResult:

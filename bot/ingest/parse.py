@@ -2,28 +2,41 @@
 
 feedparser is lenient (it reads most broken XML and says so in ``bozo``); we
 only refuse a document from which no entry, or no feed at all, comes out.
-Entries without a usable link and title are skipped and counted, never fatal.
+Entries without a usable link and title are skipped with the reason, never fatal.
+
+Nothing but `ParseError` leaves `parse_feed`: the document is decoded and
+neutralised first (`bot.ingest.decode`), and should feedparser still raise on
+some construct, each item is parsed on its own so the good ones are kept.
 """
 
 from __future__ import annotations
 
 import calendar
+import html
+import logging
 import re
 import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
+import lxml.etree
 import lxml.html
 
 from bot.errors import ParseError
+from bot.ingest.decode import decode_document, safe_markup, safe_text
+
+log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 200  # newest first in practice; a feed's deep archive is not news
 _TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|at_\w+)$")
 _SPACE = re.compile(r"\s+")
+# Where the items of a document start and end, to parse them one by one when the whole fails.
+_ITEM = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +54,27 @@ class Entry:
 class ParsedFeed:
     title: str | None
     entries: tuple[Entry, ...]
-    skipped: int  # entries with neither a usable link nor a title
+    skip_reasons: tuple[str, ...] = ()  # one line per item left out, saying why
+
+    @property
+    def skipped(self) -> int:
+        return len(self.skip_reasons)
 
 
-def parse_feed(document: bytes, *, url: str) -> ParsedFeed:
-    """Parse an RSS/Atom/RDF document; raise `ParseError` when it is not a feed."""
-    parsed = feedparser.parse(document, response_headers={"content-location": url})
+def parse_feed(document: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
+    """Parse an RSS/Atom/RDF document; raise `ParseError` when it is not a feed.
+
+    ``content_type`` is the HTTP header, whose ``charset`` wins over the
+    document's own declaration (as HTTP says it does).
+    """
+    text = safe_markup(decode_document(document, content_type))
+    try:
+        parsed = _feedparser(text)
+    except Exception as exc:  # feedparser on a construct it cannot take: item by item
+        log.info(
+            "%s: feedparser failed (%s: %s); parsing item by item", url, type(exc).__name__, exc
+        )
+        return _item_by_item(text, url=url, failure=exc)
     raw_entries = list(parsed.entries)
     # An empty but well-formed feed is fine; an HTML page or junk has no version.
     if not raw_entries and not (parsed.get("version") and parsed.feed):
@@ -54,21 +82,73 @@ def parse_feed(document: bytes, *, url: str) -> ParsedFeed:
         detail = f": {problem}" if problem else ""
         raise ParseError(f"{url}: not an RSS or Atom feed{detail}")
     entries: list[Entry] = []
-    skipped = 0
-    for raw in raw_entries[:MAX_ENTRIES]:
-        entry = _entry(raw)
-        if entry is None:
-            skipped += 1
-        else:
+    reasons: list[str] = []
+    for number, raw in enumerate(raw_entries[:MAX_ENTRIES], start=1):
+        entry, reason = _entry_or_reason(raw, feed_url=url)
+        if entry is not None:
             entries.append(entry)
+        else:
+            reasons.append(f"item {number}: {reason}")
     title = _clean(parsed.feed.get("title", "")) or None
-    return ParsedFeed(title=title, entries=tuple(entries), skipped=skipped)
+    return ParsedFeed(title=title, entries=tuple(entries), skip_reasons=tuple(reasons))
 
 
-def _entry(raw: Any) -> Entry | None:
-    link = _http_link(raw.get("link")) or _http_link(raw.get("id"))
+def _feedparser(text: str) -> Any:
+    # Already decoded: say so, or feedparser sniffs again (and a text/xml without a
+    # charset would be read as US-ASCII). No content-location: relative links are
+    # resolved by `_entry` against the feed URL, and a bare guid is not made a link.
+    return feedparser.parse(
+        text.encode("utf-8"),
+        response_headers={"content-type": "application/xml; charset=utf-8"},
+    )
+
+
+def _item_by_item(text: str, *, url: str, failure: Exception) -> ParsedFeed:
+    """Each item parsed in the document's own frame; the ones feedparser chokes on are skipped."""
+    items = list(_ITEM.finditer(text))
+    if not items:
+        raise ParseError(f"{url}: not a feed we can read ({type(failure).__name__}: {failure})")
+    head, tail = text[: items[0].start()], text[items[-1].end() :]
+    entries: list[Entry] = []
+    reasons: list[str] = []
+    for number, item in enumerate(items[:MAX_ENTRIES], start=1):
+        try:
+            raw_entries = list(_feedparser(head + item[0] + tail).entries)
+        except Exception as exc:  # this item is the one feedparser cannot take
+            reasons.append(f"item {number}: unreadable ({type(exc).__name__})")
+            continue
+        if not raw_entries:
+            reasons.append(f"item {number}: unreadable")
+            continue
+        entry, reason = _entry_or_reason(raw_entries[0], feed_url=url)
+        if entry is not None:
+            entries.append(entry)
+        else:
+            reasons.append(f"item {number}: {reason}")
+    try:
+        title = _clean(_feedparser(head + tail).feed.get("title", "")) or None
+    except Exception:  # the channel's own elements are what failed: no title, entries kept
+        title = None
+    return ParsedFeed(title=title, entries=tuple(entries), skip_reasons=tuple(reasons))
+
+
+def _entry_or_reason(raw: Any, *, feed_url: str) -> tuple[Entry | None, str]:
+    try:
+        entry = _entry(raw, feed_url=feed_url)
+    except Exception as exc:  # one odd item must not cost the feed its other items
+        log.info("%s: item left out (%s: %s)", feed_url, type(exc).__name__, exc)
+        return None, f"unreadable ({type(exc).__name__})"
+    if entry is not None:
+        return entry, ""
+    if not any(raw.get(k) for k in ("title", "link", "id", "summary", "content")):
+        return None, "empty (no link, title or text)"
+    return None, "no http(s) link"
+
+
+def _entry(raw: Any, *, feed_url: str) -> Entry | None:
+    link = _entry_link(raw, feed_url)
     content = html_to_text(_content_html(raw))
-    title = _clean(raw.get("title", ""))
+    title = _title(raw)
     if link is None:
         return None
     if not title:
@@ -83,11 +163,40 @@ def _entry(raw: Any) -> Entry | None:
     )
 
 
+def _entry_link(raw: Any, feed_url: str) -> str | None:
+    """The item's link, relative ones resolved against the feed; a guid only when it is a URL.
+
+    feedparser copies an RSS guid into ``link`` when the item has no link
+    (``guidislink``); a guid such as ``12345`` is an id, not a page on the feed's host.
+    """
+    guid_link = _http_link(raw.get("id"))
+    link = raw.get("link")
+    if raw.get("guidislink") and link == raw.get("id"):
+        return guid_link
+    if isinstance(link, str) and link.strip():
+        try:
+            resolved = urljoin(feed_url, safe_text(link.strip()))
+        except ValueError:  # a malformed link ("http://[x") cannot be resolved
+            resolved = ""
+        return _http_link(resolved) or guid_link
+    return guid_link
+
+
 def _http_link(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    value = value.strip()
+    value = safe_text(value).strip()
+    if any(c.isspace() for c in value) or "\ufffd" in value:
+        return None
     return value if value.lower().startswith(("http://", "https://")) else None
+
+
+def _title(raw: Any) -> str:
+    title = str(raw.get("title", "") or "")
+    detail = raw.get("title_detail") or {}
+    if detail.get("type") in _HTML_TYPES:
+        return " ".join(html_to_text(title).split())
+    return _clean(title)
 
 
 def _content_html(raw: Any) -> str:
@@ -100,17 +209,18 @@ def _content_html(raw: Any) -> str:
 
 def html_to_text(fragment: str) -> str:
     """Plain text of an HTML fragment, one paragraph a line."""
+    fragment = safe_markup(fragment)
     if not fragment.strip():
         return ""
     if "<" not in fragment:
-        return _clean_lines(fragment)
+        return _clean_lines(html.unescape(fragment))
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
-    except (ValueError, lxml.etree.ParserError):
-        return _clean_lines(fragment)
-    for block in root.iter("p", "br", "div", "li", "h1", "h2", "h3", "blockquote"):
-        block.tail = "\n" + (block.tail or "")
-    return _clean_lines(root.text_content())
+        for block in root.iter("p", "br", "div", "li", "h1", "h2", "h3", "blockquote"):
+            block.tail = "\n" + (block.tail or "")
+        return _clean_lines(root.text_content())
+    except (ValueError, lxml.etree.LxmlError):
+        return _clean_lines(html.unescape(fragment))
 
 
 def _clean_lines(text: str) -> str:
@@ -119,7 +229,7 @@ def _clean_lines(text: str) -> str:
 
 
 def _clean(text: str) -> str:
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", str(text))).strip()
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", safe_text(str(text)))).strip()
 
 
 def _first_words(text: str, limit: int = 12) -> str:

@@ -38,9 +38,13 @@ class IngestReport:
     feed_url: str
     status: Status
     new_stories: tuple[Story, ...] = ()
-    skipped: int = 0  # entries without a usable link
+    skip_reasons: tuple[str, ...] = ()  # items left out (no usable link, unreadable), why
     error: str | None = None
     fetch: FetchResult | None = field(default=None, repr=False)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.skip_reasons)
 
 
 ProgressCallback = Callable[[IngestReport], None]
@@ -150,10 +154,15 @@ async def _poll(
         )
         status: Status = "not_modified" if result.not_modified else "unchanged"
         return IngestReport(feed.url, status, fetch=result)
-    parsed = await workers.run(parse_feed, result.content, url=feed.url)
+    parsed = await workers.run(
+        parse_feed, result.content, url=feed.url, content_type=result.headers.get("content-type")
+    )
     fresh = await asyncio.to_thread(_dedupe, parsed, feed.url, store)
     texts = await _full_texts(fresh, fetcher, workers) if articles else [None] * len(fresh)
     stored = await asyncio.to_thread(_store_stories, store, feed.url, fresh, texts, now)
+    # A story another feed stored meanwhile (both listed it) comes back as that feed's:
+    # it is new once, to the feed that stored it.
+    stored = [story for story in stored if story.feed_url == feed.url]
     await asyncio.to_thread(
         store.record_fetch_success,
         feed.url,
@@ -164,7 +173,11 @@ async def _poll(
     )
     seen.remember(feed.url, digest)
     status = "new" if stored else "unchanged"
-    return IngestReport(feed.url, status, tuple(stored), parsed.skipped, fetch=result)
+    if parsed.skip_reasons:
+        log.info(
+            "%s: %d items left out: %s", feed.url, parsed.skipped, "; ".join(parsed.skip_reasons)
+        )
+    return IngestReport(feed.url, status, tuple(stored), parsed.skip_reasons, fetch=result)
 
 
 def _dedupe(parsed: ParsedFeed, feed_url: str, store: Store) -> list[tuple[Entry, list[str]]]:
