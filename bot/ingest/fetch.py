@@ -147,6 +147,11 @@ class HttpFetcher:
             raise ResponseTooLargeError(
                 f"{url}: {int(declared):,} bytes declared, over the {self.max_bytes:,}-byte cap"
             )
+        if response.is_stream_consumed:  # answered from memory (the demo, tests): no stream
+            body = response.content
+            if len(body) > self.max_bytes:
+                raise ResponseTooLargeError(f"{url}: body over the {self.max_bytes:,}-byte cap")
+            return body
         chunks: list[bytes] = []
         size = 0
         # Raw bytes, decompressed here a step at a time: httpx's own decoder turns one
