@@ -8,6 +8,7 @@ delivery log.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import socket
 from collections.abc import Callable, Mapping, Sequence
@@ -26,6 +27,7 @@ from bot.settings import ChannelSettings, Settings
 from bot.store import make_store
 from summarizer.offline import OfflineSummarizer
 
+log = logging.getLogger(__name__)
 ProgressCallback = Callable[[IngestReport], None]
 # How far before a channel's last briefing a story may date and still be "new" to it
 # (a feed that publishes late); it bounds the scan, the briefed-stories log does the rest.
@@ -76,12 +78,37 @@ class App:
             seen=self.seen_bodies,
             on_progress=on_progress,
             workers=self.workers,
+            on_stored=self.quote_stories,
         )
-        for report in reports:
-            await self.refine_summaries(report.new_stories)
-            # CPU and a database write per story: off the loop that chats and heartbeats share.
-            await asyncio.to_thread(self.summarize_and_save, report.new_stories)
         return reports
+
+    async def quote_stories(self, stories: Sequence[Story]) -> None:
+        """Summarise stories and save their quotes, each as soon as it is summarised.
+
+        Called with each feed's new stories as soon as they are stored; a
+        crash before a story's quotes are saved leaves it to `quote_pending`.
+        """
+        await self.refine_summaries(stories)
+        # CPU and a database write per story: off the loop that chats and heartbeats share.
+        await asyncio.to_thread(self.summarize_and_save, stories)
+
+    async def quote_pending(self, *, now: datetime, limit: int = 500) -> int:
+        """Quote stories stored earlier whose quotes were never saved (a process died).
+
+        On PostgreSQL only stories older than a poll's lease: younger ones may belong
+        to a poll still running in another process, which quotes them itself.
+        SQLite serves one process, so there every such story is pending.
+        """
+        before = now
+        if not self.settings.store.url.startswith("sqlite"):
+            before -= timedelta(seconds=self.settings.run.lease_seconds)
+        pending = await asyncio.to_thread(
+            self.store.stories_awaiting_quotes, fetched_before=before, limit=limit
+        )
+        if pending:
+            log.info("quoting %d stored stories whose quotes were never saved", len(pending))
+            await self.quote_stories(pending)
+        return len(pending)
 
     async def refine_summaries(self, stories: Sequence[Story]) -> None:
         """Let a summarizer with a model (``summarize_many``) summarise new stories first.
@@ -100,7 +127,11 @@ class App:
         for story in stories:
             if story.id is None:
                 continue
-            summary = self.summarizer.summarize(story)
+            try:
+                summary = self.summarizer.summarize(story)
+            except Exception:  # a summarizer bug costs this story's quotes for now, not the rest
+                log.exception("summarising story %s failed; it stays pending", story.id)
+                continue
             self.store.save_quotes(story.id, summary.quotes)
 
     def briefing_for(

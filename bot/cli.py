@@ -169,7 +169,10 @@ def cmd_poll(args: argparse.Namespace) -> int:
             feeds = app.store.list_feeds()
             if not feeds:
                 return None
-            return await poll_with_progress(app, feeds, console=err_console)
+            reports = await poll_with_progress(app, feeds, console=err_console)
+            # Stories an earlier poll stored but was killed before quoting.
+            await app.quote_pending(now=datetime.now(UTC))
+            return reports
         finally:
             await app.aclose()  # the HTTP connections and the store's pool
 

@@ -72,6 +72,8 @@ _MAX_AGE = re.compile(r"(?:^|[,\s])(?:s-)?max-age\s*=\s*\"?(\d+)")
 MAX_SERVER_DELAY = timedelta(days=1)
 # With store.retention_days set, the runner prunes this often (first on its first tick).
 PRUNE_EVERY = timedelta(days=1)
+# Stories a dead process stored but never quoted are looked for this often (first tick first).
+QUOTE_PENDING_EVERY = timedelta(minutes=10)
 # Transactions of pruning per tick, PRUNE_BATCH rows each: a big first prune goes on
 # over several ticks instead of holding up a stop.
 PRUNE_BATCHES_PER_TICK = 20
@@ -208,6 +210,8 @@ class Runner:
         self._next_prune: datetime | None = None  # None: on the first tick
         self._pruned = PruneReport()  # counts of a prune spread over several ticks
         self._pruning = False
+        self._next_quote_pending: datetime | None = None  # None: on the first tick
+        self._quoting_pending = False
 
     # setup
 
@@ -248,6 +252,7 @@ class Runner:
             await self.tick_polls()
             await self.tick_deliveries()
             self.tick_prune()
+            self.tick_quote_pending()
 
     async def tick_polls(self) -> None:
         room = self.settings.ingest.concurrency - self._polling
@@ -346,6 +351,25 @@ class Runner:
         self._next_prune = now + PRUNE_EVERY
         self._pruning = True
         self._spawn(self.prune(now - timedelta(days=days)))
+
+    def tick_quote_pending(self) -> None:
+        """Now and then, quote stories a process stored but died before quoting."""
+        now = self.clock()
+        if self._quoting_pending or (
+            self._next_quote_pending is not None and now < self._next_quote_pending
+        ):
+            return
+        self._next_quote_pending = now + QUOTE_PENDING_EVERY
+        self._quoting_pending = True
+        self._spawn(self.quote_pending(now))
+
+    async def quote_pending(self, now: datetime) -> None:
+        try:
+            await self.app.quote_pending(now=now)
+        except StoreError as exc:  # the store is down: the next round tries again
+            log.warning("quoting pending stories failed: %s", exc)
+        finally:
+            self._quoting_pending = False
 
     async def prune(self, before: datetime) -> None:
         """Prune what is older than ``before``, `PRUNE_BATCHES_PER_TICK` transactions a

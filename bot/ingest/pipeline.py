@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -48,6 +48,8 @@ class IngestReport:
 
 
 ProgressCallback = Callable[[IngestReport], None]
+# Called with a feed's new stories as soon as they are stored (the app quotes them then).
+StoredCallback = Callable[[Sequence[Story]], Awaitable[None]]
 
 
 class SeenBodies:
@@ -82,11 +84,13 @@ async def poll_feeds(
     seen: SeenBodies | None = None,
     on_progress: ProgressCallback | None = None,
     workers: Workers | None = None,
+    on_stored: StoredCallback | None = None,
 ) -> list[IngestReport]:
     """Poll ``feeds`` concurrently (the fetcher bounds it); one report per feed, in order.
 
     ``workers`` parse feeds and pages (in worker processes, when it has them); by
-    default that CPU work runs in a thread.
+    default that CPU work runs in a thread. ``on_stored`` gets each feed's new
+    stories as soon as that feed is done, while the other feeds go on.
     """
     seen = seen if seen is not None else SeenBodies()
 
@@ -100,6 +104,8 @@ async def poll_feeds(
             seen=seen,
             workers=workers,
         )
+        if on_stored is not None and report.new_stories:
+            await on_stored(report.new_stories)
         if on_progress is not None:
             on_progress(report)
         return report

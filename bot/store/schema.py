@@ -106,6 +106,10 @@ stories = sa.Table(
     # or found again. Prune finds candidates through (pruned_at, fetched_at).
     sa.Column("pruned_at", UTCDateTime),
     sa.Index("ix_stories_pruned_at_fetched_at", "pruned_at", "fetched_at"),
+    # 0008: when the story's quotes were saved (it may have none); NULL while a
+    # summary is owed, e.g. after a crash between storing a feed's stories and quoting them.
+    sa.Column("quotes_saved_at", UTCDateTime),
+    sa.Index("ix_stories_quotes_saved_at", "quotes_saved_at", "id"),
 )
 
 story_keys = sa.Table(

@@ -339,6 +339,27 @@ class SqlStore(SchedulingStore, SearchStore, LLMCacheStore, EventClaimStore, Ret
             if quotes_:
                 rows = [quote_to_row(story_id, i, q) for i, q in enumerate(quotes_)]
                 conn.execute(sa.insert(quotes), rows)
+            saved = sa.update(stories).where(stories.c.id == story_id)
+            conn.execute(saved.values(quotes_saved_at=_now()))
+
+    def stories_awaiting_quotes(self, *, fetched_before: datetime, limit: int = 100) -> list[Story]:
+        """Stories stored before ``fetched_before`` whose quotes were never saved, oldest first.
+
+        A process that died between storing a feed's stories and quoting them
+        leaves such stories; emptied ones (retention) are not listed.
+        """
+        query = (
+            story_select()
+            .where(
+                stories.c.quotes_saved_at.is_(None),
+                stories.c.pruned_at.is_(None),
+                stories.c.fetched_at < as_utc(fetched_before),
+            )
+            .order_by(stories.c.id)
+            .limit(limit)
+        )
+        with self._read("listing stories awaiting quotes") as conn:
+            return [story_from_row(r) for r in conn.execute(query)]
 
     def quotes_for_story(self, story_id: int) -> list[Quote]:
         with self._read(f"reading quotes of story {story_id}") as conn:
