@@ -20,6 +20,11 @@ from sqlalchemy.pool import NullPool
 
 from bot.store import SqlStore, make_store
 
+# Ingest parses in a thread in tests (and in the `newsbrief` processes they start): a
+# pool of worker processes per test would cost more than the parsing it saves.
+# tests/ingest/test_workers.py and test_poll_with_worker_processes run the real pool.
+os.environ.setdefault("NEWSBRIEF_INGEST__WORKERS", "0")
+
 POSTGRES_URL_ENV = "NEWSBRIEF_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

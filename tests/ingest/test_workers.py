@@ -5,13 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from bot.errors import IngestError
 from bot.ingest import HttpFetcher, UrlGuard, poll_feeds
 from bot.ingest.workers import Workers
-from bot.store import SqlStore
+from bot.store import SqlStore, make_store
 from bot.testing import FeedServer, Route
 
 from .feeds import TALKS, article, rss
@@ -66,3 +68,27 @@ async def test_a_dead_worker_is_an_ingest_error_and_the_pool_recovers(workers: W
 
 async def test_no_processes_means_a_thread_in_this_process() -> None:
     assert await Workers(processes=0).run(_pid) == os.getpid()
+
+
+def test_poll_with_worker_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`newsbrief poll` as deployed: ingest.workers from the config, a real pool."""
+    monkeypatch.delenv("NEWSBRIEF_INGEST__WORKERS", raising=False)
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    with FeedServer() as server:
+        items = [{"title": "Talks resume in Oslo", "link": server.url("/a")}]
+        server.routes["/feed.xml"] = Route(body=rss(server.base_url, items))
+        server.routes["/a"] = Route(
+            body=article("Ceasefire talks resume", TALKS), content_type="text/html"
+        )
+        config = tmp_path / "newsbrief.toml"
+        config.write_text(
+            f'[store]\nurl = "{url}"\n[ingest]\nallow_hosts = ["127.0.0.1"]\nworkers = 2\n'
+            f'[[feeds]]\nurl = "{server.url("/feed.xml")}"\n'
+        )
+        assert main(["--config", str(config), "poll"]) == 0
+    assert "1 new stories" in capsys.readouterr().out
+    with make_store(url) as store:
+        [story] = store.recent_stories()
+    assert "said Anna Berg" in story.text
