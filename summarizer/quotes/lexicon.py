@@ -247,3 +247,15 @@ ATTRIBUTION_HINTS = words(
     talks threaten threatened threatening titled tribute unveiled viewed vocal voted vow
     wary weighed welcomed widely wonder wondering worry"""
 ) - (SPEECH_VERBS | OPINION_VERBS | PARTICIPLES)
+
+# words that make a capitalised name an organisation or a publication, not a person
+ORG_WORDS = words(
+    """University College Institute Laboratory Laboratories Lab Center Centre Department
+    Ministry Agency Office Council Committee Commission Corp Corp. Corporation Inc Inc.
+    Company Co. Ltd Group Party Association Foundation Society Bank Fund Board Bureau
+    Service Services Administration Authority Court Police Army Navy Force Forces
+    Organization Organisation Union Network News Times Post Journal Insider Herald Tribune
+    Press Telegraph Guardian Gazette Register Magazine Reuters Records Productions
+    Studios Media Hospital School Academy Church Club League Federation Alliance Trust
+    Parliament Congress Senate Government Republic Kingdom States Nations Watch"""
+)

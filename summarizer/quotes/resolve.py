@@ -41,6 +41,13 @@ class Resolved:
 
 _OWNER_PRONOUN = {"his": "he", "His": "He", "her": "she", "Her": "She"}
 _IT_REACH = 300  # characters from a named body to an "it" that may stand for it
+_BODY_PRONOUNS = frozenset({"it", "It", "they", "They"})
+# heads of a description that name a body, not a person: "the production company"
+_BODY_HEADS = lx.words(
+    """company firm agency label group organisation organization department ministry office
+    government committee council union administration network university hospital court
+    board commission authority bank studio publisher retailer airline manufacturer"""
+)
 _RECENT = 64  # speakers a description may point back to; keeps resolution linear
 
 
@@ -94,6 +101,8 @@ class Resolver:
             found = self._antecedent(words - lx.ORDINALS, earliest=bool(words & lx.ORDINALS))
             if found is not None:
                 return found.name
+            if _head(text) in _BODY_HEADS and (body := self._body_near(m)) is not None:
+                return body.name
         return text[0].lower() + text[1:] if first in lx.INDEFINITE | _DEFINITE else text
 
     def note_subject(self, m: Mention) -> None:
@@ -126,7 +135,9 @@ class Resolver:
             p = self._antecedent_person("f" if word.lower() == "she" else "m")
             if p is not None:
                 return Resolved(p.name, p.role, p.anonymous)
-        elif word in ("it", "It") and (body := self._body_near(m)) is not None:
+        elif word in _BODY_PRONOUNS and (body := self._body_near(m)) is not None:
+            # "Big Machine have denied it. “...,” they said": a body spoken of in the
+            # plural, as British English does
             return Resolved(body.name, body.role, False)
         return Resolved(m.text, None, False)
 
@@ -187,7 +198,7 @@ class Resolver:
         case is a sentence-opening common noun, not someone's name."""
         if " " in name or not name[1:].islower():
             return False
-        return _written_alone(self.text, name.lower())
+        return written_alone(self.text, name.lower())
 
     def _described(self, m: Mention) -> Speaker:
         text = " ".join(m.text.split())
@@ -198,6 +209,8 @@ class Resolver:
             found = self._antecedent(words - lx.ORDINALS, earliest=bool(ordinal))
             if found is not None:
                 return found
+            if _head(text) in _BODY_HEADS and (body := self._body_near(m)) is not None:
+                return body  # "Dick Clark Productions denies ... the production company said"
         name = text[0].lower() + text[1:] if first in lx.INDEFINITE | _DEFINITE else text
         head = _head(text)
         anonymous = head in lx.ANON_HEADS
@@ -235,12 +248,16 @@ class Resolver:
                 return
 
     def full_name(self, name: str) -> str:
-        """The fullest "First Last" form of a surname the story uses."""
+        """The fullest form the story uses: "First Last" for a surname, the words an
+        acronym stands for ("DEA": "Drug Enforcement Administration")."""
         if " " in name or not name[:1].isupper():
             return name
         if self._index is None:
             self._index = _full_name_index(self.text)
-        return self._index.get(name, name)
+        full = self._index.get(name)
+        if full is None and _ACRONYM_RE.fullmatch(name):
+            full = self._index[name] = _spelled_out(self.text, name) or name
+        return full or name
 
 
 # (?=[A-Z]) first: the engine skips non-capitals before testing the word boundary
@@ -249,7 +266,22 @@ _FULL_RE = re.compile(
 )
 
 
-def _written_alone(text: str, word: str) -> bool:
+_ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
+
+
+def _spelled_out(text: str, acronym: str) -> str | None:
+    """The capitalised words whose initials spell ``acronym`` ("of", "and", "for" may sit
+    between them), the first time the story writes them: one scan per acronym."""
+    pattern = (
+        r"\b"
+        + r"\s+(?:(?:of|and|for|the|on|in|&)\s+)*".join(ch + r"[a-z][\w’'\-]*" for ch in acronym)
+        + r"\b"
+    )
+    m = re.search(pattern, text)
+    return m.group() if m is not None else None
+
+
+def written_alone(text: str, word: str) -> bool:
     """Does ``text`` hold ``word`` (plain ASCII letters) as a word of its own? A few
     lookups per story: a search for the word beats listing every lower-case word."""
     if len(word) < 2 or not (word.isascii() and word.isalpha()):
@@ -326,6 +358,8 @@ def _is_person(name: str) -> bool:
     parts = name.split()
     if not 1 <= len(parts) <= 4 or any(p.lower() in lx.ROLE_WORDS for p in parts):
         return False
+    if any(p in lx.ORG_WORDS for p in parts):
+        return False  # "Dick Clark Productions", "Max Planck Institute": a body
     # "We’ve", "You": a sentence-opening pronoun the name scan took for a name
     first = parts[0].replace("’", "'").split("'", 1)[0]
     return first not in lx.PRONOUNS and first not in _NOT_PERSONS

@@ -1,6 +1,6 @@
 """Retrain the speaker ranker (speaker_rank.json) from PolNeAR-style data.
 
-    python -m summarizer.quotes.train_rank TRAIN.jsonl [-o summarizer/quotes/speaker_rank.json]
+    python -m summarizer.quotes.train_rank TRAIN.jsonl [MORE.jsonl ...] [-o speaker_rank.json]
 
 Every quotation the extractor keeps that matches a gold direct quote with a
 source (Jaccard >= 0.5 after trimming, as the scorer matches) is one training
@@ -105,13 +105,13 @@ def accuracy(data: list[Group], w: dict[str, float]) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("train", type=Path)
+    ap.add_argument("train", type=Path, nargs="+", help="gold JSONL files, pooled")
     ap.add_argument(
         "-o", "--output", type=Path, default=Path(rank.__file__).with_name("speaker_rank.json")
     )
     ap.add_argument("--epochs", type=int, default=300)
     args = ap.parse_args(argv)
-    data = groups(args.train)  # the rules' own picks: collecting never asks a model
+    data = [g for path in args.train for g in groups(path)]  # the rules' own picks
     pick_only = {"pick": 1.0}
     weights = fit(data, epochs=args.epochs)
     print(
@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     model = {
         "about": "summarizer.quotes.rank: which mention speaks? trained by train_rank.py",
-        "trained_on": args.train.name,
+        "trained_on": " + ".join(path.name for path in args.train),
         "groups": len(data),
         "weights": weights,
     }

@@ -130,7 +130,7 @@ def test_a_word_written_alone_is_one_the_story_writes_in_lower_case(
     parts: list[str], word: str
 ) -> None:
     text = "".join(parts)
-    assert resolve._written_alone(text, word) == (word in set(_LOWER_WORD_RE.findall(text)))
+    assert resolve.written_alone(text, word) == (word in set(_LOWER_WORD_RE.findall(text)))
 
 
 def test_she_does_not_stand_for_a_man_named_later() -> None:
