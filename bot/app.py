@@ -25,6 +25,7 @@ from bot.ingest.workers import Workers
 from bot.ports import ChatAdapter, FeedFetcher, ScheduleStore, Summarizer, Summary
 from bot.settings import ChannelSettings, Settings
 from bot.store import make_store
+from bot.telemetry import metrics
 from summarizer.offline import OfflineSummarizer
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,8 @@ class App:
             workers=self.workers,
             on_stored=self.quote_stories,
         )
+        for report in reports:
+            note_poll(report)
         return reports
 
     async def quote_stories(self, stories: Sequence[Story]) -> None:
@@ -133,6 +136,7 @@ class App:
                 log.exception("summarising story %s failed; it stays pending", story.id)
                 continue
             self.store.save_quotes(story.id, summary.quotes)
+            metrics().count("quotes_stored", len(summary.quotes))
 
     def briefing_for(
         self, channel: ChannelSettings, *, now: datetime, since: datetime | None = None
@@ -267,6 +271,14 @@ class App:
             raise LookupError(
                 f"no {platform} adapter is configured for channel {channel_id}"
             ) from None
+
+
+def note_poll(report: IngestReport) -> None:
+    """The poll metrics of one feed's poll."""
+    metrics().count("polls", outcome=report.status)
+    metrics().count("stories_stored", len(report.new_stories))
+    if report.status == "error":
+        metrics().count("poll_failures", reason=report.reason or "internal")
 
 
 def now_utc() -> datetime:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -30,6 +29,7 @@ from rich.table import Table
 
 from bot import __version__
 from bot.errors import ConfigError, NewsbriefError
+from bot.logs import configure_logging, secret_values
 from bot.settings import Settings, find_config_path, load_settings
 
 if TYPE_CHECKING:
@@ -58,6 +58,17 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
 
     run = sub.add_parser("run", help="start the scheduler and the configured chat adapters")
+    run.add_argument(
+        "--log-format",
+        choices=("text", "json"),
+        help="log lines as readable text (default) or JSON objects (run.log_format)",
+    )
+    run.add_argument(
+        "--health-port",
+        type=_port,
+        metavar="PORT",
+        help="serve GET /health and /metrics on this port (run.health_port; 0: any free)",
+    )
     run.set_defaults(func=cmd_run)
 
     poll = sub.add_parser("poll", help="fetch every feed once and summarise new stories")
@@ -150,11 +161,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from bot.scheduler import run_forever
 
-    settings = settings_from(args)
-    logging.basicConfig(
-        level=settings.run.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    settings = _with_run_options(settings_from(args), args)
+    configure_logging(
+        settings.run.log_level, settings.run.log_format, secrets=secret_values(settings)
     )
     return asyncio.run(run_forever(settings))
+
+
+def _with_run_options(settings: Settings, args: argparse.Namespace) -> Settings:
+    """``run``'s command-line options over the config's [run] section."""
+    update = {
+        key: value
+        for key, value in (("log_format", args.log_format), ("health_port", args.health_port))
+        if value is not None
+    }
+    if not update:
+        return settings
+    return settings.model_copy(update={"run": settings.run.model_copy(update=update)})
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
@@ -304,6 +327,13 @@ def cmd_stats(args: argparse.Namespace) -> int:
     else:
         Console().print(usage_table(rows, budget=budget))
     return 0
+
+
+def _port(value: str) -> int:
+    """argparse type of --health-port: 0 (any free port) to 65535."""
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number, 0 to 65535 (got {value!r})")
+    return int(value)
 
 
 def _days(value: str) -> int:

@@ -32,6 +32,7 @@ from typing import Literal
 from bot.domain import Briefing
 from bot.errors import NewsbriefError, StoreError
 from bot.ports import ChatAdapter, DeliveryClaim, ScheduleStore, Store
+from bot.telemetry import metrics
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +95,14 @@ class Deliverer:
         self.clock = clock
 
     async def deliver(self, job: Job) -> Outcome:
+        outcome = await self._deliver(job)
+        metrics().count("deliveries", kind=job.kind, outcome=outcome.status)
+        if outcome.status == "posted" and job.slot is not None:
+            lag = (self.clock() - job.slot).total_seconds()
+            metrics().observe("delivery_lag_seconds", max(lag, 0.0))
+        return outcome
+
+    async def _deliver(self, job: Job) -> Outcome:
         claim = await asyncio.to_thread(
             self.store.begin_delivery,
             job.channel,
@@ -111,7 +120,12 @@ class Deliverer:
             # Refused, unreachable, or nothing to compose with: end our lease but keep the
             # claim, so the next attempt comes back resumed and asks the platform first (a
             # post that timed out may have landed). The caller backs off on "failed".
-            log.warning("delivering %s failed: %s", job.key, exc)
+            log.warning(
+                "delivering %s failed: %s",
+                job.key,
+                exc,
+                extra={"channel": job.channel, "delivery_key": job.key},
+            )
             await self._release(job.key)
             return Outcome(job.key, "failed", error=str(exc))
 
@@ -120,7 +134,11 @@ class Deliverer:
         if claim.resumed:
             found = await adapter.find_posted(job.channel, job.key)
             if found is not None:
-                log.info("delivery %s had been posted before a crash; recording it", job.key)
+                log.info(
+                    "delivery %s had been posted before a crash; recording it",
+                    job.key,
+                    extra={"channel": job.channel, "delivery_key": job.key},
+                )
                 await self._complete(job, found, list(claim.story_ids))
                 return Outcome(job.key, "recovered", found)
         briefing = await asyncio.to_thread(job.compose)
@@ -138,7 +156,11 @@ class Deliverer:
             lease=self.lease,
         )
         if not still_ours:  # composing outlasted the lease; whoever took over posts it
-            log.warning("lost the claim on %s before posting; leaving it", job.key)
+            log.warning(
+                "lost the claim on %s before posting; leaving it",
+                job.key,
+                extra={"channel": job.channel, "delivery_key": job.key},
+            )
             return Outcome(job.key, "skipped")
         message_id = await adapter.post_briefing(briefing)
         await self._complete(job, message_id, story_ids)

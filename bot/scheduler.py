@@ -19,6 +19,7 @@ moves to its next slot after *now* (caught up once, never doubled).
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import fcntl
 import logging
@@ -54,6 +55,7 @@ from bot.errors import StoreError
 from bot.ingest import IngestReport
 from bot.ports import ChannelState, ChatAdapter, PruneReport
 from bot.settings import Settings
+from bot.telemetry import metrics
 
 if TYPE_CHECKING:
     from adapters.discord.runtime import DiscordRuntime
@@ -63,6 +65,8 @@ log = logging.getLogger(__name__)
 # Breaking posts for stories other processes stored are looked for this often.
 BREAKING_RESCAN = timedelta(seconds=30)
 HEARTBEAT_SECONDS = 30
+# The feeds-by-state gauges (active, backoff, paused) are recounted this often.
+FEED_GAUGE_SECONDS = 30
 DRAIN_SECONDS = 60.0
 RETRY_FIRST = timedelta(seconds=30)
 RETRY_MAX = timedelta(minutes=30)
@@ -159,6 +163,27 @@ def server_delays(report: IngestReport, now: datetime) -> tuple[timedelta | None
         found = _RETRY_AFTER_IN_ERROR.search(report.error)
         retry = found.group(1) if found else None
     return parse_retry_after(retry, now), parse_max_age(headers.get("cache-control"))
+
+
+def log_poll(report: IngestReport) -> None:
+    """One line per poll: what it found, or why it failed; a debug line per new story."""
+    ids = {"feed": report.feed_url}
+    if report.status == "error":
+        log.warning("poll failed (%s): %s", report.reason or "internal", report.error, extra=ids)
+        return
+    log.info("polled: %s, %d new stories", report.status, len(report.new_stories), extra=ids)
+    for story in report.new_stories:
+        log.debug("stored story: %s", story.title, extra={**ids, "story": story.id})
+
+
+def feed_state(feed: Feed) -> str:
+    """ "paused" by failures, in "backoff" while failing, else "active" (`FEED_STATES`)."""
+    if feed.paused:
+        return "paused"
+    return "backoff" if feed.consecutive_failures else "active"
+
+
+FEED_STATES = ("active", "backoff", "paused")
 
 
 # ---------------------------------------------------------------- the runner
@@ -281,6 +306,7 @@ class Runner:
         try:
             async with asyncio.timeout(self.lease.total_seconds() * 0.9):
                 [report] = await self.app.poll([feed], now=self.clock())
+            log_poll(report)
             self._new_stories = self._new_stories or bool(report.new_stories)
             now = self.clock()
             after = await asyncio.to_thread(self.app.store.get_feed, feed.url)
@@ -303,6 +329,7 @@ class Runner:
                     feed.url,
                     after.consecutive_failures,
                     after.last_error,
+                    extra={"feed": feed.url},
                 )
             await asyncio.to_thread(
                 self.app.store.finish_poll,
@@ -312,10 +339,25 @@ class Runner:
                 pause_at=now if decision.pause else None,
             )
         except TimeoutError:
-            log.warning("polling %s outlasted its lease; it will be polled again", feed.url)
+            log.warning(
+                "polling %s outlasted its lease; it will be polled again",
+                feed.url,
+                extra={"feed": feed.url},
+            )
         finally:
             self._polling -= 1
             self._feeds_in_flight.discard(feed.url)
+
+    async def count_feeds(self) -> None:
+        """Set the feeds-by-state gauges (``newsbrief_feeds``) from the store."""
+        try:
+            feeds = await asyncio.to_thread(self.app.store.list_feeds)
+        except StoreError as exc:
+            log.warning("feeds not counted for the metrics: %s", exc)
+            return
+        states = collections.Counter(feed_state(feed) for feed in feeds)
+        for state in FEED_STATES:
+            metrics().set("feeds", states[state], state=state)
 
     async def tick_deliveries(self) -> None:
         now = self.clock()
@@ -480,7 +522,13 @@ class Runner:
         try:
             outcome = await self.deliverer.deliver(job)
             if outcome.status in ("posted", "recovered"):
-                log.info("%s %s (%s)", outcome.status, job.key, outcome.message_id)
+                log.info(
+                    "%s %s (%s)",
+                    outcome.status,
+                    job.key,
+                    outcome.message_id,
+                    extra={"channel": job.channel, "delivery_key": job.key},
+                )
             if outcome.status == "failed":
                 failures = self._retry.get(job.key, (self.clock(), 0))[1] + 1
                 wait = min(RETRY_FIRST * 2 ** (failures - 1), RETRY_MAX)
@@ -539,6 +587,14 @@ def build_scheduler(runner: Runner) -> AsyncIOScheduler:
         args=(runner.settings.run.heartbeat_file,),
         id="heartbeat",
         next_run_time=datetime.now(UTC),
+    )
+    scheduler.add_job(
+        runner.count_feeds,
+        IntervalTrigger(seconds=FEED_GAUGE_SECONDS),
+        id="feed-gauges",
+        next_run_time=datetime.now(UTC),
+        coalesce=True,
+        max_instances=1,
     )
     return scheduler
 
@@ -605,6 +661,9 @@ async def run_forever(
 async def _run(settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None) -> int:
     # APScheduler logs every run of every job at INFO: a tick a second would drown the log.
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    from adapters.health import start_observing
+
+    observing = await start_observing(settings)
     app = make_app(settings, adapters=adapters if adapters is not None else chat_adapters(settings))
     slack = None
     discord_bot = None
@@ -641,6 +700,7 @@ async def _run(settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None
         if discord_bot is not None:
             await discord_bot.close()
         await app.aclose()
+        await observing.close()
 
 
 async def start_slack_bot(app: App) -> SlackRuntime | None:

@@ -162,6 +162,12 @@ class LLMSettings(_Section):
 class RunSettings(_Section):
     heartbeat_file: Path = Path("/tmp/newsbrief.heartbeat")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # "text": one readable line per event; "json": one JSON object per line (`--log-format`).
+    log_format: Literal["text", "json"] = "text"
+    # GET /health and /metrics on this port (`--health-port`); unset: none (Slack's port
+    # serves both whenever Slack runs). 0 picks a free port.
+    health_port: int | None = Field(default=None, ge=0, le=65535)
+    health_host: str = "0.0.0.0"
     tick_seconds: float = Field(default=1.0, gt=0, le=60)
     lease_seconds: float = Field(default=120, ge=1)
     # Tests and benchmarks only: post "console:" channels as JSON lines to this file.

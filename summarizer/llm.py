@@ -48,6 +48,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from bot.domain import Bullet, Citation, Quote, Story
 from bot.errors import ConfigError, NewsbriefError, SummarizerError
 from bot.ports import LLMCache, LLMUsage, Summarizer, Summary
+from bot.telemetry import metrics
 from summarizer.llm_cache import MemoryLLMCache
 from summarizer.offline import OfflineSummarizer
 from summarizer.verify import Claim, Paraphrase, Verifier, VerifyCounts, free_text_ok
@@ -581,6 +582,7 @@ class LLMSummarizer:
         return self.clock().astimezone(UTC).date()
 
     def _record(self, usage: LLMUsage) -> None:
+        note_usage(usage)
         try:
             self.cache.add_llm_usage(usage)
         except NewsbriefError as exc:
@@ -591,6 +593,21 @@ class LLMSummarizer:
 
 
 # -- pieces --------------------------------------------------------------------------------------
+
+
+def note_usage(usage: LLMUsage) -> None:
+    """The LLM metrics of one usage record: requests, tokens, cache hits, fallbacks."""
+    recorder = metrics()
+    if usage.requests:
+        recorder.count("llm_requests", usage.requests)
+    if usage.prompt_tokens:
+        recorder.count("llm_tokens", usage.prompt_tokens, kind="prompt")
+    if usage.completion_tokens:
+        recorder.count("llm_tokens", usage.completion_tokens, kind="completion")
+    if usage.cache_hits:
+        recorder.count("llm_cache_hits", usage.cache_hits)
+    if usage.failures:
+        recorder.count("llm_fallbacks", usage.failures)
 
 
 def parse_output(output: str, model: type[_M]) -> _M:

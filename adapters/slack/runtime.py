@@ -30,6 +30,7 @@ from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.oauth.state_store.state_store import OAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.health import add_metrics_route
 from adapters.slack.adapter import SlackAdapter, make_web_client
 from adapters.slack.bot import SlackBot, build_bolt_app
 from bot.app import App
@@ -263,6 +264,7 @@ class SlackRuntime:
     def web_app(self) -> web.Application:
         app = web.Application()
         app.router.add_get(HEALTH_PATH, self.health)
+        add_metrics_route(app)
         if self.mode == "http":
             app.router.add_post(EVENTS_PATH, self.events)
         flow = self.bolt.oauth_flow

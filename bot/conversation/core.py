@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -57,6 +58,7 @@ from bot.ingest.fulltext import article_text
 from bot.ingest.parse import html_to_text, normalize_url, parse_feed
 from bot.ports import QuoteHit, ScheduleStore
 from bot.settings import ChannelSettings
+from bot.telemetry import metrics
 from summarizer.bullets import make_bullets
 
 log = logging.getLogger(__name__)
@@ -101,11 +103,16 @@ class Conversations:
             command = parse_command(text)
         except CommandError as exc:
             return Reply(str(exc), ephemeral=True)
+        started = time.perf_counter()
         try:
             return await self._dispatch(context, command)
         except NewsbriefError as exc:
-            log.warning("command %r failed: %s", text[:200], exc)
+            log.warning(
+                "command %r failed: %s", text[:200], exc, extra={"channel": context.channel}
+            )
             return Reply(f"Sorry, that failed: {exc}", ephemeral=True)
+        finally:
+            note_latency(command, time.perf_counter() - started)
 
     async def _dispatch(self, context: Context, command: Command) -> Reply:
         # The store is synchronous: its calls run in a worker thread so that a slow
@@ -510,6 +517,15 @@ class Conversations:
     def _channel_timezone(self, channel_id: str) -> str:
         channel = next((c for c in self.app.settings.channels if c.id == channel_id), None)
         return channel.timezone if channel else "UTC"
+
+
+def note_latency(command: Command, seconds: float) -> None:
+    """A question's or a command's time to its reply, for the latency histograms."""
+    if isinstance(command, Question):
+        metrics().observe("question_seconds", seconds)
+        return
+    name = type(command).__name__.removesuffix("Command").lower() or "unknown"
+    metrics().observe("command_seconds", seconds, command=name)
 
 
 def _is_link(query: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,13 +19,22 @@ from typing import Literal
 
 from bot.bounded import BoundedDict
 from bot.domain import Feed, Story
-from bot.errors import IngestError, NewsbriefError, StoreError
+from bot.errors import (
+    BlockedURLError,
+    FetchError,
+    IngestError,
+    NewsbriefError,
+    ResponseTooLargeError,
+    StoreError,
+)
 from bot.ingest.fulltext import article_text
 from bot.ingest.parse import Entry, ParsedFeed, dedupe_keys, parse_feed
 from bot.ingest.workers import Workers
 from bot.ports import FeedFetcher, FetchResult, Store
 
 log = logging.getLogger(__name__)
+_HTTP_STATUS = re.compile(r": HTTP ([1-5]\d\d)\b")
+_TIMEOUT = re.compile(r"timed out|no complete answer within")
 
 _IN_THREAD = Workers(processes=0)
 
@@ -41,6 +51,8 @@ class IngestReport:
     skip_reasons: tuple[str, ...] = ()  # items left out (no usable link, unreadable), why
     error: str | None = None
     fetch: FetchResult | None = field(default=None, repr=False)
+    # Why it failed, one word (`failure_reason`): the metrics' label, the log's field.
+    reason: str | None = None
 
     @property
     def skipped(self) -> int:
@@ -129,14 +141,29 @@ async def poll_feed(
             feed, fetcher, store, now, fetch_articles, seen or SeenBodies(), workers or _IN_THREAD
         )
     except IngestError as exc:
-        message = str(exc)
+        message, reason = str(exc), failure_reason(exc)
     except StoreError:
         raise  # the store is down: nothing can be recorded, the caller must know
     except Exception as exc:  # a bug must cost one feed, not the whole poll
         log.exception("unexpected error polling %s", feed.url)
-        message = f"internal error: {type(exc).__name__}: {exc}"
+        message, reason = f"internal error: {type(exc).__name__}: {exc}", "internal"
     await asyncio.to_thread(store.record_fetch_failure, feed.url, at=now, error=message)
-    return IngestReport(feed.url, "error", error=message)
+    return IngestReport(feed.url, "error", error=message, reason=reason)
+
+
+def failure_reason(exc: IngestError) -> str:
+    """One word for why a poll failed: http_4xx, http_5xx, timeout, network, blocked,
+    too_large or parse (the ``newsbrief_poll_failures_total`` label)."""
+    if isinstance(exc, BlockedURLError):
+        return "blocked"
+    if isinstance(exc, ResponseTooLargeError):
+        return "too_large"
+    if not isinstance(exc, FetchError):
+        return "parse"
+    status = _HTTP_STATUS.search(str(exc))
+    if status is not None:
+        return f"http_{status.group(1)[0]}xx"
+    return "timeout" if _TIMEOUT.search(str(exc)) else "network"
 
 
 async def _poll(

@@ -13,6 +13,7 @@ the row as committed by a concurrent claimer).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
@@ -22,6 +23,9 @@ import sqlalchemy as sa
 
 from bot.ports import EventClaim
 from bot.store.schema import event_claims
+from bot.telemetry import metrics
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
@@ -78,7 +82,18 @@ class EventClaimStore:
                     .with_for_update(skip_locked=True)
                 )
                 conn.execute(sa.delete(event_claims).where(event_claims.c.key.in_(expired)))
+            # An unfinished claim found before ours wins is a takeover: its process died.
+            before = conn.execute(
+                sa.select(event_claims.c.lease_until).where(event_claims.c.key == key)
+            ).first()
             if conn.execute(claim).first() is not None:
+                if before is not None and before.lease_until is not None:
+                    metrics().count("event_claim_takeovers")
+                    log.warning(
+                        "took over event %s: its claim's lease ran out unfinished",
+                        key,
+                        extra={"event_id": key},
+                    )
                 return EventClaim.CLAIMED
             # The row is there: the upsert found it and holds it (PostgreSQL locks the
             # conflicting row even when the WHERE turns the update down).
