@@ -10,6 +10,8 @@ newsbrief health          exit 0 when the running bot is alive (Docker HEALTHCHE
 newsbrief stats           LLM token usage per day and model, against the daily budget
 newsbrief prune           empty old stories, delete old log rows (store.retention_days)
 newsbrief chat [--demo]   commands and follow-up questions in the terminal (stdin-scriptable)
+newsbrief check           everything `run` would fail on, one line per problem (exit 0/1)
+newsbrief db upgrade      migrate the store (db current: its revision)
 """
 
 from __future__ import annotations
@@ -123,6 +125,12 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.conversation.repl import register as register_chat
 
     register_chat(sub)
+    from bot.check import register as register_check
+
+    register_check(sub)
+    from bot.db_commands import register as register_db
+
+    register_db(sub)
     return parser
 
 
