@@ -232,3 +232,33 @@ def test_tables_slack_sdk_created_before_the_migration_are_kept(tmp_path: Path) 
         assert bot is not None and bot.bot_token == "xoxb-kept"
     finally:
         engine.dispose()
+
+
+def test_the_slack_oauth_migration_matches_slack_sdks_tables(store_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+    from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+
+    from bot.store.schema import SLACK_OAUTH_TABLES
+
+    migrate(store_url)
+    engine = sa.create_engine(store_url)
+    try:
+        wanted = sa.MetaData()
+        installations = SQLAlchemyInstallationStore(client_id="1.2", engine=engine)
+        states = SQLAlchemyOAuthStateStore(expiration_seconds=60, engine=engine)
+        for source in (installations.metadata, states.metadata):
+            for table in source.tables.values():
+                table.to_metadata(wanted)
+        assert set(wanted.tables) == set(SLACK_OAUTH_TABLES)
+
+        def ours(obj: object, name: str | None, type_: str, *_: object) -> bool:
+            return type_ != "table" or name in SLACK_OAUTH_TABLES
+
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"include_object": ours})
+            diff = compare_metadata(context, wanted)
+    finally:
+        engine.dispose()
+    assert diff == []
