@@ -3,7 +3,7 @@
 `newsbrief run` migrates on start, which suits one process; operators who run
 several replicas (or want a failed migration to stop a rollout before any
 replica starts) run ``db upgrade`` first, from one place. The Slack OAuth
-tables (installations, bots, states) are among the migrations (0008).
+tables (installations, bots, states) are among the migrations (0009).
 """
 
 from __future__ import annotations

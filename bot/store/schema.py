@@ -302,7 +302,7 @@ def is_search_object(name: str | None, type_: str) -> bool:
     return False
 
 
-# Slack OAuth's tables (revision 0008) are slack_sdk's, defined by its stores, not here.
+# Slack OAuth's tables (revision 0009) are slack_sdk's, defined by its stores, not here.
 SLACK_OAUTH_TABLES = ("slack_installations", "slack_bots", "slack_oauth_states")
 
 

@@ -209,7 +209,7 @@ def test_tables_slack_sdk_created_before_the_migration_are_kept(tmp_path: Path) 
             command.upgrade(config, "0007")
             conn.commit()
         old = SQLAlchemyInstallationStore(client_id="111.222", engine=engine)
-        old.metadata.create_all(engine)  # what `slack.oauth = true` did before 0008
+        old.metadata.create_all(engine)  # what `slack.oauth = true` did before 0009
         with engine.begin() as conn:
             conn.execute(
                 old.bots.insert().values(
