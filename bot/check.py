@@ -3,7 +3,7 @@
 It reads the config file and the environment as ``run`` does (`load_settings`:
 the same validators, so a wrong option is reported in the same words), then
 asks what only a running bot would find out: whether each schedule ever fires
-(`bot.scheduler.next_slot`, what ``run`` computes), whether the URL guard lets
+(`bot.cron.next_slot`, what ``run`` computes), whether the URL guard lets
 each feed through, whether each platform with channels has its tokens, whether
 the store is reachable and migrated, and whether the LLM server answers. Exit
 code 0 when nothing is wrong, 1 otherwise (2 for a config that does not load).
@@ -21,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from bot.cron import next_slot  # what `run` computes for every channel
 from bot.errors import BlockedURLError, ConfigError, NewsbriefError, StoreError
 from bot.ingest.guard import UrlGuard
 from bot.settings import ChannelSettings, Settings, find_config_path, load_settings
@@ -99,8 +100,6 @@ async def check_services(settings: Settings) -> list[str]:
 
 
 def _channel_problems(channels: Iterable[ChannelSettings], now: datetime) -> list[str]:
-    from bot.scheduler import next_slot  # what `run` computes for every channel
-
     problems = []
     seen: set[str] = set()
     for n, channel in enumerate(channels):
