@@ -664,7 +664,13 @@ async def _run(settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None
     from adapters.health import start_observing
 
     observing = await start_observing(settings)
-    app = make_app(settings, adapters=adapters if adapters is not None else chat_adapters(settings))
+    try:
+        app = make_app(
+            settings, adapters=adapters if adapters is not None else chat_adapters(settings)
+        )
+    except BaseException:  # an unreachable store: the listener must not outlive the start
+        await observing.close()
+        raise
     slack = None
     discord_bot = None
     # Handlers first: a SIGTERM while starting up still ends in a clean stop.

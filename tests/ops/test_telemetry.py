@@ -121,3 +121,32 @@ async def test_commands_and_questions_are_timed(recorder: PrometheusRecorder) ->
     assert value(recorder, 'newsbrief_command_seconds_count{command="feeds"}') == 2
     assert value(recorder, 'newsbrief_command_seconds_count{command="unsubscribe"}') == 1
     assert value(recorder, "newsbrief_question_seconds_count") == 1
+
+
+async def test_a_run_that_cannot_open_its_store_closes_its_health_listener(
+    tmp_path: Path,
+) -> None:
+    import socket
+
+    from bot.errors import StoreError
+    from bot.scheduler import run_forever
+    from bot.settings import Settings
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = Settings.model_validate(
+        {
+            "store": {"url": f"postgresql+psycopg://nobody@127.0.0.1:{port}/none"},
+            "run": {
+                "health_port": port,
+                "health_host": "127.0.0.1",
+                "heartbeat_file": str(tmp_path / "hb"),
+            },
+        }
+    )
+    with pytest.raises(StoreError):
+        await run_forever(settings)
+    with socket.socket() as again:  # the port is free again: the listener was closed
+        again.bind(("127.0.0.1", port))
+    assert isinstance(metrics(), NullRecorder)
