@@ -13,13 +13,15 @@ import logging
 import socket
 import time
 from pathlib import Path
-from typing import Protocol, runtime_checkable
-
-from aiohttp import web
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from bot.errors import ConfigError
 from bot.settings import Settings
 from bot.telemetry import metrics, use_metrics
+
+if TYPE_CHECKING:
+    # aiohttp is imported where a listener is built: a run without one starts faster.
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 HEALTH_PATH = "/health"
@@ -37,6 +39,8 @@ class Exposition(Protocol):
 
 async def metrics_page(request: web.Request) -> web.Response:
     """The installed recorder's metrics; 404 when none that renders is installed."""
+    from aiohttp import web
+
     from adapters.prometheus import CONTENT_TYPE
 
     recorder = metrics()
@@ -69,12 +73,16 @@ class HealthServer:
         self._runner: web.AppRunner | None = None
 
     def web_app(self) -> web.Application:
+        from aiohttp import web
+
         app = web.Application()
         app.router.add_get(HEALTH_PATH, self.health)
         add_metrics_route(app)
         return app
 
     async def start(self) -> None:
+        from aiohttp import web
+
         self._runner = web.AppRunner(self.web_app(), handle_signals=False, access_log=None)
         await self._runner.setup()
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -97,6 +105,8 @@ class HealthServer:
             self._runner = None
 
     async def health(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         age = heartbeat_age(self.heartbeat_file)
         healthy = age is not None and age <= MAX_HEARTBEAT_AGE
         body = {"healthy": healthy, "heartbeat_age_seconds": None if age is None else round(age)}
