@@ -667,7 +667,7 @@ def build(text: str, toks: list[Tok]) -> Mention:
     role = text[start : toks[a - 1].end].strip() if a > 0 else None
     if role and role.split()[0] in DETERMINERS:
         # "The FAO": a determiner alone is no role
-        role = None if b < len(toks) or " " not in role else role
+        role = None if b < len(toks) else role
     if b < len(toks) and toks[b].word in _PLACE_PREPS:
         pass  # "Patricia Moran of Cheyenne": the person, then where she is from
     elif b < len(toks):

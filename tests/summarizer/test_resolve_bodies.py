@@ -16,8 +16,6 @@ def test_an_acronym_takes_the_words_it_stands_for() -> None:
         "The FAO said that the engines “must be inspected before any further flight.”"
     )
     assert _speakers(text) == ["Federal Aviation Office"]
-    (quote,) = [q for q in extract_quotes(text) if q.kind.value == "mixed"]
-    assert quote.speaker_role is None  # "The" alone is no role
 
 
 def test_the_company_is_the_body_named_just_before() -> None:
