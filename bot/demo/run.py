@@ -16,9 +16,11 @@ from bot.settings import (
     ChannelSettings,
     FeedSettings,
     IngestSettings,
+    LLMSettings,
     Settings,
     StoreSettings,
 )
+from summarizer.offline import OfflineSummarizer
 
 DEMO_CHANNEL = "console:demo"
 # The bundled stories carry fixed dates; the demo briefs everything, whatever today is.
@@ -26,13 +28,18 @@ EVERYTHING = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def demo_settings(store_url: str = "sqlite:///:memory:") -> Settings:
+    """The demo's settings: bundled feeds, and no model whatever the environment says.
+
+    The model settings are replaced after the environment is read, so an ``OPENAI_API_KEY`` or an
+    ``NEWSBRIEF_LLM__BASE_URL`` set for real runs cannot send the bundled stories anywhere.
+    """
     urls = demo_feed_urls()
     return Settings(
         store=StoreSettings(url=store_url),
         ingest=IngestSettings(allow_hosts=(DEMO_HOST,)),
         feeds=tuple(FeedSettings(url=u) for u in urls),
         channels=(ChannelSettings(id=DEMO_CHANNEL, feeds=tuple(urls)),),
-    )
+    ).model_copy(update={"openai_api_key": None, "llm": LLMSettings()})
 
 
 async def run_demo(console: Console, *, store_url: str = "sqlite:///:memory:") -> int:
@@ -41,6 +48,7 @@ async def run_demo(console: Console, *, store_url: str = "sqlite:///:memory:") -
     app = make_app(
         settings,
         fetcher=make_fetcher(settings, transport=DemoTransport()),
+        summarizer=OfflineSummarizer(),  # offline by promise, not only by settings
         adapters={"console": adapter},
     )
     app.sync_config()
