@@ -49,9 +49,10 @@ from bot.domain import Bullet, Citation, Quote, Story
 from bot.errors import ConfigError, NewsbriefError, SummarizerError
 from bot.ports import LLMCache, LLMUsage, Summarizer, Summary
 from bot.telemetry import metrics
+from summarizer.freetext import verify_against_quotes, verify_model_text
 from summarizer.llm_cache import MemoryLLMCache
 from summarizer.offline import OfflineSummarizer
-from summarizer.verify import Claim, Paraphrase, Verifier, VerifyCounts, free_text_ok
+from summarizer.verify import Claim, Paraphrase, Verifier, VerifyCounts
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -442,7 +443,7 @@ class LLMSummarizer:
             bullets = offline.bullets
             reason = "no verified quote: offline bullets"
         gist = clean_gist(parsed.gist)
-        if not gist or not verifier.free_text_ok(gist):
+        if not gist or not verify_model_text(gist, verifier).ok:
             gist = offline.gist
             reason = "; ".join(filter(None, [reason, "gist rejected: offline gist"]))
         summary = Summary(
@@ -666,7 +667,7 @@ def verify_answer(parsed: AnswerOut, citations: Sequence[Citation]) -> Answer | 
     if any(not 1 <= n <= len(citations) for n in numbers):
         return None
     cited = [citations[n - 1] for n in numbers]
-    if not cited or not free_text_ok(text, [c.text for c in cited]):
+    if not cited or not verify_against_quotes(text, cited).ok:
         return None
     renumber = {old: new for new, old in enumerate(numbers, 1)}
     text = _REF_RE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", text)

@@ -302,7 +302,7 @@ async def test_injection_steered_answer_cannot_add_quotes(
         "This expansion will bring 400 new jobs to the waterfront"
     ]
     assert "corruption" not in outcome.summary.gist  # gist with an invented quotation: offline gist
-    assert (outcome.counts.downgraded, outcome.counts.misattributed) == (1, 1)
+    assert (outcome.counts.downgraded, outcome.counts.misattributed) == (2, 0)
 
 
 async def test_results_are_cached_by_content_hash_and_model(api: FakeOpenAI, story: Story) -> None:

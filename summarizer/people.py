@@ -1,0 +1,209 @@
+"""Who the article says is who: the people the offline extractor found speaking, and the
+words the article itself uses for each of them.
+
+A model names speakers in its own words ("Lavrov", "Russian Foreign Minister Sergey
+Lavrov", "an official"). `People` decides whether such a name, and such a role, refer to
+one person the extractor resolved, using only what the article gives *that* person:
+the extractor's canonical name and roles, the titles written right before a mention of
+them ("Foreign Minister Sergey Lavrov") and the apposition right after one (", a
+spokesman for the Harbor Neighbors association,"). Words found anywhere else in the
+article do not count, so "Kim Jong House" is nobody even where "White House" occurs,
+and "Macron and Zelenskyy" is not Zelenskyy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from bot.domain import Quote, QuoteKind
+from summarizer.folding import fold_words, significant
+from summarizer.quotes.lexicon import NON_NAME_CAPS, ROLE_WORDS, TITLES
+
+_TOKEN_RE = re.compile(r"[^\W_][\w.'\u2019-]*")
+# An apposition ends at the next clause boundary; relative pronouns and cue words end it too.
+_APPOSITION_END_RE = re.compile(r"[,;:.!?()\[\]\n\u2014\u2013\"\u201c\u201d]")
+_NOT_APPOSITION = frozenset({"who", "which", "that", "said", "says", "told", "added"})
+_MAX_TITLE_WORDS = 6
+_MAX_APPOSITION_WORDS = 14
+_TITLE_LOWER = frozenset(w.lower() for w in TITLES) | frozenset(w.lower() for w in ROLE_WORDS)
+_NON_NAME = frozenset(w.lower() for w in NON_NAME_CAPS)
+# Joins that make one "speaker" into several people: "Macron and Zelenskyy".
+_SEVERAL_RE = re.compile(r"\s(?:and|&|\+|or|with|plus)\s|\s*[/;]\s*", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Person:
+    """One speaker as the extractor resolved them, with the article's words for them."""
+
+    name: str
+    anonymous: bool
+    name_words: frozenset[str]
+    words: set[str] = field(default_factory=set)  # name, titles, appositions, roles
+    roles: list[str] = field(default_factory=list)
+
+    @property
+    def role(self) -> str | None:
+        return self.roles[0] if self.roles else None
+
+    def is_named_by(self, speaker: str) -> bool:
+        """True when ``speaker`` (a model's words) refers to this person: every telling word
+        of it is one the article uses for this person, and it holds a name word (for a
+        named person) or a word of the description (for an anonymous source)."""
+        said = set(significant(speaker))
+        if not said or not said <= self.words:
+            return False
+        return bool(said & self.name_words)
+
+    def role_ok(self, role: str) -> bool:
+        """True when the article gives this person ``role`` (title, apposition, extractor)."""
+        said = set(significant(role))
+        return bool(said) and said <= self.words
+
+
+def _key(name: str) -> str:
+    return " ".join(fold_words(name))
+
+
+class People:
+    """The speakers of one article; build with `from_article` or `from_quotes`."""
+
+    def __init__(self, persons: Iterable[Person]) -> None:
+        self.persons: dict[str, Person] = {}
+        for person in persons:
+            self.persons.setdefault(_key(person.name), person)
+
+    @classmethod
+    def from_article(cls, text: str, quotes: Sequence[Quote]) -> People:
+        """People from the extractor's quotes of ``text``, with the article's titles and
+        appositions next to each mention of them."""
+        people = cls(_person(q) for q in quotes if q.speaker)
+        for q in quotes:
+            if q.speaker:
+                person = people.persons[_key(q.speaker)]
+                if q.speaker_role and q.speaker_role not in person.roles:
+                    person.roles.append(q.speaker_role)
+                    person.words |= set(significant(q.speaker_role))
+                if q.speaker_mention is not None:
+                    mention = text[q.speaker_mention.start : q.speaker_mention.end]
+                    if not set(significant(mention)) - person.words - _TITLE_LOWER:
+                        person.words |= set(significant(mention))
+        for person in people.persons.values():
+            if not person.anonymous:
+                _add_article_titles(person, text)
+        return people
+
+    @classmethod
+    def from_quotes(cls, quotes: Iterable[tuple[str, str | None]]) -> People:
+        """People from stored (speaker, role) pairs: for answers over stored quotes."""
+        people = cls(
+            _person(Quote(text="", start=0, end=0, kind=QuoteKind.DIRECT, speaker=s))
+            for s, _ in quotes
+            if s
+        )
+        for speaker, role in quotes:
+            if speaker and role:
+                person = people.persons[_key(speaker)]
+                if role not in person.roles:
+                    person.roles.append(role)
+                    person.words |= set(significant(role))
+        return people
+
+    def get(self, name: str | None) -> Person | None:
+        return self.persons.get(_key(name)) if name else None
+
+    def named_by(self, speaker: str) -> list[Person]:
+        """Every person ``speaker`` may refer to; [] for several people in one name."""
+        if several_people(speaker):
+            return []
+        return [p for p in self.persons.values() if p.is_named_by(speaker)]
+
+
+def several_people(speaker: str) -> bool:
+    """True when ``speaker`` joins names ("Macron and Zelenskyy", "Blinken/Zelenskyy"):
+    a part after a join starts with a capital letter and both parts hold a name-like word."""
+    parts = [p.strip() for p in _SEVERAL_RE.split(speaker) if p and p.strip()]
+    if len(parts) < 2:
+        return False
+    capitalised = [p for p in parts if p[:1].isupper() and p.split()[0].lower() not in _NON_NAME]
+    return len(capitalised) >= 2
+
+
+def _person(q: Quote) -> Person:
+    name = q.speaker or ""
+    words = set(significant(name))
+    return Person(name=name, anonymous=q.anonymous, name_words=frozenset(words), words=words)
+
+
+def _add_article_titles(person: Person, text: str) -> None:
+    """Titles right before each mention of ``person`` and the apposition right after it."""
+    names = [w for w in fold_words(person.name) if w in person.name_words]
+    if not names:
+        return
+    surname = names[-1]
+    folded = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text)]
+    for i, (_, end, token) in enumerate(folded):
+        if _fold_token(token) != surname or _other_first_name(person, text, folded, i):
+            continue
+        _add_titles_before(person, text, folded, i)
+        _add_apposition_after(person, text, end)
+
+
+def _other_first_name(
+    person: Person, text: str, tokens: list[tuple[int, int, str]], i: int
+) -> bool:
+    """True when the surname at ``tokens[i]`` belongs to someone else ("Hunter Biden" for
+    Joe Biden): a capitalised word right before it that is neither a title nor a name of
+    this person."""
+    if i == 0 or text[tokens[i - 1][1] : tokens[i][0]].strip():
+        return False
+    token = tokens[i - 1][2]
+    word = _fold_token(token)
+    if word in person.name_words or word in _TITLE_LOWER or word in _NON_NAME:
+        return False
+    return token[:1].isupper()
+
+
+def _fold_token(token: str) -> str:
+    words = fold_words(token)
+    return words[0] if words else ""
+
+
+def _add_titles_before(
+    person: Person, text: str, tokens: list[tuple[int, int, str]], i: int
+) -> None:
+    taken = 0
+    j = i - 1
+    while j >= 0 and taken < _MAX_TITLE_WORDS:
+        _, end, token = tokens[j]
+        gap = text[end : tokens[j + 1][0]]
+        if gap.strip(" \u2019'-"):  # punctuation between: the title run ends
+            break
+        word = _fold_token(token)
+        if word in person.name_words:
+            pass
+        elif word in _TITLE_LOWER:
+            person.words.add(word)
+        else:
+            break
+        taken += 1
+        j -= 1
+
+
+def _add_apposition_after(person: Person, text: str, end: int) -> None:
+    rest = text[end : end + 200]
+    if not rest.startswith(", "):
+        return
+    body = rest[2:]
+    stop = _APPOSITION_END_RE.search(body)
+    phrase = body[: stop.start()] if stop else body
+    words = fold_words(phrase)
+    if not words or len(words) > _MAX_APPOSITION_WORDS or words[0] in _NOT_APPOSITION:
+        return
+    if not (words[0] in {"a", "an", "the"} or words[0] in _TITLE_LOWER):
+        return
+    if any(w in _NOT_APPOSITION for w in words):
+        return
+    person.words |= set(significant(phrase))
+    person.roles.append(" ".join(phrase.split()))
