@@ -475,6 +475,16 @@ class LLMCache(Protocol):
     def add_llm_usage(self, usage: LLMUsage) -> None: ...
     def llm_tokens_used(self, day: date) -> int: ...
     def llm_usage(self, *, since: date | None = None) -> list[LLMUsage]: ...
+    def reserve_llm_tokens(self, day: date, tokens: int, *, budget: int) -> bool:
+        """Reserve ``tokens`` of ``day``'s ``budget`` (every model, every process sharing
+        the store) in one atomic step: False, and nothing reserved, when they do not fit.
+        Called before each model call."""
+        ...
+
+    def settle_llm_tokens(self, day: date, *, reserved: int, used: int) -> None:
+        """Replace a reservation of ``reserved`` tokens by the ``used`` ones (0 releases
+        it). Called after each model call, whatever its outcome."""
+        ...
 
 
 class MetricsRecorder(Protocol):

@@ -153,10 +153,13 @@ class DiscordSettings(_Section):
 class LLMSettings(_Section):
     model: str | None = None
     base_url: str | None = None
-    timeout_seconds: float = Field(default=30, gt=0)
+    timeout_seconds: float = Field(default=10, gt=0)
     daily_token_budget: int = Field(default=200_000, ge=0)
     # Retries (with backoff) on 429, 5xx, timeouts; then the offline extractor is used.
-    max_retries: int = Field(default=3, ge=0, le=10)
+    max_retries: int = Field(default=2, ge=0, le=10)
+    # Whole-story and whole-poll deadlines: a dead server costs seconds, then offline.
+    deadline_seconds: float = Field(default=20, gt=0)
+    poll_deadline_seconds: float = Field(default=45, gt=0)
 
 
 class RunSettings(_Section):

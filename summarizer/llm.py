@@ -81,9 +81,13 @@ class LLMConfig:
     model: str
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
-    timeout_seconds: float = 30.0
-    max_retries: int = 3
+    timeout_seconds: float = 10.0
+    max_retries: int = 2
     daily_token_budget: int = 200_000
+    # One story (or answer) with its retries, and one poll's stories together: a dead
+    # server costs this much, then the offline result stands.
+    deadline_seconds: float = 20.0
+    poll_deadline_seconds: float = 45.0
     max_input_chars: int = 24_000
     max_output_tokens: int = 1_500
     max_bullets: int = 5
@@ -115,6 +119,8 @@ def llm_config(settings: Settings) -> LLMConfig | None:
         timeout_seconds=llm.timeout_seconds,
         max_retries=llm.max_retries,
         daily_token_budget=llm.daily_token_budget,
+        deadline_seconds=llm.deadline_seconds,
+        poll_deadline_seconds=llm.poll_deadline_seconds,
     )
 
 
@@ -337,7 +343,8 @@ class LLMSummarizer:
         return (await self.summarize_detailed(story)).summary
 
     async def summarize_many(self, stories: Sequence[Story]) -> list[Summary]:
-        """`summarize_async` for each story, at most ``config.concurrency`` at a time."""
+        """`summarize_async` for each story, at most ``config.concurrency`` at a time, all
+        within ``config.poll_deadline_seconds``: stories left then get the offline result."""
         loop = asyncio.get_running_loop()
         if self._semaphore is None or self._semaphore[0] is not loop:
             self._semaphore = (loop, asyncio.Semaphore(self.config.concurrency))
@@ -347,7 +354,24 @@ class LLMSummarizer:
             async with semaphore:
                 return await self.summarize_async(story)
 
-        return list(await asyncio.gather(*(one(s) for s in stories)))
+        tasks = [asyncio.create_task(one(s)) for s in stories]
+        if not tasks:
+            return []
+        done, pending = await asyncio.wait(tasks, timeout=self.config.poll_deadline_seconds)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        if pending:
+            log.warning(
+                "LLM poll deadline (%ss) passed: %d of %d stories keep the offline summary",
+                self.config.poll_deadline_seconds,
+                len(pending),
+                len(tasks),
+            )
+        return [
+            t.result() if t in done else self.fallback.summarize(s)
+            for t, s in zip(tasks, stories, strict=True)
+        ]
 
     async def summarize_detailed(self, story: Story) -> LLMOutcome:
         """Like `summarize_async`, with where the summary came from and what verification did."""
@@ -367,7 +391,16 @@ class LLMSummarizer:
                 await self._record_async(LLMUsage(self._today(), self.model, cache_hits=1))
                 return outcome
         try:
-            return await self._ask(story, offline)
+            async with asyncio.timeout(self.config.deadline_seconds):
+                return await self._ask(story, offline)
+        except TimeoutError:
+            await self._record_async(LLMUsage(self._today(), self.model, failures=1))
+            log.warning(
+                "LLM summary of story %s passed its %ss deadline, offline used",
+                story.hash[:12],
+                self.config.deadline_seconds,
+            )
+            return LLMOutcome(offline, "offline", reason="deadline passed")
         except SummarizerError as exc:
             await self._record_async(LLMUsage(self._today(), self.model, failures=1))
             log.warning("LLM summary of story %s failed, offline used: %s", story.hash[:12], exc)
@@ -380,8 +413,9 @@ class LLMSummarizer:
     async def _ask(self, story: Story, offline: Summary) -> LLMOutcome:
         prompt = story_prompt(story, offline.quotes, max_chars=self.config.max_input_chars)
         system = SYSTEM_PROMPT.format(max_bullets=self.config.max_bullets)
-        await asyncio.to_thread(self._check_budget, len(system) + len(prompt))
-        completion = await self._complete(system, prompt, _response_format("summary", SummaryOut))
+        completion = await self._reserved_call(
+            system, prompt, _response_format("summary", SummaryOut)
+        )
         try:
             outcome = self._from_output(story, offline, completion.content, source="llm")
         except ValueError as exc:
@@ -464,11 +498,15 @@ class LLMSummarizer:
             return None
         try:
             prompt = answer_prompt(question, citations)
-            self._check_budget(len(ANSWER_PROMPT) + len(prompt))
-            completion = await self._complete(
-                ANSWER_PROMPT, prompt, _response_format("answer", AnswerOut)
-            )
+            async with asyncio.timeout(self.config.deadline_seconds):
+                completion = await self._reserved_call(
+                    ANSWER_PROMPT, prompt, _response_format("answer", AnswerOut)
+                )
             parsed = parse_output(completion.content, AnswerOut)
+        except TimeoutError:
+            await self._record_async(LLMUsage(self._today(), self.model, failures=1))
+            log.warning("LLM answer passed its %ss deadline", self.config.deadline_seconds)
+            return None
         except (SummarizerError, ValueError) as exc:
             self._record(LLMUsage(self._today(), self.model, failures=1))
             log.warning("LLM answer failed: %s", exc)
@@ -479,6 +517,40 @@ class LLMSummarizer:
         return verify_answer(parsed, citations)
 
     # the API call
+
+    async def _reserved_call(
+        self, system: str, user: str, response_format: ResponseFormatJSONSchema
+    ) -> _Completion:
+        """`_complete` with its worst case reserved from today's budget in the store first
+        (atomically, shared by every process), settled to the actual usage afterwards.
+
+        Raises `SummarizerError` when the reservation does not fit the budget.
+        """
+        day = self._today()
+        reserved = (len(system) + len(user)) // 3 + self.config.max_output_tokens
+        budget = self.config.daily_token_budget
+        try:
+            fits = await asyncio.to_thread(
+                self.cache.reserve_llm_tokens, day, reserved, budget=budget
+            )
+        except NewsbriefError as exc:
+            raise SummarizerError(f"token budget unknown: {exc}") from exc
+        if not fits:
+            raise SummarizerError(f"daily token budget of {budget} tokens reached")
+        used = 0
+        try:
+            completion = await self._complete(system, user, response_format)
+            used = completion.prompt_tokens + completion.completion_tokens
+            return completion
+        finally:
+            try:
+                await asyncio.shield(
+                    asyncio.to_thread(
+                        self.cache.settle_llm_tokens, day, reserved=reserved, used=used
+                    )
+                )
+            except (NewsbriefError, asyncio.CancelledError) as exc:
+                log.warning("LLM token reservation not settled: %s", exc or "cancelled")
 
     async def _complete(
         self, system: str, user: str, response_format: ResponseFormatJSONSchema
@@ -524,11 +596,26 @@ class LLMSummarizer:
             except openai.OpenAIError as exc:
                 self._record(LLMUsage(self._today(), self.model, requests=1))
                 raise SummarizerError(f"model API failed: {type(exc).__name__}") from exc
+            except (ValueError, TypeError, AttributeError) as exc:  # the SDK parsing the body
+                self._record(LLMUsage(self._today(), self.model, requests=1))
+                raise SummarizerError(
+                    f"model API answered with a body that is not a chat completion "
+                    f"({type(exc).__name__})"
+                ) from exc
             return self._completion_of(response, prompt_chars=len(system) + len(user))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _completion_of(self, response: Any, *, prompt_chars: int) -> _Completion:
-        choice = response.choices[0] if response.choices else None
+        """The message and token counts of a response; `SummarizerError` for a body that is
+        not a chat completion (an HTML page with status 200, a proxy's error text)."""
+        choices = getattr(response, "choices", None)
+        if not isinstance(choices, list):
+            self._record(LLMUsage(self._today(), self.model, requests=1))
+            raise SummarizerError(
+                f"model API answered with something that is not a chat completion "
+                f"({type(response).__name__})"
+            )
+        choice = choices[0] if choices else None
         content = choice.message.content if choice is not None else None
         usage = response.usage
         prompt_tokens = usage.prompt_tokens if usage is not None else prompt_chars // 4
@@ -565,19 +652,6 @@ class LLMSummarizer:
                     return float(min(wait, cap))
         base = self.config.backoff_seconds * 2.0**attempt
         return min(cap, base + random.uniform(0, self.config.backoff_seconds))
-
-    def _check_budget(self, prompt_chars: int) -> None:
-        """Raise `SummarizerError` when today's tokens plus this call's could pass the budget."""
-        budget = self.config.daily_token_budget
-        try:
-            used = self.cache.llm_tokens_used(self._today())
-        except NewsbriefError as exc:
-            raise SummarizerError(f"token budget unknown: {exc}") from exc
-        estimate = prompt_chars // 3 + self.config.max_output_tokens
-        if used + estimate > budget:
-            raise SummarizerError(
-                f"daily token budget reached ({used} of {budget} tokens used today)"
-            )
 
     def _today(self) -> date:
         return self.clock().astimezone(UTC).date()

@@ -19,6 +19,7 @@ class MemoryLLMCache:
     def __init__(self) -> None:
         self._outputs: dict[tuple[str, str], str] = {}
         self._usage: dict[tuple[date, str], LLMUsage] = {}
+        self._budget: dict[date, int] = {}  # tokens reserved or spent
         self._lock = threading.Lock()
 
     def get_llm_output(self, story_hash: str, model: str) -> str | None:
@@ -49,6 +50,21 @@ class MemoryLLMCache:
     def llm_tokens_used(self, day: date) -> int:
         with self._lock:
             return sum(u.tokens for (d, _), u in self._usage.items() if d == day)
+
+    def reserve_llm_tokens(self, day: date, tokens: int, *, budget: int) -> bool:
+        with self._lock:
+            held = self._budget.get(day)
+            if held is None:
+                held = sum(u.tokens for (d, _), u in self._usage.items() if d == day)
+            if held + tokens > budget:
+                self._budget[day] = held
+                return False
+            self._budget[day] = held + tokens
+            return True
+
+    def settle_llm_tokens(self, day: date, *, reserved: int, used: int) -> None:
+        with self._lock:
+            self._budget[day] = max(0, self._budget.get(day, 0) - reserved + used)
 
     def llm_usage(self, *, since: date | None = None) -> list[LLMUsage]:
         with self._lock:

@@ -42,6 +42,7 @@ class Scripted:
     completion_tokens: int = 60
     finish_reason: str = "stop"
     refusal: str | None = None
+    content_type: str = "application/json"
 
 
 def reply(content: str, **kwargs: Any) -> Scripted:
@@ -164,11 +165,23 @@ class FakeOpenAI(LoopbackServer):
                     payload = server._completion(scripted, str(body.get("model", "fake")))
                 # The client may have given up (a timeout test): expected.
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self._send(scripted.status, payload, scripted.headers, drip=scripted.drip)
+                    self._send(
+                        scripted.status,
+                        payload,
+                        scripted.headers,
+                        drip=scripted.drip,
+                        content_type=scripted.content_type,
+                    )
 
             def _send(
-                self, status: int, body: bytes, headers: dict[str, str], *, drip: float = 0.0
+                self,
+                status: int,
+                body: bytes,
+                headers: dict[str, str],
+                *,
+                drip: float = 0.0,
+                content_type: str = "application/json",
             ) -> None:
-                self.send_body(status, body, headers, content_type="application/json", drip=drip)
+                self.send_body(status, body, headers, content_type=content_type, drip=drip)
 
         return Handler

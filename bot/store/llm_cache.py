@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from bot.ports import LLM_COUNTERS as COUNTERS
 from bot.ports import LLMUsage
-from bot.store.schema import llm_cache, llm_usage
+from bot.store.schema import llm_budget, llm_cache, llm_usage
 
 if TYPE_CHECKING:
     from sqlalchemy.dialects import postgresql, sqlite
@@ -88,6 +88,44 @@ class LLMCacheStore:
         ).where(llm_usage.c.day == day)
         with self._read("reading LLM usage") as conn:
             return int(conn.execute(query).scalar_one())
+
+    def reserve_llm_tokens(self, day: date, tokens: int, *, budget: int) -> bool:
+        """One conditional UPDATE of the day's row: atomic on PostgreSQL (the row lock
+        re-checks the condition) and on SQLite (one writer)."""
+        spent = sa.select(
+            sa.func.coalesce(
+                sa.func.sum(llm_usage.c.prompt_tokens + llm_usage.c.completion_tokens), 0
+            )
+        ).where(llm_usage.c.day == day)
+        create = (
+            self._insert(llm_budget)
+            .from_select(
+                ["day", "tokens"], sa.select(sa.literal(day, sa.Date), spent.scalar_subquery())
+            )
+            .on_conflict_do_nothing(index_elements=[llm_budget.c.day])
+        )
+        reserve = (
+            sa.update(llm_budget)
+            .where(llm_budget.c.day == day, llm_budget.c.tokens + tokens <= budget)
+            .values(tokens=llm_budget.c.tokens + tokens)
+        )
+        with self._write("reserving LLM tokens") as conn:
+            conn.execute(create)
+            return conn.execute(reserve).rowcount == 1
+
+    def settle_llm_tokens(self, day: date, *, reserved: int, used: int) -> None:
+        settle = (
+            sa.update(llm_budget)
+            .where(llm_budget.c.day == day)
+            .values(
+                tokens=sa.case(
+                    (llm_budget.c.tokens - reserved + used < 0, 0),
+                    else_=llm_budget.c.tokens - reserved + used,
+                )
+            )
+        )
+        with self._write("settling LLM tokens") as conn:
+            conn.execute(settle)
 
     def llm_usage(self, *, since: date | None = None) -> list[LLMUsage]:
         """Usage rows, newest day first, then by model."""

@@ -268,6 +268,14 @@ llm_usage = sa.Table(
     ),
 )
 
+# Tokens reserved or spent per UTC day, every model together (0009): the daily budget.
+llm_budget = sa.Table(
+    "llm_budget",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("tokens", sa.BigInteger, nullable=False, server_default="0"),
+)
+
 # 0005: chat platform events a process has taken on (Slack's retries reach any process
 # sharing the store); rows older than the caller's ttl are deleted a few at a time.
 # 0007: ``lease_until``, the end of the claimer's lease while it handles the event; NULL
