@@ -36,6 +36,7 @@ _REF_RE = re.compile(r"\[\d{1,3}\]")
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Z\[\u201c\"])|\n")
 _NAME_TOKEN_RE = re.compile(r"[^\W\d_][\w.'\u2019-]*")
 _ROLE = frozenset(w.lower() for w in ROLE_WORDS)
+_JOIN_RE = re.compile(r"\s*(?:,|,?\s+(?:and|&|or|with|plus)\s+|/|;)\s*", re.IGNORECASE)
 _NON_NAME = frozenset(w.lower() for w in NON_NAME_CAPS)
 
 
@@ -172,25 +173,33 @@ def _blank_quoted(piece: str) -> str:
 
 
 def _name_runs(piece: str) -> list[str]:
-    """Runs of capitalised words (and the role words of descriptions) in ``piece``."""
-    runs: list[list[str]] = []
-    current: list[str] = []
-    last_end = -1
+    """Runs of capitalised words (and the role words of descriptions) in ``piece``; runs
+    joined by "and", "&", "or", "with" or a comma are one run ("Macron and Zelenskyy"),
+    so that several people stay several people."""
+    runs: list[tuple[int, int]] = []
+    start = end = -1
     for m in _NAME_TOKEN_RE.finditer(piece):
         token = m.group().rstrip(".")
         bare = token.lower().removesuffix("'s").removesuffix("\u2019s")
-        gap = piece[last_end : m.start()] if last_end >= 0 else " "
         capital = token[:1].isupper() and bare not in _NON_NAME
-        if (capital or (bare in _ROLE and current)) and (not current or not gap.strip()):
-            current.append(token)
+        joined = start >= 0 and not piece[end : m.start()].strip()
+        if joined and (capital or bare in _ROLE):
+            end = m.start() + len(token)
+            continue
+        if start >= 0:
+            runs.append((start, end))
+            start = -1
+        if capital:
+            start, end = m.start(), m.start() + len(token)
+    if start >= 0:
+        runs.append((start, end))
+    merged: list[tuple[int, int]] = []
+    for run in runs:
+        if merged and _JOIN_RE.fullmatch(piece[merged[-1][1] : run[0]]):
+            merged[-1] = (merged[-1][0], run[1])
         else:
-            if current:
-                runs.append(current)
-            current = [token] if capital else []
-        last_end = m.end()
-    if current:
-        runs.append(current)
-    return [" ".join(r) for r in runs if any(t[:1].isupper() for t in r)]
+            merged.append(run)
+    return [piece[s:e] for s, e in merged]
 
 
 class CitedQuote(Protocol):

@@ -477,7 +477,9 @@ class LLMSummarizer:
             bullets = offline.bullets
             reason = "no verified quote: offline bullets"
         gist = clean_gist(parsed.gist)
-        if not gist or not verify_model_text(gist, verifier).ok:
+        checked = verify_model_text(gist, verifier)
+        gist = checked.text  # a fragment's dropped negation put back
+        if not gist or not checked.ok:
             gist = offline.gist
             reason = "; ".join(filter(None, [reason, "gist rejected: offline gist"]))
         summary = Summary(
@@ -741,8 +743,10 @@ def verify_answer(parsed: AnswerOut, citations: Sequence[Citation]) -> Answer | 
     if any(not 1 <= n <= len(citations) for n in numbers):
         return None
     cited = [citations[n - 1] for n in numbers]
-    if not cited or not verify_against_quotes(text, cited).ok:
+    checked = verify_against_quotes(text, cited) if cited else None
+    if checked is None or not checked.ok:
         return None
+    text = checked.text  # a fragment's dropped negation put back
     renumber = {old: new for new, old in enumerate(numbers, 1)}
     text = _REF_RE.sub(lambda m: f"[{renumber[int(m.group(1))]}]", text)
     return Answer(text, tuple(cited))
