@@ -22,6 +22,7 @@ WORD_RE = re.compile(r"[^\W_]+")
 STOP = frozenset(
     {"a", "an", "the", "of", "and", "or", "for", "in", "on", "at", "to", "by", "with", "from"}
     | {"mr", "mrs", "ms", "dr", "prof", "sir", "its", "their", "his", "her", "s"}
+    | {"jr", "sr", "ii", "iii", "iv"}
 )
 
 

@@ -144,10 +144,39 @@ def _add_article_titles(person: Person, text: str) -> None:
     surname = names[-1]
     folded = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text)]
     for i, (_, end, token) in enumerate(folded):
-        if _fold_token(token) != surname or _other_first_name(person, text, folded, i):
+        if _fold_token(token) != surname:
+            continue
+        _add_fuller_name(person, text, folded, i, names)
+        if _other_first_name(person, text, folded, i):
             continue
         _add_titles_before(person, text, folded, i)
         _add_apposition_after(person, text, end)
+
+
+def _add_fuller_name(
+    person: Person, text: str, tokens: list[tuple[int, int, str]], i: int, names: list[str]
+) -> None:
+    """A fuller form of the extractor's name at ``tokens[i]`` (its surname): "Luz Contreras
+    Arroyo" where the extractor resolved "Contreras Arroyo". Only when every word of the
+    extractor's name precedes the surname in order, so "Hunter Biden" is not Joe Biden."""
+    j = i
+    for word in reversed(names[:-1]):
+        if j == 0 or text[tokens[j - 1][1] : tokens[j][0]].strip():
+            return
+        if _fold_token(tokens[j - 1][2]) != word:
+            return
+        j -= 1
+    extra: list[str] = []
+    while j > 0 and len(extra) < 2 and not text[tokens[j - 1][1] : tokens[j][0]].strip():
+        token = tokens[j - 1][2]
+        word = _fold_token(token)
+        if not token[:1].isupper() or word in _TITLE_LOWER or word in _NON_NAME:
+            break
+        extra.append(word)
+        j -= 1
+    if extra:
+        person.name_words = person.name_words | frozenset(extra)
+        person.words |= set(extra)
 
 
 def _other_first_name(

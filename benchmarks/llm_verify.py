@@ -1,0 +1,213 @@
+"""What the attribution check keeps of a model's quotations: an honest and a dishonest model.
+
+    .venv/bin/python benchmarks/llm_verify.py [--data PATH ...] [--json]
+
+A scripted model on a loopback OpenAI-compatible server (`summarizer.testing.FakeOpenAI`,
+answering the real ``openai`` client) summarises each article. It is built from the gold
+annotations (the seed article's and the real-news dev set's, from ../shared):
+
+- **honest**: every gold direct quotation with a named speaker, as a quote bullet with the
+  gold speaker and role. All of them are right: each one lost (downgraded or dropped) is
+  a right quotation the check threw away.
+- **dishonest**: the same quotations given to another speaker of the same article (one
+  sharing no name word with the real one) or to that speaker joined to the real one ("A
+  and B"): each one shown is a broken promise; and each quotation cut right after its
+  first negation word: shown as cut is a broken promise, shown with the negation put
+  back is the rule at work.
+
+The verifier sees each article's claims through `LLMSummarizer.summarize_detailed` (with
+room for every claim), so what is counted is what bullets and stored quotes would show.
+Results print as a table (kept / downgraded / dropped, with the reasons).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.domain import Story  # noqa: E402
+from bot.store.llm_cache import MemoryLLMCache  # noqa: E402
+from summarizer.folding import normalize, significant  # noqa: E402
+from summarizer.llm import LLMConfig, LLMSummarizer  # noqa: E402
+from summarizer.testing import FakeOpenAI, quote_bullet, reply, summary_json  # noqa: E402
+from summarizer.verify import VerifyCounts  # noqa: E402
+
+SHARED = ROOT / ".." / "shared"
+DEFAULT_DATA = [
+    SHARED / "fixtures" / "seed-article.gold.jsonl",
+    SHARED / "data" / "realnews" / "dev.jsonl",
+]
+_NEGATION_RE = re.compile(r"\b(?:not|never|no)\b", re.IGNORECASE)
+
+
+@dataclass
+class Tally:
+    claims: int = 0
+    counts: VerifyCounts = field(default_factory=VerifyCounts)
+    broken: int = 0  # shown, and wrong
+    restored: int = 0  # a cut fragment shown with the negation it dropped
+
+
+def gold_quotes(record: dict[str, Any]) -> list[tuple[str, str | None, str]]:
+    """(speaker, role, quotation) of every gold direct quotation with a named speaker."""
+    out = []
+    for a in record.get("attributions") or []:
+        if a.get("kind") != "direct" or not a.get("content_text"):
+            continue
+        speaker = (a.get("speaker") or "").strip()
+        if not speaker or speaker.lower() == "unknown":
+            continue
+        out.append((speaker, a.get("role"), a["content_text"]))
+    return out
+
+
+def misattributed(quotes: list[tuple[str, str | None, str]]) -> list[dict[str, Any]]:
+    """Each quotation given to another speaker of the article (sharing no name word with the
+    real one), and to that speaker joined to the real one ("A and B")."""
+    claims = []
+    speakers = list(dict.fromkeys(s for s, _, _ in quotes))
+    for speaker, _, text in quotes:
+        mine = set(significant(speaker))
+        others = [s for s in speakers if not set(significant(s)) & mine]
+        if others:
+            claims.append(quote_bullet(others[0], text))
+            claims.append(quote_bullet(f"{others[0]} and {speaker}", text))
+    return claims
+
+
+def negation_cuts(quotes: list[tuple[str, str | None, str]]) -> list[dict[str, Any]]:
+    """Each quotation with a negation, cut right after it: "raise taxes" from "will not
+    raise taxes", under the right speaker."""
+    claims = []
+    for speaker, _, text in quotes:
+        cut = _NEGATION_RE.search(text)
+        if cut is not None:
+            rest = text[cut.end() :].strip(" ,.;:")
+            if len(rest.split()) >= 2:
+                claims.append(quote_bullet(speaker, rest))
+    return claims
+
+
+async def run(records: list[dict[str, Any]]) -> dict[str, Tally]:
+    tallies = {"honest": Tally(), "misattributed": Tally(), "negation": Tally()}
+    with FakeOpenAI() as api:
+        config = LLMConfig(
+            model="scripted",
+            base_url=api.base_url,
+            api_key="k",
+            max_retries=0,
+            max_bullets=200,
+            daily_token_budget=10**9,
+        )
+        for record in records:
+            quotes = gold_quotes(record)
+            story = Story(url=f"x:{record['id']}", title="", text=record["text"], feed_url="f")
+            scripts = {
+                "honest": [quote_bullet(s, t, r) for s, r, t in quotes],
+                "misattributed": misattributed(quotes),
+                "negation": negation_cuts(quotes),
+            }
+            for name, claims in scripts.items():
+                if not claims:
+                    continue
+                tally = tallies[name]
+                llm = LLMSummarizer(config, cache=MemoryLLMCache())
+                api.add(reply(summary_json("A neutral sentence about the story.", claims)))
+                try:
+                    outcome = await llm.summarize_detailed(story)
+                finally:
+                    await llm.aclose()
+                assert outcome.source == "llm", outcome.reason
+                tally.claims += len(claims)
+                tally.counts += outcome.counts
+                offline = set(llm.fallback.summarize(story).quotes)
+                shown = [q for q in outcome.summary.quotes if q not in offline]
+                if name == "misattributed":
+                    tally.broken += len(shown)
+                elif name == "negation":
+                    cuts = [normalize(c["text"]).text for c in claims]
+                    for q in shown:
+                        if any(normalize(q.text).text.startswith(c) for c in cuts):
+                            tally.broken += 1
+                        else:
+                            tally.restored += 1
+    return tallies
+
+
+ROWS = {
+    "honest": "honest: gold quotations, gold speakers and roles",
+    "misattributed": "dishonest: another speaker of the article, or 'A and B'",
+    "negation": "dishonest: a quotation cut right after its negation",
+}
+
+
+def markdown(records: int, tallies: dict[str, Tally]) -> str:
+    lines = [
+        f"{records} articles (the seed article and the real-news dev set)",
+        "",
+        "| scripted model | quotations | kept as quotes | downgraded | dropped "
+        "(misattributed / speaker refused / other) | shown wrong |",
+        "|---|---:|---:|---:|---|---:|",
+    ]
+    for name, t in tallies.items():
+        c = t.counts
+        wrong = "n/a (all right)" if name == "honest" else str(t.broken)
+        kept = f"{c.verified}" + (
+            f" ({t.restored} with the negation put back)" if t.restored else ""
+        )
+        lines.append(
+            f"| {ROWS[name]} | {t.claims} | {kept} | {c.downgraded} | "
+            f"{c.misattributed} / {c.rejected_speakers} / {c.dropped} | {wrong} |"
+        )
+    honest = tallies["honest"]
+    lost = honest.claims - honest.counts.verified
+    lines.append("")
+    lines.append(
+        f"right quotations not shown as quotes: {lost} of {honest.claims} "
+        f"({100 * lost / max(1, honest.claims):.1f}%)"
+    )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, nargs="*", default=DEFAULT_DATA)
+    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    args = parser.parse_args(argv)
+    records = []
+    for path in args.data:
+        with path.open(encoding="utf-8") as f:
+            records += [json.loads(line) for line in f if line.strip()]
+    tallies = asyncio.run(run(records))
+    if args.json:
+        out = {
+            name: {"claims": t.claims, "shown_wrong": t.broken, **_counts(t.counts)}
+            for name, t in tallies.items()
+        }
+        print(json.dumps({"articles": len(records), **out}, indent=2))
+    else:
+        print(markdown(len(records), tallies))
+    return 0
+
+
+def _counts(c: VerifyCounts) -> dict[str, int]:
+    return {
+        "kept": c.verified,
+        "downgraded": c.downgraded,
+        "misattributed": c.misattributed,
+        "speaker_refused": c.rejected_speakers,
+        "dropped": c.dropped,
+    }
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
