@@ -35,9 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.domain import Story  # noqa: E402
-from bot.store.llm_cache import MemoryLLMCache  # noqa: E402
 from summarizer.folding import normalize, significant  # noqa: E402
 from summarizer.llm import LLMConfig, LLMSummarizer  # noqa: E402
+from summarizer.llm_cache import MemoryLLMCache  # noqa: E402
 from summarizer.testing import FakeOpenAI, quote_bullet, reply, summary_json  # noqa: E402
 from summarizer.verify import VerifyCounts  # noqa: E402
 

@@ -12,8 +12,8 @@ import pytest
 
 from bot.domain import Story
 from bot.store import SqlStore, make_store
-from bot.store.llm_cache import MemoryLLMCache
 from summarizer.llm import LLMSummarizer
+from summarizer.llm_cache import MemoryLLMCache
 from summarizer.testing import FakeOpenAI, Scripted, reply
 
 from .conftest import config_for, make_story
