@@ -15,7 +15,6 @@ from bot.progress import poll_with_progress
 from bot.settings import (
     ChannelSettings,
     FeedSettings,
-    IngestSettings,
     LLMSettings,
     Settings,
     StoreSettings,
@@ -28,18 +27,29 @@ EVERYTHING = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def demo_settings(store_url: str = "sqlite:///:memory:") -> Settings:
-    """The demo's settings: bundled feeds, and no model whatever the environment says.
+    """The demo's settings: bundled feeds, its own store, and no model, whatever the
+    environment says.
 
-    The model settings are replaced after the environment is read, so an ``OPENAI_API_KEY`` or an
-    ``NEWSBRIEF_LLM__BASE_URL`` set for real runs cannot send the bundled stories anywhere.
+    The environment is read when `Settings` is built and a ``NEWSBRIEF_<SECTION>__…``
+    variable replaces a whole section given there, so the demo's own sections are put
+    back afterwards: an ``OPENAI_API_KEY`` or ``NEWSBRIEF_LLM__BASE_URL`` set for real
+    runs cannot send the bundled stories anywhere, ``NEWSBRIEF_STORE__URL`` cannot fill
+    a real store with them, and ``NEWSBRIEF_INGEST__…`` cannot drop the demo host.
     """
     urls = demo_feed_urls()
-    return Settings(
-        store=StoreSettings(url=store_url),
-        ingest=IngestSettings(allow_hosts=(DEMO_HOST,)),
+    settings = Settings(
         feeds=tuple(FeedSettings(url=u) for u in urls),
         channels=(ChannelSettings(id=DEMO_CHANNEL, feeds=tuple(urls)),),
-    ).model_copy(update={"openai_api_key": None, "llm": LLMSettings()})
+    )
+    ingest = settings.ingest.model_copy(update={"allow_hosts": (DEMO_HOST,)})
+    return settings.model_copy(
+        update={
+            "openai_api_key": None,
+            "llm": LLMSettings(),
+            "store": StoreSettings(url=store_url),
+            "ingest": ingest,
+        }
+    )
 
 
 async def run_demo(console: Console, *, store_url: str = "sqlite:///:memory:") -> int:
