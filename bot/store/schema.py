@@ -268,7 +268,7 @@ llm_usage = sa.Table(
     ),
 )
 
-# Tokens reserved or spent per UTC day, every model together (0009): the daily budget.
+# Tokens reserved or spent per UTC day, every model together (0010): the daily budget.
 llm_budget = sa.Table(
     "llm_budget",
     metadata,
