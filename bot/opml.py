@@ -18,6 +18,7 @@ from lxml import etree
 
 from bot.domain import Feed
 from bot.errors import ParseError
+from bot.ingest.guard import has_credentials
 
 MAX_OPML_BYTES = 5_000_000
 
@@ -55,6 +56,9 @@ def parse_opml(document: bytes) -> OpmlImport:
             continue  # a folder
         if not url.lower().startswith(("http://", "https://")):
             skipped.append(f"{url}: only http(s) feeds can be imported")
+            continue
+        if has_credentials(url):
+            skipped.append("a feed with a user name or password in its URL (not imported)")
             continue
         title = (outline.get("title") or outline.get("text") or "").strip() or None
         feeds.setdefault(url, OpmlFeed(url, title))

@@ -11,12 +11,15 @@ and what is expected; ``config/newsbrief.example.toml`` documents every option.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from apscheduler.triggers.cron import CronTrigger
 from pydantic import (
     AliasChoices,
     BaseModel,
@@ -91,11 +94,23 @@ class IngestSettings(_Section):
     # Worker processes that parse feeds and pages; None = one per core, 0 = a thread.
     workers: int | None = Field(default=None, ge=0, le=64)
 
+    @field_validator("allow_hosts")
+    @classmethod
+    def _hosts_or_host_ports(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for entry in value:
+            split_host_port(entry)  # ValueError names the entry and what is wrong
+        return value
+
 
 class FeedSettings(_Section):
     url: str
     title: str | None = None
     poll_interval_minutes: float | None = Field(default=None, gt=0)
+
+    @field_validator("url")
+    @classmethod
+    def _feed_url(cls, value: str) -> str:
+        return check_feed_url(value)
 
 
 class ChannelSettings(_Section):
@@ -125,7 +140,18 @@ class ChannelSettings(_Section):
     def _five_field_cron(cls, value: str) -> str:
         if len(value.split()) != 5:
             raise ValueError('expected a 5-field cron expression such as "30 8 * * mon-fri"')
+        try:  # what `newsbrief run` will build from it: refused now, not when run starts
+            CronTrigger.from_crontab(value, timezone="UTC")
+        except ValueError as exc:
+            raise ValueError(
+                f'not a valid cron expression ({exc}); e.g. "30 8 * * mon-fri"'
+            ) from exc
         return value
+
+    @field_validator("feeds")
+    @classmethod
+    def _feed_urls(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(check_feed_url(url) for url in value)
 
 
 class BriefingSettings(_Section):
@@ -237,6 +263,56 @@ class Settings(BaseSettings):
         return (env_settings, init_settings)
 
 
+def split_host_port(entry: str) -> tuple[str, int | None]:
+    """``"host"``, ``"host:port"``, ``"[v6]:port"`` or a bare IPv6 literal → (host, port).
+
+    Raises ValueError saying what is wrong, for the settings to name the option.
+    """
+    text = entry.strip()
+    if not text or any(c.isspace() for c in text) or "/" in text or "@" in text:
+        raise ValueError(f"{entry!r} is not a host name, IP address or host:port")
+    host, port = text, None
+    if text.startswith("["):
+        host, sep, rest = text[1:].partition("]")
+        if not sep or (rest and not rest.startswith(":")):
+            raise ValueError(f"{entry!r}: expected [IPv6]:port")
+        port = rest[1:] or None
+    elif text.count(":") == 1:
+        host, port = text.split(":")
+    if port is not None and not (port.isdigit() and 0 < int(port) < 65536):
+        raise ValueError(f"{entry!r}: the port must be a number from 1 to 65535")
+    if not host:
+        raise ValueError(f"{entry!r} has no host")
+    return normal_host(host), int(port) if port is not None else None
+
+
+def normal_host(host: str) -> str:
+    return host.lower().rstrip(".").removeprefix("[").removesuffix("]")
+
+
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]+):")
+CREDENTIALS_REFUSED = (
+    "a user name or password in a feed URL would be stored and shown to every channel "
+    "and in `newsbrief feeds`; newsbrief does not send credentials to feeds"
+)
+
+
+def check_feed_url(value: str) -> str:
+    """A feed in the operator's config: an http(s) URL without credentials, or a local file."""
+    url = value.strip()
+    if not url:
+        raise ValueError("empty: expected an http(s):// URL or a local file path")
+    match = _SCHEME.match(url)
+    scheme = match[1].lower() if match else None
+    if scheme is not None and scheme not in ("http", "https", "file"):
+        raise ValueError(
+            f"{scheme}:// feeds cannot be fetched: expected http(s):// or a local file"
+        )
+    if scheme in ("http", "https") and "@" in urlsplit(url).netloc:
+        raise ValueError(CREDENTIALS_REFUSED)
+    return url
+
+
 def _check_timezone(value: str) -> str:
     try:
         ZoneInfo(value)
@@ -275,6 +351,12 @@ def _read_toml(path: Path) -> dict[str, Any]:
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {exc.start} cannot be read): save it as UTF-8"
+        ) from exc
+    except OSError as exc:
+        raise ConfigError(f"config file {path} cannot be read: {exc.strerror or exc}") from exc
 
 
 def _refuse_secrets(data: Mapping[str, Any], *, where: str, prefix: str = "") -> None:
@@ -298,7 +380,9 @@ def _explain(exc: ValidationError, *, source: str) -> str:
             lines.append(f"  {option}: unknown option (see config/newsbrief.example.toml)")
             continue
         got = error.get("input")
-        secret = option.lower().endswith(_SECRET_KEY_PARTS)
+        secret = option.lower().endswith(_SECRET_KEY_PARTS) or CREDENTIALS_REFUSED in str(
+            error["msg"]
+        )
         shown = "" if secret or isinstance(got, Mapping) else f" (got {got!r})"
         lines.append(f"  {option}: {error['msg']}{shown}")
     return "\n".join(lines)

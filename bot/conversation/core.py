@@ -55,6 +55,7 @@ from bot.domain import Feed, Story
 from bot.errors import BlockedURLError, IngestError, NewsbriefError, NotFoundError
 from bot.ingest import UrlGuard
 from bot.ingest.fulltext import article_text
+from bot.ingest.guard import has_credentials
 from bot.ingest.parse import html_to_text, normalize_url, parse_feed
 from bot.ports import QuoteHit, ScheduleStore
 from bot.settings import ChannelSettings
@@ -67,6 +68,11 @@ MAX_CITATIONS = 8
 MAX_PERSON_WORDS = 8
 MAX_NAME_WORDS = 4  # "the first White House official" is four words once cleaned
 SEARCH_CANDIDATES = 60
+CREDENTIALS_REPLY = (
+    "That link holds a user name or password, so I did not use or store it (everyone "
+    "here would see it). Use a link without credentials; private feeds need the "
+    "operator to add them to the config file."
+)
 _URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _STORY_NUMBER = re.compile(r"^#?(\d{1,3})$")
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
@@ -249,6 +255,8 @@ class Conversations:
         return self._quotes_of_story(self.app.store.get_story(items[number - 1][0]))
 
     async def _quotes_of_url(self, url: str) -> Reply:
+        if has_credentials(url):
+            return Reply(CREDENTIALS_REPLY, ephemeral=True)
         if not url.lower().startswith(("http://", "https://")):
             return Reply(
                 "quotes takes an http:// or https:// story link; other schemes and local "
@@ -429,6 +437,8 @@ class Conversations:
 
     async def subscribe(self, context: Context, command: SubscribeCommand) -> Reply:
         url = command.feed_url
+        if has_credentials(url):  # refused before anything stores, fetches or echoes it
+            return Reply(CREDENTIALS_REPLY, ephemeral=True)
         if not url.lower().startswith(("http://", "https://")):
             return Reply(
                 f"I can only follow http:// or https:// feeds, not {url!r}.", ephemeral=True

@@ -14,11 +14,13 @@ import ipaddress
 import socket
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 
 from bot.errors import BlockedURLError
+from bot.settings import normal_host, split_host_port
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 # Named metadata endpoints that resolve to link-local addresses in the clouds anyway;
@@ -29,6 +31,11 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+# IPv4-compatible IPv6 (deprecated by RFC 4291): ``::127.0.0.1`` may still reach 127.0.0.1.
+IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+# IETF protocol assignments: Python counts 192.0.0.9 and 192.0.0.10 as global, but the
+# whole /24 is special-purpose (and where some clouds put their metadata services).
+NEVER_PUBLIC = (ipaddress.IPv4Network("192.0.0.0/24"),)
 
 
 def is_public_address(address: IPAddress) -> bool:
@@ -38,9 +45,13 @@ def is_public_address(address: IPAddress) -> bool:
     that address: behind a NAT64 gateway ``64:ff9b::7f00:1`` reaches 127.0.0.1.
     """
     if isinstance(address, ipaddress.IPv6Address):
+        if address in IPV4_COMPATIBLE:
+            return False  # deprecated; whatever it embeds, no public server needs it
         embedded = _embedded_ipv4(address)
         if embedded is not None:
             return is_public_address(embedded)
+    elif any(address in network for network in NEVER_PUBLIC):
+        return False
     return address.is_global and not address.is_multicast
 
 
@@ -56,18 +67,38 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
     return None
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def has_credentials(url: str) -> bool:
+    """True when ``url`` carries a user name or password (``https://user:pw@host/``).
+
+    Such a URL is never stored, fetched or repeated back: it would show the
+    password to every channel and in `newsbrief feeds`.
+    """
+    try:
+        netloc = urlsplit(url.strip()).netloc
+    except ValueError:
+        return "@" in url
+    return "@" in netloc
+
+
 class UrlGuard:
     """Checks a URL before it is fetched; raises `BlockedURLError` with the reason.
 
     ``allow_hosts`` are host names (or IP literals) the operator trusts even on
-    private addresses, e.g. an intranet feed server or, in tests, ``127.0.0.1``.
+    private addresses, e.g. an intranet feed server or, in tests, ``127.0.0.1``;
+    ``host:port`` (``[::1]:8080`` for IPv6) trusts that port of the host only.
     """
 
     def __init__(self, *, allow_hosts: Iterable[str] = ()) -> None:
-        self.allow_hosts = frozenset(h.lower().rstrip(".") for h in allow_hosts)
+        parsed = [split_host_port(entry) for entry in allow_hosts]
+        self.allow_hosts = frozenset(host for host, port in parsed if port is None)
+        self.allow_host_ports = frozenset((h, p) for h, p in parsed if p is not None)
 
-    def allows_host(self, host: str) -> bool:
-        return host.lower().rstrip(".") in self.allow_hosts
+    def allows_host(self, host: str, port: int | None = None) -> bool:
+        host = normal_host(host)
+        return host in self.allow_hosts or (host, port) in self.allow_host_ports
 
     async def check(self, url: httpx.URL, *, resolve: bool = True) -> None:
         """Refuse ``url`` unless it is http(s) to a public (or allowlisted) host.
@@ -80,7 +111,7 @@ class UrlGuard:
         host = url.host
         if not host:
             raise BlockedURLError(f"{url}: the URL has no host")
-        if self.allows_host(host):
+        if self.allows_host(host, url.port or DEFAULT_PORTS[url.scheme]):
             return
         if host.lower().rstrip(".") in METADATA_HOSTS:
             raise BlockedURLError(f"{url}: cloud metadata endpoints are never fetched")
@@ -138,7 +169,7 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        if not self.guard.allows_host(host):
+        if not self.guard.allows_host(host, port):
             [address, *_] = await self.guard.public_addresses(host, port)
             host = str(address)
         return await self.inner.connect_tcp(

@@ -10,6 +10,8 @@ upgrade. PostgreSQL needs nothing special.
 from __future__ import annotations
 
 import functools
+import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +28,7 @@ from sqlalchemy.pool import StaticPool
 
 from bot.errors import StoreError
 
+log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 # Execution option a connection carries when it is about to write (see module docstring).
@@ -60,11 +63,29 @@ def _sqlite_engine(url: sa.URL) -> sa.Engine:
         # One shared connection, or every pooled connection would see its own empty DB.
         kwargs = {"poolclass": StaticPool, "connect_args": {"check_same_thread": False}}
     else:
-        Path(url.database or "").expanduser().parent.mkdir(parents=True, exist_ok=True)
+        _sqlite_file_usable(Path(url.database or "").expanduser())
     engine = sa.create_engine(url, **kwargs)
     sa.event.listen(engine, "connect", _sqlite_on_connect)
     sa.event.listen(engine, "begin", _sqlite_on_begin)
     return engine
+
+
+def _sqlite_file_usable(path: Path) -> None:
+    """Refuse, naming the path, what SQLite would only call "unable to open database file".
+
+    A missing directory is created (containers start with an empty volume), and
+    said so: a typo in ``store.url`` then shows in the log instead of hiding.
+    """
+    if path.is_dir():
+        raise StoreError(f"cannot open the SQLite store at {path}: it is a directory")
+    parent = path.parent
+    if not parent.exists():
+        parent.mkdir(parents=True, exist_ok=True)
+        log.warning("created the directory %s for the SQLite store (store.url)", parent)
+    if not parent.is_dir():
+        raise StoreError(f"cannot open the SQLite store at {path}: {parent} is not a directory")
+    if not os.access(parent, os.W_OK | os.X_OK) and not os.access(path, os.W_OK):
+        raise StoreError(f"cannot open the SQLite store at {path}: {parent} is not writable")
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
