@@ -33,6 +33,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.health import add_metrics_route
 from adapters.slack.adapter import SlackAdapter, make_web_client
 from adapters.slack.bot import SlackBot, build_bolt_app
+from adapters.slack.gate import RequestGate
 from bot.app import App
 from bot.conversation.replies import Responder
 from bot.errors import ConfigError, DeliveryError
@@ -218,8 +219,10 @@ class SlackRuntime:
         host: str = "0.0.0.0",
         app_token: str | None = None,
         ping_interval: float = 10,
+        gate: RequestGate | None = None,
     ) -> None:
         self.bolt = bolt
+        self.gate = gate
         self.bot = bot
         self.mode = mode
         self.host = host
@@ -279,7 +282,16 @@ class SlackRuntime:
         return web.json_response(body, status=200 if connected else 503)
 
     async def events(self, request: web.Request) -> web.Response:
-        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        body = await request.read()
+        if self.gate is not None:
+            refused = await self.gate.refusal(body, request.headers, request.remote or "?")
+            if refused is not None:
+                return web.Response(status=refused, text="invalid request")
+        try:
+            response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        except Exception as exc:  # a signed body bolt cannot parse: the sender's fault
+            log.warning("refused a Slack request bolt could not read: %s", type(exc).__name__)
+            return web.Response(status=400, text="malformed request")
         return await to_aiohttp_response(response)
 
     async def install(self, request: web.Request) -> web.Response:
@@ -358,6 +370,7 @@ def build_slack(
         host=host,
         app_token=_secret(settings, "slack_app_token"),
         ping_interval=ping_interval,
+        gate=RequestGate(signing_secret, store=app.store) if signing_secret else None,
     )
 
 

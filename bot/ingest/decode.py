@@ -12,8 +12,10 @@ characters (never Latin-1 guesswork), and neutralise what no parser should see.
 from __future__ import annotations
 
 import codecs
+import html
 import re
 from email.message import Message
+from urllib.parse import urljoin, urlsplit
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -28,6 +30,7 @@ _XML_DECLARED = re.compile(
 )
 _DECLARATION = re.compile(r"\A(\s*<\?xml\b)([^>]{0,400}?)(\?>)")
 _ENCODING_ATTR = re.compile(r"""\s+encoding\s*=\s*(["']).*?\1""", re.DOTALL)
+_XML_BASE = re.compile(r"""\sxml:base\s*=\s*(["'])(.*?)\1""", re.DOTALL)
 _CHARREF = re.compile(r"&#(?:([0-9]+)|[xX]([0-9a-fA-F]+));?")
 # C0 controls XML 1.0 forbids (tab, LF and CR are allowed), DEL-range C1 kept: they are legal.
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -87,6 +90,7 @@ def safe_markup(text: str) -> str:
     such characters themselves. The result is meant to be encoded as UTF-8.
     """
     text = _DECLARATION.sub(_without_encoding, text, count=1)
+    text = _XML_BASE.sub(_usable_base, text)
     text = _CHARREF.sub(_safe_charref, text)
     return safe_text(text)
 
@@ -94,6 +98,21 @@ def safe_markup(text: str) -> str:
 def safe_text(text: str) -> str:
     """``text`` without characters that XML, lxml or PostgreSQL refuse."""
     return CONTROL_CHARS.sub(REPLACEMENT, SURROGATES.sub(REPLACEMENT, text))
+
+
+def _usable_base(match: re.Match[str]) -> str:
+    """An ``xml:base`` no URL can be resolved against is dropped.
+
+    feedparser resolves every later link against it and, when that raises,
+    loses the links of the items after it too, good ones included.
+    """
+    try:
+        resolved = urljoin("https://base.invalid/", html.unescape(match[2]).strip())
+        scheme = urlsplit(resolved).scheme
+        urlsplit(resolved).port  # noqa: B018 - raises on a port out of range
+    except ValueError:
+        return ""
+    return match[0] if scheme in ("http", "https") else ""
 
 
 def _without_encoding(match: re.Match[str]) -> str:
