@@ -25,6 +25,7 @@ MAX_HEADER_TEXT = 150
 MAX_CONTEXT_TEXT = 2000  # per context element; kept well below by construction
 MAX_MESSAGE_TEXT = 40_000
 MAX_BUTTON_VALUE = 2000
+UNTITLED = "(untitled)"
 # The notification fallback only needs the gist of the message; keep it short.
 FALLBACK_TEXT = 3000
 
@@ -52,12 +53,38 @@ def escape(text: str) -> str:
 
 
 def link(url: str, label: str) -> str:
-    """``<url|label>`` with both parts escaped; a ``|`` in the URL cannot end it early."""
-    return f"<{escape(url).replace('|', '%7C')}|{escape(label)}>"
+    """``<url|label>`` with both parts escaped; a ``|`` in the URL cannot end it early.
+
+    An empty label shows the URL; an empty URL leaves the label as plain text
+    (never a raw ``<|label>``); both empty read "(untitled)".
+    """
+    url, label = url.strip(), label.strip()
+    if not url:
+        return escape(label or UNTITLED)
+    return f"<{escape(url).replace('|', '%7C')}|{escape(label or url)}>"
+
+
+def slack_length(text: str) -> int:
+    """Length in UTF-16 code units.
+
+    Slack documents its limits in "characters" without saying which; UTF-16 units
+    are never fewer than code points, so a text within the limit counted this
+    way is within it however Slack counts (an emoji is 2 here, 1 as a code point).
+    """
+    return len(text.encode("utf-16-le")) // 2
 
 
 def truncate(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+    if slack_length(text) <= limit:
+        return text
+    low, high = 0, min(len(text), limit - 1)  # the longest prefix within limit - 1 units
+    while low < high:
+        middle = (low + high + 1) // 2
+        if slack_length(text[:middle]) <= limit - 1:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low] + ELLIPSIS
 
 
 def section(text: str, accessory: Block | None = None) -> Block:
@@ -105,9 +132,11 @@ def key_quotes_button(item: BriefingItem) -> Block | None:
     """The story's "Key quotes" button; it needs stored stories to look the quotes up."""
     if not item.story_ids:
         return None
-    value = json.dumps({"story_ids": list(item.story_ids)}, separators=(",", ":"))
-    if len(value) > MAX_BUTTON_VALUE:
-        value = json.dumps({"story_ids": list(item.story_ids[:100])}, separators=(",", ":"))
+    ids = list(item.story_ids)
+    value = json.dumps({"story_ids": ids}, separators=(",", ":"))
+    while len(value) > MAX_BUTTON_VALUE and len(ids) > 1:  # 23-digit ids: fewer fit
+        ids = ids[: len(ids) * MAX_BUTTON_VALUE // len(value)] or ids[:1]
+        value = json.dumps({"story_ids": ids}, separators=(",", ":"))
     return {
         "type": "button",
         "action_id": KEY_QUOTES_ACTION,
@@ -142,7 +171,7 @@ def pack_lines(lines: Sequence[str], limit: int) -> list[str]:
     current = ""
     for line in lines:
         line = truncate(line, limit)
-        if current and len(current) + 1 + len(line) > limit:
+        if current and slack_length(current) + 1 + slack_length(line) > limit:
             texts.append(current)
             current = line
         else:
@@ -255,8 +284,8 @@ def payload_problems(payload: dict[str, Any]) -> list[str]:
     """Limit violations in a ``chat.postMessage``-style payload."""
     problems: list[str] = []
     text = payload.get("text") or ""
-    if len(text) > MAX_MESSAGE_TEXT:
-        problems.append(f"text has {len(text)} chars > {MAX_MESSAGE_TEXT}")
+    if slack_length(text) > MAX_MESSAGE_TEXT:
+        problems.append(f"text has {slack_length(text)} chars > {MAX_MESSAGE_TEXT}")
     blocks = payload.get("blocks") or []
     if isinstance(blocks, str):
         blocks = json.loads(blocks)
@@ -270,18 +299,19 @@ def payload_problems(payload: dict[str, Any]) -> list[str]:
 def _block_problems(block: Block) -> list[str]:
     kind = block.get("type")
     text = (block.get("text") or {}).get("text", "")
-    if kind == "header" and len(text) > MAX_HEADER_TEXT:
-        return [f"header has {len(text)} chars > {MAX_HEADER_TEXT}"]
+    if kind == "header" and slack_length(text) > MAX_HEADER_TEXT:
+        return [f"header has {slack_length(text)} chars > {MAX_HEADER_TEXT}"]
     if kind == "section":
         if not text:
             return ["section without text"]
-        if len(text) > MAX_SECTION_TEXT:
-            return [f"section has {len(text)} chars > {MAX_SECTION_TEXT}"]
+        if slack_length(text) > MAX_SECTION_TEXT:
+            return [f"section has {slack_length(text)} chars > {MAX_SECTION_TEXT}"]
     if kind == "context":
         elements = block.get("elements") or []
         if not 1 <= len(elements) <= 10:
             return [f"context has {len(elements)} elements"]
-        long = [len(e.get("text", "")) for e in elements if len(e.get("text", "")) > 2000]
+        sizes = [slack_length(e.get("text", "")) for e in elements]
+        long = [size for size in sizes if size > 2000]
         if long:
             return [f"context element has {long[0]} chars > 2000"]
     return []
