@@ -32,17 +32,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=18)
+    parser.add_argument("--first", type=int, default=0, help="skip this many cases (shards)")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     kinds: dict[str, int] = {}
     tally = Tally()
+    for _ in range(args.first):  # a shard starts where the one before it ends
+        case(rng)
     started = time.perf_counter()
     for n in range(1, args.cases + 1):
         generated = case(rng)
         kinds[generated.kind] = kinds.get(generated.kind, 0) + 1
         run_case(generated, tally)
-        if n % 10_000 == 0:
-            print(f"  {n:,} cases, {time.perf_counter() - started:,.0f} s", file=sys.stderr)
+        if n % 5_000 == 0:  # a running tally, so a run cut short still reports
+            print(
+                f"  {n:,} cases, {time.perf_counter() - started:,.0f} s: escapes {tally.escapes}, "
+                f"lost {tally.lost}, unstorable {tally.unstorable}",
+                file=sys.stderr,
+            )
     elapsed = time.perf_counter() - started
     print(f"cases: {tally.cases:,} ({', '.join(f'{k} {v:,}' for k, v in sorted(kinds.items()))})")
     print(f"time: {elapsed:,.0f} s ({tally.cases / elapsed:,.0f} cases/s)")
