@@ -42,6 +42,7 @@ from adapters.discord.render import (
     fit,
     quote_list_messages,
     reply_messages,
+    thread_name,
 )
 from bot.app import App
 from bot.bounded import BoundedSet
@@ -54,7 +55,6 @@ log = logging.getLogger(__name__)
 
 AUTOCOMPLETE_LIMIT = 25  # Discord shows at most 25 choices
 CHOICE_NAME_LIMIT = 100
-THREAD_NAME_LIMIT = 100
 GENERIC_ERROR = "Sorry, something went wrong on our side; it has been logged."
 PRIVATE_DEFER = "newsbrief.private_defer"  # Interaction.extras: was "thinking" ephemeral?
 BRIEFING_POSTED = "The briefing is in the channel."
@@ -285,7 +285,7 @@ class NewsBot(commands.Bot):
         reply = await self.answer(context, text or "help")
         target: discord.abc.Messageable = channel
         if not isinstance(channel, discord.Thread):
-            name = fit(" ".join(text.replace("@", "").split()) or "newsbrief", THREAD_NAME_LIMIT)
+            name = thread_name(text, fallback="newsbrief")
             try:
                 target = await message.create_thread(name=name)
             except discord.HTTPException as exc:
@@ -517,9 +517,8 @@ async def thread_of_message(bot: NewsBot, message: discord.Message, *, name: str
         raise DeliveryError(f"looking up the thread of message {message.id} failed: {exc}") from exc
     if isinstance(fetched, discord.Thread):
         return fetched
-    clean = " ".join(name.replace("@", "").split())
     try:
-        thread = await message.create_thread(name=fit(clean, THREAD_NAME_LIMIT))
+        thread = await message.create_thread(name=thread_name(name, fallback="Key quotes"))
     except discord.HTTPException as exc:
         raise DeliveryError(f"starting a thread on message {message.id} failed: {exc}") from exc
     key = bot.adapter.briefing_keys.get(message.id)

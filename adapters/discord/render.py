@@ -37,6 +37,13 @@ MESSAGE_TOTAL_LIMIT = 6000
 EMBEDS_PER_MESSAGE = 10
 BUTTON_LABEL_LIMIT = 80
 URL_LIMIT = 2048
+THREAD_NAME_LIMIT = 100
+UNNAMED_SPEAKER = "Unnamed speaker"
+UNTITLED = "(untitled)"
+# Room a quote keeps in a citation however long its story's title and link are.
+QUOTE_MIN_ROOM = 400
+# Characters that show nothing: a name made only of them reads as blank.
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060-\u2064\ufeff\u00ad\u034f\u180e]+")
 
 BRIEFING_COLOUR = discord.Colour(0x2B6CB0)
 REPLY_COLOUR = discord.Colour(0x4A5568)
@@ -117,7 +124,19 @@ def quote_text(quote: Quote | Citation) -> str:
 
 
 def speaker_label(name: str, role: str | None) -> str:
-    return f"{name} ({role})" if role else name
+    name = name if visible(name) else UNNAMED_SPEAKER  # Discord refuses an empty field name
+    return f"{name} ({role})" if role and visible(role) else name
+
+
+def visible(text: str) -> bool:
+    """Does ``text`` show anything (not only spaces and zero-width characters)?"""
+    return bool(_INVISIBLE.sub("", text))
+
+
+def thread_name(text: str, *, fallback: str) -> str:
+    """A thread name Discord takes: one line, no mentions, something visible, ≤ 100 chars."""
+    clean = " ".join(_INVISIBLE.sub(" ", text.replace("@", "")).split())
+    return fit(clean if visible(clean) else fallback, THREAD_NAME_LIMIT)
 
 
 def quotes_custom_id(story_id: int) -> str:
@@ -273,11 +292,29 @@ def reply_messages(reply: Reply) -> list[OutgoingMessage]:
 
 def citation_field(citation: Citation) -> tuple[str, str]:
     name = fit(untrusted(speaker_label(citation.speaker, citation.speaker_role)), FIELD_NAME_LIMIT)
-    source = "— " + masked_link(citation.story_title, citation.story_url)
-    if citation.published_at is not None:
-        source += f", {_date(citation.published_at)}"
-    words = fit(untrusted(quote_text(citation)), FIELD_VALUE_LIMIT - len(source) - 1)
-    return name, fit(f"{words}\n{source}", FIELD_VALUE_LIMIT)
+    said = untrusted(quote_text(citation))
+    room = FIELD_VALUE_LIMIT - 1 - min(len(said), QUOTE_MIN_ROOM)
+    source = _citation_source(citation, room)
+    words = fit(said, FIELD_VALUE_LIMIT - len(source) - 1)
+    return name, f"{words}\n{source}"
+
+
+def _citation_source(citation: Citation, room: int) -> str:
+    """ "— [title](url), date" within ``room`` characters: the title is shortened first,
+    then the link dropped; never cut through the link's Markdown."""
+    date = f", {_date(citation.published_at)}" if citation.published_at is not None else ""
+    title = " ".join(citation.story_title.split()) or UNTITLED
+    full = "— " + masked_link(title, citation.story_url) + date
+    if len(full) <= room:
+        return full
+    target = safe_url(citation.story_url)
+    overhead = len("— []()") + len(date)
+    if target is not None and room - overhead - len(target) >= 20:
+        label = fit(untrusted(re.sub(r"[\[\]]", "", title)), room - overhead - len(target))
+        link = f"[{label}]({target.replace('(', '%28').replace(')', '%29')})"
+        if len("— " + link + date) <= room:
+            return "— " + link + date
+    return fit("— " + untrusted(re.sub(r"[\[\]]", "", title)), max(1, room - len(date))) + date
 
 
 def table(columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -517,7 +517,18 @@ def _feed_id(conn: sa.Connection, url: str) -> int:
     return int(feed_id)
 
 
+# Story ids are 64-bit integers in every database; a bigger one (a forged button id)
+# names no story, and must not reach the driver, which raises OverflowError on it.
+MAX_ID = 2**63 - 1
+
+
+def _valid_id(story_id: int) -> None:
+    if not -MAX_ID <= story_id <= MAX_ID:
+        raise NotFoundError(f"no story {story_id}")
+
+
 def _story(conn: sa.Connection, story_id: int) -> Story:
+    _valid_id(story_id)
     row = conn.execute(story_select().where(stories.c.id == story_id)).first()
     if row is None:
         raise NotFoundError(f"no story {story_id}")
@@ -548,6 +559,7 @@ def _stories_by_id(conn: sa.Connection, story_ids: set[int]) -> dict[int, Story]
 
 
 def _require_story(conn: sa.Connection, story_id: int) -> None:
+    _valid_id(story_id)
     if conn.scalar(sa.select(stories.c.id).where(stories.c.id == story_id)) is None:
         raise NotFoundError(f"no story {story_id}")
 
