@@ -61,6 +61,8 @@ class IngestReport:
 
 ProgressCallback = Callable[[IngestReport], None]
 # Called with a feed's new stories as soon as they are stored (the app quotes them then).
+# All of one feed's article pages are read within this, however many and however slow.
+ARTICLES_DEADLINE_SECONDS = 120.0
 StoredCallback = Callable[[Sequence[Story]], Awaitable[None]]
 
 
@@ -97,6 +99,7 @@ async def poll_feeds(
     on_progress: ProgressCallback | None = None,
     workers: Workers | None = None,
     on_stored: StoredCallback | None = None,
+    articles_deadline: float = ARTICLES_DEADLINE_SECONDS,
 ) -> list[IngestReport]:
     """Poll ``feeds`` concurrently (the fetcher bounds it); one report per feed, in order.
 
@@ -115,6 +118,7 @@ async def poll_feeds(
             fetch_articles=fetch_articles,
             seen=seen,
             workers=workers,
+            articles_deadline=articles_deadline,
         )
         if on_stored is not None and report.new_stories:
             await on_stored(report.new_stories)
@@ -134,11 +138,19 @@ async def poll_feed(
     fetch_articles: bool = True,
     seen: SeenBodies | None = None,
     workers: Workers | None = None,
+    articles_deadline: float = ARTICLES_DEADLINE_SECONDS,
 ) -> IngestReport:
     """Poll one feed; errors become a report and a recorded failure, never an exception."""
     try:
         return await _poll(
-            feed, fetcher, store, now, fetch_articles, seen or SeenBodies(), workers or _IN_THREAD
+            feed,
+            fetcher,
+            store,
+            now,
+            fetch_articles,
+            seen or SeenBodies(),
+            workers or _IN_THREAD,
+            articles_deadline,
         )
     except IngestError as exc:
         message, reason = str(exc), failure_reason(exc)
@@ -174,6 +186,7 @@ async def _poll(
     articles: bool,
     seen: SeenBodies,
     workers: Workers,
+    articles_deadline: float = ARTICLES_DEADLINE_SECONDS,
 ) -> IngestReport:
     result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     digest = SeenBodies.digest(result.content)
@@ -191,7 +204,11 @@ async def _poll(
         parse_feed, result.content, url=feed.url, content_type=result.headers.get("content-type")
     )
     fresh = await asyncio.to_thread(_dedupe, parsed, feed.url, store)
-    texts = await _full_texts(fresh, fetcher, workers) if articles else [None] * len(fresh)
+    texts = (
+        await _full_texts(fresh, fetcher, workers, articles_deadline)
+        if articles
+        else [None] * len(fresh)
+    )
     stored = await asyncio.to_thread(_store_stories, store, feed.url, fresh, texts, now)
     # A story another feed stored meanwhile (both listed it) comes back as that feed's:
     # it is new once, to the feed that stored it.
@@ -225,10 +242,29 @@ def _dedupe(parsed: ParsedFeed, feed_url: str, store: Store) -> list[tuple[Entry
 
 
 async def _full_texts(
-    fresh: Sequence[tuple[Entry, list[str]]], fetcher: FeedFetcher, workers: Workers
+    fresh: Sequence[tuple[Entry, list[str]]],
+    fetcher: FeedFetcher,
+    workers: Workers,
+    deadline: float = ARTICLES_DEADLINE_SECONDS,
 ) -> list[str | None]:
-    pages = (_full_text(entry, fetcher, workers) for entry, _ in fresh)
-    return list(await asyncio.gather(*pages))
+    """Every new story's page text, within one overall deadline for the feed.
+
+    Each fetch has its own deadline, but a feed of many slow links (or one host
+    that serves them one at a time) would still take minutes; past ``deadline``
+    the pages not yet read fall back to the feed's own text.
+    """
+    tasks = [asyncio.ensure_future(_full_text(entry, fetcher, workers)) for entry, _ in fresh]
+    if not tasks:
+        return []
+    done, late = await asyncio.wait(tasks, timeout=deadline)
+    for task in late:
+        task.cancel()
+    if late:
+        await asyncio.gather(*late, return_exceptions=True)
+        log.info(
+            "%d article pages not read within %.0f s; using the feed's text", len(late), deadline
+        )
+    return [task.result() if task in done else None for task in tasks]
 
 
 async def _full_text(entry: Entry, fetcher: FeedFetcher, workers: Workers) -> str | None:

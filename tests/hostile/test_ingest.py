@@ -119,3 +119,25 @@ async def test_compressed_bodies_still_arrive_whole(encoding: str) -> None:
         result = await f.fetch(server.url("/z"))
         await f.aclose()
     assert result.content == body
+
+
+async def test_a_feed_of_slow_article_links_is_bounded_as_a_whole(store: SqlStore) -> None:
+    import time
+
+    with FeedServer() as server:
+        links = [(f"Slow story number {n}", server.url(f"/a/{n}")) for n in range(6)]
+        server.routes["/feed"] = Route(body=rss(*links).encode())
+        for n in range(6):  # each page alone is within its own deadline
+            server.routes[f"/a/{n}"] = Route(body=b"<html><p>x</p></html>", delay=0.8)
+        store.add_feed(server.url("/feed"))
+        f = fetcher(per_host=1, read_timeout=2.0)  # the host serves one page at a time
+        started = time.monotonic()
+        [report] = await poll_feeds(
+            store.list_feeds(), fetcher=f, store=store, now=NOW, articles_deadline=1.5
+        )
+        elapsed = time.monotonic() - started
+        await f.aclose()
+    assert report.status == "new" and len(report.new_stories) == 6
+    assert elapsed < 4.0, (
+        f"{elapsed:.1f} s for six 0.8 s pages one at a time under a 1.5 s deadline"
+    )
