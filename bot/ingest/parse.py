@@ -219,7 +219,9 @@ def html_to_text(fragment: str) -> str:
         for block in root.iter("p", "br", "div", "li", "h1", "h2", "h3", "blockquote"):
             block.tail = "\n" + (block.tail or "")
         return _clean_lines(root.text_content())
-    except (ValueError, lxml.etree.LxmlError):
+    except (ValueError, AssertionError, lxml.etree.LxmlError):
+        # lxml asserts ("too many bodies") on a whole page with stray markup: a page
+        # read in chat when trafilatura found no article comes this way.
         return _clean_lines(html.unescape(fragment))
 
 

@@ -128,7 +128,16 @@ def test_a_guid_that_is_not_a_url_is_not_made_into_one() -> None:
 
 @pytest.mark.parametrize(
     "fragment",
-    ["<p>a</p>\x01b", "<div>x</div>\x0c", "<br>\x00", "<p>&#xD800;</p>", "a\x00b", "<p>\ud800</p>"],
+    [
+        "<p>a</p>\x01b",
+        "<div>x</div>\x0c",
+        "<br>\x00",
+        "<p>&#xD800;</p>",
+        "a\x00b",
+        "<p>\ud800</p>",
+        "<!DOCTYPE html><html><head><meta char",  # lxml: "too many bodies"
+        "<html><head><title>x</tit\ufffde></head><body><p>y</p></body></html>",
+    ],
 )
 def test_html_to_text_takes_any_string(fragment: str) -> None:
     text = html_to_text(fragment)
