@@ -22,6 +22,7 @@ import httpx
 from pydantic import ValidationError
 
 from bot.app import App
+from bot.conversation.answers import Answers
 from bot.conversation.commands import (
     HELP,
     BriefCommand,
@@ -37,19 +38,10 @@ from bot.conversation.commands import (
     parse_command,
 )
 from bot.conversation.questions import (
-    QuestionPlan,
-    candidate_runs,
-    citation,
     content_words,
-    newest_first,
-    plan_question,
-    quoted_words,
-    rank_hits,
-    segment_people,
-    speaker_named_by,
     story_citation,
 )
-from bot.conversation.replies import Context, Reply, pruned_story_reply
+from bot.conversation.replies import Context, Reply
 from bot.cron import check_cron, first_slot
 from bot.domain import Feed, Story
 from bot.errors import BlockedURLError, IngestError, NewsbriefError, NotFoundError
@@ -57,17 +49,12 @@ from bot.ingest import UrlGuard
 from bot.ingest.fulltext import article_text
 from bot.ingest.guard import has_credentials
 from bot.ingest.parse import html_to_text, normalize_url, parse_feed
-from bot.ports import QuoteHit, ScheduleStore
+from bot.ports import ScheduleStore
 from bot.settings import ChannelSettings
 from bot.telemetry import metrics
-from summarizer.bullets import make_bullets
 
 log = logging.getLogger(__name__)
 
-MAX_CITATIONS = 8
-MAX_PERSON_WORDS = 8
-MAX_NAME_WORDS = 4  # "the first White House official" is four words once cleaned
-SEARCH_CANDIDATES = 60
 CREDENTIALS_REPLY = (
     "That link holds a user name or password, so I did not use or store it (everyone "
     "here would see it). Use a link without credentials; private feeds need the "
@@ -102,6 +89,13 @@ class Conversations:
         self.brief_since = brief_since
         self.managers = frozenset(managers)
         self.guard = UrlGuard(allow_hosts=app.settings.ingest.allow_hosts)
+        self.answers = Answers(
+            app.store,
+            clock=self.clock,
+            summary_of=app.summary_of,
+            max_bullets=app.settings.briefing.max_bullets_per_story,
+            retention_days=app.settings.store.retention_days,
+        )
 
     async def handle(self, context: Context, text: str) -> Reply:
         """The reply to ``text`` typed by ``context.user`` in ``context.channel``."""
@@ -177,82 +171,17 @@ class Conversations:
         query = query.strip()
         number = _STORY_NUMBER.match(query)
         if number:
-            return self._quotes_of_briefing_item(context, int(number[1]))
+            found = self.answers.topics.briefing_item(context, int(number[1]))
+            if isinstance(found, Reply):
+                return found
+            return self._quotes_of_story(found[0])
         words = content_words(query)
         if not words:
             return Reply(
                 "quotes needs a story link, a story number, a person or some words.",
                 ephemeral=True,
             )
-        people, rest = self._people_in(words)
-        if people:
-            return self._quotes_of_people(people, rest)
-        stories = self.app.store.search_stories(words, limit=1)
-        if not stories:
-            return Reply(
-                f"Nothing stored matches “{quoted_words(words)}”: no speaker by that name "
-                "and no story with those words."
-            )
-        return self._quotes_of_story(stories[0])
-
-    def _people_in(self, words: Sequence[str]) -> tuple[list[tuple[str, ...]], list[str]]:
-        """Split ``words`` into speakers (each a run of words naming someone) and the rest.
-
-        "lavrov" -> [("lavrov",)]; "zelenskyy trump" -> [("zelenskyy",), ("trump",)];
-        "white house official" -> [("white", "house", "official")]. One store
-        round trip for the whole phrase and each word, then one per longer run
-        length while adjacent known words remain.
-        """
-        store = self.app.store
-        extra = list(words[MAX_PERSON_WORDS:])
-        words = tuple(words[:MAX_PERSON_WORDS])
-        first = [words, *((w,) for w in words if (w,) != words)]
-        known = {p for p, hit in zip(first, store.speaker_phrases(first), strict=True) if hit}
-        if words in known:
-            return [words], extra
-        for length in range(2, min(len(words), MAX_NAME_WORDS) + 1):
-            runs = candidate_runs(words, known, length=length)
-            if not runs:
-                break
-            known |= {p for p, hit in zip(runs, store.speaker_phrases(runs), strict=True) if hit}
-        people, rest = segment_people(words, known)
-        return people, rest + extra
-
-    def _quotes_of_people(self, people: list[tuple[str, ...]], about: list[str]) -> Reply:
-        """Each person's quotes (on ``about``, when anything on it is stored), newest first."""
-        store = self.app.store
-        hits: list[QuoteHit] = []
-        for person in people if about else ():
-            found = store.find_quotes(speaker=person, words=about, limit=SEARCH_CANDIDATES)
-            hits.extend(rank_hits(found, about))
-        note = f" (nothing on “{quoted_words(about)}”, so everything)" if about and not hits else ""
-        if not hits:
-            for person in people:
-                hits.extend(store.find_quotes(speaker=person, limit=MAX_CITATIONS * 3))
-        chosen = newest_first(hits)
-        shown = chosen[: MAX_CITATIONS * len(people)]
-        text = f"What {_names(chosen)} said{note}, newest first:"
-        if len(chosen) > len(shown):
-            text += f" ({len(chosen) - len(shown)} more not shown)"
-        return Reply(text, citations=tuple(citation(h) for h in shown))
-
-    def _quotes_of_briefing_item(self, context: Context, number: int) -> Reply:
-        store = self.app.store
-        items = store.briefing_stories(context.channel, idempotency_key=context.thread_of)
-        if not items and context.thread_of is not None:  # a thread of an unrecorded briefing
-            items = store.briefing_stories(context.channel)
-        if not items:
-            return Reply(
-                "There is no briefing in this channel yet to take a story number from; "
-                "use `brief` or give a story link.",
-                ephemeral=True,
-            )
-        if not 1 <= number <= len(items):
-            return Reply(
-                f"The last briefing has stories 1 to {len(items)}; there is no story {number}.",
-                ephemeral=True,
-            )
-        return self._quotes_of_story(self.app.store.get_story(items[number - 1][0]))
+        return self.answers.quotes(context, words)
 
     async def _quotes_of_url(self, url: str) -> Reply:
         if has_credentials(url):
@@ -295,99 +224,13 @@ class Conversations:
         return Story(url=result.url, title=title or url, text=text, feed_url=url)
 
     def _quotes_of_story(self, story: Story) -> Reply:
-        if story.pruned_at is not None:
-            return pruned_story_reply(story, self.app.settings.store.retention_days)
-        quotes = self.app.store.quotes_for_story(story.id) if story.id is not None else []
-        bullets = make_bullets(quotes, max_bullets=self.app.settings.briefing.max_bullets_per_story)
-        cited = tuple(story_citation(story, q) for b in bullets for q in b.quotes)
-        if not cited:
-            return Reply(f"“{story.title}” ({story.url}) quotes nobody I can attribute.")
-        return Reply(f"Who said what in “{story.title}”:", citations=cited)
+        return self.answers.topics.quotes_of_story(story)
 
     # follow-up questions
 
     def answer(self, context: Context, text: str) -> Reply:
         """A follow-up question, answered from stored quotes with citations."""
-        plan = plan_question(text)
-        if plan.empty:
-            return Reply(
-                "Ask me about people or topics in recent stories, e.g. “what did Lavrov say?” "
-                "(`help` lists the commands).",
-                ephemeral=True,
-            )
-        if plan.speaker:
-            return self._answer_about_speaker(plan)
-        if not plan.asks_who:
-            people, rest = self._people_in(plan.topic)
-            if people and not rest:
-                return self._quotes_of_people(people, [])
-        return self._answer_topic(plan)
-
-    def _answer_about_speaker(self, plan: QuestionPlan) -> Reply:
-        store = self.app.store
-        if store.has_speaker(plan.speaker):
-            if plan.topic:
-                hits = store.find_quotes(
-                    speaker=plan.speaker, words=plan.topic, limit=SEARCH_CANDIDATES
-                )
-                ranked = rank_hits(hits, plan.topic)
-                if ranked:
-                    names = _names(ranked)
-                    return Reply(
-                        f"What {names} said about “{quoted_words(plan.topic)}”:",
-                        citations=tuple(citation(h) for h in ranked[:MAX_CITATIONS]),
-                    )
-            reply = self._quotes_of_people([plan.speaker], [])
-            if plan.topic:
-                return Reply(
-                    f"Nothing stored has {_names_of(reply)} on “{quoted_words(plan.topic)}”. "
-                    + reply.text,
-                    citations=reply.citations,
-                )
-            return reply
-        # Nobody by that name ("the Kremlin"): quotes in stories about it, on the topic.
-        stories = store.search_stories(plan.speaker, limit=5)
-        who = quoted_words(plan.speaker)
-        if stories and plan.topic:
-            hits = store.find_quotes(
-                words=plan.topic,
-                story_ids=[s.id for s in stories if s.id is not None],
-                limit=SEARCH_CANDIDATES,
-            )
-            ranked = rank_hits(hits, plan.topic)
-            if ranked:
-                return Reply(
-                    f"Nobody named “{who}” is quoted, but stories about {who} quote this "
-                    f"on “{quoted_words(plan.topic)}”:",
-                    citations=tuple(citation(h) for h in ranked[:MAX_CITATIONS]),
-                )
-        if stories:
-            return Reply(
-                f"Nobody named “{who}” is quoted in the stored stories. "
-                f"The latest story about {who}: " + self._quotes_of_story(stories[0]).text,
-                citations=self._quotes_of_story(stories[0]).citations,
-            )
-        return self._answer_topic(QuestionPlan(topic=plan.speaker + plan.topic))
-
-    def _answer_topic(self, plan: QuestionPlan) -> Reply:
-        store = self.app.store
-        hits = store.find_quotes(words=plan.topic, limit=SEARCH_CANDIDATES)
-        if plan.asks_who:
-            # "who criticised Trump?" wants what others said about Trump.
-            hits = [h for h in hits if not speaker_named_by(h.quote.speaker, plan.topic)]
-        ranked = rank_hits(hits, plan.topic)
-        topic = quoted_words(plan.topic)
-        if ranked:
-            lead = "Who is quoted" if plan.asks_who else "Stored quotes"
-            return Reply(
-                f"{lead} on “{topic}”, best match first:",
-                citations=tuple(citation(h) for h in ranked[:MAX_CITATIONS]),
-            )
-        stories = store.search_stories(plan.topic, limit=3)
-        if stories:
-            listed = "\n".join(f"• {s.title} — {s.url}" for s in stories)
-            return Reply(f"No stored quote is about “{topic}”. Stories that mention it:\n{listed}")
-        return Reply(f"I have nothing stored about “{topic}”.")
+        return self.answers.answer(context, text)
 
     # feeds and briefings
 
@@ -552,20 +395,6 @@ def describe_cron(cron: str) -> str:
         days = _DAY_WORDS.get(fields[4], fields[4])
         return f"{days} at {int(fields[1]):02d}:{int(fields[0]):02d}"
     return f"cron “{cron}”"
-
-
-def _names(hits: Sequence[QuoteHit]) -> str:
-    names = list(dict.fromkeys(h.quote.speaker or "unattributed" for h in hits))
-    if not names:
-        return "they"
-    if len(names) <= 3:
-        return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    return f"{', '.join(names[:3])} and others"
-
-
-def _names_of(reply: Reply) -> str:
-    names = list(dict.fromkeys(c.speaker for c in reply.citations))
-    return " and ".join(names[:3]) or "them"
 
 
 def _status(feed: Feed) -> str:

@@ -90,7 +90,7 @@ async def chat_main(
 async def _build(args: argparse.Namespace, console: Console) -> tuple[App, Conversations, str]:
     if args.demo:
         from bot.demo import DemoTransport
-        from bot.demo.run import DEMO_CHANNEL, EVERYTHING, demo_settings
+        from bot.demo.run import DEMO_CHANNEL, EVERYTHING, demo_briefing, demo_settings
 
         settings = demo_settings(args.store or "sqlite:///:memory:")
         app = make_app(settings, fetcher=make_fetcher(settings, transport=DemoTransport()))
@@ -98,6 +98,7 @@ async def _build(args: argparse.Namespace, console: Console) -> tuple[App, Conve
         await poll_with_progress(
             app, app.store.list_feeds(), console=Console(stderr=True), label="ingesting demo feeds"
         )
+        demo_briefing(app)  # numbered as `newsbrief demo` prints it: "quotes 4" works at once
         return app, Conversations(app, brief_since=EVERYTHING), DEMO_CHANNEL
     from bot.cli import settings_from
 

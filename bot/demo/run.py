@@ -8,8 +8,9 @@ from rich.console import Console
 from rich.table import Table
 
 from adapters.console import ConsoleAdapter
-from bot.app import make_app, make_fetcher
+from bot.app import App, make_app, make_fetcher
 from bot.demo import DEMO_HOST, DemoTransport, demo_feed_urls
+from bot.domain import Briefing
 from bot.ingest import IngestReport
 from bot.progress import poll_with_progress
 from bot.settings import (
@@ -52,6 +53,18 @@ def demo_settings(store_url: str = "sqlite:///:memory:") -> Settings:
     )
 
 
+def demo_briefing(app: App) -> Briefing:
+    """The briefing `newsbrief demo` prints, recorded as the demo channel's last one.
+
+    `newsbrief chat --demo` calls it too, so "quotes 4" or "what is story 4 about?"
+    refer to the numbering the demo just printed.
+    """
+    now = datetime.now(UTC)
+    briefing = app.briefing_for(app.settings.channels[0], now=now, since=EVERYTHING)
+    app.store.record_briefing(briefing, at=now)
+    return briefing
+
+
 async def run_demo(console: Console, *, store_url: str = "sqlite:///:memory:") -> int:
     settings = demo_settings(store_url)
     adapter = ConsoleAdapter(console)
@@ -66,8 +79,7 @@ async def run_demo(console: Console, *, store_url: str = "sqlite:///:memory:") -
         app, app.store.list_feeds(), console=console, label="ingesting demo feeds"
     )
     console.print(_ingest_table(reports))
-    channel = settings.channels[0]
-    briefing = app.briefing_for(channel, now=datetime.now(UTC), since=EVERYTHING)
+    briefing = demo_briefing(app)
     await app.deliver(briefing)
     failed = [r for r in reports if r.status == "error"]
     return 1 if failed else 0

@@ -137,11 +137,12 @@ def test_kremlin_on_security_guarantees_cites_lavrov(session: Transcript) -> Non
     assert first["story_url"] == KREMLIN
 
 
-def test_who_criticised_trump_cites_others_about_trump(session: Transcript) -> None:
+def test_who_criticised_trump_cites_critics_not_everyone_naming_him(session: Transcript) -> None:
     reply = session("who criticised Trump?")
     assert reply["citations"]
     assert "Donald Trump" not in speakers(reply)
-    assert all("Trump" in text for text in texts(reply))
+    assert "Ivo Daalder" not in speakers(reply)  # names Trump, criticises nobody
+    assert all(c["story_url"] == KREMLIN for c in reply["citations"])
 
 
 def test_first_white_house_official(session: Transcript) -> None:
@@ -184,11 +185,11 @@ def test_quotes_of_search_words(session: Transcript) -> None:
 
 
 def test_story_numbers_refer_to_the_last_briefing(session: Transcript) -> None:
-    before = session("quotes 1")
-    assert before["ephemeral"] and "no briefing" in before["text"]
+    before = session("quotes 1")  # the demo's own briefing is numbered as `newsbrief demo` prints
     brief = session("brief")
     items = brief["briefing"]["items"]
     assert len(items) == 4
+    assert {c["story_url"] for c in before["citations"]} == {items[0]["url"]}
     second = session("quotes 2")
     assert {c["story_url"] for c in second["citations"]} == {items[1]["url"]}
     out_of_range = session("quotes 9")

@@ -48,8 +48,8 @@ async def test_an_empty_store_says_so_plainly(store: SqlStore) -> None:
     try:
         conversations = Conversations(app)
         for line, expected in [
-            ("quotes lavrov", "Nothing stored matches “lavrov”"),
-            ("what did Lavrov say?", "I have nothing stored about “lavrov”"),
+            ("quotes lavrov", "Nobody by the name “lavrov” is quoted"),
+            ("what did Lavrov say?", "Nobody named “lavrov” is quoted"),
             ("feeds", "follows no feeds yet"),
             ("brief", "follows no feeds yet"),
             ("unsubscribe https://x.example/feed", "doesn't follow"),

@@ -1,0 +1,405 @@
+"""Answering questions about people from the store: who is X, what did X say (about Y).
+
+`Answers` is what the conversations core asks for every question and for
+``quotes <person>``. It reads the question (`bot.conversation.intents`),
+finds the people it names (`bot.conversation.people`: titles, roles, spelling
+variants), asks the store, and says plainly when nothing matches: an answer
+never cites quotes that are not about what was asked. Questions about stories
+and topics (what is story N about, what's new, how many sources, who said
+"…", who criticised …) are answered by `bot.conversation.topics`.
+
+Each thread remembers the last person answered about, so "what else did she
+say?" works; the memory is per process and bounded (`MEMORY_THREADS`).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.conversation.intents import (
+    HowManySources,
+    StoryAbout,
+    TopicSearch,
+    WhatSaid,
+    WhatsNew,
+    WhoIs,
+    WhoSaid,
+    WhoStance,
+    read_question,
+)
+from bot.conversation.people import (
+    Person,
+    close_spelling,
+    group_people,
+    is_named,
+    role_alternatives,
+    spelling_prefix,
+    without_titles,
+)
+from bot.conversation.questions import (
+    candidate_runs,
+    citation,
+    content_words,
+    newest_first,
+    quoted_words,
+    rank_hits,
+    segment_people,
+)
+from bot.conversation.replies import Context, Reply
+from bot.conversation.topics import Topics
+from bot.domain import Story
+from bot.ports import QuoteHit, Store, Summary
+
+MAX_CITATIONS = 8
+MAX_PEOPLE = 5
+MAX_PERSON_WORDS = 8
+MAX_NAME_WORDS = 4  # "the first White House official" is four words once cleaned
+PERSON_CANDIDATES = 60
+MEMORY_THREADS = 4096
+HELP_ASK = (
+    "Ask me about people or topics in recent stories, e.g. “what did Lavrov say?”, "
+    "“who is Maria Chen?”, “who criticised the vote?” (`help` lists the commands)."
+)
+
+Clock = Callable[[], datetime]
+SummaryOf = Callable[[Story], Summary]
+
+
+@dataclass
+class ThreadMemory:
+    """What a thread was last told: the people answered about and the quotes shown."""
+
+    people: list[str] = field(default_factory=list)
+    shown: set[tuple[int, str]] = field(default_factory=set)  # (story id, quote text)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """People found for a phrase: the speaker-word runs that matched and their quotes."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    people: list[Person]
+
+
+class Answers:
+    """Questions and ``quotes <person | words>``, answered from ``store``; never raises for
+    bad input (store failures propagate as `StoreError`, which the core reports)."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        clock: Clock,
+        summary_of: SummaryOf,
+        max_bullets: int = 4,
+        retention_days: int | None = None,
+    ) -> None:
+        self.store = store
+        self.clock = clock
+        self.topics = Topics(
+            store,
+            clock=clock,
+            summary_of=summary_of,
+            max_bullets=max_bullets,
+            retention_days=retention_days,
+        )
+        self._memory: OrderedDict[tuple[str, str], ThreadMemory] = OrderedDict()
+
+    # entry points
+
+    def answer(self, context: Context, text: str) -> Reply:
+        """A question typed in a channel or thread."""
+        intent = read_question(text)
+        memory = self._thread(context)
+        match intent:
+            case WhoIs(person):
+                return self._remember(memory, self.who_is(person))
+            case WhatSaid():
+                return self._what_said(memory, intent)
+            case WhoSaid(phrase):
+                return self._remember(memory, self.topics.who_said(phrase))
+            case WhoStance(stance, target):
+                return self._remember(memory, self.topics.who_took_stance(stance, target))
+            case StoryAbout(number):
+                return self.topics.story_about(context, number)
+            case WhatsNew(topic, window, words):
+                return self.topics.whats_new(topic, window, words)
+            case HowManySources(topic):
+                return self.topics.how_many_sources(topic)
+            case TopicSearch(topic, asks_who):
+                return self._topic(memory, topic, asks_who=asks_who)
+        return Reply(HELP_ASK, ephemeral=True)
+
+    def quotes(self, context: Context, words: Sequence[str]) -> Reply:
+        """``quotes <person(s) | words>``: people first, else a story by its title."""
+        memory = self._thread(context)
+        people, rest = self.people_in(words)
+        if people:
+            return self._remember(memory, self._quotes_of_people(people, rest))
+        found = self.find_person(words)
+        if found is not None:
+            return self._remember(memory, self._person_reply(found, (), memory, more=False))
+        story = self.topics.story_titled(words)
+        if story is not None:
+            return self.topics.quotes_of_story(story)
+        return Reply(
+            f"Nobody by the name “{quoted_words(words)}” is quoted in the stored stories, "
+            "and no stored story has those words in its title."
+        )
+
+    # finding people
+
+    def people_in(self, words: Sequence[str]) -> tuple[list[tuple[str, ...]], list[str]]:
+        """Split ``words`` into speakers (each a run of words naming someone) and the rest.
+
+        "lavrov" -> [("lavrov",)]; "zelenskyy trump" -> [("zelenskyy",), ("trump",)];
+        "white house official" -> [("white", "house", "official")]. One store
+        round trip for the whole phrase and each word, then one per longer run
+        length while adjacent known words remain.
+        """
+        store = self.store
+        extra = list(words[MAX_PERSON_WORDS:])
+        words = tuple(words[:MAX_PERSON_WORDS])
+        first = [words, *((w,) for w in words if (w,) != words)]
+        known = {p for p, hit in zip(first, store.speaker_phrases(first), strict=True) if hit}
+        if words in known:
+            return [words], extra
+        for length in range(2, min(len(words), MAX_NAME_WORDS) + 1):
+            runs = candidate_runs(words, known, length=length)
+            if not runs:
+                break
+            known |= {p for p, hit in zip(runs, store.speaker_phrases(runs), strict=True) if hit}
+        people, rest = segment_people(words, known)
+        return people, rest + extra
+
+    def find_person(
+        self, words: Sequence[str], *, topic_stories: set[int] | None = None
+    ) -> Found | None:
+        """The people ``words`` name: as typed, without courtesy titles, by role synonyms
+        ("ceo" -> "chief executive"), or by a spelling variant ("zelenskiy")."""
+        if not words:
+            return None
+        bare = without_titles(words)
+        tries = list(
+            dict.fromkeys([tuple(words), *role_alternatives(words), bare, *role_alternatives(bare)])
+        )
+        known = [p for p, hit in zip(tries, self.store.speaker_phrases(tries), strict=True) if hit]
+        if not known:
+            known = self._spelled(bare)
+        if not known:
+            return self._role_of(words) if topic_stories is None else None
+        hits: list[QuoteHit] = []
+        for phrase in known[:4]:
+            hits.extend(
+                self.store.find_quotes(
+                    speaker=phrase, limit=PERSON_CANDIDATES, story_ids=topic_stories
+                )
+            )
+        hits = _prefer_whole_words(hits, known)
+        people = group_people(newest_first(hits))
+        if not people:
+            return None
+        return Found(tuple(known), people)
+
+    def _role_of(self, words: Sequence[str]) -> Found | None:
+        """ "the CEO of Lumora", "the analyst at Fairview": a known role or name, narrowed to
+        stories on the words after it."""
+        for split in range(len(words) - 1, 0, -1):
+            head, tail = words[:split], words[split:]
+            stories = self.topics.stories_on(tail)
+            if stories:
+                found = self.find_person(head, topic_stories=stories)
+                if found is not None:
+                    return found
+        return None
+
+    def _spelled(self, words: Sequence[str]) -> list[tuple[str, ...]]:
+        """Speaker phrases for a name typed with another spelling ("Zelenskiy")."""
+        longest = max(words, key=len)
+        if len(longest) < 4:
+            return []
+        candidates = self.store.speakers_matching([spelling_prefix(longest)], limit=50)
+        found: list[tuple[str, ...]] = []
+        for name in candidates:
+            if is_named(words, name):
+                matched = tuple(
+                    n
+                    for n in content_words(name)
+                    if any(close_spelling(w, n) or n.startswith(w) for w in words)
+                )
+                if matched and matched not in found:
+                    found.append(matched)
+        return found
+
+    # who is
+
+    def who_is(self, words: Sequence[str]) -> Reply:
+        found = self.find_person(words)
+        if found is None:
+            return self.topics.nobody_called(words)
+        lines = []
+        cited: list[QuoteHit] = []
+        for person in found.people[:MAX_PEOPLE]:
+            lines.append(_profile(person))
+            cited.extend(person.hits[:2])
+        extra = len(found.people) - MAX_PEOPLE
+        if extra > 0:
+            lines.append(f"…and {extra} more; ask with a fuller name.")
+        return Reply("\n".join(lines), citations=tuple(citation(h) for h in cited[:MAX_CITATIONS]))
+
+    # what did X say
+
+    def _what_said(self, memory: ThreadMemory, intent: WhatSaid) -> Reply:
+        speaker = intent.speaker
+        if intent.pronoun:
+            if not memory.people:
+                return Reply(
+                    "Who do you mean? Ask about someone by name first, "
+                    "e.g. “what did Lavrov say?”.",
+                    ephemeral=True,
+                )
+            speaker = content_words(memory.people[0])
+        topic_stories = self.topics.stories_on(intent.topic) if intent.topic else None
+        found = self.find_person(speaker)
+        if found is None:
+            return self.topics.about_unquoted(speaker, intent.topic)
+        if intent.topic:
+            return self._remember(
+                memory, self._on_topic(found, intent.topic, topic_stories or set())
+            )
+        return self._remember(memory, self._person_reply(found, (), memory, more=intent.more))
+
+    def _on_topic(self, found: Found, topic: Sequence[str], topic_stories: set[int]) -> Reply:
+        """The found people's quotes on ``topic``: words in the quote, or quotes in a story
+        on it ("what did the analyst say about Lumora?" is the analyst of Lumora's story)."""
+        hits: list[QuoteHit] = []
+        for phrase in found.phrases[:4]:
+            hits.extend(
+                self.store.find_quotes(speaker=phrase, words=topic, limit=PERSON_CANDIDATES)
+            )
+            if topic_stories:
+                hits.extend(
+                    self.store.find_quotes(
+                        speaker=phrase, story_ids=topic_stories, limit=PERSON_CANDIDATES
+                    )
+                )
+        hits = _prefer_whole_words(hits, found.phrases)
+        in_text = rank_hits(hits, topic)
+        # Quotes with the topic's words answer it; failing those, the person's quotes in
+        # stories on the topic do ("the analyst" of the Lumora story, on Lumora).
+        chosen = in_text or newest_first(h for h in hits if h.story_id in topic_stories)
+        names = _names([p.name for p in found.people])
+        if not chosen:
+            where = "; ".join(_profile(p, short=True) for p in found.people[:MAX_PEOPLE])
+            return Reply(
+                f"Nothing stored has {names} on “{quoted_words(topic)}”. {where}",
+                citations=(),
+            )
+        people = group_people(chosen)
+        return Reply(
+            f"What {_names([p.name for p in people])} said about “{quoted_words(topic)}”:",
+            citations=tuple(citation(h) for h in chosen[:MAX_CITATIONS]),
+        )
+
+    def _person_reply(
+        self, found: Found, about: Sequence[str], memory: ThreadMemory, *, more: bool
+    ) -> Reply:
+        people = found.people[:MAX_PEOPLE]
+        lines = [_profile(p) for p in people]
+        hits = newest_first(h for p in people for h in p.hits)
+        if more:
+            hits = [h for h in hits if (h.story_id, h.quote.text) not in memory.shown]
+            if not hits:
+                return Reply(f"That is everything stored from {_names([p.name for p in people])}.")
+            lines = [f"More from {_names([p.name for p in people])}, newest first:"]
+        shown = hits[: MAX_CITATIONS * max(1, min(len(people), 3))]
+        if len(hits) > len(shown):
+            lines.append(f"({len(hits) - len(shown)} more: ask “what else did they say?”)")
+        return Reply("\n".join(lines), citations=tuple(citation(h) for h in shown))
+
+    def _quotes_of_people(self, people: list[tuple[str, ...]], about: list[str]) -> Reply:
+        """Each person's quotes (on ``about``, when anything on it is stored), newest first."""
+        store = self.store
+        hits: list[QuoteHit] = []
+        for person in people if about else ():
+            found = store.find_quotes(speaker=person, words=about, limit=PERSON_CANDIDATES)
+            hits.extend(rank_hits(found, about))
+        note = f" (nothing on “{quoted_words(about)}”, so everything)" if about and not hits else ""
+        if not hits:
+            for person in people:
+                hits.extend(store.find_quotes(speaker=person, limit=MAX_CITATIONS * 3))
+        hits = _prefer_whole_words(hits, people)
+        chosen = newest_first(hits)
+        grouped = group_people(chosen)
+        shown = chosen[: MAX_CITATIONS * len(people)]
+        lines = [_profile(p) for p in grouped[:MAX_PEOPLE]]
+        lines.append(f"What {_names([p.name for p in grouped])} said{note}, newest first:")
+        if len(chosen) > len(shown):
+            lines[-1] += f" ({len(chosen) - len(shown)} more not shown)"
+        return Reply("\n".join(lines), citations=tuple(citation(h) for h in shown))
+
+    # topics
+
+    def _topic(self, memory: ThreadMemory, topic: Sequence[str], *, asks_who: bool) -> Reply:
+        if not topic:
+            return Reply(HELP_ASK, ephemeral=True)
+        if not asks_who:
+            people, rest = self.people_in(topic)
+            if people and not rest:
+                return self._remember(memory, self._quotes_of_people(people, []))
+        return self._remember(memory, self.topics.topic(topic, asks_who=asks_who))
+
+    # memory
+
+    def _thread(self, context: Context) -> ThreadMemory:
+        key = (context.channel, context.thread_of or "")
+        memory = self._memory.pop(key, None) or ThreadMemory()
+        self._memory[key] = memory
+        while len(self._memory) > MEMORY_THREADS:
+            self._memory.popitem(last=False)
+        return memory
+
+    def _remember(self, memory: ThreadMemory, reply: Reply) -> Reply:
+        """Note who ``reply`` is about, so "what else did he say?" refers to them."""
+        speakers = list(dict.fromkeys(c.speaker for c in reply.citations))
+        if speakers:
+            if memory.people[:1] != speakers[:1]:
+                memory.shown.clear()
+            memory.people = speakers
+            memory.shown |= {(c.story_id or 0, c.text) for c in reply.citations}
+        return reply
+
+
+def _prefer_whole_words(hits: list[QuoteHit], phrases: Sequence[Sequence[str]]) -> list[QuoteHit]:
+    """Hits whose speaker or role has the asked words whole ("chen" is Maria Chen, not
+    a Chenoweth), when there are any; else all of them (prefixes, "zelensky")."""
+
+    def whole(hit: QuoteHit) -> bool:
+        words = set(content_words(f"{hit.quote.speaker or ''} {hit.quote.speaker_role or ''}"))
+        return any(all(w in words for w in phrase) for phrase in phrases)
+
+    exact = [h for h in hits if whole(h)]
+    return exact or hits
+
+
+def _profile(person: Person, *, short: bool = False) -> str:
+    role = f" — {person.role_text()}" if person.roles else ""
+    n = person.story_count
+    titles = list(person.stories.values())
+    stories = f"quoted in {n} stor{'y' if n == 1 else 'ies'}"
+    if short:
+        return f"{person.name}{role} is {stories}: “{titles[0]}”."
+    listed = "; ".join(f"“{t}”" for t in titles[:3]) + ("…" if n > 3 else "")
+    return f"{person.name}{role}, {stories}: {listed}"
+
+
+def _names(names: Sequence[str]) -> str:
+    unique = list(dict.fromkeys(names))
+    if not unique:
+        return "they"
+    if len(unique) <= 3:
+        return " and ".join([", ".join(unique[:-1]), unique[-1]] if len(unique) > 1 else unique)
+    return f"{', '.join(unique[:3])} and others"
