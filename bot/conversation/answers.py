@@ -183,10 +183,16 @@ class Answers:
         if not words:
             return None
         bare = without_titles(words)
-        tries = list(
-            dict.fromkeys([tuple(words), *role_alternatives(words), bare, *role_alternatives(bare)])
+        # As typed (with role synonyms) first; only then without courtesy titles, which
+        # would widen "the former ambassador" to anyone "former".
+        tiers = [role_alternatives(words), role_alternatives(bare)]
+        tries = list(dict.fromkeys(p for tier in tiers for p in tier))
+        matched = {
+            p for p, hit in zip(tries, self.store.speaker_phrases(tries), strict=True) if hit
+        }
+        known = next(
+            ([p for p in tier if p in matched] for tier in tiers if matched & set(tier)), []
         )
-        known = [p for p, hit in zip(tries, self.store.speaker_phrases(tries), strict=True) if hit]
         if not known:
             known = self._spelled(bare)
         if not known:
@@ -208,12 +214,13 @@ class Answers:
         """ "the CEO of Lumora", "the analyst at Fairview": a known role or name, narrowed to
         stories on the words after it."""
         for split in range(len(words) - 1, 0, -1):
-            head, tail = words[:split], words[split:]
-            stories = self.topics.stories_on(tail)
-            if stories:
-                found = self.find_person(head, topic_stories=stories)
-                if found is not None:
-                    return found
+            # "the CEO of Lumora" and "Lumora's CFO": the role on either side.
+            for head, tail in ((words[:split], words[split:]), (words[split:], words[:split])):
+                stories = self.topics.stories_on(tail)
+                if stories:
+                    found = self.find_person(head, topic_stories=stories)
+                    if found is not None:
+                        return found
         return None
 
     def _spelled(self, words: Sequence[str]) -> list[tuple[str, ...]]:
@@ -381,8 +388,13 @@ def _prefer_whole_words(hits: list[QuoteHit], phrases: Sequence[Sequence[str]]) 
         words = set(content_words(f"{hit.quote.speaker or ''} {hit.quote.speaker_role or ''}"))
         return any(all(w in words for w in phrase) for phrase in phrases)
 
-    exact = [h for h in hits if whole(h)]
-    return exact or hits
+    def named(hit: QuoteHit) -> bool:
+        words = set(content_words(hit.quote.speaker or ""))
+        return any(all(w in words for w in phrase) for phrase in phrases)
+
+    # The speaker's own name first: a role that merely mentions the person ("Jet
+    # Propulsion Laboratory", role "… Rosaly Lopes …") is the extractor's slip.
+    return [h for h in hits if named(h)] or [h for h in hits if whole(h)] or hits
 
 
 def _profile(person: Person, *, short: bool = False) -> str:

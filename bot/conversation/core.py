@@ -159,7 +159,10 @@ class Conversations:
         answer = await answer_question(self.app.summarizer, question, found.citations)
         if answer is None:
             return found
-        return Reply(answer.text, citations=answer.citations, ephemeral=found.ephemeral)
+        # A reply that states facts of its own (who someone is, a story's sources) keeps
+        # them; one that only leads into its quotes ("What X said:") gives way to the model.
+        text = answer.text if found.text.rstrip().endswith(":") else f"{found.text}\n{answer.text}"
+        return Reply(text, citations=answer.citations, ephemeral=found.ephemeral)
 
     def may_manage(self, context: Context) -> bool:
         return context.can_manage or context.user in self.managers

@@ -123,6 +123,13 @@ _DID_SAY = re.compile(
     rf"(?P<else>\s+else)?(?:\s+(?:publicly|at\s+all))?{_TOPIC_TAIL}$",
     re.IGNORECASE,
 )
+_WHAT_DID_VERB = re.compile(
+    rf"^what\s+{_AUX}\s+(?P<who>.+?)\s+(?:accuse|accused|blame|blamed|call|called|urge|urged|"
+    r"ask|asked|demand|demanded|want|wanted|criticise|criticize|criticised|criticized|praise|"
+    r"praised|warn|warned|deny|denied|reveal|revealed|admit|admitted|propose|proposed|"
+    r"recommend|recommended)\b\s*(?P<topic>.*?)(?:\s+(?:of|for|to|about|over|with))?$",
+    re.IGNORECASE,
+)
 _HOW_REACT = re.compile(
     rf"^how\s+{_AUX}\s+(?P<who>.+?)\s+(?:react|reacted|respond|responded|feel|see|view)\w*"
     r"(?:\s+(?:to|about|on))?\s*(?P<topic>.*)$",
@@ -169,6 +176,13 @@ _WHO_SAID_PHRASE = re.compile(
 )
 _WHO_SAID_THAT = re.compile(
     r"^who\s+(?:said|says|wrote|claimed|was\s+quoted\s+saying)\s+(?:that\s+)(?P<phrase>.+)$",
+    re.IGNORECASE,
+)
+# "who said the fruit is setting right now": words said, not a topic ("who said anything
+# about…", "who said on Monday…" are the topic shapes below).
+_WHO_SAID_WORDS = re.compile(
+    r"^who\s+(?:said|wrote|tweeted)\s+(?!(?:anything|something|about|on|that|this|it|so|"
+    r"what|in|at|to|during|after|before)\b)(?P<phrase>\S+(?:\s+\S+){3,})$",
     re.IGNORECASE,
 )
 _WHO_SAID_ABOUT = re.compile(
@@ -340,7 +354,7 @@ def _who_said_phrase(question: str) -> Intent | None:
     found = _WHO_SAID_PHRASE.match(question)
     if found and found["phrase"].strip(" \"“”‘’'«»"):
         return WhoSaid(found["phrase"].strip(" \"“”‘’'«»,."))
-    found = _WHO_SAID_THAT.match(question)
+    found = _WHO_SAID_THAT.match(question) or _WHO_SAID_WORDS.match(question)
     if found and len(found["phrase"].split()) >= 3:
         return WhoSaid(found["phrase"])
     return None
@@ -357,7 +371,8 @@ def _stance(question: str) -> Intent | None:
 def _what_said(question: str) -> Intent | None:
     if _WHAT_ELSE.match(question):
         return WhatSaid((), pronoun=True, more=True)
-    for pattern in (_WHAT_DID, _DID_SAY, _QUOTES_FROM, _MORE_FROM, _HOW_REACT, _VIEW_OF):
+    patterns = (_WHAT_DID, _DID_SAY, _QUOTES_FROM, _MORE_FROM, _HOW_REACT, _VIEW_OF, _WHAT_DID_VERB)
+    for pattern in patterns:
         found = pattern.match(question)
         if not found:
             continue

@@ -141,6 +141,13 @@ def role_alternatives(words: Sequence[str]) -> tuple[tuple[str, ...], ...]:
     for alternative in _ROLE_SYNONYMS.get(key, ()):
         if alternative not in found:
             found.append(alternative)
+    # A role word inside a longer phrase: "home depot ceo" -> "home depot chief executive".
+    for i, word in enumerate(key):
+        if len(key) > 1 and (word,) in _ROLE_SYNONYMS:
+            for alternative in _ROLE_SYNONYMS[(word,)]:
+                swapped = (*key[:i], *alternative, *key[i + 1 :])
+                if swapped not in found:
+                    found.append(swapped)
     return tuple(found)
 
 

@@ -11,7 +11,7 @@ the question, so an answer never leans on a story that merely shares a word.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from bot.conversation.intents import Stance
@@ -193,10 +193,13 @@ class Topics:
         others = [h for h in unique if not speaker_named_by(h.quote.speaker, target)]
         # A quote from a story on the target that does not name it, but names someone
         # else ("Putin does not understand…"), is about that someone: not an answer.
+        names = proper_names(h.quote.text for h in others)
         others = [
             h
             for h in others
-            if not target or coverage(h.quote.text, target) or not names_someone_else(h.quote.text)
+            if not target
+            or coverage(h.quote.text, target)
+            or not names_someone_else(h.quote.text, names)
         ]
         what = f" “{quoted_words(target)}”" if target else ""
         if not others:
@@ -396,15 +399,27 @@ _STARTERS = STOPWORDS | frozenset(
 )
 
 
-def names_someone_else(text: str) -> bool:
-    """Whether ``text`` names a person or place by a capitalised word (a word opening
-    the quote counts unless it is a common sentence opener)."""
-    for i, found in enumerate(_NAME.finditer(text)):
-        word = re.sub(r"['’]s$", "", found[0]).casefold()
-        opening = found.start() == 0 or text[: found.start()].rstrip().endswith((".", "!", "?"))
-        if opening and (word in _STARTERS or (i == 0 and word in _STARTERS)):
+def proper_names(texts: Iterable[str]) -> set[str]:
+    """Words capitalised in the middle of a sentence somewhere in ``texts``: names."""
+    found: set[str] = set()
+    for text in texts:
+        for match in _NAME.finditer(text):
+            before = text[: match.start()].rstrip()
+            if before and not before.endswith((".", "!", "?", ":", "“", '"', "—")):
+                found.add(re.sub(r"['’]s$", "", match[0]).casefold())
+    return found - _STARTERS
+
+
+def names_someone_else(text: str, names: set[str]) -> bool:
+    """Whether ``text`` names someone: a word capitalised mid-sentence, or one opening
+    a sentence that ``names`` (mid-sentence elsewhere) shows is a name ("Putin does…")."""
+    for match in _NAME.finditer(text):
+        word = re.sub(r"['’]s$", "", match[0]).casefold()
+        if word in _STARTERS:
             continue
-        if word not in STOPWORDS:
+        before = text[: match.start()].rstrip()
+        opening = not before or before.endswith((".", "!", "?", ":", "“", '"', "—"))
+        if not opening or word in names:
             return True
     return False
 
