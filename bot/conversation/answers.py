@@ -35,7 +35,9 @@ from bot.conversation.people import (
     close_spelling,
     group_people,
     is_named,
+    is_role_word,
     role_alternatives,
+    role_in_text,
     spelling_prefix,
     without_titles,
 )
@@ -49,7 +51,7 @@ from bot.conversation.questions import (
     segment_people,
 )
 from bot.conversation.replies import Context, Reply
-from bot.conversation.topics import Topics
+from bot.conversation.topics import Topics, covers
 from bot.domain import Story
 from bot.ports import QuoteHit, Store, Summary
 
@@ -141,7 +143,8 @@ class Answers:
             return self._remember(memory, self._quotes_of_people(people, rest))
         found = self.find_person(words)
         if found is not None:
-            return self._remember(memory, self._person_reply(found, (), memory, more=False))
+            reply = self._person_reply(found, memory, more=False, profile=True)
+            return self._remember(memory, reply)
         story = self.topics.story_titled(words)
         if story is not None:
             return self.topics.quotes_of_story(story)
@@ -195,8 +198,17 @@ class Answers:
         )
         if not known:
             known = self._spelled(bare)
+        if not known and topic_stories is None:
+            return self._role_in_stories(words) or self._role_of(words)
+        dropped = [w for w in words if w not in bare]
+        only_bare = set(known) <= set(tiers[1]) - set(tiers[0])
+        if topic_stories is None and only_bare and any(is_role_word(w) for w in dropped):
+            # "the governor of South Dakota": the role the title named, not "South Dakota".
+            by_role = self._role_in_stories(words)
+            if by_role is not None:
+                return by_role
         if not known:
-            return self._role_of(words) if topic_stories is None else None
+            return None
         hits: list[QuoteHit] = []
         for phrase in known[:4]:
             hits.extend(
@@ -209,6 +221,40 @@ class Answers:
         if not people:
             return None
         return Found(tuple(known), people)
+
+    def _role_in_stories(self, words: Sequence[str]) -> Found | None:
+        """ "the orchard owner", "the Home Depot CEO" when no stored role says so: speakers
+        of stories with those words whose story gives them such a role in passing."""
+        # The story has the other words; the role may be abbreviated there ("Gov.").
+        others = [w for w in words if not is_role_word(w)] or list(words)
+        found = self.topics.stories_covering(others, limit=5)
+        stories = [s for s in found if covers_all(s, others)][:3]
+        scored: list[tuple[int, QuoteHit]] = []
+        roles: dict[str, str | None] = {}
+        for story in stories:
+            if story.id is None:
+                continue
+            quoted = self.store.find_quotes(story_ids=[story.id], limit=PERSON_CANDIDATES)
+            for hit in quoted:
+                name = hit.quote.speaker or ""
+                if name and name not in roles:
+                    roles[name] = hit.quote.speaker_role or role_in_text(name, story.text)
+            for hit in quoted:
+                # A title kept in the name ("CEO Craig Menear") says the role too.
+                role = f"{roles.get(hit.quote.speaker or '') or ''} {hit.quote.speaker or ''}"
+                score = _role_score(words, role)
+                if score:
+                    scored.append((score, hit))
+        best = max((score for score, _ in scored), default=0)
+        # "the chest doctor" is the one whose role says both, not any doctor.
+        hits = [hit for score, hit in scored if score == best]
+        people = group_people(newest_first(hits))
+        if not people:
+            return None
+        phrases = tuple(content_words(p.name) for p in people)
+        for person in people:
+            person.roles = person.roles or [r for r in [roles_of(person, roles)] if r]
+        return Found(phrases, people)
 
     def _role_of(self, words: Sequence[str]) -> Found | None:
         """ "the CEO of Lumora", "the analyst at Fairview": a known role or name, narrowed to
@@ -250,6 +296,11 @@ class Answers:
         lines = []
         cited: list[QuoteHit] = []
         for person in found.people[:MAX_PEOPLE]:
+            if not person.roles and person.stories:
+                # No role stored: the story may still say who they are, in passing.
+                story = self.store.get_story(next(iter(person.stories)))
+                role = role_in_text(person.name, story.text)
+                person.roles = [role] if role else []
             lines.append(_profile(person))
             cited.extend(person.hits[:2])
         extra = len(found.people) - MAX_PEOPLE
@@ -277,7 +328,8 @@ class Answers:
             return self._remember(
                 memory, self._on_topic(found, intent.topic, topic_stories or set())
             )
-        return self._remember(memory, self._person_reply(found, (), memory, more=intent.more))
+        reply = self._person_reply(found, memory, more=intent.more, profile=False)
+        return self._remember(memory, reply)
 
     def _on_topic(self, found: Found, topic: Sequence[str], topic_stories: set[int]) -> Reply:
         """The found people's quotes on ``topic``: words in the quote, or quotes in a story
@@ -312,19 +364,25 @@ class Answers:
         )
 
     def _person_reply(
-        self, found: Found, about: Sequence[str], memory: ThreadMemory, *, more: bool
+        self, found: Found, memory: ThreadMemory, *, more: bool, profile: bool
     ) -> Reply:
+        """Their quotes, newest first: after who they are (``profile``, for `quotes`), or
+        after a lead-in a model may rephrase (a question)."""
         people = found.people[:MAX_PEOPLE]
-        lines = [_profile(p) for p in people]
+        names = _names([p.name for p in people])
         hits = newest_first(h for p in people for h in p.hits)
         if more:
             hits = [h for h in hits if (h.story_id, h.quote.text) not in memory.shown]
             if not hits:
-                return Reply(f"That is everything stored from {_names([p.name for p in people])}.")
-            lines = [f"More from {_names([p.name for p in people])}, newest first:"]
+                return Reply(f"That is everything stored from {names}.")
         shown = hits[: MAX_CITATIONS * max(1, min(len(people), 3))]
-        if len(hits) > len(shown):
-            lines.append(f"({len(hits) - len(shown)} more: ask “what else did they say?”)")
+        rest = len(hits) - len(shown)
+        later = f" ({rest} more: ask “what else did they say?”)" if rest > 0 else ""
+        if more:
+            lead = f"More from {names}, newest first{later}:"
+        else:
+            lead = f"What {_names([_with_role(p) for p in people])} said, newest first{later}:"
+        lines = [*(_profile(p) for p in people), lead] if profile and not more else [lead]
         return Reply("\n".join(lines), citations=tuple(citation(h) for h in shown))
 
     def _quotes_of_people(self, people: list[tuple[str, ...]], about: list[str]) -> Reply:
@@ -406,6 +464,35 @@ def _profile(person: Person, *, short: bool = False) -> str:
         return f"{person.name}{role} is {stories}: “{titles[0]}”."
     listed = "; ".join(f"“{t}”" for t in titles[:3]) + ("…" if n > 3 else "")
     return f"{person.name}{role}, {stories}: {listed}"
+
+
+def _role_score(words: Sequence[str], role: str) -> int:
+    """How many asked words ``role`` has (a role word, or a synonym, required): 0 when
+    it has no role word ("Wild defenseman" is no "Wild coach")."""
+    role_words = set(content_words(role))
+
+    def has(word: str) -> bool:
+        return any(
+            all(any(r.startswith(a) for r in role_words) for a in alternative)
+            for alternative in role_alternatives((word,))
+        )
+
+    if not any(has(w) for w in words if is_role_word(w)):
+        return 0
+    return sum(1 for w in words if has(w))
+
+
+def covers_all(story: Story, words: Sequence[str]) -> bool:
+    text = f"{story.title} {story.text}"
+    return all(covers(text, [w]) for w in words)
+
+
+def roles_of(person: Person, roles: dict[str, str | None]) -> str | None:
+    return next((r for h in person.hits if (r := roles.get(h.quote.speaker or ""))), None)
+
+
+def _with_role(person: Person) -> str:
+    return f"{person.name} ({person.roles[0]})" if person.roles else person.name
 
 
 def _names(names: Sequence[str]) -> str:

@@ -12,11 +12,13 @@ returns into people ("Lavrov" and "Sergey Lavrov" are one).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from bot.conversation.questions import content_words
+from bot.conversation.questions import STOPWORDS, content_words
 from bot.ports import QuoteHit
 
 # Dropped from a name when the store knows nobody with them (a role in the
@@ -126,7 +128,8 @@ _ROLE_SYNONYMS: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {
     ("council",): (("council",),),
     ("white", "house"): (("white", "house"),),
     ("pentagon",): (("pentagon",), ("defense", "secretary"), ("defence", "secretary")),
-    ("farmer",): (("farmer",), ("grower",)),
+    ("farmer",): (("farmer",), ("grower",), ("orchard",), ("farm",), ("rancher",)),
+    ("farmers",): (("farmer",), ("grower",), ("orchard",), ("farm",), ("rancher",)),
 }
 
 
@@ -157,6 +160,7 @@ def without_titles(words: Sequence[str]) -> tuple[str, ...]:
     return kept or tuple(words)
 
 
+@lru_cache(maxsize=65536)
 def spelling_key(word: str) -> str:
     """A key equal for the usual spelling variants of a name.
 
@@ -176,6 +180,7 @@ def spelling_key(word: str) -> str:
     return "".join(out).rstrip("i") or plain
 
 
+@lru_cache(maxsize=65536)
 def close_spelling(asked: str, stored: str) -> bool:
     """Whether ``stored`` (a word of a speaker's name) is a spelling of ``asked``."""
     if len(asked) < 4 or len(stored) < 4:
@@ -222,6 +227,7 @@ class Person:
         return "; ".join(self.roles)
 
 
+@lru_cache(maxsize=65536)
 def same_person(a: str, b: str) -> bool:
     """ "Lavrov" and "Sergey Lavrov"; "Zelensky" and "Volodymyr Zelenskyy": the shorter
     name's words are all (by spelling) in the longer, surname included."""
@@ -237,9 +243,10 @@ def group_people(hits: Iterable[QuoteHit]) -> list[Person]:
     """The distinct people among ``hits``, in first-seen order, names folded by
     `same_person` into the longest spelling; roles and stories collected."""
     people: list[Person] = []
+    by_name: dict[str, Person] = {}
     for hit in hits:
         name = hit.quote.speaker or "unattributed"
-        person = next((p for p in people if p.name == name or same_person(p.name, name)), None)
+        person = by_name.get(name) or next((p for p in people if same_person(p.name, name)), None)
         if person is None:
             person = Person(name)
             people.append(person)
@@ -248,6 +255,7 @@ def group_people(hits: Iterable[QuoteHit]) -> list[Person]:
         role = (hit.quote.speaker_role or "").strip()
         if role and role.casefold() not in {r.casefold() for r in person.roles}:
             person.roles.append(role)
+        by_name[name] = person
         person.stories.setdefault(hit.story_id, hit.story_title)
         person.hits.append(hit)
     return people
@@ -258,3 +266,62 @@ def is_named(words: Sequence[str], name: str) -> bool:
     name_words = content_words(name)
     asked = [w for w in words if w not in TITLES] or list(words)
     return all(any(n.startswith(w) or close_spelling(w, n) for n in name_words) for w in asked)
+
+
+_ROLE_NOUNS = (
+    r"(?:director|minister|president|officer|professor|coach|owner|analyst|doctor|physician|"
+    r"pulmonologist|meteorologist|governor|chief|executive|ceo|cfo|spokes\w+|secretary|senator|"
+    r"representative|mayor|attorney|lawyer|scientist|researcher|author|founder|chair\w*|"
+    r"manager|head|leader|economist|official|expert|fellow|administrator|commissioner|"
+    r"ambassador|judge|host|actor|singer|player|captain|winger|defenseman|farmer|grower|"
+    r"councilmember|councillor|engineer|consultant|strategist|adviser|advisor|editor|"
+    r"reporter|correspondent|teacher|principal|nurse|surgeon|geologist|astronomer|"
+    r"hopeful|candidate|agent|investor|partner|member|student|resident|organi[sz]er)s?"
+)
+_ROLE_NOUN = re.compile(rf"^{_ROLE_NOUNS}$", re.IGNORECASE)
+
+
+def is_role_word(word: str) -> bool:
+    """Whether ``word`` names a role ("coach", "ceo", "spokeswoman"), not a name or place."""
+    return bool(_ROLE_NOUN.match(word)) or (word,) in _ROLE_SYNONYMS
+
+
+_ABBREVIATIONS = {"gov.": "Governor", "sen.": "Senator", "rep.": "Representative", "dr.": "Doctor"}
+
+
+def role_in_text(name: str, text: str) -> str | None:
+    """The role a story gives ``name`` in passing, when the extractor stored none:
+    "Scott Strenfel, PG&E's principal meteorologist", "orchard owner Lucia Ferreira",
+    "Gov. Kristi Noem". Only phrases with a role noun count."""
+    escaped = re.escape(name)
+    after = re.search(
+        rf"{escaped},\s+(?P<role>[^,.;:“”\"()]{{3,90}}?)(?=,|\.\s|\.$|;|\s+who\s|\s+said\b)",
+        text,
+    )
+    if after and re.search(rf"\b{_ROLE_NOUNS}\b", after["role"], re.IGNORECASE):
+        return after["role"].strip()
+    before = re.search(
+        rf"(?P<role>(?:[\w’'&.-]+\s+){{0,3}}?{_ROLE_NOUNS}|Gov\.|Sen\.|Rep\.|Dr\.)\s+{escaped}",
+        text,
+        re.IGNORECASE,
+    )
+    if before:
+        words = before["role"].split()
+        # Keep the words that belong to the role: "said orchard owner" -> "orchard owner".
+        start = len(words)
+        while start > 0 and _role_word(words[start - 1], last=start == len(words)):
+            start -= 1
+        role = " ".join(words[start:])
+        if role:
+            return _ABBREVIATIONS.get(role.casefold(), role)
+    return None
+
+
+def _role_word(word: str, *, last: bool) -> bool:
+    folded = word.casefold().strip("’'")
+    if last:
+        return True
+    return folded not in STOPWORDS and folded not in _NOT_ROLE and not folded.endswith("ed")
+
+
+_NOT_ROLE = frozenset(["said", "says", "told", "added", "according", "asked", "wrote", "tweeted"])

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.domain import Citation, Quote, Story
 from bot.ports import QuoteHit
@@ -82,7 +83,8 @@ def content_words(text: str) -> tuple[str, ...]:
     """The words of ``text`` that can name a speaker or a topic, lower-cased, in order."""
     found: dict[str, None] = {}
     for word in _WORD.findall(text.casefold()):
-        word = re.sub(r"['’]s$", "", word)  # "Trump's" -> "trump"
+        if word.endswith(("'s", "’s")):  # "Trump's" -> "trump"
+            word = word[:-2]
         if word.isdigit() and len(word) != 4:  # a year may be a topic; other numbers not
             continue
         if word not in STOPWORDS:
@@ -149,6 +151,7 @@ def segment_people(
     return people, rest
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light English stem, enough to see "guarantees" in "guarantee" and "criticised"
     in "criticism"; the database does the real stemming, this only ranks its answers."""
@@ -162,7 +165,7 @@ def stem(word: str) -> str:
 
 def coverage(text: str, words: Iterable[str]) -> int:
     """How many of ``words`` (by stem) occur in ``text``."""
-    stems = {stem(w) for w in content_words(text)}
+    stems = {stem(w) for w in _WORD.findall(text.casefold())}
     seen = 0
     for word in set(words):
         target = stem(word)

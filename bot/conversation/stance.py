@@ -58,7 +58,8 @@ _WORDS: dict[Stance, str] = {
     ),
     "warn": (
         r"warn\w*|risk\w*|danger\w*|threat\w*|crisis|catastroph\w*|alarm\w*|"
-        r"could\s+(?:cut|hurt|cost|lose|lead|cause|fail|collapse|worsen|spread|kill|be\s+\w+)|"
+        r"could\s+(?:cut|hurt|cost|lose|lead|cause|fail|collapse|worsen|spread|kill|flood|burn|"
+        r"break|die|hit|slow|be\s+\w+)|"
         r"may\s+(?:cut|hurt|cost|lose|lead|cause|fail|collapse)|might\s+(?:cut|hurt|lose|fail)|"
         r"if\s+\w+\s+(?:does\s+not|doesn['’]t|don['’]t|fails?)|unless|beware|careful|"
         r"check\s+on|stay\s+(?:inside|indoors|safe|away)|avoid\w*|deadly|fatal|"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from bot.conversation.intents import Stance
 from bot.conversation.questions import (
@@ -24,6 +25,7 @@ from bot.conversation.questions import (
     quoted_words,
     rank_hits,
     speaker_named_by,
+    stem,
     story_citation,
 )
 from bot.conversation.replies import Context, Reply, pruned_story_reply
@@ -60,10 +62,23 @@ def _normal(text: str) -> str:
 
 
 def covers(text: str, words: Sequence[str]) -> bool:
-    """Whether ``text`` has every word of ``words`` (all but one for three or more)."""
+    """Whether ``text`` has every word of ``words`` (all but one for three or more), by
+    word prefix: a story's whole text is searched once per word, not stemmed word by
+    word (which costs more than a chat answer may take)."""
     unique = set(words)
     need = len(unique) - 1 if len(unique) >= 3 else len(unique)
-    return bool(unique) and coverage(text, unique) >= need
+    folded = text.casefold()
+    seen = sum(1 for w in unique if _prefix_pattern(w).search(folded))
+    return bool(unique) and seen >= need
+
+
+@lru_cache(maxsize=4096)
+def _prefix_pattern(word: str) -> re.Pattern[str]:
+    """Words starting like ``word``'s stem ("guarantees" -> "guarantee…")."""
+    root = stem(word)
+    if len(root) >= 8:  # "criticism" -> "criticis…" finds "criticised"
+        root = root[:-1]
+    return re.compile(rf"(?<![^\W_]){re.escape(root)}")
 
 
 class Topics:
@@ -277,10 +292,11 @@ class Topics:
         stories = self.stories_covering(topic, limit=50)
         if not stories:
             return self.nothing_about(topic)
-        names = self._sources(stories)
+        feeds = self._feed_titles()
+        names = list(dict.fromkeys(feeds.get(s.feed_url, s.feed_url) for s in stories))
         n, m = len(stories), len(names)
         listed = "\n".join(
-            f"• {s.title} — {self._sources([s])[0]}{_date(s.published_at)}"
+            f"• {s.title} — {feeds.get(s.feed_url, s.feed_url)}{_date(s.published_at)}"
             for s in sorted(stories, key=_sort_time, reverse=True)[:10]
         )
         return Reply(
@@ -289,8 +305,11 @@ class Topics:
         )
 
     def _sources(self, stories: Sequence[Story]) -> list[str]:
-        feeds = {f.url: f.title or f.url for f in self.store.list_feeds()}
+        feeds = self._feed_titles()
         return list(dict.fromkeys(feeds.get(s.feed_url, s.feed_url) for s in stories))
+
+    def _feed_titles(self) -> dict[str, str]:
+        return {f.url: f.title or f.url for f in self.store.list_feeds()}
 
     # topics and nothing
 
@@ -404,8 +423,7 @@ def proper_names(texts: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for text in texts:
         for match in _NAME.finditer(text):
-            before = text[: match.start()].rstrip()
-            if before and not before.endswith((".", "!", "?", ":", "“", '"', "—")):
+            if not _opens_sentence(text, match.start()):
                 found.add(re.sub(r"['’]s$", "", match[0]).casefold())
     return found - _STARTERS
 
@@ -417,11 +435,14 @@ def names_someone_else(text: str, names: set[str]) -> bool:
         word = re.sub(r"['’]s$", "", match[0]).casefold()
         if word in _STARTERS:
             continue
-        before = text[: match.start()].rstrip()
-        opening = not before or before.endswith((".", "!", "?", ":", "“", '"', "—"))
-        if not opening or word in names:
+        if not _opens_sentence(text, match.start()) or word in names:
             return True
     return False
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 12) : start].rstrip()
+    return not before or before.endswith((".", "!", "?", ":", "“", '"', "—"))
 
 
 def _sort_time(story: Story) -> float:

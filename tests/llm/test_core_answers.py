@@ -65,3 +65,16 @@ async def test_an_invented_quotation_falls_back_to_the_retrieved_quotes() -> Non
             await app.aclose()
     assert "we will sign tomorrow" not in answer.text
     assert answer.citations and all(c.speaker == "Sergey Lavrov" for c in answer.citations)
+
+
+async def test_a_who_is_answer_keeps_its_facts_before_the_models_words() -> None:
+    with FakeOpenAI([reply(answer_json("He spoke for Moscow [1].", [1]))]) as api:
+        app = seeded_app(api)
+        try:
+            answer = await Conversations(app).handle(ASKER, "who is Sergey Lavrov?")
+        finally:
+            await app.aclose()
+    first, model = answer.text.split("\n")
+    assert first.startswith("Sergey Lavrov") and "quoted in 1 story" in first
+    assert model == "He spoke for Moscow [1]."
+    assert [c.speaker for c in answer.citations] == ["Sergey Lavrov"]
