@@ -229,7 +229,7 @@ class Answers:
         others = [w for w in words if not is_role_word(w)] or list(words)
         found = self.topics.stories_covering(others, limit=5)
         stories = [s for s in found if covers_all(s, others)][:3]
-        scored: list[tuple[int, QuoteHit]] = []
+        scored: list[tuple[tuple[int, int], QuoteHit]] = []
         roles: dict[str, str | None] = {}
         for story in stories:
             if story.id is None:
@@ -245,7 +245,7 @@ class Answers:
                 score = _role_score(words, role)
                 if score:
                     scored.append((score, hit))
-        best = max((score for score, _ in scored), default=0)
+        best = max((score for score, _ in scored), default=(0, 0))
         # "the chest doctor" is the one whose role says both, not any doctor.
         hits = [hit for score, hit in scored if score == best]
         people = group_people(newest_first(hits))
@@ -466,9 +466,10 @@ def _profile(person: Person, *, short: bool = False) -> str:
     return f"{person.name}{role}, {stories}: {listed}"
 
 
-def _role_score(words: Sequence[str], role: str) -> int:
-    """How many asked words ``role`` has (a role word, or a synonym, required): 0 when
-    it has no role word ("Wild defenseman" is no "Wild coach")."""
+def _role_score(words: Sequence[str], role: str) -> tuple[int, int]:
+    """How many asked role words ``role`` has (or synonyms), then how many other words:
+    (0, 0) when it has no role word ("Wild defenseman" is no "Wild coach"); "the chief
+    executive of Lumora" is the chief executive, not Lumora's chief financial officer."""
     role_words = set(content_words(role))
 
     def has(word: str) -> bool:
@@ -477,9 +478,10 @@ def _role_score(words: Sequence[str], role: str) -> int:
             for alternative in role_alternatives((word,))
         )
 
-    if not any(has(w) for w in words if is_role_word(w)):
-        return 0
-    return sum(1 for w in words if has(w))
+    roles = sum(1 for w in words if is_role_word(w) and has(w))
+    if not roles:
+        return (0, 0)
+    return (roles, sum(1 for w in words if not is_role_word(w) and has(w)))
 
 
 def covers_all(story: Story, words: Sequence[str]) -> bool:

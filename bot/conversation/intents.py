@@ -114,7 +114,7 @@ _TOPIC_TAIL = (
 )
 _AUX = r"(?:did|does|do|has|have|had|was|is|were|are|will|would|could|can)"
 _WHAT_DID = re.compile(
-    rf"^(?:what|anything|something)\s+(?P<else>else\s+)?{_AUX}\s+(?P<who>.+?)\s+"
+    rf"^(?:what|anything|something)(?:['’]s\s+|\s+)(?P<else>else\s+)?(?:{_AUX}\s+)?(?P<who>.+?)\s+"
     rf"(?:{_SPEECH})\b(?:\s+(?:anything|something))?(?P<else2>\s+else)?{_TOPIC_TAIL}$",
     re.IGNORECASE,
 )
@@ -160,7 +160,9 @@ _WHO_IS = re.compile(
     re.IGNORECASE,
 )
 _STORY_ABOUT = re.compile(
-    r"^(?:(?:what(?:'s|’s|\s+is|\s+was)|tell\s+me\s+about|summari[sz]e|explain|more\s+on|"
+    r"^(?:(?:what(?:'s|’s|\s+is|\s+was)(?:\s+the\s+(?:gist|summary|point)\s+of)?|"
+    r"tell\s+me\s+about|summari[sz]e|explain|more\s+on|more\s+about|gist\s+of|"
+    r"who(?:['’]s|\s+is|\s+was|\s+are)?\s+(?:quoted|speaking|talking)\s+in|who\s+said\s+what\s+in|"
     r"what\s+happened\s+in|what\s+about)\s+)?(?:the\s+)?(?:story|item|article|number|no\.?|#)\s*"
     r"#?(?P<n>\d{1,3})(?:\s+about)?$",
     re.IGNORECASE,
@@ -220,7 +222,8 @@ _STANCE = [
     (
         stance,
         re.compile(
-            rf"^who(?:\s+(?:has|have|had|is|was|were|are|did|else|also|actually|publicly))*"
+            rf"^(?:who(?:['’]s)?|(?:which|what)\s+(?!{_AUX}\b)\w+(?:\s+(?!{_AUX}\b)\w+)?)"
+            r"(?:\s+(?:has|have|had|is|was|were|are|did|else|also|actually|publicly))*"
             rf"\s+(?:{words})\b(?:\s+(?:about|of|on|over|against|that|the\s+idea\s+of))?"
             r"\s*(?P<target>.*)$",
             re.IGNORECASE,
@@ -268,7 +271,7 @@ _WHATS_NEW = re.compile(
     r"^(?:what(?:'s|’s|\s+is|\s+are)\s+(?:new|the\s+latest|happening|up|the\s+news)|"
     r"anything\s+new|any\s+(?:news|updates?)|(?:the\s+)?latest|news|updates?|"
     r"what\s+(?:has\s+)?happened|what\s+changed|what\s+has\s+changed)"
-    r"(?:\s+(?:on|about|with|in|regarding|for|to))?\s+(?P<rest>.+)$",
+    r"(?:(?:\s+(?:on|about|with|in|regarding|for|to))?\s+(?P<rest>.+))?$",
     re.IGNORECASE,
 )
 _HOW_MANY = re.compile(
@@ -321,7 +324,7 @@ def _whats_new(question: str) -> Intent | None:
     rest = None
     found = _WHATS_NEW.match(question)
     if found:
-        rest = found["rest"]
+        rest = found["rest"] or ""
     window, window_words = timedelta(days=1), "since yesterday"
     for pattern, span in _WINDOWS:
         tail = re.search(rf"\s*\b(?:{pattern})$", rest or question, re.IGNORECASE)
@@ -337,7 +340,9 @@ def _whats_new(question: str) -> Intent | None:
         if rest is None:
             return None
     topic = content_words(rest)
-    if not topic:
+    if not topic and not re.match(
+        r"^(?:what(?:'s|’s|\s+is)\s+new|any(?:thing)?\s+new|any\s+news)", question, re.IGNORECASE
+    ):
         return None
     return WhatsNew(topic, window, window_words.casefold())
 

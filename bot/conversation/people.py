@@ -244,12 +244,17 @@ def group_people(hits: Iterable[QuoteHit]) -> list[Person]:
     `same_person` into the longest spelling; roles and stories collected."""
     people: list[Person] = []
     by_name: dict[str, Person] = {}
+    # Only names whose surnames spell alike can be one person: compared within a bucket,
+    # a hundred speakers of a common role cost a hundred lookups, not ten thousand.
+    buckets: dict[str, list[Person]] = {}
     for hit in hits:
         name = hit.quote.speaker or "unattributed"
-        person = by_name.get(name) or next((p for p in people if same_person(p.name, name)), None)
+        bucket = buckets.setdefault(_surname_key(name), [])
+        person = by_name.get(name) or next((p for p in bucket if same_person(p.name, name)), None)
         if person is None:
             person = Person(name)
             people.append(person)
+            bucket.append(person)
         elif len(name) > len(person.name):
             person.name = name
         role = (hit.quote.speaker_role or "").strip()
@@ -259,6 +264,11 @@ def group_people(hits: Iterable[QuoteHit]) -> list[Person]:
         person.stories.setdefault(hit.story_id, hit.story_title)
         person.hits.append(hit)
     return people
+
+
+def _surname_key(name: str) -> str:
+    words = content_words(name)
+    return spelling_key(words[-1])[:3] if words else ""
 
 
 def is_named(words: Sequence[str], name: str) -> bool:

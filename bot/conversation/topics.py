@@ -260,6 +260,8 @@ class Topics:
     # what's new, how many sources
 
     def whats_new(self, topic: Sequence[str], window: timedelta, window_words: str) -> Reply:
+        if not topic:
+            return self._newest(window, window_words)
         stories = self.stories_covering(topic)
         if not stories:
             return self.nothing_about(topic)
@@ -287,6 +289,22 @@ class Topics:
             f"{listed}",
             citations=tuple(citation(h) for h in ranked),
         )
+
+    def _newest(self, window: timedelta, window_words: str) -> Reply:
+        """ "what's new?": the stories stored in the window, newest first."""
+        since = self.clock() - window
+        fresh = [
+            s
+            for s in self.store.recent_stories(since=since, limit=MAX_CITATIONS + 1)
+            if s.pruned_at is None
+        ]
+        if not fresh:
+            return Reply(f"Nothing new {window_words} (since {since:%a %d %b %H:%M} UTC).")
+        listed = "\n".join(
+            f"• {s.title}{_date(s.published_at)} — {s.url}" for s in fresh[:MAX_CITATIONS]
+        )
+        more = " (and more)" if len(fresh) > MAX_CITATIONS else ""
+        return Reply(f"New {window_words}{more}:\n{listed}")
 
     def how_many_sources(self, topic: Sequence[str]) -> Reply:
         stories = self.stories_covering(topic, limit=50)
@@ -319,11 +337,6 @@ class Topics:
             # "who talked about Trump?" wants what others said about Trump.
             hits = [h for h in hits if not speaker_named_by(h.quote.speaker, topic)]
         ranked = [h for h in rank_hits(hits, topic) if covers(h.quote.text, topic)]
-        if not ranked:
-            on_topic = self.stories_on(topic)
-            if on_topic:
-                in_stories = [h for h in hits if h.story_id in on_topic]
-                ranked = rank_hits(in_stories, topic)
         label = quoted_words(topic)
         if ranked:
             lead = "Who is quoted" if asks_who else "Stored quotes"
@@ -331,6 +344,25 @@ class Topics:
                 f"{lead} on “{label}”, best match first:",
                 citations=tuple(citation(h) for h in ranked[:MAX_CITATIONS]),
             )
+        on_topic = self.stories_on(topic)
+        if on_topic:
+            # No quote has the words ("the company" said it, not "Lumora"), but stories on
+            # the topic quote people: the first two quotes of each speaker there.
+            quoted = newest_first(self.store.find_quotes(story_ids=on_topic, limit=STORY_QUOTES))
+            if asks_who:
+                quoted = [h for h in quoted if not speaker_named_by(h.quote.speaker, topic)]
+            per_speaker: dict[str, int] = {}
+            chosen = []
+            for hit in quoted:
+                name = hit.quote.speaker or ""
+                per_speaker[name] = per_speaker.get(name, 0) + 1
+                if per_speaker[name] <= 2:
+                    chosen.append(hit)
+            if chosen:
+                return Reply(
+                    f"Quoted in stories on “{label}”:",
+                    citations=tuple(citation(h) for h in chosen[:MAX_CITATIONS]),
+                )
         return self.nothing_about(topic)
 
     def nothing_about(self, topic: Sequence[str]) -> Reply:
