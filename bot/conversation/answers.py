@@ -33,11 +33,13 @@ from bot.conversation.intents import (
 from bot.conversation.people import (
     Person,
     close_spelling,
+    expand_titles,
     group_people,
     is_named,
     is_role_word,
     role_alternatives,
     role_in_text,
+    same_person,
     spelling_prefix,
     without_titles,
 )
@@ -60,6 +62,7 @@ MAX_PEOPLE = 5
 MAX_PERSON_WORDS = 8
 MAX_NAME_WORDS = 4  # "the first White House official" is four words once cleaned
 PERSON_CANDIDATES = 60
+STORY_QUOTES = 200  # every quote of a long story, to read its speakers' roles
 MEMORY_THREADS = 4096
 HELP_ASK = (
     "Ask me about people or topics in recent stories, e.g. “what did Lavrov say?”, "
@@ -199,16 +202,34 @@ class Answers:
         if not known:
             known = self._spelled(bare)
         if not known and topic_stories is None:
+            if not any(is_role_word(w) for w in words):
+                return None  # a name nobody has: no role to look for in stories
             return self._role_in_stories(words) or self._role_of(words)
-        dropped = [w for w in words if w not in bare]
-        only_bare = set(known) <= set(tiers[1]) - set(tiers[0])
-        if topic_stories is None and only_bare and any(is_role_word(w) for w in dropped):
-            # "the governor of South Dakota": the role the title named, not "South Dakota".
-            by_role = self._role_in_stories(words)
-            if by_role is not None:
-                return by_role
         if not known:
             return None
+        found = self._found(known, topic_stories)
+        dropped = [w for w in words if w not in bare and is_role_word(w)]
+        only_bare = set(known) <= set(tiers[1]) - set(tiers[0])
+        # "Senator Sasse" is the Sasse who is a senator; "the governor of South Dakota" is
+        # not "South Dakota" (a speaker too) but whoever the story calls governor.
+        if (
+            found is not None
+            and topic_stories is None
+            and only_bare
+            and dropped
+            and not any(self._has_role(p, dropped) for p in found.people[:MAX_PEOPLE])
+        ):
+            return self._role_in_stories(words) or found
+        return found
+
+    def _has_role(self, person: Person, role_words: Sequence[str]) -> bool:
+        roles = list(person.roles)
+        if not roles and person.stories:
+            story = self.store.get_story(next(iter(person.stories)))
+            roles = [r for r in [role_in_text(person.name, story.text)] if r]
+        return any(_role_score(role_words, f"{r} {person.name}")[0] for r in roles)
+
+    def _found(self, known: list[tuple[str, ...]], topic_stories: set[int] | None) -> Found | None:
         hits: list[QuoteHit] = []
         for phrase in known[:4]:
             hits.extend(
@@ -234,7 +255,7 @@ class Answers:
         for story in stories:
             if story.id is None:
                 continue
-            quoted = self.store.find_quotes(story_ids=[story.id], limit=PERSON_CANDIDATES)
+            quoted = self.store.find_quotes(story_ids=[story.id], limit=STORY_QUOTES)
             for hit in quoted:
                 name = hit.quote.speaker or ""
                 if name and name not in roles:
@@ -271,13 +292,17 @@ class Answers:
 
     def _spelled(self, words: Sequence[str]) -> list[tuple[str, ...]]:
         """Speaker phrases for a name typed with another spelling ("Zelenskiy")."""
-        longest = max(words, key=len)
-        if len(longest) < 4:
+        surname = words[-1]  # "Frank Vogel" is stored as "Vogel" at times
+        if len(surname) < 4:
             return []
-        candidates = self.store.speakers_matching([spelling_prefix(longest)], limit=50)
+        candidates = self.store.speakers_matching([spelling_prefix(surname)], limit=50)
         found: list[tuple[str, ...]] = []
+        typed = " ".join(words)
         for name in candidates:
-            if is_named(words, name):
+            # A shorter stored name ("Vogel" for "Frank Vogel"), but never a role word
+            # ("his doctors" is nobody's name).
+            shorter = name[:1].isupper() and not is_role_word(surname)
+            if is_named(words, name) or (shorter and same_person(typed, name)):
                 matched = tuple(
                     n
                     for n in content_words(name)
@@ -320,18 +345,15 @@ class Answers:
                     ephemeral=True,
                 )
             speaker = content_words(memory.people[0])
-        topic_stories = self.topics.stories_on(intent.topic) if intent.topic else None
         found = self.find_person(speaker)
         if found is None:
             return self.topics.about_unquoted(speaker, intent.topic)
         if intent.topic:
-            return self._remember(
-                memory, self._on_topic(found, intent.topic, topic_stories or set())
-            )
+            return self._remember(memory, self._on_topic(found, intent.topic))
         reply = self._person_reply(found, memory, more=intent.more, profile=False)
         return self._remember(memory, reply)
 
-    def _on_topic(self, found: Found, topic: Sequence[str], topic_stories: set[int]) -> Reply:
+    def _on_topic(self, found: Found, topic: Sequence[str]) -> Reply:
         """The found people's quotes on ``topic``: words in the quote, or quotes in a story
         on it ("what did the analyst say about Lumora?" is the analyst of Lumora's story)."""
         hits: list[QuoteHit] = []
@@ -339,17 +361,20 @@ class Answers:
             hits.extend(
                 self.store.find_quotes(speaker=phrase, words=topic, limit=PERSON_CANDIDATES)
             )
-            if topic_stories:
-                hits.extend(
+        chosen = rank_hits(_prefer_whole_words(hits, found.phrases), topic)
+        if not chosen:
+            # No quote of theirs has the topic's words: their quotes in stories on the topic
+            # answer it ("the analyst" of the Lumora story, on Lumora). Only then is the
+            # (costlier) story search run.
+            topic_stories = self.topics.stories_on(topic)
+            in_story: list[QuoteHit] = []
+            for phrase in found.phrases[:4] if topic_stories else ():
+                in_story.extend(
                     self.store.find_quotes(
                         speaker=phrase, story_ids=topic_stories, limit=PERSON_CANDIDATES
                     )
                 )
-        hits = _prefer_whole_words(hits, found.phrases)
-        in_text = rank_hits(hits, topic)
-        # Quotes with the topic's words answer it; failing those, the person's quotes in
-        # stories on the topic do ("the analyst" of the Lumora story, on Lumora).
-        chosen = in_text or newest_first(h for h in hits if h.story_id in topic_stories)
+            chosen = newest_first(_prefer_whole_words(in_story, found.phrases))
         names = _names([p.name for p in found.people])
         if not chosen:
             where = "; ".join(_profile(p, short=True) for p in found.people[:MAX_PEOPLE])
@@ -439,20 +464,24 @@ class Answers:
 
 
 def _prefer_whole_words(hits: list[QuoteHit], phrases: Sequence[Sequence[str]]) -> list[QuoteHit]:
-    """Hits whose speaker or role has the asked words whole ("chen" is Maria Chen, not
-    a Chenoweth), when there are any; else all of them (prefixes, "zelensky")."""
-
-    def whole(hit: QuoteHit) -> bool:
-        words = set(content_words(f"{hit.quote.speaker or ''} {hit.quote.speaker_role or ''}"))
-        return any(all(w in words for w in phrase) for phrase in phrases)
-
-    def named(hit: QuoteHit) -> bool:
-        words = set(content_words(hit.quote.speaker or ""))
-        return any(all(w in words for w in phrase) for phrase in phrases)
-
-    # The speaker's own name first: a role that merely mentions the person ("Jet
-    # Propulsion Laboratory", role "… Rosaly Lopes …") is the extractor's slip.
-    return [h for h in hits if named(h)] or [h for h in hits if whole(h)] or hits
+    """Hits whose speaker has the asked words whole ("chen" is Maria Chen, not a
+    Chenoweth), else whose speaker or role has them, else all of them (prefixes,
+    "zelensky"). The speaker's own name comes first: a role that merely mentions the
+    person ("Jet Propulsion Laboratory", role "… Rosaly Lopes …") is the extractor's slip."""
+    named: list[QuoteHit] = []
+    whole: list[QuoteHit] = []
+    words_of: dict[tuple[str | None, str | None], tuple[set[str], set[str]]] = {}
+    for hit in hits:
+        key = (hit.quote.speaker, hit.quote.speaker_role)
+        if key not in words_of:
+            name = set(content_words(hit.quote.speaker or ""))
+            words_of[key] = (name, name | set(content_words(hit.quote.speaker_role or "")))
+        name, both = words_of[key]
+        if any(all(w in name for w in phrase) for phrase in phrases):
+            named.append(hit)
+        elif any(all(w in both for w in phrase) for phrase in phrases):
+            whole.append(hit)
+    return named or whole or hits
 
 
 def _profile(person: Person, *, short: bool = False) -> str:
@@ -470,7 +499,7 @@ def _role_score(words: Sequence[str], role: str) -> tuple[int, int]:
     """How many asked role words ``role`` has (or synonyms), then how many other words:
     (0, 0) when it has no role word ("Wild defenseman" is no "Wild coach"); "the chief
     executive of Lumora" is the chief executive, not Lumora's chief financial officer."""
-    role_words = set(content_words(role))
+    role_words = set(content_words(expand_titles(role)))
 
     def has(word: str) -> bool:
         return any(

@@ -161,7 +161,7 @@ _WHO_IS = re.compile(
 )
 _STORY_ABOUT = re.compile(
     r"^(?:(?:what(?:'s|’s|\s+is|\s+was)(?:\s+the\s+(?:gist|summary|point)\s+of)?|"
-    r"tell\s+me\s+about|summari[sz]e|explain|more\s+on|more\s+about|gist\s+of|"
+    r"tell\s+me\s+about|summari[sz]e|explain|more\s+on|more\s+about|gist\s+of|about|"
     r"who(?:['’]s|\s+is|\s+was|\s+are)?\s+(?:quoted|speaking|talking)\s+in|who\s+said\s+what\s+in|"
     r"what\s+happened\s+in|what\s+about)\s+)?(?:the\s+)?(?:story|item|article|number|no\.?|#)\s*"
     r"#?(?P<n>\d{1,3})(?:\s+about)?$",

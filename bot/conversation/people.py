@@ -299,10 +299,32 @@ def is_role_word(word: str) -> bool:
 _ABBREVIATIONS = {"gov.": "Governor", "sen.": "Senator", "rep.": "Representative", "dr.": "Doctor"}
 
 
+_TITLE_ABBREVIATION = re.compile(r"\b(Gov|Sen|Rep|Dr)\.", re.IGNORECASE)
+
+
+def expand_titles(role: str) -> str:
+    """ "Sen." -> "Senator", "Gov." -> "Governor" (a stored role may keep the short form)."""
+    return _TITLE_ABBREVIATION.sub(lambda m: _ABBREVIATIONS[m[0].casefold()], role)
+
+
 def role_in_text(name: str, text: str) -> str | None:
     """The role a story gives ``name`` in passing, when the extractor stored none:
     "Scott Strenfel, PG&E's principal meteorologist", "orchard owner Lucia Ferreira",
     "Gov. Kristi Noem". Only phrases with a role noun count."""
+    # Only the text around each mention is read: the patterns are costly over a whole story.
+    windows: list[str] = []
+    at = text.find(name)
+    while at != -1 and len(windows) < 5:
+        windows.append(text[max(0, at - 80) : at + len(name) + 120])
+        at = text.find(name, at + len(name))
+    for window in windows:
+        role = _role_around(name, window)
+        if role:
+            return role
+    return None
+
+
+def _role_around(name: str, text: str) -> str | None:
     escaped = re.escape(name)
     after = re.search(
         rf"{escaped},\s+(?P<role>[^,.;:“”\"()]{{3,90}}?)(?=,|\.\s|\.$|;|\s+who\s|\s+said\b)",

@@ -1,7 +1,6 @@
 """The decider for questions and `quotes` arguments: pure functions, no I/O.
 
-`plan_question` reads a question ("what did Lavrov say about security
-guarantees?", "who criticised Trump?") into who is asked about and what about;
+`content_words` reduces text to the words that can name a speaker or a topic;
 `rank_hits` orders stored quotes by how many of the question's words they
 cover; `citation` turns a stored quote into what a reply cites. The core
 (`bot.conversation.core`) does the store lookups in between.
@@ -11,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.domain import Citation, Quote, Story
@@ -35,49 +33,6 @@ _STOPWORDS_TEXT = """
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
-_SPEECH_VERBS = (
-    r"say|said|saying|says|think|thinks|thought|tell|told|claim|claimed|mean|meant|argue|"
-    r"argued|warn|warned|reply|replied|respond|responded|comment|commented|state|stated|"
-    r"announce|announced|add|added|suggest|suggested|predict|predicted|promise|promised"
-)
-_TOPIC_TAIL = r"(?:\s+(?:about|on|regarding|concerning|of|over|re)\s+(?P<topic>.+))?"
-_WHAT_DID = re.compile(
-    r"^(?:and\s+|so\s+|but\s+)?(?:what|anything)\s+(?:else\s+)?"
-    r"(?:did|does|do|has|have|had|was|is|were|are|will|would)\s+(?P<who>.+?)\s+"
-    rf"(?:{_SPEECH_VERBS})\b(?:\s+anything)?{_TOPIC_TAIL}\s*$",
-    re.IGNORECASE,
-)
-_DID_SAY = re.compile(
-    rf"^(?:did|has|have|does)\s+(?P<who>.+?)\s+(?:{_SPEECH_VERBS}|talk|talked|speak|spoke)\b"
-    rf"(?:\s+anything)?{_TOPIC_TAIL}\s*$",
-    re.IGNORECASE,
-)
-_QUOTES_FROM = re.compile(
-    rf"^(?:show\s+me\s+)?(?:quotes?|statements?|comments?)\s+(?:from|by)\s+(?P<who>.+?)"
-    rf"{_TOPIC_TAIL}\s*$",
-    re.IGNORECASE,
-)
-_WHO = re.compile(r"^(?:and\s+|so\s+)?who(?:m|se)?\b\s*(?P<rest>.*)$", re.IGNORECASE)
-_MENTION = re.compile(r"^\s*(?:<@[^>]+>|@\w+)[,:]?\s*")
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionPlan:
-    """What a question asks: quotes of someone (``speaker``) about something (``topic``).
-
-    ``asks_who`` marks "who ...?" questions: the speaker is the answer, so the
-    topic's own names are not taken as the speaker ("who criticised Trump?"
-    wants others' quotes about Trump, not Trump's).
-    """
-
-    speaker: tuple[str, ...] = ()
-    topic: tuple[str, ...] = ()
-    asks_who: bool = False
-
-    @property
-    def empty(self) -> bool:
-        return not self.speaker and not self.topic
-
 
 def content_words(text: str) -> tuple[str, ...]:
     """The words of ``text`` that can name a speaker or a topic, lower-cased, in order."""
@@ -90,24 +45,6 @@ def content_words(text: str) -> tuple[str, ...]:
         if word not in STOPWORDS:
             found.setdefault(word, None)
     return tuple(found)
-
-
-def plan_question(text: str) -> QuestionPlan:
-    """Read a follow-up question; unrecognised shapes become a plain topic search."""
-    question = _MENTION.sub("", text).strip().rstrip("?!. ").strip()
-    for pattern in (_WHAT_DID, _DID_SAY, _QUOTES_FROM):
-        found = pattern.match(question)
-        if found:
-            return QuestionPlan(
-                speaker=content_words(found["who"]),
-                topic=content_words(found["topic"] or ""),
-            )
-    who = _WHO.match(question)
-    if who:
-        # "who criticised Trump": the verb says how they spoke, the rest what about.
-        verb, _, rest = who["rest"].partition(" ")
-        return QuestionPlan(topic=content_words(rest or verb), asks_who=True)
-    return QuestionPlan(topic=content_words(question))
 
 
 def candidate_runs(

@@ -38,6 +38,8 @@ MAX_CITATIONS = 8
 TOPIC_STORIES = 12
 SEARCH_CANDIDATES = 60
 STORY_QUOTES = 200
+STANCE_STORIES = 5
+STANCE_STORY_QUOTES = 100
 _STANCE_PAST: dict[Stance, str] = {
     "criticise": "criticising",
     "praise": "praising",
@@ -198,14 +200,25 @@ class Topics:
         candidates: list[QuoteHit] = []
         if target:
             candidates.extend(self.store.find_quotes(words=target, limit=SEARCH_CANDIDATES))
-            on_target = self.stories_on(target)
+            # The few stories most about the target: their quotes may answer without
+            # naming it ("a betrayal", of the vote).
+            on_target = {
+                s.id
+                for s in self.stories_covering(target, limit=STANCE_STORIES)
+                if s.id is not None
+            }
             if on_target:
-                candidates.extend(self.store.find_quotes(story_ids=on_target, limit=STORY_QUOTES))
+                candidates.extend(
+                    self.store.find_quotes(story_ids=on_target, limit=STANCE_STORY_QUOTES)
+                )
         else:
             seed = _STANCE_SEED[stance]
             candidates.extend(self.store.find_quotes(words=seed, limit=SEARCH_CANDIDATES))
         unique = {(h.story_id, h.ordinal): h for h in candidates}.values()
         others = [h for h in unique if not speaker_named_by(h.quote.speaker, target)]
+        mentions = {
+            (h.story_id, h.ordinal): coverage(h.quote.text, target) if target else 0 for h in others
+        }
         # A quote from a story on the target that does not name it, but names someone
         # else ("Putin does not understand…"), is about that someone: not an answer.
         names = proper_names(h.quote.text for h in others)
@@ -213,7 +226,7 @@ class Topics:
             h
             for h in others
             if not target
-            or coverage(h.quote.text, target)
+            or mentions[h.story_id, h.ordinal]
             or not names_someone_else(h.quote.text, names)
         ]
         what = f" “{quoted_words(target)}”" if target else ""
@@ -230,10 +243,10 @@ class Topics:
             evidence = stance_of(stance, hit.quote.text, hit.quote.cue)
             if evidence is None:
                 continue
-            mentions = coverage(hit.quote.text, target) if target else 0
+            named = mentions[hit.story_id, hit.ordinal]
             when = hit.published_at.timestamp() if hit.published_at else 0.0
             scored.append(
-                (-evidence.weight, -mentions, -when, hit.story_id, hit.ordinal, hit, evidence)
+                (-evidence.weight, -named, -when, hit.story_id, hit.ordinal, hit, evidence)
             )
         if not scored:
             quoted = _names(list(dict.fromkeys(h.quote.speaker or "unattributed" for h in others)))

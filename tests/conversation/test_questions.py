@@ -1,57 +1,24 @@
-"""The pure decider: reading questions, ranking hits, ordering newest first."""
+"""The pure decider: words of a question, ranking hits, ordering newest first."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.conversation.intents import read_question
 from bot.conversation.questions import (
-    QuestionPlan,
     candidate_runs,
     content_words,
     coverage,
     newest_first,
-    plan_question,
     rank_hits,
     segment_people,
     speaker_named_by,
 )
 from bot.domain import Quote, QuoteKind
 from bot.ports import QuoteHit
-
-
-@pytest.mark.parametrize(
-    ("question", "plan"),
-    [
-        ("what did Lavrov say?", QuestionPlan(speaker=("lavrov",))),
-        (
-            "What did the Kremlin say about security guarantees?",
-            QuestionPlan(speaker=("kremlin",), topic=("security", "guarantees")),
-        ),
-        ("who criticised Trump?", QuestionPlan(topic=("trump",), asks_who=True)),
-        (
-            "what did the first White House official say?",
-            QuestionPlan(speaker=("first", "white", "house", "official")),
-        ),
-        (
-            "<@U123> what has Zelenskyy said on Putin's demands",
-            QuestionPlan(speaker=("zelenskyy",), topic=("putin", "demands")),
-        ),
-        (
-            "did Trump say anything about weapons?",
-            QuestionPlan(speaker=("trump",), topic=("weapons",)),
-        ),
-        ("quotes from Priya Natarajan", QuestionPlan(speaker=("priya", "natarajan"))),
-        ("what about the bus depot?", QuestionPlan(topic=("bus", "depot"))),
-        ("Lavrov?", QuestionPlan(topic=("lavrov",))),
-        ("?", QuestionPlan()),
-    ],
-)
-def test_plan_question(question: str, plan: QuestionPlan) -> None:
-    assert plan_question(question) == plan
 
 
 def test_content_words_keep_years_and_drop_other_numbers() -> None:
@@ -64,9 +31,12 @@ def test_content_words_keep_years_and_drop_other_numbers() -> None:
 
 
 @given(st.text(max_size=200))
-def test_any_text_gets_a_plan(text: str) -> None:
-    plan = plan_question(text)
-    assert all(w == w.casefold() for w in plan.speaker + plan.topic)
+def test_any_text_gets_an_intent(text: str) -> None:
+    intent = read_question(text)
+    words = [
+        w for name in ("speaker", "topic", "person", "target") for w in getattr(intent, name, ())
+    ]
+    assert all(w == w.casefold() for w in words)
 
 
 def _hit(text: str, story_id: int, ordinal: int, day: int | None, speaker: str = "X") -> QuoteHit:
