@@ -9,7 +9,8 @@ connects. `adapters.discord.render` is the pure embed renderer;
 from __future__ import annotations
 
 from adapters.discord.adapter import DiscordAdapter
-from adapters.discord.bot import KeyQuotesButton, NewsBot, NewsCog, bot_intents
+from adapters.discord.bot import NewsBot, NewsCog, bot_intents
+from adapters.discord.buttons import KeyQuotesButton
 from adapters.discord.render import briefing_messages, quote_list_messages, reply_messages
 from adapters.discord.runtime import DiscordRuntime, discord_configured, start_discord
 

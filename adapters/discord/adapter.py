@@ -24,9 +24,9 @@ from typing import Any
 import aiohttp
 import discord
 
+from adapters.discord.buttons import quotes_view
 from adapters.discord.render import (
     OutgoingMessage,
-    QuotesButton,
     briefing_messages,
     briefing_ref,
 )
@@ -69,19 +69,6 @@ def message_nonce(idempotency_key: str, part: int, attempt: int = 0) -> str:
 
 class _Refused(DeliveryError):
     """Discord answered that it did not take the message (a 4xx): nothing was posted."""
-
-
-def quotes_view(buttons: Sequence[QuotesButton]) -> discord.ui.View | None:
-    """The persistent view under a briefing message: one "Key quotes" button per story."""
-    if not buttons:
-        return None
-    # Imported here: the bot module imports this one.
-    from adapters.discord.bot import KeyQuotesButton
-
-    view = discord.ui.View(timeout=None)
-    for button in buttons:
-        view.add_item(KeyQuotesButton(button.story_id, label=button.label))
-    return view
 
 
 class DiscordAdapter:

@@ -31,11 +31,9 @@ from adapters.discord.adapter import (
     REMEMBERED,
     DiscordAdapter,
     channel_key,
-    quotes_view,
 )
+from adapters.discord.buttons import KeyQuotesButton, quotes_view
 from adapters.discord.render import (
-    BUTTON_LABEL_LIMIT,
-    QUOTES_CUSTOM_ID_PREFIX,
     REF_PREFIX,
     OutgoingMessage,
     error_message,
@@ -294,6 +292,29 @@ class NewsBot(commands.Bot):
         for outgoing in reply_messages(await self.deliver(reply)):
             await self.adapter.send(target, outgoing)
 
+    async def on_key_quotes(self, interaction: discord.Interaction[Any], story_id: int) -> None:
+        """The "Key quotes" button: the story's full quote list in the message's thread."""
+        interaction.extras[PRIVATE_DEFER] = True
+        await interaction.response.defer(thinking=True, ephemeral=True)
+        try:
+            story, quotes = await asyncio.to_thread(_story_and_quotes, self, story_id)
+            if story.pruned_at is not None:  # no list to open a thread for: say why
+                note = pruned_story_reply(story, self.app.settings.store.retention_days)
+                for outgoing in reply_messages(note):
+                    await send_followup(interaction, outgoing, ephemeral=True)
+                return
+            thread = await open_quotes_thread(self, interaction, story_id, story, quotes)
+        except NewsbriefError as exc:
+            await send_followup(interaction, error_message(str(exc)), ephemeral=True)
+            return
+        except Exception:
+            log.exception("Key quotes for story %s failed", story_id)
+            await send_followup(interaction, error_message(GENERIC_ERROR), ephemeral=True)
+            return
+        await interaction.followup.send(
+            f"The key quotes are in {thread.mention}.", ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
+
     async def deliver(self, reply: Reply) -> Reply:
         """Post the briefing ``reply`` carries, if any; the reply to give the asker.
 
@@ -416,63 +437,6 @@ def story_and_speaker_choices(
                 app_commands.Choice(name=fit(speaker, CHOICE_NAME_LIMIT), value=fit(speaker, 100))
             )
     return choices[:AUTOCOMPLETE_LIMIT]
-
-
-class KeyQuotesButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]],
-    template=re.escape(QUOTES_CUSTOM_ID_PREFIX) + r"(?P<story_id>\d+)",
-):
-    """ "Key quotes": opens the story's full quote list in the briefing message's thread.
-
-    The custom id carries the story id, so the button works for briefings
-    posted before the bot restarted.
-    """
-
-    def __init__(self, story_id: int, *, label: str = "Key quotes") -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=fit(label, BUTTON_LABEL_LIMIT),
-                style=discord.ButtonStyle.secondary,
-                custom_id=f"{QUOTES_CUSTOM_ID_PREFIX}{story_id}",
-            )
-        )
-        self.story_id = story_id
-
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> KeyQuotesButton:
-        label = getattr(item, "label", None) or "Key quotes"
-        return cls(int(match["story_id"]), label=label)
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        bot = interaction.client
-        if not isinstance(bot, NewsBot):
-            return
-        interaction.extras[PRIVATE_DEFER] = True
-        await interaction.response.defer(thinking=True, ephemeral=True)
-        try:
-            story, quotes = await asyncio.to_thread(_story_and_quotes, bot, self.story_id)
-            if story.pruned_at is not None:  # no list to open a thread for: say why
-                note = pruned_story_reply(story, bot.app.settings.store.retention_days)
-                for outgoing in reply_messages(note):
-                    await send_followup(interaction, outgoing, ephemeral=True)
-                return
-            thread = await open_quotes_thread(bot, interaction, self.story_id, story, quotes)
-        except NewsbriefError as exc:
-            await send_followup(interaction, error_message(str(exc)), ephemeral=True)
-            return
-        except Exception:
-            log.exception("Key quotes for story %s failed", self.story_id)
-            await send_followup(interaction, error_message(GENERIC_ERROR), ephemeral=True)
-            return
-        await interaction.followup.send(
-            f"The key quotes are in {thread.mention}.", ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
 
 
 async def open_quotes_thread(
