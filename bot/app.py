@@ -1,8 +1,9 @@
-"""`make_app`: the one place that wires store, fetcher, summarizer and adapters together.
+"""`make_app`: the composition root's core half: store, fetcher, summarizer, ingest workers.
 
-Everything else receives its collaborators; nothing else constructs them. The
-flow is one way: feeds → ingest → store → summarizer → briefing → adapter →
-delivery log.
+``bot.run`` is the other half (chat platforms, the one `Conversations`, the
+scheduler). Everything else receives its collaborators; nothing else constructs
+them. The flow is one way: feeds → ingest → store → summarizer → briefing →
+adapter → delivery log.
 """
 
 from __future__ import annotations

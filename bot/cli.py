@@ -122,9 +122,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     register(sub, open_llm_cache=open_llm_cache)
 
-    from bot.conversation.repl import register as register_chat
-
-    register_chat(sub)
+    chat = sub.add_parser(
+        "chat",
+        help="ask the bot commands and questions in the terminal (scriptable from stdin)",
+        description="The conversations core in a terminal, the same code Slack and Discord run.",
+    )
+    chat.add_argument("--demo", action="store_true", help="over a store filled from demo feeds")
+    chat.add_argument("--store", metavar="URL", help="store URL (default: config, or memory)")
+    chat.add_argument("--channel", help="channel to speak in (default: the first configured)")
+    chat.add_argument("--user", default=None, help="who is asking (default: your login)")
+    chat.add_argument(
+        "--read-only", action="store_true", help="speak as a user who may not manage the channel"
+    )
+    chat.add_argument("--json", action="store_true", help="print replies as JSON lines")
+    chat.set_defaults(func=cmd_chat)
     from bot.check import register as register_check
 
     register_check(sub)
@@ -166,8 +177,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return asyncio.run(run_demo(Console(), store_url=args.store))
 
 
+def cmd_chat(args: argparse.Namespace) -> int:
+    from bot.run import chat_main
+
+    settings = None if args.demo else settings_from(args)
+    return asyncio.run(chat_main(args, settings, stdin=sys.stdin, out=sys.stdout))
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from bot.scheduler import run_forever
+    from bot.run import run_forever
 
     settings = _with_run_options(settings_from(args), args)
     configure_logging(
@@ -200,7 +218,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
             feeds = app.store.list_feeds()
             if not feeds:
                 return None
-            reports = await poll_with_progress(app, feeds, console=err_console)
+            reports = await poll_with_progress(app.poll, feeds, console=err_console)
             # Stories an earlier poll stored but was killed before quoting.
             await app.quote_pending(now=datetime.now(UTC))
             return reports

@@ -1,7 +1,8 @@
 """The ports: one Protocol per boundary, each saying who calls it and what it raises.
 
 Implementations live elsewhere (``bot.store``, ``bot.ingest``, ``summarizer``,
-``adapters``); ``bot.app.make_app`` is the one place that wires them together.
+``adapters``); the composition root (``bot.app.make_app`` and ``bot.run``) is the
+one place that wires them together.
 """
 
 from __future__ import annotations

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from bot.app import App
 from bot.domain import Feed
 from bot.ingest import IngestReport
 
+# ``App.poll``: poll these feeds, calling ``on_progress`` after each.
+Poll = Callable[..., Awaitable[list[IngestReport]]]
+
 
 async def poll_with_progress(
-    app: App, feeds: Sequence[Feed], *, console: Console, label: str = "polling feeds"
+    poll: Poll, feeds: Sequence[Feed], *, console: Console, label: str = "polling feeds"
 ) -> list[IngestReport]:
-    """``app.poll(feeds)`` with a bar on ``console`` that advances per feed (terminals only)."""
+    """``poll(feeds)`` with a bar on ``console`` that advances per feed (terminals only)."""
     progress = Progress(
         TextColumn(f"[bold]{label}"),
         BarColumn(),
@@ -31,4 +33,4 @@ async def poll_with_progress(
         progress.advance(task)
 
     with progress:
-        return await app.poll(feeds, on_progress=advance)
+        return await poll(feeds, on_progress=advance)

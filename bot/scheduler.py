@@ -20,26 +20,23 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
-import fcntl
 import logging
 import os
 import random
 import re
 import secrets
-import signal
 import socket
-from collections.abc import Callable, Coroutine, Iterator, Mapping
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot.app import App, make_app
+from bot.app import App
 from bot.cron import first_slot, next_slot
 from bot.delivery import (
     Clock,
@@ -53,13 +50,8 @@ from bot.delivery import (
 from bot.domain import Briefing, Feed
 from bot.errors import StoreError
 from bot.ingest import IngestReport
-from bot.ports import ChannelState, ChatAdapter, PruneReport
-from bot.settings import Settings
+from bot.ports import ChannelState, PruneReport
 from bot.telemetry import metrics
-
-if TYPE_CHECKING:
-    from adapters.discord.runtime import DiscordRuntime
-    from adapters.slack.runtime import SlackRuntime
 
 log = logging.getLogger(__name__)
 # Breaking posts for stories other processes stored are looked for this often.
@@ -601,123 +593,3 @@ def build_scheduler(runner: Runner) -> AsyncIOScheduler:
 
 def touch_heartbeat(path: Path) -> None:
     path.touch()
-
-
-def chat_adapters(settings: Settings) -> Mapping[str, ChatAdapter]:
-    """The adapters `newsbrief run` posts through (console when no chat tokens)."""
-    if settings.run.record_file is not None:
-        from bot.testing import FileRecordingAdapter
-
-        recorder = FileRecordingAdapter(
-            settings.run.record_file, post_delay=settings.run.record_post_delay_seconds
-        )
-        return {"console": recorder}
-    from adapters.console import ConsoleAdapter
-
-    return {"console": ConsoleAdapter()}
-
-
-@contextlib.contextmanager
-def one_process_per_sqlite(store_url: str) -> Iterator[None]:
-    """Refuse a second `newsbrief run` on the same SQLite file: SQLite serves one process.
-
-    An advisory lock on ``<database>.run.lock``, which the OS drops when the
-    process dies (even by SIGKILL), so a crash never leaves the store locked.
-    PostgreSQL needs nothing: several processes split the work by leases.
-    """
-    import sqlalchemy as sa
-
-    url = sa.make_url(store_url)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        yield
-        return
-    path = Path(f"{url.database}.run.lock").expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            fh.seek(0)
-            holder = fh.read().strip() or "another process"
-            raise StoreError(
-                f"{url.database} is in use by another `newsbrief run` ({holder}); "
-                "SQLite serves one process: stop it, or use PostgreSQL to run several"
-            ) from None
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"pid {os.getpid()}")
-        fh.flush()
-        yield
-
-
-async def run_forever(
-    settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None = None
-) -> int:
-    """`newsbrief run`: until SIGTERM or SIGINT, then finish in-flight deliveries."""
-    with one_process_per_sqlite(settings.store.url):
-        return await _run(settings, adapters=adapters)
-
-
-async def _run(settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None) -> int:
-    # APScheduler logs every run of every job at INFO: a tick a second would drown the log.
-    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
-    from adapters.health import start_observing
-
-    observing = await start_observing(settings)
-    try:
-        app = make_app(
-            settings, adapters=adapters if adapters is not None else chat_adapters(settings)
-        )
-    except BaseException:  # an unreachable store: the listener must not outlive the start
-        await observing.close()
-        raise
-    slack = None
-    discord_bot = None
-    # Handlers first: a SIGTERM while starting up still ends in a clean stop.
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        # Slack (when SLACK_BOT_TOKEN or OAuth is configured) registers its adapter first.
-        slack = await start_slack_bot(app) if adapters is None else None
-        # Discord (when DISCORD_TOKEN is set) likewise.
-        discord_bot = await start_discord_bot(app) if adapters is None else None
-        runner = Runner(app)
-        await asyncio.to_thread(runner.sync)
-        scheduler = build_scheduler(runner)
-        scheduler.start()
-        log.info(
-            "newsbrief running as %s: %d feeds, %d channels",
-            runner.owner,
-            len(app.store.list_feeds()),
-            len(settings.channels),
-        )
-        await stop.wait()
-        log.info("stopping: finishing in-flight polls and deliveries")
-        scheduler.shutdown(wait=False)
-        await runner.drain()
-        return 0
-    finally:
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.remove_signal_handler(signum)
-        if slack is not None:
-            await slack.close()
-        if discord_bot is not None:
-            await discord_bot.close()
-        await app.aclose()
-        await observing.close()
-
-
-async def start_slack_bot(app: App) -> SlackRuntime | None:
-    """The running Slack bot, or None when Slack is not configured."""
-    from adapters.slack.runtime import slack_configured, start_slack
-
-    return await start_slack(app) if slack_configured(app.settings) else None
-
-
-async def start_discord_bot(app: App) -> DiscordRuntime | None:
-    """The running Discord bot, or None when DISCORD_TOKEN is not set."""
-    from adapters.discord.runtime import discord_configured, start_discord
-
-    return await start_discord(app) if discord_configured(app.settings) else None

@@ -27,7 +27,6 @@ from discord.ext import commands
 
 from adapters.discord.adapter import (
     NO_MENTIONS,
-    PLATFORM,
     REMEMBERED,
     DiscordAdapter,
     channel_key,
@@ -44,7 +43,6 @@ from adapters.discord.render import (
 )
 from bot.app import App
 from bot.bounded import BoundedSet
-from bot.conversation.core import Conversations
 from bot.conversation.replies import Context, Reply, Responder, pruned_story_reply
 from bot.domain import Briefing, Quote, Story
 from bot.errors import DeliveryError, NewsbriefError
@@ -117,16 +115,14 @@ class NewsBot(commands.Bot):
         self.quote_lists_posted: BoundedSet[tuple[int, int]] = BoundedSet(REMEMBERED)
         self._plain_threads: BoundedSet[int] = BoundedSet(REMEMBERED)
 
-    def use(self, app: App, conversations: Responder | None = None) -> None:
-        """Give the bot the application it answers from.
+    def use(self, app: App, conversations: Responder) -> None:
+        """Give the bot the application it answers from and the conversations core.
 
-        Briefings asked for with ``/brief`` go through ``app.deliver``, so the app
-        posts Discord briefings through this bot's adapter unless it has one.
+        Briefings asked for with ``/brief`` go through ``app.deliver``: whoever wires
+        the bot (``bot.run``) registers `adapter` with the app for ``discord:`` channels.
         """
         self._app = app
-        self._conversations = conversations or Conversations(app)
-        if PLATFORM not in app.adapters:
-            app.adapters = {**app.adapters, PLATFORM: self.adapter}
+        self._conversations = conversations
 
     @property
     def app(self) -> App:
@@ -460,11 +456,11 @@ async def open_quotes_thread(
 
 
 def _story_and_quotes(bot: NewsBot, story_id: int) -> tuple[Story, list[Quote]]:
-    """The story and its stored quotes (extracted now if none were stored): store reads."""
+    """The story and the quotes ingest stored for it (as Slack shows them): store reads."""
     story = bot.app.store.get_story(story_id)
     if story.pruned_at is not None:
         return story, []  # a husk has no text to extract from
-    quotes = bot.app.store.quotes_for_story(story_id) or list(bot.app.summary_of(story).quotes)
+    quotes = bot.app.store.quotes_for_story(story_id)
     return story, quotes
 
 

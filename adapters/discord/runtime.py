@@ -1,9 +1,9 @@
 """Running the Discord bot inside ``newsbrief run``.
 
-`start_discord(app)` is what the scheduler calls when ``DISCORD_TOKEN`` is set:
-it registers the bot's `DiscordAdapter` with the app (so scheduled briefings
-go out through it), logs in (which syncs the slash commands) and keeps the
-gateway connection in a background task. Posting needs only the REST API, so
+`DISCORD` is the platform ``bot.run`` starts when ``DISCORD_TOKEN`` is set: its
+runtime hands back the bot's `DiscordAdapter` (the root registers it, so scheduled
+briefings go out through it), logs in (which syncs the slash commands) and keeps
+the gateway connection in a background task. Posting needs only the REST API, so
 briefings still go out while the gateway reconnects.
 """
 
@@ -15,8 +15,10 @@ import logging
 
 import discord
 
+from adapters.discord.adapter import PLATFORM, DiscordAdapter
 from adapters.discord.bot import NewsBot
 from bot.app import App
+from bot.conversation.replies import Responder
 from bot.errors import ConfigError
 from bot.settings import Settings
 
@@ -45,11 +47,37 @@ def discord_configured(settings: Settings) -> bool:
 
 
 class DiscordRuntime:
-    """The logged-in bot and its gateway task; `close` stops both."""
+    """The bot and its gateway task: `start` logs in and connects, `close` stops both."""
 
-    def __init__(self, bot: NewsBot) -> None:
+    def __init__(self, bot: NewsBot, token: str) -> None:
         self.bot = bot
+        self._token = token
         self._gateway: asyncio.Task[None] | None = None
+
+    @property
+    def adapter(self) -> DiscordAdapter:
+        """What scheduled and on-demand briefings for ``discord:`` channels post through."""
+        return self.bot.adapter
+
+    async def start(self) -> None:
+        """Log in (`ConfigError` when Discord refuses the token), then connect in the background."""
+        try:
+            await self.bot.login(self._token)
+        except discord.LoginFailure as exc:
+            await self.bot.close()
+            raise ConfigError(
+                "DISCORD_TOKEN was refused by Discord; copy the bot's token again"
+            ) from exc
+        except (discord.HTTPException, OSError) as exc:
+            await self.bot.close()
+            raise ConfigError(f"could not log in to Discord: {exc}") from exc
+        self.connect()
+        if self.bot.application_id is not None:
+            log.info(
+                "Discord bot %s; invite it with %s",
+                self.bot.user,
+                invite_url(self.bot.application_id),
+            )
 
     def connect(self) -> None:
         self._gateway = asyncio.create_task(self._run_gateway(), name="discord-gateway")
@@ -74,8 +102,10 @@ class DiscordRuntime:
                 await self._gateway
 
 
-async def start_discord(app: App, *, bot: NewsBot | None = None) -> DiscordRuntime:
-    """Register the Discord adapter with ``app``, log in, and connect in the background."""
+def build_discord(
+    app: App, conversations: Responder, *, bot: NewsBot | None = None
+) -> DiscordRuntime:
+    """The Discord runtime for ``app``; `ConfigError` without ``DISCORD_TOKEN``."""
     settings = app.settings
     if settings.discord_token is None:
         raise ConfigError("DISCORD_TOKEN is not set; the Discord bot needs it")
@@ -84,20 +114,20 @@ async def start_discord(app: App, *, bot: NewsBot | None = None) -> DiscordRunti
             guild_ids=settings.discord.guild_ids,
             message_content=settings.discord.message_content,
         )
-    bot.use(app)
-    app.adapters = {**app.adapters, "discord": bot.adapter}
-    try:
-        await bot.login(settings.discord_token.get_secret_value())
-    except discord.LoginFailure as exc:
-        await bot.close()
-        raise ConfigError(
-            "DISCORD_TOKEN was refused by Discord; copy the bot's token again"
-        ) from exc
-    except (discord.HTTPException, OSError) as exc:
-        await bot.close()
-        raise ConfigError(f"could not log in to Discord: {exc}") from exc
-    runtime = DiscordRuntime(bot)
-    runtime.connect()
-    if bot.application_id is not None:
-        log.info("Discord bot %s; invite it with %s", bot.user, invite_url(bot.application_id))
-    return runtime
+    bot.use(app, conversations)
+    return DiscordRuntime(bot, settings.discord_token.get_secret_value())
+
+
+class DiscordPlatform:
+    """Discord, as ``bot.run.PLATFORMS`` lists it."""
+
+    name = PLATFORM
+
+    def configured(self, settings: Settings) -> bool:
+        return discord_configured(settings)
+
+    def build(self, app: App, conversations: Responder) -> DiscordRuntime:
+        return build_discord(app, conversations)
+
+
+DISCORD = DiscordPlatform()

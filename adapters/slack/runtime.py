@@ -1,7 +1,7 @@
 """Running the Slack bot: Socket Mode or HTTP, a truthful ``/health``, optional OAuth.
 
-`start_slack(app)` is what ``newsbrief run`` calls when Slack is configured: it
-registers a `SlackAdapter` with the app and starts a `SlackRuntime`, which
+`SLACK` is the platform ``bot.run`` starts when Slack is configured: it builds a
+`SlackRuntime` (whose ``adapter`` the root registers for delivery), which
 serves ``GET /health`` (503 while the Socket Mode connection is down),
 ``POST /slack/events`` in HTTP mode, and ``/slack/install`` +
 ``/slack/oauth_redirect`` when multi-workspace OAuth is on. Installations and
@@ -236,6 +236,11 @@ class SlackRuntime:
             )
         self._runner: web.AppRunner | None = None
 
+    @property
+    def adapter(self) -> SlackAdapter:
+        """What scheduled and on-demand briefings for ``slack:`` channels post through."""
+        return self.bot.adapter
+
     async def start(self) -> None:
         """Serve /health (and the HTTP endpoints), then connect Socket Mode."""
         self._runner = web.AppRunner(self.web_app(), handle_signals=False)
@@ -318,13 +323,17 @@ def slack_configured(settings: Settings) -> bool:
 def build_slack(
     app: App,
     *,
-    responder: Responder | None = None,
+    responder: Responder,
     base_url: str | None = None,
     host: str = "0.0.0.0",
     port: int | None = None,
     ping_interval: float = 10,
 ) -> SlackRuntime:
-    """Wire the Slack adapter and bot for ``app`` from its settings; `ConfigError` if incomplete."""
+    """The Slack runtime for ``app`` from its settings; `ConfigError` if incomplete.
+
+    Its ``adapter`` is for the caller to register (``bot.run`` does); ``responder``
+    is the conversations core every platform shares.
+    """
     settings = app.settings
     mode = settings.slack.mode
     signing_secret = _secret(settings, "slack_signing_secret")
@@ -349,11 +358,6 @@ def build_slack(
         adapter = SlackAdapter(client, token_for_team=installations.token_for_team)
     elif settings.slack_bot_token is None:
         raise ConfigError("Slack needs SLACK_BOT_TOKEN (xoxb-...), or slack.oauth = true")
-    app.adapters = {**app.adapters, "slack": adapter}
-    if responder is None:
-        from bot.conversation.core import Conversations  # the core imports bot.app, as we do
-
-        responder = Conversations(app)
     bolt, bot = build_bolt_app(
         app,
         responder,
@@ -374,11 +378,19 @@ def build_slack(
     )
 
 
-async def start_slack(app: App) -> SlackRuntime:
-    """`newsbrief run`'s Slack: build, start, and hand back for `SlackRuntime.close`."""
-    runtime = build_slack(app)
-    await runtime.start()
-    return runtime
+class SlackPlatform:
+    """Slack, as ``bot.run.PLATFORMS`` lists it."""
+
+    name = "slack"
+
+    def configured(self, settings: Settings) -> bool:
+        return slack_configured(settings)
+
+    def build(self, app: App, conversations: Responder) -> SlackRuntime:
+        return build_slack(app, responder=conversations)
+
+
+SLACK = SlackPlatform()
 
 
 def _engine_of(app: App) -> tuple[sa.Engine, AbstractContextManager[Any]]:

@@ -76,7 +76,7 @@ async def run_demo(console: Console, *, store_url: str = "sqlite:///:memory:") -
     )
     app.sync_config()
     reports = await poll_with_progress(
-        app, app.store.list_feeds(), console=console, label="ingesting demo feeds"
+        app.poll, app.store.list_feeds(), console=console, label="ingesting demo feeds"
     )
     console.print(_ingest_table(reports))
     briefing = demo_briefing(app)

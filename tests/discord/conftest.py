@@ -68,6 +68,7 @@ async def core(sqlite_store: SqlStore) -> AsyncIterator[App]:
 async def logged_in_bot(api: FakeDiscord, core: App, responder: Any, **options: Any) -> NewsBot:
     bot = NewsBot(pace_seconds=0, **options)
     bot.use(core, responder)
+    core.adapters = {**core.adapters, "discord": bot.adapter}  # as bot.run registers it
     try:
         await bot.login("test-token")
     except BaseException:

@@ -1,4 +1,5 @@
-"""Starting the bot from ``newsbrief run``: adapter registered, commands synced, clean close."""
+"""Starting the bot from ``newsbrief run``: adapter handed to the root, commands synced,
+clean close."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import logging
 
 import pytest
 
-from adapters.discord.runtime import discord_configured, start_discord
+from adapters.discord.runtime import DISCORD, build_discord, discord_configured
 from adapters.discord.testing import APPLICATION_ID, GUILD_ID, FakeDiscord
 from bot.app import App
+from bot.conversation.core import Conversations
 from bot.errors import ConfigError
+from bot.run import start_platforms
 from bot.settings import DiscordSettings, Settings, StoreSettings
 from tests.discord.briefings import seed_briefing
 
@@ -28,9 +31,9 @@ async def test_start_registers_the_adapter_syncs_and_posts(
     caplog.set_level(logging.CRITICAL, logger="discord")  # the fake has no gateway to dial
     configure(core, DISCORD_TOKEN="test-token")
     assert discord_configured(core.settings)
-    runtime = await start_discord(core)
+    [runtime] = await start_platforms(core, Conversations(core), platforms=(DISCORD,))
     try:
-        assert core.adapters["discord"] is runtime.bot.adapter
+        assert core.adapters["discord"] is runtime.adapter
         assert api.sent("PUT", rf"^/applications/{APPLICATION_ID}/guilds/{GUILD_ID}/commands$")
         runtime.bot.adapter.pace_seconds = 0
         message_id = await core.adapters["discord"].post_briefing(seed_briefing())
@@ -44,7 +47,7 @@ async def test_a_refused_token_is_a_config_error(api: FakeDiscord, core: App) ->
     configure(core, DISCORD_TOKEN="bad-token")
     api.fail("GET", r"^/users/@me$", status=401, code=0, message="401: Unauthorized")
     with pytest.raises(ConfigError, match="DISCORD_TOKEN was refused"):
-        await start_discord(core)
+        await build_discord(core, Conversations(core)).start()
 
 
 def test_without_a_token_discord_is_off(core: App) -> None:
@@ -55,14 +58,11 @@ def test_without_a_token_discord_is_off(core: App) -> None:
 async def test_newsbrief_run_starts_discord_only_with_a_token(
     api: FakeDiscord, core: App, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from bot.scheduler import start_discord_bot
-
     caplog.set_level(logging.CRITICAL, logger="discord")
     configure(core)
-    assert await start_discord_bot(core) is None
+    assert await start_platforms(core, Conversations(core), platforms=(DISCORD,)) == []
     configure(core, DISCORD_TOKEN="test-token")
-    runtime = await start_discord_bot(core)
-    assert runtime is not None
+    [runtime] = await start_platforms(core, Conversations(core), platforms=(DISCORD,))
     await runtime.close()
 
 

@@ -50,6 +50,7 @@ async def running(
         port=0,
         ping_interval=0.2,
     )
+    core.adapters = {**core.adapters, "slack": runtime.adapter}  # as bot.run registers it
     await runtime.start()
     try:
         yield runtime

@@ -1,0 +1,242 @@
+"""`newsbrief run` and `newsbrief chat`: the composition root's entry points.
+
+`bot.app.make_app` wires the core (store, fetcher, summarizer, ingest workers);
+this module adds what runs around it: the chat platforms (`PLATFORMS`: one line
+per platform, each one folder under ``adapters/``), the one `Conversations` every
+platform shares, and the scheduler. Nothing below this module imports
+``adapters``; the scheduler schedules and the platforms translate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import fcntl
+import getpass
+import logging
+import os
+import signal
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+
+from adapters.console import ConsoleAdapter, render_reply
+from adapters.discord.runtime import DISCORD
+from adapters.health import start_observing
+from adapters.slack.runtime import SLACK
+from bot.app import App, make_app, make_fetcher
+from bot.conversation.core import Conversations
+from bot.conversation.repl import DEFAULT_CHANNEL, chat_loop
+from bot.conversation.replies import Context
+from bot.errors import StoreError
+from bot.platform import Platform, PlatformRuntime
+from bot.ports import ChatAdapter
+from bot.progress import poll_with_progress
+from bot.scheduler import Runner, build_scheduler
+from bot.settings import Settings
+from bot.testing import FileRecordingAdapter
+
+log = logging.getLogger(__name__)
+
+# The chat platforms `newsbrief run` starts when their settings are present.
+PLATFORMS: tuple[Platform, ...] = (SLACK, DISCORD)
+
+
+def chat_adapters(settings: Settings) -> Mapping[str, ChatAdapter]:
+    """The adapters `newsbrief run` posts through before any platform starts (the console;
+    ``run.record_file`` records posts to a file instead, for the crash benchmark)."""
+    if settings.run.record_file is not None:
+        recorder = FileRecordingAdapter(
+            settings.run.record_file, post_delay=settings.run.record_post_delay_seconds
+        )
+        return {"console": recorder}
+    return {"console": ConsoleAdapter()}
+
+
+async def start_platforms(
+    app: App,
+    conversations: Conversations,
+    *,
+    platforms: Sequence[Platform] = PLATFORMS,
+) -> list[PlatformRuntime]:
+    """Build, register and start every configured platform; the runtimes, to close later.
+
+    Each runtime's adapter goes into ``app.adapters`` before it starts, so a command
+    that arrives as it connects can already post. A platform that fails to start
+    stops the ones started before it and raises.
+    """
+    started: list[PlatformRuntime] = []
+    try:
+        for platform in platforms:
+            if not platform.configured(app.settings):
+                continue
+            runtime = platform.build(app, conversations)
+            app.adapters = {**app.adapters, platform.name: runtime.adapter}
+            await runtime.start()
+            started.append(runtime)
+    except BaseException:
+        await close_platforms(started)
+        raise
+    return started
+
+
+async def close_platforms(runtimes: Sequence[PlatformRuntime]) -> None:
+    for runtime in reversed(runtimes):
+        await runtime.close()
+
+
+@contextlib.contextmanager
+def one_process_per_sqlite(store_url: str) -> Iterator[None]:
+    """Refuse a second `newsbrief run` on the same SQLite file: SQLite serves one process.
+
+    An advisory lock on ``<database>.run.lock``, which the OS drops when the
+    process dies (even by SIGKILL), so a crash never leaves the store locked.
+    PostgreSQL needs nothing: several processes split the work by leases.
+    """
+    import sqlalchemy as sa
+
+    url = sa.make_url(store_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        yield
+        return
+    path = Path(f"{url.database}.run.lock").expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise StoreError(
+                f"{url.database} is in use by another `newsbrief run` ({holder}); "
+                "SQLite serves one process: stop it, or use PostgreSQL to run several"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}")
+        fh.flush()
+        yield
+
+
+async def run_forever(
+    settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None = None
+) -> int:
+    """`newsbrief run`: until SIGTERM or SIGINT, then finish in-flight deliveries.
+
+    ``adapters`` (tests) replaces the console and every platform.
+    """
+    with one_process_per_sqlite(settings.store.url):
+        return await _run(settings, adapters=adapters)
+
+
+async def _run(settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None) -> int:
+    # APScheduler logs every run of every job at INFO: a tick a second would drown the log.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+    observing = await start_observing(settings)
+    try:
+        app = make_app(
+            settings, adapters=adapters if adapters is not None else chat_adapters(settings)
+        )
+    except BaseException:  # an unreachable store: the listener must not outlive the start
+        await observing.close()
+        raise
+    conversations = Conversations(app)
+    runtimes: list[PlatformRuntime] = []
+    # Handlers first: a SIGTERM while starting up still ends in a clean stop.
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        if adapters is None:
+            runtimes = await start_platforms(app, conversations)
+        runner = Runner(app)
+        await asyncio.to_thread(runner.sync)
+        scheduler = build_scheduler(runner)
+        scheduler.start()
+        log.info(
+            "newsbrief running as %s: %d feeds, %d channels",
+            runner.owner,
+            len(app.store.list_feeds()),
+            len(settings.channels),
+        )
+        await stop.wait()
+        log.info("stopping: finishing in-flight polls and deliveries")
+        scheduler.shutdown(wait=False)
+        await runner.drain()
+        return 0
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
+        await close_platforms(runtimes)
+        await app.aclose()
+        await observing.close()
+
+
+# ---------------------------------------------------------------- newsbrief chat
+
+
+async def chat_main(
+    args: argparse.Namespace, settings: Settings | None, *, stdin: TextIO, out: TextIO
+) -> int:
+    """`newsbrief chat`: the conversations core over stdin (``settings`` None: ``--demo``)."""
+    console = Console()
+    app, conversations, channel = await _chat_core(args, settings)
+    try:
+        context = Context(
+            channel=args.channel or channel,
+            user=args.user or _login(),
+            can_manage=not args.read_only,
+        )
+        return await chat_loop(
+            conversations,
+            context,
+            stdin=stdin,
+            out=out,
+            console=console,
+            as_json=args.json,
+            render=render_reply,
+        )
+    finally:
+        await app.aclose()
+
+
+async def _chat_core(
+    args: argparse.Namespace, settings: Settings | None
+) -> tuple[App, Conversations, str]:
+    if settings is None:
+        from bot.demo import DemoTransport
+        from bot.demo.run import DEMO_CHANNEL, EVERYTHING, demo_briefing, demo_settings
+
+        settings = demo_settings(args.store or "sqlite:///:memory:")
+        app = make_app(settings, fetcher=make_fetcher(settings, transport=DemoTransport()))
+        app.sync_config()
+        await poll_with_progress(
+            app.poll,
+            app.store.list_feeds(),
+            console=Console(stderr=True),
+            label="ingesting demo feeds",
+        )
+        demo_briefing(app)  # numbered as `newsbrief demo` prints it: "quotes 4" works at once
+        return app, Conversations(app, brief_since=EVERYTHING), DEMO_CHANNEL
+    if args.store:
+        settings = settings.model_copy(
+            update={"store": settings.store.model_copy(update={"url": args.store})}
+        )
+    app = make_app(settings)
+    app.sync_config()
+    channel = settings.channels[0].id if settings.channels else DEFAULT_CHANNEL
+    return app, Conversations(app), channel
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry in some containers
+        return "you"
+
+
+__all__ = ["PLATFORMS", "chat_main", "run_forever", "start_platforms"]
