@@ -27,6 +27,7 @@ from adapters.console import ConsoleAdapter, render_reply
 from adapters.discord.runtime import DISCORD
 from adapters.health import start_observing
 from adapters.slack.runtime import SLACK
+from adapters.webhook.runtime import WEBHOOK
 from bot.app import App, make_app, make_fetcher
 from bot.conversation.core import Conversations
 from bot.conversation.repl import DEFAULT_CHANNEL, chat_loop
@@ -42,7 +43,7 @@ from bot.testing import FileRecordingAdapter
 log = logging.getLogger(__name__)
 
 # The chat platforms `newsbrief run` starts when their settings are present.
-PLATFORMS: tuple[Platform, ...] = (SLACK, DISCORD)
+PLATFORMS: tuple[Platform, ...] = (SLACK, DISCORD, WEBHOOK)
 
 
 def chat_adapters(settings: Settings) -> Mapping[str, ChatAdapter]:

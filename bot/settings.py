@@ -37,7 +37,7 @@ CONFIG_ENV_VAR = "NEWSBRIEF_CONFIG"
 DEFAULT_CONFIG_PATHS = (Path("newsbrief.toml"), Path("config/newsbrief.toml"))
 
 # Names that mark a secret: such keys in the TOML file are refused outright.
-_SECRET_KEY_PARTS = ("token", "secret", "api_key", "apikey", "password")
+_SECRET_KEY_PARTS = ("token", "secret", "api_key", "apikey", "password", "webhook_urls")
 
 
 class _Section(BaseModel):
@@ -114,7 +114,7 @@ class FeedSettings(_Section):
 
 
 class ChannelSettings(_Section):
-    id: str = Field(description='"console:NAME", "slack:CHANNEL_ID" or "discord:CHANNEL_ID"')
+    id: str = Field(description='"console:NAME", "slack:CHANNEL_ID", "discord:CHANNEL_ID", …')
     feeds: tuple[str, ...] = ()
     schedule: str = Field(default="30 8 * * mon-fri", description="cron: minute hour dom month dow")
     timezone: str = "UTC"
@@ -126,8 +126,11 @@ class ChannelSettings(_Section):
     @classmethod
     def _platform_prefix(cls, value: str) -> str:
         platform, _, rest = value.partition(":")
-        if platform not in {"console", "slack", "discord"} or not rest:
-            raise ValueError('expected "console:NAME", "slack:CHANNEL_ID" or "discord:CHANNEL_ID"')
+        if platform not in {"console", "slack", "discord", "webhook"} or not rest:
+            raise ValueError(
+                'expected "console:NAME", "slack:CHANNEL_ID", "discord:CHANNEL_ID" '
+                'or "webhook:NAME"'
+            )
         return value
 
     @field_validator("timezone")
@@ -176,6 +179,12 @@ class DiscordSettings(_Section):
     message_content: bool = False
 
 
+class WebhookSettings(_Section):
+    # "markdown": {"text": ...}; "json": the same text plus the briefing as data.
+    format: Literal["markdown", "json"] = "markdown"
+    timeout_seconds: float = Field(default=10, gt=0)
+
+
 class LLMSettings(_Section):
     model: str | None = None
     base_url: str | None = None
@@ -219,6 +228,7 @@ class Settings(BaseSettings):
     briefing: BriefingSettings = BriefingSettings()
     slack: SlackSettings = SlackSettings()
     discord: DiscordSettings = DiscordSettings()
+    webhook: WebhookSettings = WebhookSettings()
     llm: LLMSettings = LLMSettings()
     run: RunSettings = RunSettings()
     feeds: tuple[FeedSettings, ...] = ()
@@ -245,6 +255,12 @@ class Settings(BaseSettings):
     )
     discord_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "NEWSBRIEF_DISCORD_TOKEN")
+    )
+    # Incoming-webhook URLs by name (channel "webhook:NAME"), as a JSON object. They carry
+    # their own credentials, so like tokens they are read only from the environment.
+    webhook_urls: dict[str, SecretStr] = Field(
+        default_factory=dict,
+        validation_alias=AliasChoices("WEBHOOK_URLS", "NEWSBRIEF_WEBHOOK_URLS"),
     )
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "NEWSBRIEF_OPENAI_API_KEY")

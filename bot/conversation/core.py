@@ -16,12 +16,12 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import httpx
 from pydantic import ValidationError
 
-from bot.app import App
 from bot.conversation.answers import Answers
 from bot.conversation.commands import (
     HELP,
@@ -43,14 +43,14 @@ from bot.conversation.questions import (
 )
 from bot.conversation.replies import Context, Reply
 from bot.cron import check_cron, first_slot
-from bot.domain import Feed, Story
+from bot.domain import Briefing, Feed, Story
 from bot.errors import BlockedURLError, IngestError, NewsbriefError, NotFoundError
 from bot.ingest import UrlGuard
 from bot.ingest.fulltext import article_text
 from bot.ingest.guard import has_credentials
 from bot.ingest.parse import html_to_text, normalize_url, parse_feed
-from bot.ports import ScheduleStore
-from bot.settings import ChannelSettings
+from bot.ports import FeedFetcher, ScheduleStore, Summarizer
+from bot.settings import ChannelSettings, Settings
 from bot.telemetry import metrics
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,33 @@ _DAY_WORDS = {"mon-fri": "weekdays", "sat,sun": "weekends", "*": "every day"}
 Clock = Callable[[], datetime]
 
 
+class ChatServices(Protocol):
+    """What the conversations core uses of the wired application (``bot.app.App``).
+
+    Given by the composition root; the core never imports it. ``store`` raises
+    ``StoreError``, ``fetcher`` ``FetchError``, ``summarizer`` nothing (offline)
+    or ``SummarizerError``; `briefing_for` raises ``StoreError``.
+    """
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def store(self) -> ScheduleStore: ...
+
+    @property
+    def fetcher(self) -> FeedFetcher: ...
+
+    @property
+    def summarizer(self) -> Summarizer: ...
+
+    def briefing_for(
+        self, channel: ChannelSettings, *, now: datetime, since: datetime | None = None
+    ) -> Briefing: ...
+
+    def summary_of(self, story: Story) -> Summary: ...
+
+
 class Conversations:
     """Answers commands and questions from the store; never raises for bad input.
 
@@ -78,7 +105,7 @@ class Conversations:
 
     def __init__(
         self,
-        app: App,
+        app: ChatServices,
         *,
         clock: Clock | None = None,
         brief_since: datetime | None = None,
