@@ -46,10 +46,11 @@ from bot.cron import check_cron, first_slot
 from bot.domain import Briefing, Feed, Story
 from bot.errors import BlockedURLError, IngestError, NewsbriefError, NotFoundError
 from bot.ingest import UrlGuard
+from bot.ingest.formats import parse_document
 from bot.ingest.fulltext import article_text
 from bot.ingest.guard import has_credentials
-from bot.ingest.parse import html_to_text, normalize_url, parse_feed
-from bot.ports import FeedFetcher, ScheduleStore, Summarizer
+from bot.ingest.parse import html_to_text, normalize_url
+from bot.ports import FeedFetcher, ScheduleStore, Summarizer, Summary
 from bot.settings import ChannelSettings, Settings
 from bot.telemetry import metrics
 
@@ -320,7 +321,7 @@ class Conversations:
             await self.guard.check(httpx.URL(url))
             result = await self.app.fetcher.fetch(url)
             parsed = await asyncio.to_thread(
-                parse_feed,
+                parse_document,
                 result.content,
                 url=result.url,
                 content_type=result.headers.get("content-type"),

@@ -27,8 +27,9 @@ from bot.errors import (
     ResponseTooLargeError,
     StoreError,
 )
+from bot.ingest.formats import parse_document
 from bot.ingest.fulltext import article_text
-from bot.ingest.parse import Entry, ParsedFeed, dedupe_keys, parse_feed
+from bot.ingest.parse import Entry, ParsedFeed, dedupe_keys
 from bot.ingest.workers import Workers
 from bot.ports import FeedFetcher, FetchResult, Store
 
@@ -201,7 +202,10 @@ async def _poll(
         status: Status = "not_modified" if result.not_modified else "unchanged"
         return IngestReport(feed.url, status, fetch=result)
     parsed = await workers.run(
-        parse_feed, result.content, url=feed.url, content_type=result.headers.get("content-type")
+        parse_document,
+        result.content,
+        url=feed.url,
+        content_type=result.headers.get("content-type"),
     )
     fresh = await asyncio.to_thread(_dedupe, parsed, feed.url, store)
     texts = (

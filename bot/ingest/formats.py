@@ -1,0 +1,49 @@
+"""The feed formats ingest reads, and which one a document is.
+
+A format is a `FeedFormat`: a name, a `sniff` that says from the first bytes (and
+the HTTP content type) whether a document is its kind, and a `parse` that turns
+the document into a `ParsedFeed` or raises ``ParseError``. `parse_document` asks
+each registered format in turn; RSS/Atom (feedparser) comes last and takes
+everything the others leave. A new format is one module plus one line in `FORMATS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.ingest import jsonfeed
+from bot.ingest.parse import ParsedFeed, parse_feed
+
+
+@dataclass(frozen=True, slots=True)
+class FeedFormat:
+    """One kind of feed document. ``parse`` raises ``ParseError`` and nothing else."""
+
+    name: str
+    sniff: Callable[[bytes, str | None], bool]
+    parse: Callable[..., ParsedFeed]  # (document, *, url, content_type) -> ParsedFeed
+
+
+def _anything(document: bytes, content_type: str | None) -> bool:
+    return True
+
+
+RSS_ATOM = FeedFormat("RSS/Atom/RDF", _anything, parse_feed)
+
+# The registry: the first format whose sniff says yes parses the document.
+FORMATS: tuple[FeedFormat, ...] = (
+    FeedFormat("JSON Feed", jsonfeed.sniff, jsonfeed.parse_json_feed),
+    RSS_ATOM,
+)
+
+
+def parse_document(document: bytes, *, url: str, content_type: str | None = None) -> ParsedFeed:
+    """Parse a fetched feed in whichever registered format it is; ``ParseError`` otherwise.
+
+    Called by the ingest pipeline (in a worker process) and by ``subscribe`` in chat.
+    """
+    for feed_format in FORMATS:
+        if feed_format.sniff(document, content_type):
+            return feed_format.parse(document, url=url, content_type=content_type)
+    raise AssertionError("RSS_ATOM takes every document")  # pragma: no cover
