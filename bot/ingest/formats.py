@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.ingest import jsonfeed
+from bot.ingest.jsonfeed import parse_json_feed, sniff_json_feed
 from bot.ingest.parse import ParsedFeed, parse_feed
 
 
@@ -33,7 +33,7 @@ RSS_ATOM = FeedFormat("RSS/Atom/RDF", _anything, parse_feed)
 
 # The registry: the first format whose sniff says yes parses the document.
 FORMATS: tuple[FeedFormat, ...] = (
-    FeedFormat("JSON Feed", jsonfeed.sniff, jsonfeed.parse_json_feed),
+    FeedFormat("JSON Feed", sniff_json_feed, parse_json_feed),
     RSS_ATOM,
 )
 

@@ -21,7 +21,7 @@ VERSION_PREFIX = "https://jsonfeed.org/version/"
 _JSON_TYPES = ("application/feed+json", "application/json")
 
 
-def sniff(document: bytes, content_type: str | None) -> bool:
+def sniff_json_feed(document: bytes, content_type: str | None) -> bool:
     """A JSON Feed says so by its content type, or is a JSON object naming its version."""
     kind = (content_type or "").split(";")[0].strip().lower()
     if kind == "application/feed+json":
