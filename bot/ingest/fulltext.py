@@ -53,6 +53,41 @@ def article_text(html: bytes | str, *, url: str | None = None) -> str | None:
     return text if len(text) >= MIN_ARTICLE_CHARS else None
 
 
+def page_text(html: bytes | str, *, url: str | None = None) -> str:
+    """What a reader reads on the page: its article text, or, when there is no article
+    worth the name (a short notice), its visible paragraphs — never script, style or
+    template text. Empty when the page shows nothing; never raises."""
+    text = article_text(html, url=url)
+    if text is not None:
+        return text
+    try:
+        tree = load_html(html) if html and html.strip() else None
+    except Exception:  # lxml on hostile markup: nothing to read
+        return ""
+    if tree is None:
+        return ""
+    for el in list(tree.iter("script", "style", "noscript", "template", "head", "svg")):
+        if el.getparent() is not None:
+            _remove_keeping_tail(el, el.getparent())
+    for block in tree.iter(*_HTML_BLOCKS):
+        block.tail = "\n" + (block.tail or "")
+    lines = (" ".join(line.split()) for line in "".join(tree.itertext()).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+_HTML_BLOCKS = ("p", "br", "div", "li", "h1", "h2", "h3", "h4", "blockquote", "tr", "section")
+
+
+def looks_like_html(data: bytes) -> bool:
+    """Whether a file's bytes are an HTML page (by content: a file name can lie)."""
+    head = data[:2048].lstrip().lower()
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:].lstrip()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or any(
+        tag in head for tag in (b"<html", b"<head>", b"<body", b"<meta ")
+    )
+
+
 def _extract(html: bytes | str, url: str | None) -> str | None:
     tree = load_html(html)  # trafilatura's own decoding: the page's charset, then guesses
     if tree is None:
