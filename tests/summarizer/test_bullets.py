@@ -55,7 +55,7 @@ def test_bullets_limit_and_empty() -> None:
 def test_fragment_shown_in_its_reported_clause() -> None:
     text = "Lavrov dismissed the talks as “a road to nowhere” on Wednesday."
     quotes = extract_quotes(text)
-    (bullet,) = make_bullets(quotes, text=text)
+    (bullet,) = make_bullets(quotes, text=text, cut={})  # display only: no scorer cut-off
     assert format_bullet(bullet) == "Lavrov: dismissed the talks as “a road to nowhere”"
     for q in bullet.quotes:
         assert text[q.start : q.end] == q.text  # verbatim
