@@ -59,11 +59,13 @@ def make_bullets(
         if picked:
             sure = math.prod(p for p, _ in picked)
             candidates.append((sure, _speaker_rank(group), speaker, role, picked))
-    candidates.sort(key=lambda c: (-c[0], c[1]))
+    # of the bullets the scorer trusts, an editor's order: named people before "an
+    # official", the most quoted, the earliest in the story
     floor = cut.get("bullet", 0.0)
+    trusted = sorted((c for c in candidates if c[0] >= floor), key=lambda c: (c[1], -c[0]))
     bullets: list[Bullet] = []
-    for sure, _rank, speaker, role, picked in candidates:
-        if len(bullets) >= max(0, max_bullets) or sure < floor:
+    for _sure, _rank, speaker, role, picked in trusted:
+        if len(bullets) >= max(0, max_bullets):
             break
         shown = sorted((q for _, q in picked), key=_quote_rank)
         bullets.append(Bullet(speaker, role, tuple(shown)))
