@@ -17,6 +17,7 @@ formulas. It is CPU work, so callers run it in a thread.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Iterator
@@ -219,7 +220,10 @@ def _lines(root: etree._Element) -> Iterator[_Line]:
         for piece, in_link in [*parts, ("\n", False)]:
             if piece == "\n":
                 if text.strip():
-                    yield _Line(" ".join(text.split()), linked, el.tag == "head")
+                    # trafilatura's XML keeps entities of the page's text escaped once
+                    # more ("&lt;b&gt;" stays text): its plain-text output unescapes them
+                    line = html.unescape(" ".join(text.split()))
+                    yield _Line(line, html.unescape(linked), el.tag == "head")
                 text, linked = "", ""
                 continue
             text += piece
@@ -229,7 +233,11 @@ def _lines(root: etree._Element) -> Iterator[_Line]:
 
 def _pieces(el: etree._Element, in_link: bool, out: list[tuple[str, bool]]) -> None:
     in_link = in_link or el.tag == "ref"
-    out.append((el.text or "", in_link))
+    text = el.text or ""
+    before = next((piece for piece, _ in reversed(out) if piece), "")
+    if el.tag == "ref" and text[:1].isalnum() and before[-1:].isalnum():
+        text = " " + text  # "announced<ref>the leaders</ref>": the space went with markup
+    out.append((text, in_link))
     for child in el:
         if child.tag == "lb":
             out.append(("\n", False))
