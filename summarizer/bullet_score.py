@@ -25,8 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.domain import Quote, QuoteKind, Span
-from summarizer.people import looks_like_name, name_key
 from summarizer.quotes import lexicon as lx
+from summarizer.speaker_names import looks_like_name, name_key
 
 _WEIGHTS_PATH = Path(__file__).with_name("bullet_score.json")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")

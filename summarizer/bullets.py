@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from bot.domain import Bullet, Quote, QuoteKind
 from summarizer import extract_quotes
 from summarizer.bullet_score import StoryFacts, features, probability, thresholds
-from summarizer.people import group_names, split_title
+from summarizer.speaker_names import group_names, split_title
 
 _KIND_RANK = {QuoteKind.DIRECT: 0, QuoteKind.MIXED: 1, QuoteKind.INDIRECT: 2}
 _QUOTES_PER_BULLET = 2

@@ -37,7 +37,7 @@ from typing import Any
 from summarizer import extract_quotes
 from summarizer.bullet_score import StoryFacts, features
 from summarizer.bullets import _MIN_CONFIDENCE, _in_context, _name_and_role, make_bullets
-from summarizer.people import group_names, looks_like_name
+from summarizer.speaker_names import group_names, looks_like_name
 
 Example = tuple[frozenset[str], int]
 _GRID_BULLET = (0.0, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarizer.people import group_names, looks_like_name, name_key, same_person
+from summarizer.speaker_names import group_names, looks_like_name, name_key, same_person
 
 
 def test_name_key_drops_honorifics_leading_titles_and_possessives() -> None:
@@ -45,7 +45,7 @@ def test_looks_like_name() -> None:
 
 
 def test_a_title_written_into_a_name_is_taken_out() -> None:
-    from summarizer.people import split_title
+    from summarizer.speaker_names import split_title
 
     assert split_title("Harbour Commissioner Mara Quist") == ("Mara Quist", "Harbour Commissioner")
     assert split_title("CEO Tomas Brandt") == ("Tomas Brandt", "CEO")
