@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gzip
-import io
 import json
 import sys
 from collections.abc import Iterator
@@ -15,7 +13,6 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from bot.ingest.fulltext import looks_like_html, page_text
 from summarizer import extract_quotes
 from summarizer.bullets import BRIEFING_BULLETS
 from summarizer.evaluate import bullets_record, prediction_record, render_report, score
@@ -41,7 +38,7 @@ def register(
         "files",
         nargs="*",
         type=Path,
-        help="articles: plain text, or HTML pages (read like ingest reads them; .gz too)",
+        help="plain-text articles",
     )
     q.add_argument("--jsonl", type=Path, help="input lines with id and text")
     q.add_argument("-o", "--output", type=Path, help="where --jsonl predictions go")
@@ -85,7 +82,7 @@ def quotes_command(args: argparse.Namespace) -> int:
 def _quotes_files(files: list[Path]) -> int:
     console = Console()
     for path in files:
-        text = read_article_file(path)
+        text = path.read_text(encoding="utf-8", errors="replace")
         table = Table(title=str(path), show_lines=False)
         for col in ("speaker", "kind", "cue", "quote"):
             table.add_column(col, overflow="fold")
@@ -93,30 +90,6 @@ def _quotes_files(files: list[Path]) -> int:
             table.add_row(q.speaker_label, q.kind.value, q.cue or "", q.text)
         console.print(table)
     return 0
-
-
-_GZIP_MAGIC = b"\x1f\x8b"
-_MAX_FILE_BYTES = 50_000_000  # a page or an article, not an archive
-
-
-def read_article_file(path: Path) -> str:
-    """A file's article text: an HTML page (by its name or its content; gzipped too) is
-    reduced to its main text the way ingest reads a fetched page; anything else is
-    plain text. Raises OSError when the file cannot be read."""
-    data = path.read_bytes()
-    if data[:2] == _GZIP_MAGIC:
-        try:
-            with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
-                data = f.read(_MAX_FILE_BYTES)
-        except (OSError, EOFError) as exc:
-            raise OSError(f"{path}: not a readable gzip file ({exc})") from exc
-    suffixes = {s.lower() for s in path.suffixes}
-    if suffixes & _HTML_SUFFIXES or looks_like_html(data):
-        return page_text(data)
-    return data.decode("utf-8", errors="replace")
-
-
-_HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 
 
 def _quotes_llm(args: argparse.Namespace) -> int:

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-import gzip
-from pathlib import Path
-
-import pytest
-
-from bot.cli import main
 from bot.ingest.fulltext import looks_like_html, page_text
-from summarizer.cli import read_article_file
 
 STORY = [
     "The harbour board of Port Elsby voted on Tuesday to close the old grain pier for two "
@@ -29,26 +22,6 @@ PAGE = (
 )
 
 
-def test_an_html_page_is_read_as_its_article_text(tmp_path: Path) -> None:
-    for name in ("story.html", "story.txt", "story"):  # by extension or by content
-        path = tmp_path / name
-        path.write_text(PAGE, encoding="utf-8")
-        assert read_article_file(path) == "\n".join(STORY)
-
-
-def test_a_gzipped_page_is_read_too(tmp_path: Path) -> None:
-    path = tmp_path / "story.html.gz"
-    path.write_bytes(gzip.compress(PAGE.encode()))
-    assert read_article_file(path) == "\n".join(STORY)
-
-
-def test_plain_text_is_read_as_it_is(tmp_path: Path) -> None:
-    path = tmp_path / "story.txt"
-    text = "A plain <b>article</b> about tags in text.\n“Quoted,” she said."
-    path.write_text(text, encoding="utf-8")
-    assert read_article_file(path) == text
-
-
 def test_a_page_too_short_for_an_article_shows_its_words_never_its_script() -> None:
     html = f"<html><head><script>{SCRIPT}</script></head><body><p>Pier closed.</p></body></html>"
     assert page_text(html.encode()) == "Pier closed."
@@ -59,15 +32,3 @@ def test_looks_like_html_by_content() -> None:
     assert looks_like_html(b"  <!doctype html><html>")
     assert looks_like_html(b"\xef\xbb\xbf<html lang=en>")
     assert not looks_like_html(b"The mayor said <b> is a tag.")
-
-
-def test_quotes_command_on_a_page_shows_the_speaker_and_no_script(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    path = tmp_path / "story.html"
-    path.write_text(PAGE, encoding="utf-8")
-    assert main(["quotes", str(path)]) == 0
-    out = capsys.readouterr().out
-    assert "Mara Quist" in out
-    assert "Marketing" not in out
-    assert "dataLayer" not in out
