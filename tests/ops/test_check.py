@@ -48,7 +48,7 @@ BAD_CONFIG = """
 [store]
 url = "{store}"
 [ingest]
-allow_hosts = ["http://intranet.example/", "*.corp.example", "feeds.example:8080"]
+allow_hosts = ["*.corp.example", "feeds.example:8080"]
 [llm]
 base_url = "http://127.0.0.1:{llm_port}/v1"
 model = "local"
@@ -63,7 +63,6 @@ id = "slack:general"
 schedule = "0 8 30 2 *"
 [[channels]]
 id = "discord:news-room"
-feeds = ["ftp://files.example/feed.xml"]
 """
 
 
@@ -85,13 +84,11 @@ def test_every_problem_is_one_line_and_the_exit_code_is_1(
         "channels[0] (slack:general): not a Slack channel id",
         "channels[0] (slack:general): schedule '0 8 30 2 *'",
         "channels[1] (discord:news-room): not a Discord channel id",
-        "ingest.allow_hosts: 'http://intranet.example/': a host name or IP address, not a URL",
         "ingest.allow_hosts: '*.corp.example': wildcards never match",
         "ingest.allow_hosts: 'feeds.example:8080': no port",
         "feed http://169.254.169.254/latest/meta-data: the URL guard refuses it",
         "feed http://10.1.2.3/feed.xml: the URL guard refuses it",
         f"feed {tmp_path / 'nowhere.xml'}: no such file",
-        "feed ftp://files.example/feed.xml: no such file (and not an http(s) URL)",
         "slack channels configured but SLACK_BOT_TOKEN is not set",
         "discord channels configured but DISCORD_TOKEN is not set",
         "store is empty: `newsbrief db upgrade` creates its tables",
@@ -101,6 +98,23 @@ def test_every_problem_is_one_line_and_the_exit_code_is_1(
         assert sum(p.startswith(f"problem: {start}") for p in problems) == 1, (start, problems)
     assert len(problems) == len(expected)
     assert lines[-1].startswith(f"{len(expected)} problem(s) in ")
+
+
+@pytest.mark.parametrize(
+    ("toml", "says"),
+    [
+        ('[ingest]\nallow_hosts = ["http://intranet.example/"]\n', "ingest.allow_hosts:"),
+        ('[[channels]]\nid = "console:x"\nfeeds = ["ftp://files.example/f.xml"]\n', "ftp://"),
+    ],
+)
+def test_entries_the_config_loader_refuses_are_reported_with_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], toml: str, says: str
+) -> None:
+    config = tmp_path / "newsbrief.toml"
+    config.write_text(toml)
+    code, lines = run_cli("--config", str(config), "check", capsys=capsys)
+    assert code == 2
+    assert any(line.startswith("problem: ") and says in line for line in lines), lines
 
 
 def test_an_invalid_option_is_reported_as_run_would_with_exit_2(

@@ -129,7 +129,7 @@ async def test_a_run_that_cannot_open_its_store_closes_its_health_listener(
     import socket
 
     from bot.errors import StoreError
-    from bot.scheduler import run_forever
+    from bot.run import run_forever
     from bot.settings import Settings
 
     with socket.socket() as probe:
