@@ -255,6 +255,7 @@ class SearchStore:
         sql = "SELECT " + ", ".join(probe.format(n) for n in range(len(asked)))
         params = {f"p{n}": render(cleaned[i]) for n, i in enumerate(asked)}
         with self._read("looking up speakers") as conn:
+            self._index_probes_only(conn)
             row = conn.execute(sa.text(sql), params).one()
         for n, i in enumerate(asked):
             found[i] = bool(row[n])
@@ -272,7 +273,19 @@ class SearchStore:
             sql = "SELECT 1 FROM quote_speakers_fts WHERE quote_speakers_fts MATCH :who LIMIT 1"
             query = _fts5_all_prefixes(who)
         with self._read("looking up a speaker") as conn:
+            self._index_probes_only(conn)
             return conn.execute(sa.text(sql), {"who": query}).first() is not None
+
+    def _index_probes_only(self, conn: sa.Connection) -> None:
+        """Make PostgreSQL answer "is there any such speaker?" from the GIN index.
+
+        For EXISTS / LIMIT 1 the planner expects a few hundred matches (its guess for
+        any tsquery) and so picks a sequential scan that stops at the first one; for a
+        name nobody has, that scan reads every quote (200 ms at 100,000 quotes,
+        against 0.1 ms from the index). SET LOCAL ends with the read's transaction.
+        """
+        if self._dialect == "postgresql":
+            conn.execute(sa.text("SET LOCAL enable_seqscan = off"))
 
     def speakers_matching(self, words: Sequence[str], *, limit: int = 10) -> list[str]:
         """Distinct speakers whose name or role has every word as a prefix, most quoted first."""

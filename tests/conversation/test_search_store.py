@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from bot.domain import Briefing, BriefingItem, Quote, QuoteKind, Story
 from bot.store import SqlStore, search
@@ -204,3 +206,28 @@ def test_story_for_a_very_long_url_key(store: SqlStore) -> None:
         Story(url=url, title="Long", text="t", feed_url=FEED), keys=[f"url:{url}"]
     )
     assert store.story_for_url("https://elsewhere.example/", keys=[f"url:{url}"]) == story
+
+
+def test_speaker_probes_read_the_index_not_every_quote(store: SqlStore) -> None:
+    """A name nobody has must not cost a scan of every quote: PostgreSQL plans
+    EXISTS over a tsquery as a sequential scan that stops at the first match, which
+    for an absent name reads the whole table (200 ms at 100,000 quotes)."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's FTS5 lookups are index reads by construction")
+    _seed(store)
+    plans: list[str] = []
+
+    @sa.event.listens_for(store.engine, "before_cursor_execute")
+    def explain(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if "speaker_tsv @@" in statement and not statement.startswith("EXPLAIN"):
+            with cursor.connection.cursor() as probe:
+                probe.execute("EXPLAIN " + statement, params)
+                plans.append("\n".join(row[0] for row in probe.fetchall()))
+
+    try:
+        assert store.speaker_phrases([["nobody"], ["lavrov"]]) == [False, True]
+        assert not store.has_speaker(["zebediah"])
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", explain)
+    assert len(plans) == 2
+    assert not [p for p in plans if "Seq Scan on quotes" in p], plans
