@@ -172,9 +172,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from bot.demo.run import run_demo
+    from bot.run import demo_main
 
-    return asyncio.run(run_demo(Console(), store_url=args.store))
+    return asyncio.run(demo_main(Console(), store_url=args.store))
 
 
 def cmd_chat(args: argparse.Namespace) -> int:

@@ -177,6 +177,16 @@ async def _run(settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None
         await observing.close()
 
 
+# ---------------------------------------------------------------- newsbrief demo
+
+
+async def demo_main(console: Console, *, store_url: str = "sqlite:///:memory:") -> int:
+    """`newsbrief demo`: the bundled feeds' briefing, posted to the console."""
+    from bot.demo.run import run_demo
+
+    return await run_demo(console, ConsoleAdapter(console), store_url=store_url)
+
+
 # ---------------------------------------------------------------- newsbrief chat
 
 
@@ -240,4 +250,4 @@ def _login() -> str:
         return "you"
 
 
-__all__ = ["PLATFORMS", "chat_main", "run_forever", "start_platforms"]
+__all__ = ["PLATFORMS", "chat_main", "demo_main", "run_forever", "start_platforms"]

@@ -49,10 +49,10 @@ from bot.domain import Bullet, Citation, Quote, Story
 from bot.errors import ConfigError, NewsbriefError, SummarizerError
 from bot.ports import LLMCache, LLMUsage, Summarizer, Summary
 from bot.telemetry import metrics
-from summarizer.freetext import verify_against_quotes, verify_model_text
+from summarizer.freetext import verify_against_quotes
 from summarizer.llm_cache import MemoryLLMCache
 from summarizer.offline import OfflineSummarizer
-from summarizer.verify import Claim, Paraphrase, Verifier, VerifyCounts
+from summarizer.verify import Claim, Paraphrase, Verifier, VerifyCounts, verify_model_text
 
 if TYPE_CHECKING:
     from bot.settings import Settings

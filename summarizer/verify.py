@@ -20,8 +20,10 @@ dropped. A verified quote is mapped back to offsets (a real `Quote` slicing out 
 story) and carries the extractor's resolved name for the speaker; a role stands only
 when the article gives that role to that person.
 
-`verify_model_text` (in `summarizer.freetext`) applies the same rule to free text: a
-gist, an answer, a paraphrase.
+`verify_model_text` applies the same rule to free text (a gist, an answer, a
+paraphrase): a quotation that passes stays as the article has it (with a negation its
+cut dropped put back); one that does not loses its marks. ``TextCheck.ok`` says whether
+every quotation passed. The quotations are found by `summarizer.quotations`.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import Literal
 from bot.domain import Quote, QuoteKind
 from summarizer.folding import WORD_RE, fold_words, normalize, significant
 from summarizer.people import People, Person, several_people
+from summarizer.quotations import claimed_speaker, find_quotations, strip_quotation_marks
 from summarizer.quotes.marks import pair_marks
 
 _ELLIPSIS_RE = re.compile(r"\s*\[?\s*(?:\.\s?){3}\.*\s*\]?\s*|\s*\[\s*\]\s*")
@@ -306,8 +309,6 @@ class Verifier:
 
     def check(self, claims: Sequence[Claim]) -> Verified:
         """Every claim checked; see the module docstring for the rules."""
-        from summarizer.freetext import verify_model_text
-
         quotes: list[Quote] = []
         paraphrases: list[Paraphrase] = []
         taken: set[tuple[int, int]] = set()
@@ -386,6 +387,45 @@ def _bounded(hay: str, start: int, end: int) -> bool:
 
 
 def _unquoted(text: str) -> str:
-    from summarizer.freetext import strip_quotation_marks
-
     return " ".join(strip_quotation_marks(text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class TextCheck:
+    """``text`` as it may be shown: verified quotations kept, the others without marks."""
+
+    text: str
+    kept: int
+    unquoted: int
+
+    @property
+    def ok(self) -> bool:
+        """True when every quotation in the model's text passed."""
+        return self.unquoted == 0
+
+
+def verify_model_text(text: str, verifier: Verifier, *, speaker: str | None = None) -> TextCheck:
+    """``text`` with every quotation checked against ``verifier``'s source under the
+    attribution rule (`summarizer.verify`); ``speaker`` is who the whole text is about
+    (a paraphrase), else each quotation's speaker is the name nearest it in its sentence.
+    """
+    out: list[str] = []
+    at = 0
+    kept = unquoted = 0
+    for q in find_quotations(text):
+        if q.open < at:
+            continue  # inside a quotation already handled
+        inner = text[q.start : q.end]
+        who = speaker or claimed_speaker(text, q)
+        judged = verifier.attribute(who, inner) if who else None
+        out.append(text[at : q.open])
+        if judged is not None and judged.quote is not None:
+            kept += 1
+            shown = judged.quote.text
+            out.append(text[q.open] + shown + (text[q.close] if q.close is not None else ""))
+        else:
+            unquoted += 1
+            out.append(strip_quotation_marks(inner))
+        at = (q.close + 1) if q.close is not None else q.end
+    out.append(text[at:])
+    return TextCheck("".join(out), kept, unquoted)

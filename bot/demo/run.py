@@ -1,4 +1,8 @@
-"""`newsbrief demo`: ingest → who-said-what → briefing, on the bundled feeds, offline."""
+"""`newsbrief demo`: ingest → who-said-what → briefing, on the bundled feeds, offline.
+
+The composition root (``bot.run.demo_main``) gives it the adapter to post through:
+the demo never picks a platform itself.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,11 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.table import Table
 
-from adapters.console import ConsoleAdapter
 from bot.app import App, make_app, make_fetcher
 from bot.demo import DEMO_HOST, DemoTransport, demo_feed_urls
 from bot.domain import Briefing
 from bot.ingest import IngestReport
+from bot.ports import ChatAdapter
 from bot.progress import poll_with_progress
 from bot.settings import (
     ChannelSettings,
@@ -65,9 +69,12 @@ def demo_briefing(app: App) -> Briefing:
     return briefing
 
 
-async def run_demo(console: Console, *, store_url: str = "sqlite:///:memory:") -> int:
+async def run_demo(
+    console: Console, adapter: ChatAdapter, *, store_url: str = "sqlite:///:memory:"
+) -> int:
+    """Ingest the bundled feeds (a table of what each gave on ``console``), then post
+    the demo channel's briefing through ``adapter``; 1 when a feed failed."""
     settings = demo_settings(store_url)
-    adapter = ConsoleAdapter(console)
     app = make_app(
         settings,
         fetcher=make_fetcher(settings, transport=DemoTransport()),

@@ -21,9 +21,9 @@ import math
 import sys
 from pathlib import Path
 
-from summarizer.evaluate import _gold_direct, alnum_trim, jaccard, speaker_ok
 from summarizer.quotes import rank
 from summarizer.quotes.extract import Extractor
+from summarizer.quotes.gold import alnum_trim, gold_direct, jaccard, speaker_ok
 
 Group = tuple[list[dict[str, float]], list[int]]
 
@@ -40,7 +40,7 @@ def groups(path: Path) -> list[Group]:
 def article_groups(art: dict[str, object]) -> list[Group]:
     """One article's training groups (the rules' own picks: collecting never asks a model)."""
     text = str(art["text"])
-    gold = _gold_direct(art)
+    gold = gold_direct(art)
     ex = Extractor(text)
     ex.rank_collect = []
     ex.run()

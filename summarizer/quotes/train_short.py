@@ -19,9 +19,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from summarizer.evaluate import _gold_direct, alnum_trim, jaccard
 from summarizer.quotes import short
 from summarizer.quotes.extract import Extractor
+from summarizer.quotes.gold import alnum_trim, gold_direct, jaccard
 
 Example = tuple[dict[str, float], int]
 
@@ -38,7 +38,7 @@ def examples(path: Path) -> list[Example]:
 def article_examples(art: dict[str, Any]) -> list[Example]:
     """One article's short quotations, each with its features and whether it is gold."""
     text = art["text"]
-    gold = [span for span, _ in _gold_direct(art)]
+    gold = [span for span, _ in gold_direct(art)]
     ex = Extractor(text)
     ex.collect = []
     ex.run()

@@ -6,12 +6,12 @@ import asyncio
 
 from rich.console import Console
 
-from bot.demo.run import run_demo
+from bot.run import demo_main
 
 
 def test_the_demo_prints_who_said_what_for_the_seed_article() -> None:
     console = Console(record=True, width=120, force_terminal=False)
-    status = asyncio.run(run_demo(console))
+    status = asyncio.run(demo_main(console))
     out = console.export_text()
     assert status == 0
     assert "Kremlin throws cold water on Trump's peace push" in out

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from rich.console import Console
 
-from bot.demo.run import demo_settings, run_demo
+from bot.demo.run import demo_settings
+from bot.run import demo_main
 from summarizer.llm import llm_config
 from summarizer.testing import FakeOpenAI, reply, summary_json
 
@@ -19,7 +20,7 @@ async def test_the_demo_calls_no_model_with_a_key_and_a_model_url_in_the_environ
         monkeypatch.setenv("NEWSBRIEF_LLM__BASE_URL", api.base_url)
         monkeypatch.setenv("NEWSBRIEF_LLM__MODEL", "llama3.1:8b")
         console = Console(record=True, width=120, force_terminal=False)
-        status = await run_demo(console)
+        status = await demo_main(console)
         assert status == 0, console.export_text()
         assert api.calls == 0, (api.requests, api.headers)
     assert "Sergey Lavrov" in console.export_text()

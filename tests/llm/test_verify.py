@@ -9,9 +9,9 @@ from bot.conversation.replies import Citation
 from bot.domain import QuoteKind
 from summarizer import extract_quotes
 from summarizer.folding import normalize
-from summarizer.freetext import verify_against_quotes, verify_model_text
+from summarizer.freetext import verify_against_quotes
 from summarizer.quotes.marks import pair_marks
-from summarizer.verify import Claim, Verifier
+from summarizer.verify import Claim, Verifier, verify_model_text
 
 from .conftest import HARBOR
 

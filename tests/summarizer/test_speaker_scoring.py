@@ -3,7 +3,7 @@ without changing the resolver."""
 
 from __future__ import annotations
 
-from summarizer.evaluate import speaker_ok
+from summarizer.quotes.gold import speaker_ok
 from summarizer.quotes.mentions import Mention
 from summarizer.quotes.resolve import Resolver
 
