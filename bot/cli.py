@@ -4,7 +4,7 @@ newsbrief demo            the whole job, offline, on bundled sample feeds
 newsbrief run             scheduler + configured chat adapters (console without tokens)
 newsbrief poll            fetch every feed once, with a progress bar
 newsbrief feeds           feeds with status, last success, last error
-newsbrief quotes FILE...  who-said-what of text files (or --jsonl for the scorer format)
+newsbrief quotes FILE...  who-said-what of text files or HTML pages (or --jsonl for the scorer)
 newsbrief eval GOLD       extractor metrics against annotated articles
 newsbrief health          exit 0 when the running bot is alive (Docker HEALTHCHECK)
 newsbrief stats           LLM token usage per day and model, against the daily budget
@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gzip
+import io
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -120,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from summarizer.cli import register
 
-    register(sub, open_llm_cache=open_llm_cache)
+    register(sub, open_llm_cache=open_llm_cache, read_article=read_article_file)
 
     chat = sub.add_parser(
         "chat",
@@ -165,6 +167,31 @@ def open_llm_cache(settings: Settings) -> tuple[LLMCache, Callable[[], None]]:
 
     store = make_store(settings.store.url)
     return store, store.close
+
+
+_GZIP_MAGIC = b"\x1f\x8b"
+_MAX_FILE_BYTES = 50_000_000  # a page or an article, not an archive
+_HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+
+
+def read_article_file(path: Path) -> str:
+    """``newsbrief quotes FILE``'s text: an HTML page (by its name or its content; gzipped
+    too) read the way ingest reads a fetched page (``bot.ingest.fulltext.page_text``),
+    anything else as plain text. Raises OSError when the file cannot be read. Lives in
+    the CLI root because the summarizer may not import ingest."""
+    from bot.ingest.fulltext import looks_like_html, page_text
+
+    data = path.read_bytes()
+    if data[:2] == _GZIP_MAGIC:
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+                data = f.read(_MAX_FILE_BYTES)
+        except (OSError, EOFError) as exc:
+            raise OSError(f"{path}: not a readable gzip file ({exc})") from exc
+    suffixes = {s.lower() for s in path.suffixes}
+    if suffixes & _HTML_SUFFIXES or looks_like_html(data):
+        return page_text(data)
+    return data.decode("utf-8", errors="replace")
 
 
 def settings_from(args: argparse.Namespace) -> Settings:

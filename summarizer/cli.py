@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -22,30 +22,41 @@ if TYPE_CHECKING:
 
 _PROGRESS_MIN = 20
 
+ArticleReader = Callable[[Path], str]
+"""A file's article text; raises OSError when it cannot be read. The CLI root passes one
+that reads HTML pages the way ingest does (the summarizer never imports ingest)."""
+
+
+def plain_text(path: Path) -> str:
+    """The default `ArticleReader`: the file as UTF-8 text."""
+    return path.read_text(encoding="utf-8", errors="replace")
+
 
 def register(
     subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
     *,
     open_llm_cache: CacheOpener | None = None,
+    read_article: ArticleReader = plain_text,
 ) -> None:
     """Add the ``quotes``, ``bullets`` and ``eval`` subcommands.
 
     ``open_llm_cache`` opens the shared LLM cache for ``quotes --llm`` (the CLI passes
-    the store's; the summarizer never opens a store itself).
+    the store's; the summarizer never opens a store itself). ``read_article`` reads
+    ``quotes FILE`` (the CLI passes one that reads HTML pages as ingest does).
     """
     q = subparsers.add_parser("quotes", help="extract who-said-what from articles")
     q.add_argument(
         "files",
         nargs="*",
         type=Path,
-        help="plain-text articles",
+        help="articles: plain text, or HTML pages (read as ingest reads them; .gz too)",
     )
     q.add_argument("--jsonl", type=Path, help="input lines with id and text")
     q.add_argument("-o", "--output", type=Path, help="where --jsonl predictions go")
     q.add_argument(
         "--llm", action="store_true", help="use the configured model (verified; offline on failure)"
     )
-    q.set_defaults(func=quotes_command, open_llm_cache=open_llm_cache)
+    q.set_defaults(func=quotes_command, open_llm_cache=open_llm_cache, read_article=read_article)
     b = subparsers.add_parser("bullets", help="the who-said-what bullets a briefing would show")
     b.add_argument("--jsonl", type=Path, required=True, help="input lines with id and text")
     b.add_argument("-o", "--output", type=Path, help="where the bullets go (default: stdout)")
@@ -73,16 +84,16 @@ def quotes_command(args: argparse.Namespace) -> int:
     try:
         if args.jsonl is not None:
             return _quotes_jsonl(args.jsonl, args.output)
-        return _quotes_files(args.files)
+        return _quotes_files(args.files, getattr(args, "read_article", plain_text))
     except (OSError, ValueError) as exc:
         print(f"newsbrief quotes: {exc}", file=sys.stderr)
         return 1
 
 
-def _quotes_files(files: list[Path]) -> int:
+def _quotes_files(files: list[Path], read_article: ArticleReader) -> int:
     console = Console()
     for path in files:
-        text = path.read_text(encoding="utf-8", errors="replace")
+        text = read_article(path)
         table = Table(title=str(path), show_lines=False)
         for col in ("speaker", "kind", "cue", "quote"):
             table.add_column(col, overflow="fold")
@@ -106,6 +117,7 @@ def _quotes_llm(args: argparse.Namespace) -> int:
             settings,
             Console(),
             open_cache=getattr(args, "open_llm_cache", None),
+            read_article=getattr(args, "read_article", None),
         )
     except OSError as exc:
         print(f"newsbrief quotes: {exc}", file=sys.stderr)

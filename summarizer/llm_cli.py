@@ -36,12 +36,14 @@ def quotes_llm(
     console: Console,
     *,
     open_cache: CacheOpener | None = None,
+    read_article: Callable[[Path], str] | None = None,
 ) -> int:
     """Summarise each file with the configured model (verified; offline on failure) and print it.
 
     ``open_cache`` (the CLI passes one over the configured store) gives the cache and its
     closer, so repeated runs cost nothing and count toward the daily budget; without one,
-    or when it raises ``StoreError``, the cache is in memory. Returns the exit code.
+    or when it raises ``StoreError``, the cache is in memory. ``read_article`` reads a
+    file's text (default: plain UTF-8). Returns the exit code.
     """
     from summarizer.llm import LLMSummarizer, llm_config
 
@@ -57,7 +59,11 @@ def quotes_llm(
         Story(
             url=path.resolve().as_uri(),
             title=path.stem,
-            text=path.read_text(encoding="utf-8", errors="replace"),
+            text=(
+                read_article(path)
+                if read_article is not None
+                else path.read_text(encoding="utf-8", errors="replace")
+            ),
             feed_url="file",
         )
         for path in files
