@@ -56,6 +56,19 @@ class Summary:
 
 
 @dataclass(frozen=True, slots=True)
+class ThreadMemory:
+    """What a chat thread was last told: the people answered about, newest answer's
+    first, and the quotes already shown there (story id, quote text).
+
+    Kept in the store, so "what else did she say?" works whichever ``newsbrief run``
+    process the follow-up reaches, and after a restart.
+    """
+
+    people: tuple[str, ...] = ()
+    shown: frozenset[tuple[int, str]] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteHit:
     """A stored quote found by a search, with what a citation needs of its story.
 
@@ -306,6 +319,25 @@ class Store(Protocol):
         takes the event over). Records ``key`` as claimed at ``at`` if no claim
         of it is stored (the claim itself failed and the event was handled
         anyway). Raises ``StoreError``; the caller logs it and goes on.
+        """
+        ...
+
+    # conversations
+    def thread_memory(self, channel: str, thread: str) -> ThreadMemory:
+        """What ``thread`` of ``channel`` was last told (empty for a thread never answered).
+
+        Called by the conversations core before answering a question. Raises ``StoreError``.
+        """
+        ...
+
+    def remember_thread(
+        self, channel: str, thread: str, memory: ThreadMemory, *, at: datetime
+    ) -> None:
+        """Replace what ``thread`` of ``channel`` was told; memories untouched for
+        `bot.store.threads.FORGET_AFTER` are deleted a few at a time on later calls.
+
+        Called by the conversations core after an answer that cites people. Raises
+        ``StoreError``.
         """
         ...
 

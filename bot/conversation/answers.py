@@ -9,12 +9,12 @@ and topics (what is story N about, what's new, how many sources, who said
 "…", who criticised …) are answered by `bot.conversation.topics`.
 
 Each thread remembers the last person answered about, so "what else did she
-say?" works; the memory is per process and bounded (`MEMORY_THREADS`).
+say?" works; the memory is kept in the store (`Store.thread_memory`), so it holds
+whichever process the follow-up reaches, and across restarts.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,6 +56,7 @@ from bot.conversation.replies import Context, Reply
 from bot.conversation.topics import Topics, covers
 from bot.domain import Story
 from bot.ports import QuoteHit, Store, Summary
+from bot.ports import ThreadMemory as StoredMemory
 
 MAX_CITATIONS = 8
 MAX_PEOPLE = 5
@@ -63,7 +64,6 @@ MAX_PERSON_WORDS = 8
 MAX_NAME_WORDS = 4  # "the first White House official" is four words once cleaned
 PERSON_CANDIDATES = 60
 STORY_QUOTES = 200  # every quote of a long story, to read its speakers' roles
-MEMORY_THREADS = 4096
 HELP_ASK = (
     "Ask me about people or topics in recent stories, e.g. “what did Lavrov say?”, "
     "“who is Maria Chen?”, “who criticised the vote?” (`help` lists the commands)."
@@ -75,10 +75,13 @@ SummaryOf = Callable[[Story], Summary]
 
 @dataclass
 class ThreadMemory:
-    """What a thread was last told: the people answered about and the quotes shown."""
+    """A thread's memory while one question is answered: the people answered about and
+    the quotes shown (story id, quote text), read from and written back to the store."""
 
+    channel: str
+    thread: str
     people: list[str] = field(default_factory=list)
-    shown: set[tuple[int, str]] = field(default_factory=set)  # (story id, quote text)
+    shown: set[tuple[int, str]] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +114,6 @@ class Answers:
             max_bullets=max_bullets,
             retention_days=retention_days,
         )
-        self._memory: OrderedDict[tuple[str, str], ThreadMemory] = OrderedDict()
 
     # entry points
 
@@ -445,12 +447,9 @@ class Answers:
     # memory
 
     def _thread(self, context: Context) -> ThreadMemory:
-        key = (context.channel, context.thread_of or "")
-        memory = self._memory.pop(key, None) or ThreadMemory()
-        self._memory[key] = memory
-        while len(self._memory) > MEMORY_THREADS:
-            self._memory.popitem(last=False)
-        return memory
+        channel, thread = context.channel, context.thread_of or ""
+        stored = self.store.thread_memory(channel, thread)
+        return ThreadMemory(channel, thread, list(stored.people), set(stored.shown))
 
     def _remember(self, memory: ThreadMemory, reply: Reply) -> Reply:
         """Note who ``reply`` is about, so "what else did he say?" refers to them."""
@@ -460,6 +459,8 @@ class Answers:
                 memory.shown.clear()
             memory.people = speakers
             memory.shown |= {(c.story_id or 0, c.text) for c in reply.citations}
+            told = StoredMemory(tuple(memory.people), frozenset(memory.shown))
+            self.store.remember_thread(memory.channel, memory.thread, told, at=self.clock())
         return reply
 
 

@@ -288,6 +288,18 @@ event_claims = sa.Table(
     sa.Column("lease_until", UTCDateTime),
 )
 
+# 0011: what each chat thread was last told (people answered about, quotes shown), so a
+# follow-up reaching another process, or arriving after a restart, still has it.
+thread_memory = sa.Table(
+    "thread_memory",
+    metadata,
+    sa.Column("channel", sa.Text, primary_key=True),
+    sa.Column("thread", sa.Text, primary_key=True),
+    sa.Column("people", sa.Text, nullable=False),  # JSON list of names
+    sa.Column("shown", sa.Text, nullable=False),  # JSON list of [story id, quote text]
+    sa.Column("updated_at", UTCDateTime, nullable=False, index=True),
+)
+
 # 0003: full-text search. The database maintains these itself (SQLite FTS5 tables
 # fed by triggers; PostgreSQL generated tsvector columns with GIN indexes), so
 # they are not part of `metadata`; `include_object` keeps autogenerate off them.

@@ -46,6 +46,7 @@ from bot.store.schema import (
     subscriptions,
 )
 from bot.store.search import SearchStore
+from bot.store.threads import ThreadMemoryStore
 
 MAX_ERROR_CHARS = 2000
 IN_CHUNK = 500
@@ -61,7 +62,14 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class SqlStore(SchedulingStore, SearchStore, LLMCacheStore, EventClaimStore, RetentionStore):
+class SqlStore(
+    SchedulingStore,
+    SearchStore,
+    LLMCacheStore,
+    EventClaimStore,
+    RetentionStore,
+    ThreadMemoryStore,
+):
     """The `Store` port on a SQLAlchemy engine; build it with `bot.store.make_store`."""
 
     def __init__(self, engine: sa.Engine) -> None:
@@ -74,6 +82,7 @@ class SqlStore(SchedulingStore, SearchStore, LLMCacheStore, EventClaimStore, Ret
             threading.RLock() if is_memory_sqlite(engine.url) else nullcontext()
         )
         self._event_calls = itertools.count()  # paces the deletion of expired event claims
+        self._thread_writes = itertools.count()  # paces the deletion of forgotten threads
 
     @property
     def engine_lock(self) -> AbstractContextManager[Any]:

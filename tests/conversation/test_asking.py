@@ -132,3 +132,13 @@ def test_sources_and_news_since(asked: Transcript) -> None:
     assert asked("how many sources reported Lumora?")["text"].startswith("2 sources")
     new = asked("what's new on Lumora since yesterday?")
     assert new["text"].startswith("Nothing new on “lumora”") and new["citations"] == []
+
+
+def test_a_follow_up_reaching_another_process_knows_the_thread(store_url: str) -> None:
+    """Two `newsbrief run` replicas share one store and Slack hands a thread's messages
+    to either: "what else did she say?" must resolve "she" in the one that did not
+    answer the question before it (here: a second session, as after a restart)."""
+    first = run_chat(["--demo", "--store", store_url], "what did Chen say?\n")
+    assert speakers(first[-1]) == {"Maria Chen"}
+    [follow_up] = run_chat(["--demo", "--store", store_url], "what else did she say?\n")
+    assert "everything stored from Maria Chen" in follow_up["text"]
