@@ -131,13 +131,14 @@ def judge(reply: Reply, expect: dict[str, Any]) -> list[str]:
 
 
 async def demo_app(store_url: str = "sqlite:///:memory:") -> App:
+    from bot.config_sync import sync_config
     from bot.demo import DemoTransport
     from bot.demo.run import demo_briefing, demo_settings
     from bot.progress import poll_with_progress
 
     settings = demo_settings(store_url)
     app = make_app(settings, fetcher=make_fetcher(settings, transport=DemoTransport()))
-    app.sync_config()
+    sync_config(app.store, settings, now=datetime.now(UTC))
     await poll_with_progress(
         app, app.store.list_feeds(), console=Console(stderr=True, quiet=True), label="demo"
     )

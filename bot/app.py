@@ -23,7 +23,14 @@ from bot.domain import Briefing, Feed, Story
 from bot.errors import DeliveryError, StoreError
 from bot.ingest import HttpFetcher, IngestReport, SeenBodies, UrlGuard, poll_feeds
 from bot.ingest.workers import Workers
-from bot.ports import ChatAdapter, FeedFetcher, ScheduleStore, Summarizer, Summary
+from bot.ports import (
+    ChatAdapter,
+    FeedFetcher,
+    QuotedSummarizer,
+    ScheduleStore,
+    Summarizer,
+    Summary,
+)
 from bot.settings import ChannelSettings, Settings
 from bot.store import make_store
 from bot.telemetry import metrics
@@ -52,15 +59,6 @@ class App:
     # Parse feeds and pages; make_app gives it worker processes (ingest.workers).
     workers: Workers = field(default_factory=lambda: Workers(processes=0))
     owner: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:on-demand")
-
-    def sync_config(self) -> None:
-        """Make the store hold every feed and subscription the config file lists."""
-        for feed in self.settings.feeds:
-            self.store.add_feed(feed.url, title=feed.title)
-        for channel in self.settings.channels:
-            for url in channel.feeds:
-                self.store.add_feed(url)
-                self.store.subscribe(channel.id, url)
 
     async def poll(
         self,
@@ -164,13 +162,21 @@ class App:
         )
 
     def summary_of(self, story: Story) -> Summary:
+        """The story's summary for a briefing or a reply: from the quotes ingest saved
+        (the summarizer extracts them again only for a story with none saved)."""
         cached = self._summaries.get(story.hash)
         if cached is None:
-            cached = self.summarizer.summarize(story)
+            cached = self._summary_from_saved_quotes(story) or self.summarizer.summarize(story)
             if len(self._summaries) >= SUMMARY_CACHE_SIZE:
                 self._summaries.pop(next(iter(self._summaries)))  # oldest first
             self._summaries[story.hash] = cached
         return cached
+
+    def _summary_from_saved_quotes(self, story: Story) -> Summary | None:
+        if story.id is None or not isinstance(self.summarizer, QuotedSummarizer):
+            return None  # a model's summary comes from its own cache of what it verified
+        saved = self.store.quotes_for_story(story.id)
+        return self.summarizer.summary_from_quotes(story, saved) if saved else None
 
     def channel_briefing(
         self, channel_id: str, *, now: datetime, last_briefing_at: datetime | None = None

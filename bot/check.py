@@ -85,6 +85,7 @@ async def check_config(settings: Settings, *, now: datetime) -> list[str]:
     """What the settings alone say `run` would fail on (no store, no LLM server)."""
     return [
         *_channel_problems(settings.channels, now),
+        *_unserved_channels(settings),
         *_allow_host_problems(settings.ingest.allow_hosts),
         *await _feed_problems(settings),
         *_token_problems(settings),
@@ -119,6 +120,13 @@ def _channel_problems(channels: Iterable[ChannelSettings], now: datetime) -> lis
         except ValueError as exc:
             problems.append(f"{where}: schedule {channel.schedule!r}: {_first_line(exc)}")
     return problems
+
+
+def _unserved_channels(settings: Settings) -> list[str]:
+    """Channels whose prefix no registered platform (``bot.run.PLATFORMS``) serves."""
+    from bot.run import unserved_channels
+
+    return unserved_channels(settings)
 
 
 def _allow_host_problems(hosts: Iterable[str]) -> list[str]:

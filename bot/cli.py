@@ -235,13 +235,14 @@ def _with_run_options(settings: Settings, args: argparse.Namespace) -> Settings:
 
 def cmd_poll(args: argparse.Namespace) -> int:
     from bot.app import make_app
+    from bot.config_sync import sync_config
     from bot.progress import poll_with_progress
 
     app = make_app(settings_from(args))
 
     async def poll() -> list[IngestReport] | None:
         try:
-            app.sync_config()
+            sync_config(app.store, app.settings, now=datetime.now(UTC))
             feeds = app.store.list_feeds()
             if not feeds:
                 return None
@@ -283,7 +284,9 @@ def cmd_feeds(args: argparse.Namespace) -> int:
 
 
 def _show_feeds(app: App, args: argparse.Namespace) -> int:
-    app.sync_config()
+    from bot.config_sync import sync_config
+
+    sync_config(app.store, app.settings, now=datetime.now(UTC))
     if getattr(args, "resume", None):
         app.store.get_feed(args.resume)  # NotFoundError names an unknown URL
         app.store.resume_feed(args.resume)

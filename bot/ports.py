@@ -189,6 +189,17 @@ class Summarizer(Protocol):
 
 
 @runtime_checkable
+class QuotedSummarizer(Summarizer, Protocol):
+    """A `Summarizer` that can summarise a story from the quotes ingest saved for it.
+
+    Called by the briefing service (``bot.app.App.summary_of``) for a stored story
+    with saved quotes, so a briefing never extracts them again; never raises.
+    """
+
+    def summary_from_quotes(self, story: Story, quotes: Sequence[Quote]) -> Summary: ...
+
+
+@runtime_checkable
 class ChatAdapter(Protocol):
     """Renders a `Briefing` (or a reply) for one platform and posts it.
 

@@ -18,8 +18,11 @@ import logging
 import os
 import signal
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from rich.console import Console
 
@@ -29,12 +32,14 @@ from adapters.health import start_observing
 from adapters.slack.runtime import SLACK
 from adapters.webhook.runtime import WEBHOOK
 from bot.app import App, make_app, make_fetcher
+from bot.config_sync import sync_config
 from bot.conversation.core import Conversations
 from bot.conversation.repl import DEFAULT_CHANNEL, chat_loop
 from bot.conversation.replies import Context
-from bot.errors import StoreError
-from bot.platform import Platform, PlatformRuntime
-from bot.ports import ChatAdapter
+from bot.domain import Briefing
+from bot.errors import ConfigError, StoreError
+from bot.platform import Platform, PlatformRuntime, SqlDatabase
+from bot.ports import ChatAdapter, Store
 from bot.progress import poll_with_progress
 from bot.scheduler import Runner, build_scheduler
 from bot.settings import Settings
@@ -42,8 +47,23 @@ from bot.testing import FileRecordingAdapter
 
 log = logging.getLogger(__name__)
 
-# The chat platforms `newsbrief run` starts when their settings are present.
+# The chat platforms `newsbrief run` starts when their settings are present: registering
+# one here is all it takes for its channel prefix (``Platform.name``) to be served.
 PLATFORMS: tuple[Platform, ...] = (SLACK, DISCORD, WEBHOOK)
+# Served in every process: the terminal (or ``run.record_file``'s recorder).
+CONSOLE = "console"
+
+
+def unserved_channels(settings: Settings, platforms: Sequence[Platform] = PLATFORMS) -> list[str]:
+    """A problem per configured channel whose prefix no registered platform serves."""
+    served = {CONSOLE, *(p.name for p in platforms)}
+    known = ", ".join(sorted(served))
+    return [
+        f"channels[{n}] ({c.id}): no platform serves {c.id.partition(':')[0]!r} "
+        f"channels (registered: {known})"
+        for n, c in enumerate(settings.channels)
+        if c.id.partition(":")[0] not in served
+    ]
 
 
 def chat_adapters(settings: Settings) -> Mapping[str, ChatAdapter]:
@@ -53,8 +73,47 @@ def chat_adapters(settings: Settings) -> Mapping[str, ChatAdapter]:
         recorder = FileRecordingAdapter(
             settings.run.record_file, post_delay=settings.run.record_post_delay_seconds
         )
-        return {"console": recorder}
-    return {"console": ConsoleAdapter()}
+        return {CONSOLE: recorder}
+    return {CONSOLE: ConsoleAdapter()}
+
+
+@dataclass(frozen=True)
+class CoreServices:
+    """`bot.platform.PlatformServices` over the wired application: all a platform gets."""
+
+    app: App
+
+    @property
+    def settings(self) -> Settings:
+        return self.app.settings
+
+    @property
+    def store(self) -> Store:
+        return self.app.store
+
+    async def deliver(self, briefing: Briefing) -> str | None:
+        return await self.app.deliver(briefing)
+
+    def sql_database(self) -> SqlDatabase:
+        store = self.app.store
+        if isinstance(store, SqlDatabase):
+            return store  # SqlStore: installations live beside the rest
+        return _OwnDatabase(self.app.settings.store.url)
+
+
+class _OwnDatabase:
+    """A database opened on the store's URL, for a store that is not SQL (tests' fakes)."""
+
+    def __init__(self, url: str) -> None:
+        import sqlalchemy as sa
+
+        self.engine: Any = sa.create_engine(url)
+        self.engine_lock: AbstractContextManager[Any] = nullcontext()
+
+
+def platform_services(app: App) -> CoreServices:
+    """What the root gives every platform's `build` (tests that build one directly too)."""
+    return CoreServices(app)
 
 
 async def start_platforms(
@@ -74,7 +133,7 @@ async def start_platforms(
         for platform in platforms:
             if not platform.configured(app.settings):
                 continue
-            runtime = platform.build(app, conversations)
+            runtime = platform.build(platform_services(app), conversations)
             app.adapters = {**app.adapters, platform.name: runtime.adapter}
             await runtime.start()
             started.append(runtime)
@@ -127,8 +186,11 @@ async def run_forever(
 ) -> int:
     """`newsbrief run`: until SIGTERM or SIGINT, then finish in-flight deliveries.
 
-    ``adapters`` (tests) replaces the console and every platform.
+    ``adapters`` (tests) replaces the console and every platform. Raises ``ConfigError``
+    for a channel no registered platform serves.
     """
+    if adapters is None and (unserved := unserved_channels(settings)):
+        raise ConfigError("; ".join(unserved))
     with one_process_per_sqlite(settings.store.url):
         return await _run(settings, adapters=adapters)
 
@@ -155,7 +217,7 @@ async def _run(settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None
         if adapters is None:
             runtimes = await start_platforms(app, conversations)
         runner = Runner(app)
-        await asyncio.to_thread(runner.sync)
+        await asyncio.to_thread(sync_config, app.store, settings, now=runner.clock())
         scheduler = build_scheduler(runner)
         scheduler.start()
         log.info(
@@ -224,7 +286,7 @@ async def _chat_core(
 
         settings = demo_settings(args.store or "sqlite:///:memory:")
         app = make_app(settings, fetcher=make_fetcher(settings, transport=DemoTransport()))
-        app.sync_config()
+        sync_config(app.store, settings, now=datetime.now(UTC))
         await poll_with_progress(
             app.poll,
             app.store.list_feeds(),
@@ -238,7 +300,7 @@ async def _chat_core(
             update={"store": settings.store.model_copy(update={"url": args.store})}
         )
     app = make_app(settings)
-    app.sync_config()
+    sync_config(app.store, settings, now=datetime.now(UTC))
     channel = settings.channels[0].id if settings.channels else DEFAULT_CHANNEL
     return app, Conversations(app), channel
 
@@ -250,4 +312,12 @@ def _login() -> str:
         return "you"
 
 
-__all__ = ["PLATFORMS", "chat_main", "demo_main", "run_forever", "start_platforms"]
+__all__ = [
+    "CONSOLE",
+    "PLATFORMS",
+    "chat_main",
+    "demo_main",
+    "run_forever",
+    "start_platforms",
+    "unserved_channels",
+]

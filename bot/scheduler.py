@@ -37,7 +37,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App
-from bot.cron import first_slot, next_slot
+from bot.cron import next_slot
 from bot.delivery import (
     Clock,
     Deliverer,
@@ -229,35 +229,6 @@ class Runner:
         self._pruning = False
         self._next_quote_pending: datetime | None = None  # None: on the first tick
         self._quoting_pending = False
-
-    # setup
-
-    def sync(self) -> None:
-        """Store what the config says: feeds, subscriptions (with backfill), schedules."""
-        now = self.clock()
-        store = self.app.store
-        backfill = timedelta(hours=self.settings.briefing.backfill_hours)
-        for feed in self.settings.feeds:
-            store.add_feed(feed.url, title=feed.title)
-        for channel in self.settings.channels:
-            for url in channel.feeds:
-                store.add_feed(url)
-                store.subscribe_since(
-                    channel.id,
-                    url,
-                    not_before=now - backfill,
-                    include=channel.include,
-                    exclude=channel.exclude,
-                )
-            store.configure_channel(
-                channel.id,
-                schedule=channel.schedule,
-                timezone=channel.timezone,
-                breaking=channel.breaking,
-                backfill_hours=self.settings.briefing.backfill_hours,
-                first_slot=first_slot(channel.schedule, channel.timezone, now),
-                now=now,
-            )
 
     # ticks
 

@@ -113,6 +113,9 @@ class FeedSettings(_Section):
         return check_feed_url(value)
 
 
+_PLATFORM_NAME = re.compile(r"[a-z][a-z0-9_-]*")
+
+
 class ChannelSettings(_Section):
     id: str = Field(description='"console:NAME", "slack:CHANNEL_ID", "discord:CHANNEL_ID", …')
     feeds: tuple[str, ...] = ()
@@ -125,11 +128,13 @@ class ChannelSettings(_Section):
     @field_validator("id")
     @classmethod
     def _platform_prefix(cls, value: str) -> str:
+        # The shape only: which prefixes a platform serves is the composition root's
+        # registry (``bot.run.PLATFORMS``), checked by `run` and `check`.
         platform, _, rest = value.partition(":")
-        if platform not in {"console", "slack", "discord", "webhook"} or not rest:
+        if not _PLATFORM_NAME.fullmatch(platform) or not rest.strip():
             raise ValueError(
-                'expected "console:NAME", "slack:CHANNEL_ID", "discord:CHANNEL_ID" '
-                'or "webhook:NAME"'
+                'expected "PLATFORM:ID", like "console:NAME", "slack:CHANNEL_ID", '
+                '"discord:CHANNEL_ID" or "webhook:NAME"'
             )
         return value
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from bot.domain import Story
+from bot.domain import Quote, Story
 from bot.ports import Summary
 from summarizer import extract_quotes
 from summarizer.bullets import make_bullets
@@ -48,6 +49,10 @@ class OfflineSummarizer:
         self.max_bullets = max_bullets
 
     def summarize(self, story: Story) -> Summary:
-        quotes = tuple(extract_quotes(story.text))
-        bullets = make_bullets(quotes, max_bullets=self.max_bullets, text=story.text)
-        return Summary(gist=gist(story.text, title=story.title), quotes=quotes, bullets=bullets)
+        return self.summary_from_quotes(story, extract_quotes(story.text))
+
+    def summary_from_quotes(self, story: Story, quotes: Sequence[Quote]) -> Summary:
+        """The gist and bullets of ``story`` over ``quotes`` (extracted, or saved by ingest)."""
+        kept = tuple(quotes)
+        bullets = make_bullets(kept, max_bullets=self.max_bullets, text=story.text)
+        return Summary(gist=gist(story.text, title=story.title), quotes=kept, bullets=bullets)

@@ -41,11 +41,12 @@ from adapters.discord.render import (
     reply_messages,
     thread_name,
 )
-from bot.app import App
 from bot.bounded import BoundedSet
-from bot.conversation.replies import Context, Reply, Responder, pruned_story_reply
+from bot.conversation.key_quotes import GONE, read_key_quotes
+from bot.conversation.replies import Context, Reply, Responder
 from bot.domain import Briefing, Quote, Story
 from bot.errors import DeliveryError, NewsbriefError
+from bot.platform import PlatformServices
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +89,7 @@ class NewsTree(app_commands.CommandTree[Any]):
 
 
 class NewsBot(commands.Bot):
-    """The Discord side of newsbrief. Call `use` with the `App` before `start`."""
+    """The Discord side of newsbrief. Call `use` with the core's services before `start`."""
 
     def __init__(
         self,
@@ -109,31 +110,31 @@ class NewsBot(commands.Bot):
         self.message_content = message_content
         self.sync_commands = sync_commands
         self.adapter = DiscordAdapter(self, pace_seconds=pace_seconds)
-        self._app: App | None = None
+        self._services: PlatformServices | None = None
         self._conversations: Responder | None = None
         # (thread id, story id) of quote lists posted; threads not hanging off a briefing
         self.quote_lists_posted: BoundedSet[tuple[int, int]] = BoundedSet(REMEMBERED)
         self._plain_threads: BoundedSet[int] = BoundedSet(REMEMBERED)
 
-    def use(self, app: App, conversations: Responder) -> None:
-        """Give the bot the application it answers from and the conversations core.
+    def use(self, services: PlatformServices, conversations: Responder) -> None:
+        """Give the bot the core's services it answers from and the conversations core.
 
-        Briefings asked for with ``/brief`` go through ``app.deliver``: whoever wires
-        the bot (``bot.run``) registers `adapter` with the app for ``discord:`` channels.
+        Briefings asked for with ``/brief`` go through ``services.deliver``: whoever wires
+        the bot (``bot.run``) registers `adapter` for ``discord:`` channels.
         """
-        self._app = app
+        self._services = services
         self._conversations = conversations
 
     @property
-    def app(self) -> App:
-        if self._app is None:
-            raise RuntimeError("NewsBot.use(app) must be called before the bot runs")
-        return self._app
+    def services(self) -> PlatformServices:
+        if self._services is None:
+            raise RuntimeError("NewsBot.use(services) must be called before the bot runs")
+        return self._services
 
     @property
     def conversations(self) -> Responder:
         if self._conversations is None:
-            raise RuntimeError("NewsBot.use(app) must be called before the bot runs")
+            raise RuntimeError("NewsBot.use(services) must be called before the bot runs")
         return self._conversations
 
     async def setup_hook(self) -> None:
@@ -219,15 +220,15 @@ class NewsBot(commands.Bot):
         posted is the fallback.
         """
         try:
-            items = self.app.store.briefing_stories(
+            items = self.services.store.briefing_stories(
                 context.channel, idempotency_key=context.thread_of
             )
-            stories = [self.app.store.get_story(ids[0]) for ids in items if ids]
+            stories = [self.services.store.get_story(ids[0]) for ids in items if ids]
             speakers = [
                 q.speaker
                 for story in stories
                 if story.id is not None
-                for q in self.app.store.quotes_for_story(story.id)
+                for q in self.services.store.quotes_for_story(story.id)
                 if q.speaker
             ]
         except NewsbriefError:
@@ -293,13 +294,19 @@ class NewsBot(commands.Bot):
         interaction.extras[PRIVATE_DEFER] = True
         await interaction.response.defer(thinking=True, ephemeral=True)
         try:
-            story, quotes = await asyncio.to_thread(_story_and_quotes, self, story_id)
-            if story.pruned_at is not None:  # no list to open a thread for: say why
-                note = pruned_story_reply(story, self.app.settings.store.retention_days)
-                for outgoing in reply_messages(note):
+            found = await asyncio.to_thread(
+                read_key_quotes,
+                self.services.store,
+                [story_id],
+                retention_days=self.services.settings.store.retention_days,
+            )
+            if found.note is not None or found.story is None:  # no list: say why, privately
+                for outgoing in reply_messages(found.note or GONE):
                     await send_followup(interaction, outgoing, ephemeral=True)
                 return
-            thread = await open_quotes_thread(self, interaction, story_id, story, quotes)
+            thread = await open_quotes_thread(
+                self, interaction, story_id, found.story, found.quotes
+            )
         except NewsbriefError as exc:
             await send_followup(interaction, error_message(str(exc)), ephemeral=True)
             return
@@ -314,14 +321,14 @@ class NewsBot(commands.Bot):
     async def deliver(self, reply: Reply) -> Reply:
         """Post the briefing ``reply`` carries, if any; the reply to give the asker.
 
-        The briefing goes through ``App.deliver``, which checks and writes the
+        The briefing goes through ``PlatformServices.deliver``, which checks and writes the
         delivery log, so asking twice posts it once. The asker gets the reply's
         text (or a short note that it was posted), or privately why it was not.
         """
         if reply.briefing is None:
             return reply
         try:
-            posted = await self.app.deliver(reply.briefing)
+            posted = await self.services.deliver(reply.briefing)
         except (NewsbriefError, LookupError) as exc:
             log.warning("could not post briefing %s: %s", reply.briefing.idempotency_key, exc)
             return Reply(f"Could not post the briefing: {exc}", ephemeral=True)
@@ -453,15 +460,6 @@ async def open_quotes_thread(
         await bot.adapter.send(thread, outgoing)
     bot.quote_lists_posted.add((thread.id, story_id))
     return thread
-
-
-def _story_and_quotes(bot: NewsBot, story_id: int) -> tuple[Story, list[Quote]]:
-    """The story and the quotes ingest stored for it (as Slack shows them): store reads."""
-    story = bot.app.store.get_story(story_id)
-    if story.pruned_at is not None:
-        return story, []  # a husk has no text to extract from
-    quotes = bot.app.store.quotes_for_story(story_id)
-    return story, quotes
 
 
 async def thread_of_message(bot: NewsBot, message: discord.Message, *, name: str) -> discord.Thread:

@@ -17,9 +17,9 @@ import discord
 
 from adapters.discord.adapter import PLATFORM, DiscordAdapter
 from adapters.discord.bot import NewsBot
-from bot.app import App
 from bot.conversation.replies import Responder
 from bot.errors import ConfigError
+from bot.platform import PlatformServices
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -103,10 +103,11 @@ class DiscordRuntime:
 
 
 def build_discord(
-    app: App, conversations: Responder, *, bot: NewsBot | None = None
+    services: PlatformServices, conversations: Responder, *, bot: NewsBot | None = None
 ) -> DiscordRuntime:
-    """The Discord runtime for ``app``; `ConfigError` without ``DISCORD_TOKEN``."""
-    settings = app.settings
+    """The Discord runtime over the core's ``services``; `ConfigError` without
+    ``DISCORD_TOKEN``."""
+    settings = services.settings
     if settings.discord_token is None:
         raise ConfigError("DISCORD_TOKEN is not set; the Discord bot needs it")
     if bot is None:
@@ -114,7 +115,7 @@ def build_discord(
             guild_ids=settings.discord.guild_ids,
             message_content=settings.discord.message_content,
         )
-    bot.use(app, conversations)
+    bot.use(services, conversations)
     return DiscordRuntime(bot, settings.discord_token.get_secret_value())
 
 
@@ -126,8 +127,8 @@ class DiscordPlatform:
     def configured(self, settings: Settings) -> bool:
         return discord_configured(settings)
 
-    def build(self, app: App, conversations: Responder) -> DiscordRuntime:
-        return build_discord(app, conversations)
+    def build(self, services: PlatformServices, conversations: Responder) -> DiscordRuntime:
+        return build_discord(services, conversations)
 
 
 DISCORD = DiscordPlatform()

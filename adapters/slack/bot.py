@@ -40,7 +40,6 @@ from adapters.slack.blocks import (
     citations_message,
     reply_message,
 )
-from bot.app import App, now_utc
 from bot.bounded import BoundedDict
 from bot.conversation.commands import (
     CommandError,
@@ -49,9 +48,11 @@ from bot.conversation.commands import (
     UnsubscribeCommand,
     parse_command,
 )
-from bot.conversation.replies import Context, Reply, Responder, pruned_story_reply
-from bot.domain import Citation
+from bot.conversation.key_quotes import GONE, read_key_quotes
+from bot.conversation.replies import Context, Reply, Responder
+from bot.delivery import system_clock
 from bot.errors import DeliveryError, NewsbriefError, StoreError
+from bot.platform import PlatformServices
 from bot.ports import EventClaim, Store
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ class EventDeduper:
         ttl_seconds: float = 3600,
         lease_seconds: float = EVENT_LEASE_SECONDS,
         timeout: float = EVENT_CLAIM_TIMEOUT,
-        clock: Callable[[], datetime] = now_utc,
+        clock: Callable[[], datetime] = system_clock,
     ) -> None:
         self._seen: OrderedDict[str, _Seen] = OrderedDict()
         self._max_size = max_size
@@ -268,7 +269,7 @@ def needs_manage(text: str) -> bool:
 
 
 class SlackBot:
-    """Event, command and action handlers over one core `App`.
+    """Event, command and action handlers over the core's `PlatformServices`.
 
     ``workspace_scoped`` (OAuth multi-workspace) names channels ``slack:TEAM/CHANNEL``
     so two workspaces never share subscriptions; token mode keeps ``slack:CHANNEL``.
@@ -276,7 +277,7 @@ class SlackBot:
 
     def __init__(
         self,
-        core: App,
+        core: PlatformServices,
         responder: Responder,
         adapter: SlackAdapter,
         *,
@@ -500,31 +501,16 @@ class SlackBot:
         )
 
     def key_quotes(self, story_ids: list[int]) -> SlackMessage:
-        """Every stored quote of the button's story (the first that is still stored)."""
-        for story_id in story_ids:
-            try:
-                story = self.core.store.get_story(story_id)
-                quotes = self.core.store.quotes_for_story(story_id)
-            except NewsbriefError:
-                continue
-            if story.pruned_at is not None:
-                retention = self.core.settings.store.retention_days
-                return reply_message(pruned_story_reply(story, retention))
-            citations = [
-                Citation(
-                    speaker=q.speaker or "unattributed",
-                    speaker_role=q.speaker_role,
-                    text=q.text,
-                    kind=q.kind,
-                    story_title=story.title,
-                    story_url=story.url,
-                    published_at=story.published_at,
-                    story_id=story_id,
-                )
-                for q in quotes
-            ]
-            return citations_message(story.title, citations)
-        return reply_message(Reply("That story is no longer stored.", ephemeral=True))
+        """The core's "Key quotes" decision (`read_key_quotes`) as a Slack message."""
+        try:
+            found = read_key_quotes(
+                self.core.store, story_ids, retention_days=self.core.settings.store.retention_days
+            )
+        except NewsbriefError as exc:
+            return reply_message(Reply(f"Sorry, that failed: {exc}", ephemeral=True))
+        if found.note is not None or found.story is None:
+            return reply_message(found.note or GONE)
+        return citations_message(found.story.title, found.citations)
 
     # -- context -----------------------------------------------------------------------
 
@@ -580,7 +566,7 @@ class SlackBot:
 
 
 def build_bolt_app(
-    core: App,
+    core: PlatformServices,
     responder: Responder,
     adapter: SlackAdapter,
     *,

@@ -5,7 +5,8 @@
 serves ``GET /health`` (503 while the Socket Mode connection is down),
 ``POST /slack/events`` in HTTP mode, and ``/slack/install`` +
 ``/slack/oauth_redirect`` when multi-workspace OAuth is on. Installations and
-OAuth states live in slack_sdk's SQLAlchemy stores, in the store's database.
+OAuth states live in slack_sdk's SQLAlchemy stores, in the store's database, which the
+core lends through `PlatformServices.sql_database`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -34,9 +34,9 @@ from adapters.health import add_metrics_route
 from adapters.slack.adapter import SlackAdapter, make_web_client
 from adapters.slack.bot import SlackBot, build_bolt_app
 from adapters.slack.gate import RequestGate
-from bot.app import App
 from bot.conversation.replies import Responder
 from bot.errors import ConfigError, DeliveryError
+from bot.platform import PlatformServices, SqlDatabase
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,7 @@ class Installations(AsyncInstallationStore):
     The SQLAlchemy store is synchronous, so every call runs in a worker thread:
     bolt looks the workspace's installation up for each event and command, and
     a slow database must not stall the event loop that acknowledges them. Each
-    call holds ``lock``, the one its engine's other users hold (`_engine_of`).
+    call holds ``lock``, the one its engine's other users hold (`SqlDatabase.engine_lock`).
     """
 
     def __init__(
@@ -175,14 +175,15 @@ class OAuthStates(AsyncOAuthStateStore):
 
 
 def oauth_settings(
-    engine: sa.Engine,
+    engine: Any,
     *,
     client_id: str,
     client_secret: str,
     lock: AbstractContextManager[Any] = NO_LOCK,
 ) -> tuple[AsyncOAuthSettings, Installations]:
     """OAuth install flow settings over the SQLAlchemy stores (tables created if missing);
-    ``lock`` is held around each use of ``engine`` from their worker threads."""
+    ``lock`` is held around each use of ``engine`` (a SQLAlchemy engine) from their
+    worker threads."""
     # Imported here: these modules pull in sqlalchemy.ext.asyncio (greenlet), and token
     # mode, the default, needs none of it.
     from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
@@ -321,7 +322,7 @@ def slack_configured(settings: Settings) -> bool:
 
 
 def build_slack(
-    app: App,
+    services: PlatformServices,
     *,
     responder: Responder,
     base_url: str | None = None,
@@ -329,12 +330,13 @@ def build_slack(
     port: int | None = None,
     ping_interval: float = 10,
 ) -> SlackRuntime:
-    """The Slack runtime for ``app`` from its settings; `ConfigError` if incomplete.
+    """The Slack runtime over the core's ``services``, from its settings; `ConfigError`
+    if incomplete.
 
     Its ``adapter`` is for the caller to register (``bot.run`` does); ``responder``
     is the conversations core every platform shares.
     """
-    settings = app.settings
+    settings = services.settings
     mode = settings.slack.mode
     signing_secret = _secret(settings, "slack_signing_secret")
     if mode == "http" and not signing_secret:
@@ -351,15 +353,18 @@ def build_slack(
         client_secret = _secret(settings, "slack_client_secret")
         if not client_id or not client_secret:
             raise ConfigError("slack.oauth = true needs SLACK_CLIENT_ID and SLACK_CLIENT_SECRET")
-        engine, lock = _engine_of(app)
+        database: SqlDatabase = services.sql_database()
         oauth, installations = oauth_settings(
-            engine, client_id=client_id, client_secret=client_secret, lock=lock
+            database.engine,
+            client_id=client_id,
+            client_secret=client_secret,
+            lock=database.engine_lock,
         )
         adapter = SlackAdapter(client, token_for_team=installations.token_for_team)
     elif settings.slack_bot_token is None:
         raise ConfigError("Slack needs SLACK_BOT_TOKEN (xoxb-...), or slack.oauth = true")
     bolt, bot = build_bolt_app(
-        app,
+        services,
         responder,
         adapter,
         signing_secret=signing_secret or "",
@@ -374,7 +379,7 @@ def build_slack(
         host=host,
         app_token=_secret(settings, "slack_app_token"),
         ping_interval=ping_interval,
-        gate=RequestGate(signing_secret, store=app.store) if signing_secret else None,
+        gate=RequestGate(signing_secret, store=services.store) if signing_secret else None,
     )
 
 
@@ -386,18 +391,8 @@ class SlackPlatform:
     def configured(self, settings: Settings) -> bool:
         return slack_configured(settings)
 
-    def build(self, app: App, conversations: Responder) -> SlackRuntime:
-        return build_slack(app, responder=conversations)
+    def build(self, services: PlatformServices, conversations: Responder) -> SlackRuntime:
+        return build_slack(services, responder=conversations)
 
 
 SLACK = SlackPlatform()
-
-
-def _engine_of(app: App) -> tuple[sa.Engine, AbstractContextManager[Any]]:
-    """The store's own engine, so installations live in the same database, and the lock
-    its users hold (`SqlStore.engine_lock`: in-memory SQLite takes one thread at a time)."""
-    engine = getattr(app.store, "engine", None)
-    if isinstance(engine, sa.Engine):
-        lock: AbstractContextManager[Any] = getattr(app.store, "engine_lock", NO_LOCK)
-        return engine, lock
-    return sa.create_engine(app.settings.store.url), NO_LOCK

@@ -13,7 +13,7 @@ from bot.ingest.guard import UrlGuard
 from bot.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.platform import PlatformServices
 
 
 class WebhookRuntime:
@@ -52,8 +52,8 @@ class WebhookPlatform:
     def configured(self, settings: Settings) -> bool:
         return bool(settings.webhook_urls)
 
-    def build(self, app: App, conversations: Responder) -> WebhookRuntime:
-        return build_webhook(app.settings)
+    def build(self, services: PlatformServices, conversations: Responder) -> WebhookRuntime:
+        return build_webhook(services.settings)
 
 
 WEBHOOK = WebhookPlatform()

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.app import App, make_app, make_fetcher
+from bot.config_sync import sync_config
 from bot.demo import DEMO_HOST, DemoTransport, demo_feed_urls
 from bot.domain import Briefing
 from bot.ingest import IngestReport
@@ -81,7 +82,7 @@ async def run_demo(
         summarizer=OfflineSummarizer(),  # offline by promise, not only by settings
         adapters={"console": adapter},
     )
-    app.sync_config()
+    sync_config(app.store, settings, now=datetime.now(UTC))
     reports = await poll_with_progress(
         app.poll, app.store.list_feeds(), console=console, label="ingesting demo feeds"
     )

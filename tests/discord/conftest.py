@@ -18,6 +18,7 @@ from bot.app import App, make_app
 from bot.conversation.core import Conversations
 from bot.conversation.replies import Context, Reply
 from bot.ingest import HttpFetcher, UrlGuard
+from bot.run import platform_services
 from bot.settings import Settings, StoreSettings
 from bot.store import SqlStore, make_store
 
@@ -67,7 +68,7 @@ async def core(sqlite_store: SqlStore) -> AsyncIterator[App]:
 
 async def logged_in_bot(api: FakeDiscord, core: App, responder: Any, **options: Any) -> NewsBot:
     bot = NewsBot(pace_seconds=0, **options)
-    bot.use(core, responder)
+    bot.use(platform_services(core), responder)
     core.adapters = {**core.adapters, "discord": bot.adapter}  # as bot.run registers it
     try:
         await bot.login("test-token")

@@ -367,7 +367,7 @@ async def test_key_quotes_button_opens_the_quote_list_in_a_thread(
     assert len(followups(api)) == 2
 
 
-async def test_key_quotes_for_a_vanished_story_is_a_private_error(
+async def test_key_quotes_for_a_vanished_story_says_so_privately_as_on_slack(
     api: FakeDiscord, news_bot: NewsBot
 ) -> None:
     message = api.add_message(CHANNEL_ID, message_payload(api.next_id(), CHANNEL_ID))
@@ -398,7 +398,8 @@ async def test_key_quotes_for_a_vanished_story_is_a_private_error(
 
     [answer] = followups(api)
     assert answer["flags"] & 64
-    assert "999" in embeds_of(answer)[0].description
+    assert embeds_of(answer)[0].description == "That story is no longer stored."
+    assert api.sent("POST", r"/threads$") == []
 
 
 async def test_key_quotes_of_a_pruned_story_says_why_and_opens_no_thread(

@@ -12,7 +12,7 @@ from adapters.discord.testing import APPLICATION_ID, GUILD_ID, FakeDiscord
 from bot.app import App
 from bot.conversation.core import Conversations
 from bot.errors import ConfigError
-from bot.run import start_platforms
+from bot.run import platform_services, start_platforms
 from bot.settings import DiscordSettings, Settings, StoreSettings
 from tests.discord.briefings import seed_briefing
 
@@ -47,7 +47,7 @@ async def test_a_refused_token_is_a_config_error(api: FakeDiscord, core: App) ->
     configure(core, DISCORD_TOKEN="bad-token")
     api.fail("GET", r"^/users/@me$", status=401, code=0, message="401: Unauthorized")
     with pytest.raises(ConfigError, match="DISCORD_TOKEN was refused"):
-        await build_discord(core, Conversations(core)).start()
+        await build_discord(platform_services(core), Conversations(core)).start()
 
 
 def test_without_a_token_discord_is_off(core: App) -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.app import make_app
+from bot.config_sync import sync_config
 from bot.domain import Story
 from bot.scheduler import Runner
 from bot.settings import Settings
@@ -48,7 +49,7 @@ async def test_a_feed_is_quoted_as_soon_as_it_is_stored_not_after_every_feed(
         slow = rss(server.base_url, [item(server, "slow")])
         server.routes["/slow.xml"] = Route(body=slow, delay=30.0)
         app = make_app(settings(server, read_timeout_seconds=60), store=store)
-        app.sync_config()
+        sync_config(app.store, app.settings, now=NOW)
         poll = asyncio.create_task(app.poll(now=NOW))
         for _ in range(300):  # until the fast feed's story is quoted (a loaded machine is slow)
             await asyncio.sleep(0.05)
@@ -65,7 +66,7 @@ async def test_a_story_a_dead_process_never_quoted_is_quoted_by_the_next_poll(
 ) -> None:
     with FeedServer() as server:
         app = make_app(settings(server), store=store)
-        app.sync_config()
+        sync_config(app.store, app.settings, now=NOW)
         # What a process killed between storing and quoting leaves behind:
         orphan = Story(
             url=server.url("/a/orphan"),
@@ -77,7 +78,7 @@ async def test_a_story_a_dead_process_never_quoted_is_quoted_by_the_next_poll(
         server.routes["/fast.xml"] = Route(body=rss(server.base_url, []))
         server.routes["/slow.xml"] = Route(body=rss(server.base_url, []))
         runner = Runner(app, owner="test", clock=lambda: NOW, rng=random.Random(1))
-        runner.sync()
+        sync_config(app.store, app.settings, now=NOW)
         await runner.tick()
         await runner.settle()
         await app.fetcher.aclose()  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from typing import cast
 import pytest
 
 from bot.app import make_app
+from bot.config_sync import sync_config
 from bot.errors import ConfigError
 from bot.settings import Settings
 from summarizer.llm import LLMSummarizer, llm_config
@@ -105,7 +106,7 @@ async def test_poll_summarises_new_stories_with_the_model_for_briefings() -> Non
         )
         app = make_app(settings)
         try:
-            app.sync_config()
+            sync_config(app.store, settings, now=datetime.now(UTC))
             [report] = await app.poll()
             assert len(report.new_stories) == 1
             briefing = app.briefing_for(

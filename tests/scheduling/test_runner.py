@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from bot.app import App, make_app
+from bot.config_sync import sync_config
 from bot.domain import Briefing
 from bot.errors import DeliveryError
 from bot.scheduler import Runner
@@ -104,7 +105,7 @@ async def world(server: FeedServer, store: SqlStore) -> AsyncIterator[dict[str, 
         made.append(app)
         clock = Clock(world_state["now"])
         runner = Runner(app, owner=f"test-{len(made)}", clock=clock, rng=random.Random(1))
-        runner.sync()
+        sync_config(app.store, app.settings, now=clock())
         return runner, adapter, clock
 
     world_state: dict[str, Any] = {"now": NOW, "start": start, "server": server, "store": store}

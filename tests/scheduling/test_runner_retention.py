@@ -12,6 +12,7 @@ import pytest
 
 from bot import scheduler
 from bot.app import App, make_app
+from bot.config_sync import sync_config
 from bot.errors import StoreError
 from bot.ports import PruneReport
 from bot.scheduler import Runner
@@ -40,7 +41,7 @@ async def start(store: SqlStore) -> AsyncIterator[Start]:
             made.append(app)
             clock = Clock(NOW)
             runner = Runner(app, owner="test", clock=clock, rng=random.Random(1))
-            runner.sync()
+            sync_config(app.store, settings, now=clock())
             return runner, clock
 
         yield make

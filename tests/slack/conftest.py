@@ -17,6 +17,7 @@ from bot.app import App, make_app
 from bot.conversation.core import Conversations
 from bot.conversation.replies import Context, Reply
 from bot.ingest import HttpFetcher, UrlGuard
+from bot.run import platform_services
 from bot.settings import Settings, StoreSettings
 from bot.store import SqlStore
 
@@ -77,7 +78,9 @@ async def core(store: SqlStore) -> AsyncIterator[App]:
 def build_world(slack: FakeSlack, core: App, responder: object) -> SlackWorld:
     adapter = SlackAdapter(make_web_client("xoxb-test", base_url=slack.api_url), post_interval=0)
     core.adapters = {**core.adapters, "slack": adapter}
-    bolt, bot = build_bolt_app(core, responder, adapter, signing_secret=SIGNING_SECRET)  # type: ignore[arg-type]
+    bolt, bot = build_bolt_app(
+        platform_services(core), responder, adapter, signing_secret=SIGNING_SECRET
+    )  # type: ignore[arg-type]
     scripted = responder if isinstance(responder, ScriptedResponder) else ScriptedResponder()
     return SlackWorld(slack, core, adapter, bolt, bot, scripted)
 

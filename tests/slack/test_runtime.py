@@ -27,6 +27,7 @@ from adapters.slack.testing import (
 from bot.app import App, now_utc
 from bot.errors import ConfigError, DeliveryError
 from bot.ports import EventClaim
+from bot.run import platform_services
 from bot.settings import Settings, SlackSettings, StoreSettings
 
 from .briefings import seed_briefing
@@ -43,7 +44,7 @@ async def running(
     core: App, slack: FakeSlack, responder: ScriptedResponder
 ) -> AsyncIterator[SlackRuntime]:
     runtime = build_slack(
-        core,
+        platform_services(core),
         responder=responder,
         base_url=slack.api_url,
         host="127.0.0.1",
@@ -133,16 +134,16 @@ async def test_http_mode_verifies_signatures_on_slack_events(slack: FakeSlack, c
 def test_incomplete_configuration_names_what_is_missing(core: App) -> None:
     configure(core, slack=SlackSettings(mode="http"), SLACK_BOT_TOKEN="xoxb-test")
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
-        build_slack(core, responder=ScriptedResponder())
+        build_slack(platform_services(core), responder=ScriptedResponder())
     configure(core, SLACK_BOT_TOKEN="xoxb-test")
     with pytest.raises(ConfigError, match="SLACK_APP_TOKEN"):
-        build_slack(core, responder=ScriptedResponder())
+        build_slack(platform_services(core), responder=ScriptedResponder())
     configure(core, SLACK_APP_TOKEN="xapp-test")
     with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN"):
-        build_slack(core, responder=ScriptedResponder())
+        build_slack(platform_services(core), responder=ScriptedResponder())
     configure(core, slack=SlackSettings(oauth=True), SLACK_APP_TOKEN="xapp-test")
     with pytest.raises(ConfigError, match="SLACK_CLIENT_ID"):
-        build_slack(core, responder=ScriptedResponder())
+        build_slack(platform_services(core), responder=ScriptedResponder())
 
 
 # slack_sdk 3.48 sends oauth.v2.access credentials with aiohttp's BasicAuth, which

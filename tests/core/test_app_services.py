@@ -1,0 +1,114 @@
+"""The briefing service reads what ingest saved; the config reaches the store in one place."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime, timedelta
+
+from bot.app import make_app
+from bot.config_sync import sync_config
+from bot.domain import Quote, QuoteKind, Story
+from bot.ports import Summary
+from bot.run import _chat_core
+from bot.settings import ChannelSettings, Settings, StoreSettings
+from bot.store import make_store
+from summarizer.offline import OfflineSummarizer
+
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+FEED = "https://news.example/feed.xml"
+TEXT = (
+    'Mayor Jane Smith said on Tuesday: "We will rebuild the bridge by spring." '
+    'The council leader, Tom Becker, said: "The budget cannot carry it this year."'
+)
+
+
+class CountingSummarizer(OfflineSummarizer):
+    """The offline summarizer, counting how often it extracts quotes from a text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.extractions = 0
+
+    def summarize(self, story: Story) -> Summary:
+        self.extractions += 1
+        return super().summarize(story)
+
+
+def settings() -> Settings:
+    return Settings(
+        store=StoreSettings(url="sqlite:///:memory:"),
+        channels=(
+            ChannelSettings(
+                id="console:news",
+                feeds=(FEED,),
+                schedule="30 7 * * mon-fri",
+                timezone="Europe/Berlin",
+                include=("bridge",),
+            ),
+        ),
+    )
+
+
+def test_a_briefing_shows_the_quotes_ingest_saved_and_extracts_nothing_again() -> None:
+    summarizer = CountingSummarizer()
+    with make_store("sqlite:///:memory:") as store:
+        app = make_app(settings(), store=store, summarizer=summarizer)
+        sync_config(store, app.settings, now=NOW)
+        [story] = store.add_stories([(_story(), [])], fetched_at=NOW)
+        assert story.id is not None
+        start = TEXT.index("We will")
+        saved = Quote(
+            text=TEXT[start : TEXT.index('"', start)],
+            start=start,
+            end=TEXT.index('"', start),
+            kind=QuoteKind.DIRECT,
+            speaker="Jane Smith",
+            speaker_role="mayor",
+        )
+        store.save_quotes(story.id, [saved])  # what ingest saved (Tom Becker left out)
+
+        briefing = app.briefing_for(app.settings.channels[0], now=NOW, since=NOW - timedelta(1))
+
+        [item] = briefing.items
+        assert [b.speaker for b in item.bullets] == ["Jane Smith"]
+        assert summarizer.extractions == 0
+
+
+def test_a_story_with_no_saved_quotes_is_extracted_when_briefed() -> None:
+    summarizer = CountingSummarizer()
+    with make_store("sqlite:///:memory:") as store:
+        app = make_app(settings(), store=store, summarizer=summarizer)
+        sync_config(store, app.settings, now=NOW)
+        store.add_stories([(_story(), [])], fetched_at=NOW)
+
+        briefing = app.briefing_for(app.settings.channels[0], now=NOW, since=NOW - timedelta(1))
+
+        [item] = briefing.items
+        assert {b.speaker for b in item.bullets} == {"Jane Smith", "Tom Becker"}
+        assert summarizer.extractions == 1
+
+
+async def test_newsbrief_chat_stores_the_configured_schedule_filters_and_time_zone() -> None:
+    # `chat` (and `poll`, `feeds`) once stored feeds and subscriptions only, unlike `run`:
+    # a `subscribe` in chat then replaced the channel's configured schedule with the default.
+    app, _, _ = await _chat_core(argparse.Namespace(store=None), settings())
+    try:
+        [state] = app.store.channel_states()
+        assert (state.id, state.schedule, state.timezone) == (
+            "console:news",
+            "30 7 * * mon-fri",
+            "Europe/Berlin",
+        )
+        assert state.next_briefing_at is not None
+    finally:
+        await app.aclose()
+
+
+def _story() -> Story:
+    return Story(
+        url="https://news.example/bridge",
+        title="Bridge rebuild",
+        text=TEXT,
+        feed_url=FEED,
+        published_at=NOW - timedelta(hours=1),
+    )
