@@ -206,7 +206,8 @@ async def _run(settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None
     except BaseException:  # an unreachable store: the listener must not outlive the start
         await observing.close()
         raise
-    conversations = Conversations(app)
+    # Operator-configured managers may change channels whatever their platform roles.
+    conversations = Conversations(app, managers=settings.slack.managers)
     runtimes: list[PlatformRuntime] = []
     # Handlers first: a SIGTERM while starting up still ends in a clean stop.
     stop = asyncio.Event()

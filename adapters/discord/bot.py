@@ -43,6 +43,7 @@ from adapters.discord.render import (
 )
 from bot.bounded import BoundedSet
 from bot.conversation.key_quotes import GONE, read_key_quotes
+from bot.conversation.permissions import ADMIN, CHANNEL_MANAGER
 from bot.conversation.replies import Context, Reply, Responder
 from bot.domain import Briefing, Quote, Story
 from bot.errors import DeliveryError, NewsbriefError
@@ -162,7 +163,7 @@ class NewsBot(commands.Bot):
         channel: Any,
         user: discord.abc.User,
         *,
-        can_manage: bool,
+        roles: frozenset[str] = frozenset(),
     ) -> Context:
         """Our `Context` for a Discord channel or thread (threads speak for their briefing)."""
         thread_of = None
@@ -173,7 +174,7 @@ class NewsBot(commands.Bot):
         return Context(
             channel=channel_key(channel_id),
             user=f"discord:{user.id}",
-            can_manage=can_manage,
+            roles=roles,
             thread_of=thread_of,
         )
 
@@ -271,9 +272,7 @@ class NewsBot(commands.Bot):
     async def _answer_message(
         self, message: discord.Message, channel: Any, *, mentioned: bool
     ) -> None:
-        context = await self.context_for(
-            channel, message.author, can_manage=_can_manage(message.author)
-        )
+        context = await self.context_for(channel, message.author, roles=_roles(message.author))
         if not mentioned and context.thread_of is None:
             return  # a thread that is not one of our briefings: not ours to answer
         text = _without_mentions(message.content, self.user.id if self.user else 0).strip()
@@ -354,9 +353,7 @@ class NewsCog(commands.Cog):
     async def quotes_autocomplete(
         self, interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        context = await self.bot.context_for(
-            interaction.channel, interaction.user, can_manage=False
-        )
+        context = await self.bot.context_for(interaction.channel, interaction.user)
         stories, speakers = await asyncio.to_thread(self.bot.briefing_outline, context)
         return story_and_speaker_choices(stories, speakers, current)
 
@@ -409,7 +406,7 @@ class NewsCog(commands.Cog):
         interaction.extras[PRIVATE_DEFER] = private
         await interaction.response.defer(thinking=True, ephemeral=private)
         context = await self.bot.context_for(
-            interaction.channel, interaction.user, can_manage=_can_manage_interaction(interaction)
+            interaction.channel, interaction.user, roles=_permission_roles(interaction.permissions)
         )
         reply = await self.bot.deliver(await self.bot.answer(context, text))
         if reply.ephemeral and not private:
@@ -515,16 +512,20 @@ async def send_private(interaction: discord.Interaction[Any], outgoing: Outgoing
         log.exception("could not tell the user about an error")
 
 
-def _can_manage(user: discord.abc.User) -> bool:
+def _roles(user: discord.abc.User) -> frozenset[str]:
     if not isinstance(user, discord.Member):
-        return False
-    permissions = user.guild_permissions
-    return permissions.manage_guild or permissions.manage_channels
+        return frozenset()
+    return _permission_roles(user.guild_permissions)
 
 
-def _can_manage_interaction(interaction: discord.Interaction[Any]) -> bool:
-    permissions = interaction.permissions
-    return permissions.manage_guild or permissions.manage_channels
+def _permission_roles(permissions: discord.Permissions) -> frozenset[str]:
+    """Discord permissions in the core's words (``bot.conversation.permissions``)."""
+    roles = set()
+    if permissions.manage_guild:
+        roles.add(ADMIN)
+    if permissions.manage_channels:
+        roles.add(CHANNEL_MANAGER)
+    return frozenset(roles)
 
 
 def _without_mentions(text: str, bot_id: int) -> str:

@@ -49,6 +49,7 @@ from bot.conversation.commands import (
     parse_command,
 )
 from bot.conversation.key_quotes import GONE, read_key_quotes
+from bot.conversation.permissions import ADMIN
 from bot.conversation.replies import Context, Reply, Responder
 from bot.delivery import system_clock
 from bot.errors import DeliveryError, NewsbriefError, StoreError
@@ -282,13 +283,11 @@ class SlackBot:
         adapter: SlackAdapter,
         *,
         workspace_scoped: bool = False,
-        managers: frozenset[str] = frozenset(),
     ) -> None:
         self.core = core
         self.responder = responder
         self.adapter = adapter
         self.workspace_scoped = workspace_scoped
-        self.managers = managers
         self.deduper = EventDeduper(core.store)
         self._threads: BoundedDict[tuple[str, str], str | None] = BoundedDict(THREADS_REMEMBERED)
         self._answering: set[asyncio.Task[Any]] = set()
@@ -526,20 +525,20 @@ class SlackBot:
     ) -> Context:
         team = team_id if self.workspace_scoped else None
         channel = str(SlackChannel(channel_id, team))
-        can_manage = needs_manage(text) and await self.can_manage(client, user)
-        return Context(channel=channel, user=user, can_manage=can_manage, thread_of=thread_of)
+        roles = await self.roles_of(client, user) if needs_manage(text) else frozenset()
+        return Context(channel=channel, user=user, roles=roles, thread_of=thread_of)
 
-    async def can_manage(self, client: AsyncWebClient, user: str) -> bool:
-        """Workspace admins and owners, and the operator's configured managers."""
-        if user in self.managers:
-            return True
+    async def roles_of(self, client: AsyncWebClient, user: str) -> frozenset[str]:
+        """The user's Slack roles in the core's words: workspace admins and owners are
+        ``ADMIN`` (the core decides what that allows, with the configured managers)."""
         try:
             info = await client.users_info(user=user)
         except (SlackApiError, SlackClientError) as exc:
             log.warning("users.info failed for %s: %s", user, exc)
-            return False
+            return frozenset()
         person = info.get("user") or {}
-        return any(person.get(k) for k in ("is_admin", "is_owner", "is_primary_owner"))
+        admin = any(person.get(k) for k in ("is_admin", "is_owner", "is_primary_owner"))
+        return frozenset({ADMIN}) if admin else frozenset()
 
     async def briefing_of_thread(
         self, client: AsyncWebClient, channel_id: str, thread_ts: str
@@ -572,7 +571,6 @@ def build_bolt_app(
     *,
     signing_secret: str,
     oauth_settings: AsyncOAuthSettings | None = None,
-    managers: frozenset[str] = frozenset(),
 ) -> tuple[AsyncApp, SlackBot]:
     """The bolt app with every newsbrief listener registered.
 
@@ -580,9 +578,7 @@ def build_bolt_app(
     ``oauth_settings`` bolt looks each workspace's token up in the installation
     store and passes the right client to the listeners.
     """
-    bot = SlackBot(
-        core, responder, adapter, workspace_scoped=oauth_settings is not None, managers=managers
-    )
+    bot = SlackBot(core, responder, adapter, workspace_scoped=oauth_settings is not None)
     if oauth_settings is None:
         bolt = AsyncApp(client=adapter.client, signing_secret=signing_secret, name="newsbrief")
     else:

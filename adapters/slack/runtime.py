@@ -369,7 +369,6 @@ def build_slack(
         adapter,
         signing_secret=signing_secret or "",
         oauth_settings=oauth,
-        managers=frozenset(settings.slack.managers),
     )
     return SlackRuntime(
         bolt,

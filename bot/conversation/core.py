@@ -1,9 +1,9 @@
 """The conversations core: every command and follow-up question, answered once for all platforms.
 
 Adapters call `Conversations.handle(context, text)` and render the `Reply`.
-Reading is open to everyone; subscribe, unsubscribe and schedule need
-``Context.can_manage`` (the adapter's verdict on platform roles) or the user
-being one of the operator's ``chat.managers``. Everything a person types is
+Reading is open to everyone; subscribe, unsubscribe and schedule need what
+``bot.conversation.permissions.may_manage`` decides (a managing platform role the
+adapter translated, or an operator-configured manager). Everything a person types is
 untrusted: URLs pass the same `UrlGuard` as feeds (and local paths are never
 read), and search words are cleaned again by the store.
 """
@@ -37,6 +37,7 @@ from bot.conversation.commands import (
     UnsubscribeCommand,
     parse_command,
 )
+from bot.conversation.permissions import may_manage
 from bot.conversation.questions import (
     content_words,
     story_citation,
@@ -193,7 +194,7 @@ class Conversations:
         return Reply(text, citations=answer.citations, ephemeral=found.ephemeral)
 
     def may_manage(self, context: Context) -> bool:
-        return context.can_manage or context.user in self.managers
+        return may_manage(context, self.managers)
 
     # quotes
 

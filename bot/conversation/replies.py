@@ -19,9 +19,10 @@ from bot.domain import Briefing, Citation, Story
 class Context:
     """Who asks, where. Adapters build it from the platform's event.
 
-    ``can_manage`` is the adapter's verdict on the platform's roles (workspace
-    or guild admin, channel manager, or an operator-configured user);
-    subscribe, unsubscribe and schedule need it. ``thread_of`` is the
+    ``roles`` are the asker's platform permissions in the core's words
+    (``bot.conversation.permissions``: an adapter translates, the core decides);
+    ``can_manage`` is an entry point's own trust (the operator at the console).
+    Subscribe, unsubscribe and schedule need one of them. ``thread_of`` is the
     idempotency key of the briefing whose thread the message is in, if any,
     so "story 2" and follow-up questions refer to that briefing.
     """
@@ -30,6 +31,7 @@ class Context:
     user: str
     can_manage: bool = False
     thread_of: str | None = None
+    roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

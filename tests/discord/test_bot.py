@@ -26,6 +26,7 @@ from adapters.discord.testing import (
 )
 from bot.app import App, now_utc
 from bot.conversation.commands import HELP
+from bot.conversation.permissions import MANAGING_ROLES
 from bot.conversation.replies import Reply
 from bot.domain import Citation, QuoteKind, Story
 from tests.discord.briefings import seed_briefing
@@ -150,8 +151,9 @@ async def test_commands_become_core_text_with_context(
     contexts = {text: context for context, text in responder.asked}
     assert contexts["quotes lavrov"].channel == CHANNEL
     assert contexts["quotes lavrov"].user == f"discord:{user_payload()['id']}"
-    assert not contexts["quotes lavrov"].can_manage
-    assert contexts["subscribe https://feeds.example/rss +ukraine +kyiv -sport"].can_manage
+    assert not contexts["quotes lavrov"].roles
+    subscribing = contexts["subscribe https://feeds.example/rss +ukraine +kyiv -sport"]
+    assert subscribing.roles & MANAGING_ROLES and not subscribing.can_manage
 
 
 async def test_quotes_reply_renders_citations_publicly(
