@@ -46,7 +46,10 @@ SUMMARY_CACHE_SIZE = 4096
 
 @dataclass
 class App:
-    """The wired application: what the CLI, the scheduler and the chat adapters drive."""
+    """The wired application: what the CLI, the scheduler and the conversations core drive.
+
+    Chat platforms never see it: the root gives them `bot.platform.PlatformServices`.
+    """
 
     settings: Settings
     store: ScheduleStore
