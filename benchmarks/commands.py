@@ -44,10 +44,10 @@ sys.path.insert(0, str(ROOT))
 
 from _scratch import PostgresDown, scratch_store_url  # noqa: E402
 
-from bot.app import make_app  # noqa: E402
 from bot.conversation.core import Conversations  # noqa: E402
 from bot.conversation.replies import Context  # noqa: E402
 from bot.domain import Story  # noqa: E402
+from bot.run import make_app  # noqa: E402
 from bot.settings import Settings, StoreSettings  # noqa: E402
 from bot.store import SqlStore, make_store  # noqa: E402
 from bot.store.schema import quotes, stories  # noqa: E402

@@ -59,10 +59,11 @@ sys.path.insert(0, str(ROOT))
 
 from _scratch import PostgresDown, scratch_store_url  # noqa: E402
 
-from bot.app import App, make_app, make_fetcher  # noqa: E402
+from bot.app import App  # noqa: E402
 from bot.conversation.core import Conversations  # noqa: E402
 from bot.conversation.replies import Context, Reply  # noqa: E402
 from bot.domain import Story  # noqa: E402
+from bot.run import make_app, make_fetcher  # noqa: E402
 from bot.settings import Settings, StoreSettings  # noqa: E402
 
 QUESTIONS = Path(__file__).with_name("questions.jsonl")

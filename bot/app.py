@@ -1,9 +1,8 @@
-"""`make_app`: the composition root's core half: store, fetcher, summarizer, ingest workers.
+"""`App`: the services the entry points drive: poll and quote, brief, deliver.
 
-``bot.run`` is the other half (chat platforms, the one `Conversations`, the
-scheduler). Everything else receives its collaborators; nothing else constructs
-them. The flow is one way: feeds → ingest → store → summarizer → briefing →
-adapter → delivery log.
+It depends on ports only (store, fetcher, summarizer, chat adapters); the
+composition root (``bot.run.make_app``) builds those and hands them in. The flow
+is one way: feeds → ingest → store → summarizer → briefing → adapter → delivery log.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ import httpx
 from bot.briefing import Candidate, compose_breaking, compose_briefing, passes_filters
 from bot.domain import Briefing, Feed, Story
 from bot.errors import DeliveryError, StoreError
-from bot.ingest import HttpFetcher, IngestReport, SeenBodies, UrlGuard, poll_feeds
+from bot.ingest import IngestReport, SeenBodies, poll_feeds
 from bot.ingest.workers import Workers
 from bot.ports import (
     ChatAdapter,
@@ -32,9 +31,7 @@ from bot.ports import (
     Summary,
 )
 from bot.settings import ChannelSettings, Settings
-from bot.store import make_store
 from bot.telemetry import metrics
-from summarizer.offline import OfflineSummarizer
 
 log = logging.getLogger(__name__)
 ProgressCallback = Callable[[IngestReport], None]
@@ -297,50 +294,3 @@ def now_utc() -> datetime:
 
 def _source_name(feed: Feed) -> str:
     return feed.title or httpx.URL(feed.url).host or feed.url
-
-
-def make_fetcher(
-    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
-) -> HttpFetcher:
-    ingest = settings.ingest
-    return HttpFetcher(
-        transport=transport,
-        guard=UrlGuard(allow_hosts=ingest.allow_hosts),
-        concurrency=ingest.concurrency,
-        per_host=ingest.per_host,
-        connect_timeout=ingest.connect_timeout_seconds,
-        read_timeout=ingest.read_timeout_seconds,
-        max_bytes=ingest.max_response_bytes,
-        user_agent=ingest.user_agent,
-        local_files=local_feed_paths(settings),
-    )
-
-
-def local_feed_paths(settings: Settings) -> set[str]:
-    """Feeds in the operator's config that are files: the only paths ingest may read."""
-    urls = {f.url for f in settings.feeds} | {u for c in settings.channels for u in c.feeds}
-    return {u for u in urls if not u.lower().startswith(("http://", "https://"))}
-
-
-def make_app(
-    settings: Settings,
-    *,
-    store: ScheduleStore | None = None,
-    fetcher: FeedFetcher | None = None,
-    summarizer: Summarizer | None = None,
-    adapters: Mapping[str, ChatAdapter] | None = None,
-) -> App:
-    """Build the application from settings; tests pass their own parts."""
-    store = store if store is not None else make_store(settings.store.url)
-    if summarizer is None and (settings.openai_api_key or settings.llm.base_url):
-        from summarizer.llm import make_llm_summarizer  # imports openai: only when configured
-
-        summarizer = make_llm_summarizer(settings, cache=store)
-    return App(
-        settings=settings,
-        store=store,
-        fetcher=fetcher if fetcher is not None else make_fetcher(settings),
-        summarizer=summarizer if summarizer is not None else OfflineSummarizer(),
-        adapters=dict(adapters or {}),
-        workers=Workers(processes=settings.ingest.workers),
-    )

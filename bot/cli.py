@@ -234,9 +234,9 @@ def _with_run_options(settings: Settings, args: argparse.Namespace) -> Settings:
 
 
 def cmd_poll(args: argparse.Namespace) -> int:
-    from bot.app import make_app
     from bot.config_sync import sync_config
     from bot.progress import poll_with_progress
+    from bot.run import make_app
 
     app = make_app(settings_from(args))
 
@@ -274,7 +274,7 @@ def cmd_poll(args: argparse.Namespace) -> int:
 
 
 def cmd_feeds(args: argparse.Namespace) -> int:
-    from bot.app import make_app
+    from bot.run import make_app
 
     app = make_app(settings_from(args))
     try:

@@ -1,7 +1,7 @@
 """The ports: one Protocol per boundary, each saying who calls it and what it raises.
 
 Implementations live elsewhere (``bot.store``, ``bot.ingest``, ``summarizer``,
-``adapters``); the composition root (``bot.app.make_app`` and ``bot.run``) is the
+``adapters``); the composition root (``bot.run``: `make_app` and the platforms) is the
 one place that wires them together.
 """
 

@@ -1,10 +1,12 @@
 """`newsbrief run` and `newsbrief chat`: the composition root's entry points.
 
-`bot.app.make_app` wires the core (store, fetcher, summarizer, ingest workers);
-this module adds what runs around it: the chat platforms (`PLATFORMS`: one line
-per platform, each one folder under ``adapters/``), the one `Conversations` every
-platform shares, and the scheduler. Nothing below this module imports
-``adapters``; the scheduler schedules and the platforms translate.
+The one place that builds things: `make_app` wires the core (store, fetcher,
+summarizer, ingest workers) into the `App` services; `make_conversations` the one
+conversations core; `start_platforms` the chat platforms (`PLATFORMS`: one line per
+platform, each one folder under ``adapters/``), which get `CoreServices`, never the
+`App`; `run_forever` adds the scheduler. Nothing below this module imports
+``adapters`` or picks an implementation; the scheduler schedules and the platforms
+translate.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+import httpx
 from rich.console import Console
 
 from adapters.console import ConsoleAdapter, render_reply
@@ -31,19 +34,23 @@ from adapters.discord.runtime import DISCORD
 from adapters.health import start_observing
 from adapters.slack.runtime import SLACK
 from adapters.webhook.runtime import WEBHOOK
-from bot.app import App, make_app, make_fetcher
+from bot.app import App
 from bot.config_sync import sync_config
 from bot.conversation.core import Conversations
 from bot.conversation.repl import DEFAULT_CHANNEL, chat_loop
 from bot.conversation.replies import Context
 from bot.domain import Briefing
 from bot.errors import ConfigError, StoreError
+from bot.ingest import HttpFetcher, UrlGuard
+from bot.ingest.workers import Workers
 from bot.platform import Platform, PlatformRuntime, SqlDatabase
-from bot.ports import ChatAdapter, Store
+from bot.ports import ChatAdapter, FeedFetcher, ScheduleStore, Store, Summarizer
 from bot.progress import poll_with_progress
 from bot.scheduler import Runner, build_scheduler
 from bot.settings import Settings
+from bot.store import make_store
 from bot.testing import FileRecordingAdapter
+from summarizer.offline import OfflineSummarizer
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +82,62 @@ def chat_adapters(settings: Settings) -> Mapping[str, ChatAdapter]:
         )
         return {CONSOLE: recorder}
     return {CONSOLE: ConsoleAdapter()}
+
+
+# ---------------------------------------------------------------- wiring
+
+
+def make_fetcher(
+    settings: Settings, *, transport: httpx.AsyncBaseTransport | None = None
+) -> HttpFetcher:
+    ingest = settings.ingest
+    return HttpFetcher(
+        transport=transport,
+        guard=UrlGuard(allow_hosts=ingest.allow_hosts),
+        concurrency=ingest.concurrency,
+        per_host=ingest.per_host,
+        connect_timeout=ingest.connect_timeout_seconds,
+        read_timeout=ingest.read_timeout_seconds,
+        max_bytes=ingest.max_response_bytes,
+        user_agent=ingest.user_agent,
+        local_files=local_feed_paths(settings),
+    )
+
+
+def local_feed_paths(settings: Settings) -> set[str]:
+    """Feeds in the operator's config that are files: the only paths ingest may read."""
+    urls = {f.url for f in settings.feeds} | {u for c in settings.channels for u in c.feeds}
+    return {u for u in urls if not u.lower().startswith(("http://", "https://"))}
+
+
+def make_app(
+    settings: Settings,
+    *,
+    store: ScheduleStore | None = None,
+    fetcher: FeedFetcher | None = None,
+    summarizer: Summarizer | None = None,
+    adapters: Mapping[str, ChatAdapter] | None = None,
+) -> App:
+    """Build the application from settings; tests pass their own parts."""
+    store = store if store is not None else make_store(settings.store.url)
+    if summarizer is None and (settings.openai_api_key or settings.llm.base_url):
+        from summarizer.llm import make_llm_summarizer  # imports openai: only when configured
+
+        summarizer = make_llm_summarizer(settings, cache=store)
+    return App(
+        settings=settings,
+        store=store,
+        fetcher=fetcher if fetcher is not None else make_fetcher(settings),
+        summarizer=summarizer if summarizer is not None else OfflineSummarizer(),
+        adapters=dict(adapters or {}),
+        workers=Workers(processes=settings.ingest.workers),
+    )
+
+
+def make_conversations(app: App, *, brief_since: datetime | None = None) -> Conversations:
+    """The one conversations core every platform (and the console) shares; the operator's
+    ``slack.managers`` may change channels whatever their platform roles."""
+    return Conversations(app, brief_since=brief_since, managers=app.settings.slack.managers)
 
 
 @dataclass(frozen=True)
@@ -206,8 +269,7 @@ async def _run(settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None
     except BaseException:  # an unreachable store: the listener must not outlive the start
         await observing.close()
         raise
-    # Operator-configured managers may change channels whatever their platform roles.
-    conversations = Conversations(app, managers=settings.slack.managers)
+    conversations = make_conversations(app)
     runtimes: list[PlatformRuntime] = []
     # Handlers first: a SIGTERM while starting up still ends in a clean stop.
     stop = asyncio.Event()
@@ -245,9 +307,17 @@ async def _run(settings: Settings, *, adapters: Mapping[str, ChatAdapter] | None
 
 async def demo_main(console: Console, *, store_url: str = "sqlite:///:memory:") -> int:
     """`newsbrief demo`: the bundled feeds' briefing, posted to the console."""
-    from bot.demo.run import run_demo
+    from bot.demo import DemoTransport
+    from bot.demo.run import demo_settings, run_demo
 
-    return await run_demo(console, ConsoleAdapter(console), store_url=store_url)
+    settings = demo_settings(store_url)
+    app = make_app(
+        settings,
+        fetcher=make_fetcher(settings, transport=DemoTransport()),
+        summarizer=OfflineSummarizer(),  # offline by promise, not only by settings
+        adapters={CONSOLE: ConsoleAdapter(console)},
+    )
+    return await run_demo(console, app)
 
 
 # ---------------------------------------------------------------- newsbrief chat
@@ -295,7 +365,7 @@ async def _chat_core(
             label="ingesting demo feeds",
         )
         demo_briefing(app)  # numbered as `newsbrief demo` prints it: "quotes 4" works at once
-        return app, Conversations(app, brief_since=EVERYTHING), DEMO_CHANNEL
+        return app, make_conversations(app, brief_since=EVERYTHING), DEMO_CHANNEL
     if args.store:
         settings = settings.model_copy(
             update={"store": settings.store.model_copy(update={"url": args.store})}
@@ -303,7 +373,7 @@ async def _chat_core(
     app = make_app(settings)
     sync_config(app.store, settings, now=datetime.now(UTC))
     channel = settings.channels[0].id if settings.channels else DEFAULT_CHANNEL
-    return app, Conversations(app), channel
+    return app, make_conversations(app), channel
 
 
 def _login() -> str:

@@ -11,12 +11,11 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.table import Table
 
-from bot.app import App, make_app, make_fetcher
+from bot.app import App
 from bot.config_sync import sync_config
-from bot.demo import DEMO_HOST, DemoTransport, demo_feed_urls
+from bot.demo import DEMO_HOST, demo_feed_urls
 from bot.domain import Briefing
 from bot.ingest import IngestReport
-from bot.ports import ChatAdapter
 from bot.progress import poll_with_progress
 from bot.settings import (
     ChannelSettings,
@@ -25,7 +24,6 @@ from bot.settings import (
     Settings,
     StoreSettings,
 )
-from summarizer.offline import OfflineSummarizer
 
 DEMO_CHANNEL = "console:demo"
 # The bundled stories carry fixed dates; the demo briefs everything, whatever today is.
@@ -70,19 +68,18 @@ def demo_briefing(app: App) -> Briefing:
     return briefing
 
 
-async def run_demo(
-    console: Console, adapter: ChatAdapter, *, store_url: str = "sqlite:///:memory:"
-) -> int:
-    """Ingest the bundled feeds (a table of what each gave on ``console``), then post
-    the demo channel's briefing through ``adapter``; 1 when a feed failed."""
-    settings = demo_settings(store_url)
-    app = make_app(
-        settings,
-        fetcher=make_fetcher(settings, transport=DemoTransport()),
-        summarizer=OfflineSummarizer(),  # offline by promise, not only by settings
-        adapters={"console": adapter},
-    )
-    sync_config(app.store, settings, now=datetime.now(UTC))
+async def run_demo(console: Console, app: App) -> int:
+    """Ingest the bundled feeds into ``app`` (wired by the root on `demo_settings`, a
+    table of what each feed gave on ``console``), then post the demo channel's briefing
+    through its adapter; 1 when a feed failed."""
+    try:
+        return await _ingest_and_brief(console, app)
+    finally:
+        await app.aclose()
+
+
+async def _ingest_and_brief(console: Console, app: App) -> int:
+    sync_config(app.store, app.settings, now=datetime.now(UTC))
     reports = await poll_with_progress(
         app.poll, app.store.list_feeds(), console=console, label="ingesting demo feeds"
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.app import App, make_app
+from bot.app import App
 from bot.conversation.core import Conversations, describe_cron
 from bot.conversation.replies import Context
+from bot.run import make_app
 from bot.settings import Settings
 from bot.store import SqlStore
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.app import make_app
 from bot.conversation.core import Conversations
 from bot.conversation.replies import Context
 from bot.domain import Briefing, BriefingItem, Quote, QuoteKind, Story
+from bot.run import make_app
 from bot.settings import Settings, StoreSettings
 from bot.store import SqlStore
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, datetime, timedelta
 
-from bot.app import make_app
 from bot.config_sync import sync_config
 from bot.domain import Quote, QuoteKind, Story
 from bot.ports import Summary
-from bot.run import _chat_core
+from bot.run import _chat_core, make_app
 from bot.settings import ChannelSettings, Settings, StoreSettings
 from bot.store import make_store
 from summarizer.offline import OfflineSummarizer

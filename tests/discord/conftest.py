@@ -14,11 +14,11 @@ import pytest
 
 from adapters.discord.bot import NewsBot
 from adapters.discord.testing import GUILD_ID, FakeDiscord, guild_payload, text_channel_payload
-from bot.app import App, make_app
+from bot.app import App
 from bot.conversation.core import Conversations
 from bot.conversation.replies import Context, Reply
 from bot.ingest import HttpFetcher, UrlGuard
-from bot.run import platform_services
+from bot.run import make_app, platform_services
 from bot.settings import Settings, StoreSettings
 from bot.store import SqlStore, make_store
 

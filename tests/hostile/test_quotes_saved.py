@@ -12,9 +12,9 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.app import make_app
 from bot.config_sync import sync_config
 from bot.domain import Story
+from bot.run import make_app
 from bot.scheduler import Runner
 from bot.settings import Settings
 from bot.store import SqlStore

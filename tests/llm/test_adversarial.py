@@ -342,7 +342,7 @@ async def test_a_chat_answer_fragment_that_drops_a_negation_is_shown_with_it(
 async def test_chat_answers_through_the_conversations_core(
     api: FakeOpenAI, answer: str, honest: bool
 ) -> None:
-    from bot.app import make_app
+    from bot.run import make_app
 
     settings = Settings(
         store={"url": "sqlite:///:memory:"},  # type: ignore[arg-type]

@@ -7,9 +7,9 @@ from typing import cast
 
 import pytest
 
-from bot.app import make_app
 from bot.config_sync import sync_config
 from bot.errors import ConfigError
+from bot.run import make_app
 from bot.settings import Settings
 from summarizer.llm import LLMSummarizer, llm_config
 from summarizer.offline import OfflineSummarizer

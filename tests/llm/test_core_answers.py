@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import App, make_app
+from bot.app import App
 from bot.conversation.core import Conversations
 from bot.conversation.replies import Context
 from bot.domain import Story
+from bot.run import make_app
 from bot.settings import Settings
 from summarizer import extract_quotes
 from summarizer.testing import FakeOpenAI, answer_json, reply

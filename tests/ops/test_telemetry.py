@@ -105,9 +105,9 @@ def test_taking_over_an_unfinished_event_claim_is_counted(
 
 
 async def test_commands_and_questions_are_timed(recorder: PrometheusRecorder) -> None:
-    from bot.app import make_app
     from bot.conversation.core import Conversations
     from bot.conversation.replies import Context
+    from bot.run import make_app
     from bot.settings import Settings
 
     app = make_app(Settings(), store=make_store("sqlite:///:memory:"))

@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from bot.app import App, make_app
+from bot.app import App
 from bot.config_sync import sync_config
 from bot.domain import Briefing
 from bot.errors import DeliveryError
+from bot.run import make_app
 from bot.scheduler import Runner
 from bot.settings import Settings
 from bot.store import SqlStore

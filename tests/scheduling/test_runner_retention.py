@@ -11,10 +11,11 @@ from typing import Any
 import pytest
 
 from bot import scheduler
-from bot.app import App, make_app
+from bot.app import App
 from bot.config_sync import sync_config
 from bot.errors import StoreError
 from bot.ports import PruneReport
+from bot.run import make_app
 from bot.scheduler import Runner
 from bot.settings import StoreSettings
 from bot.store import SqlStore

@@ -13,11 +13,11 @@ from slack_bolt.async_app import AsyncApp
 from adapters.slack.adapter import SlackAdapter, make_web_client
 from adapters.slack.bot import SlackBot, build_bolt_app
 from adapters.slack.testing import SIGNING_SECRET, FakeSlack
-from bot.app import App, make_app
+from bot.app import App
 from bot.conversation.core import Conversations
 from bot.conversation.replies import Context, Reply
 from bot.ingest import HttpFetcher, UrlGuard
-from bot.run import platform_services
+from bot.run import make_app, platform_services
 from bot.settings import Settings, StoreSettings
 from bot.store import SqlStore
 

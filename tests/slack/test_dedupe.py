@@ -17,10 +17,11 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.bot import EVENT_LEASE_SECONDS, EventDeduper
 from adapters.slack.testing import FakeSlack, event_body, signed_headers
-from bot.app import make_app, now_utc
+from bot.app import now_utc
 from bot.conversation.replies import Context, Reply
 from bot.ingest import HttpFetcher, UrlGuard
 from bot.ports import EventClaim
+from bot.run import make_app
 from bot.settings import Settings, StoreSettings
 from bot.store import SqlStore, make_store
 from bot.store.engine import is_memory_sqlite

@@ -11,12 +11,11 @@ import pytest
 from aiohttp import web
 
 from adapters.webhook import WEBHOOK, WebhookAdapter, briefing_markdown, escape
-from bot.app import make_app
 from bot.conversation.core import Conversations
 from bot.domain import Briefing, BriefingItem, Bullet, Quote, QuoteKind
 from bot.errors import DeliveryError
 from bot.ingest.guard import UrlGuard
-from bot.run import start_platforms
+from bot.run import make_app, start_platforms
 from bot.settings import IngestSettings, Settings, StoreSettings
 
 
