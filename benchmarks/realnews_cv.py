@@ -34,7 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from summarizer.evaluate import prediction_record  # noqa: E402
-from summarizer.quotes import rank, short, train_rank, train_short  # noqa: E402
+from summarizer.quotes import (  # noqa: E402
+    antecedent,
+    rank,
+    short,
+    train_antecedent,
+    train_rank,
+    train_short,
+)
 
 REALNEWS = ROOT / ".." / "shared" / "data" / "realnews" / "dev.jsonl"
 POLNEAR_TRAIN = ROOT / ".." / "shared" / "data" / "polnear" / "train.jsonl"
@@ -109,7 +116,32 @@ class ShortTrainer:
             short.WEIGHTS = shipped
 
 
-TRAINERS: list[Trainer] = [RankTrainer(), ShortTrainer()]
+class AntecedentTrainer:
+    """The antecedent chooser (summarizer/quotes/antecedent.py, train_antecedent.py):
+    trained on resolved gold only, so PolNeAR (no coreference) adds no groups."""
+
+    name = "antecedent"
+
+    def __init__(self, epochs: int = train_antecedent.EPOCHS) -> None:
+        self.epochs = epochs
+
+    def collect(self, article: Article) -> list[Any]:
+        return list(train_antecedent.article_groups(article))
+
+    def fit(self, examples: list[Any]) -> Any:
+        return rank.Model.of(train_antecedent.fit(examples, epochs=self.epochs))
+
+    @contextmanager
+    def install(self, model: Any) -> Iterator[None]:
+        shipped = antecedent.MODEL
+        antecedent.MODEL = model
+        try:
+            yield
+        finally:
+            antecedent.MODEL = shipped
+
+
+TRAINERS: list[Trainer] = [RankTrainer(), ShortTrainer(), AntecedentTrainer()]
 
 
 def _load(path: Path) -> list[Article]:

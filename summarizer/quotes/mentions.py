@@ -659,8 +659,8 @@ def build(text: str, toks: list[Tok]) -> Mention:
     """Split a scanned phrase into its proper name and the title in front of it."""
     start, end = toks[0].start, toks[-1].end
     words = [t.bare for t in toks]
-    name_toks = _name_run(toks)
-    if name_toks is None:
+    name_toks = _leading_person(toks) or _name_run(toks)
+    if name_toks is None or _affiliation(toks, name_toks[0]):
         return Mention(start, end, text[start:end])
     a, b = name_toks
     name = " ".join(words[a:b])
@@ -677,6 +677,37 @@ def build(text: str, toks: list[Tok]) -> Mention:
             return Mention(start, end, text[start:end])
         role = None
     return Mention(start, end, text[start:end], name, role)
+
+
+def _leading_person(toks: list[Tok]) -> tuple[int, int] | None:
+    """ "Rosaly Lopes of NASA's Jet Propulsion Laboratory in California", "planetary
+    geologist Dylan Nelson of the Max Planck Institute": a person's two or three name
+    words, then where they work; the name is the person's, not the last one."""
+    n = len(toks)
+    if n < 4:
+        return None  # two name words, the preposition and a place at least
+    k = 0
+    while k < n and (toks[k].word.islower() or toks[k].bare.lower() in lx.TITLES):
+        k += 1
+    a = k
+    while k < n and _name_word(toks[k]) and toks[k].bare.lower() not in lx.TITLES:
+        if toks[k].word.endswith(("’s", "'s")):
+            return None
+        k += 1
+    if not 2 <= k - a <= 3 or k >= n - 1 or toks[k].word not in _WORKPLACE_PREPS:
+        return None
+    if any(toks[j].bare in lx.ORG_WORDS for j in range(a, k)):
+        return None  # "Supreme Court of ...": a body
+    return a, k
+
+
+def _affiliation(toks: list[Tok], a: int) -> bool:
+    """ "a senior military analyst at Stratfor", "China's ambassador to Britain", "a
+    spokesperson for Inherent Resolve": the name after a role noun and a preposition is
+    where the person works, not who they are."""
+    if a < 2 or toks[a - 1].word not in _AFFILIATION_PREPS:
+        return False
+    return any(t.word.islower() and t.bare in _ROLE_NOUNS for t in toks[: a - 1])
 
 
 def _name_run(toks: list[Tok]) -> tuple[int, int] | None:
@@ -717,6 +748,8 @@ def _name_run(toks: list[Tok]) -> tuple[int, int] | None:
 
 
 _PLACE_PREPS = lx.words("of from in")
+_WORKPLACE_PREPS = lx.words("of from in at")
+_AFFILIATION_PREPS = lx.words("at for to with")
 _STRONG_TITLES = lx.words(
     """president minister secretary senator sen rep representative gov governor mayor gen
     general chairman chairwoman director spokesman spokeswoman spokesperson ambassador judge

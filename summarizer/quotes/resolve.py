@@ -8,21 +8,39 @@ description they repeat; anonymous sources keep what the text calls them.
 
 from __future__ import annotations
 
+import json
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from summarizer.quotes import antecedent
 from summarizer.quotes import lexicon as lx
 from summarizer.quotes.mentions import Mention
 
+COMMON_WORDS_PATH = Path(__file__).with_name("common_words.json")
+
+
+def _load_common(path: Path = COMMON_WORDS_PATH) -> frozenset[str]:
+    """Words news writes in lower case (mine_common.py); none when the file is missing."""
+    try:
+        return frozenset(str(w) for w in json.loads(path.read_text(encoding="utf-8"))["words"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
+
+
+COMMON_WORDS = _load_common()
+_NEWLINE_RE = re.compile("\n")
 _CONTENT_RE = re.compile(r"[A-Za-z][A-Za-z\-]*")
 _GENERIC = lx.words("person source sources people")
 _DEFINITE = lx.words("the this that The This That")
 _STOP = lx.words("the a an one this that his her their its of for at in to from with")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class Speaker:
-    """Someone who speaks in the story: a named person or a described source."""
+    """Someone who speaks in the story: a named person or a described source (one object
+    per speaker, compared by identity: a feature row per candidate stays cheap)."""
 
     name: str
     role: str | None
@@ -30,6 +48,11 @@ class Speaker:
     words: frozenset[str]
     person: bool
     gender: str | None = None  # "f" or "m" when the text or the name says so
+    count: int = 0  # mentions by name or description, in text order
+    first_at: int = -1  # where the story first names it
+    last_at: int = -1  # where it was last named or described
+    subject_at: int = -1  # where it last opened a sentence or a speaker tag
+    pronoun_at: int = -1  # where a pronoun last stood for it
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +74,9 @@ _BODY_HEADS = lx.words(
 _RECENT = 64  # speakers a description may point back to; keeps resolution linear
 
 
+AntecedentExample = tuple[int, int, list[dict[str, float]], list[str], int]
+
+
 @dataclass(slots=True)
 class Resolver:
     """Stateful: feed mentions in text order."""
@@ -65,7 +91,11 @@ class Resolver:
     last_body_at: int = -1
     subjects: list[Speaker] = field(default_factory=list)  # salient persons, latest last
     renames: dict[str, str] = field(default_factory=dict)
+    # when a list: each pronoun or description resolved appends (start, end, feature rows,
+    # candidate names, the rules' row) for train_antecedent.py, and the rules' pick stands
+    collect: list[AntecedentExample] | None = None
     _index: dict[str, str] | None = None
+    _paragraphs: list[int] | None = None
 
     def resolve(self, m: Mention, *, salient: bool = False) -> Resolved:
         """The speaker ``m`` stands for; a ``salient`` mention (a sentence subject,
@@ -73,11 +103,12 @@ class Resolver:
         if m.pronoun:
             return self._pronoun(m)
         sp = self._named(m) if m.name else self._described(m)
-        self._touch(sp)
+        self._touch(sp, m.start)
         if m.name and not sp.person and self._body_name(sp.name):
             self.last_body, self.last_body_at = sp, m.end
         if salient and (sp.person or sp.anonymous):
             self.last_subject = sp
+            sp.subject_at = max(sp.subject_at, m.start)
             if sp.person:
                 subjects = self.subjects
                 if sp in subjects:
@@ -91,18 +122,14 @@ class Resolver:
         """The name ``m`` would resolve to now, changing nothing (a candidate the ranker
         weighs but may not choose)."""
         if m.pronoun:
-            return self._pronoun(m).name
+            return self._pronoun(m, peek=True).name
         if m.name:
             return self.full_name(m.name)
         text = " ".join(m.text.split())
-        words = _words(text)
+        found = self._description_target(m, text)
+        if found is not None:
+            return found.name
         first = text.split()[0]
-        if first in _DEFINITE:
-            found = self._antecedent(words - lx.ORDINALS, earliest=bool(words & lx.ORDINALS))
-            if found is not None:
-                return found.name
-            if _head(text) in _BODY_HEADS and (body := self._body_near(m)) is not None:
-                return body.name
         return text[0].lower() + text[1:] if first in lx.INDEFINITE | _DEFINITE else text
 
     def note_subject(self, m: Mention) -> None:
@@ -110,7 +137,12 @@ class Resolver:
         if m.name and not m.pronoun:
             self.resolve(m, salient=True)
 
-    def _touch(self, sp: Speaker) -> None:
+    def _touch(self, sp: Speaker, at: int) -> None:
+        if at > sp.last_at:  # the same mention may be resolved twice
+            sp.count += 1
+            sp.last_at = at
+            if sp.first_at < 0:
+                sp.first_at = at
         recent = self.recent
         if recent and recent[-1] is sp:
             return
@@ -128,18 +160,100 @@ class Resolver:
             self.speakers.append(sp)
         return sp
 
-    def _pronoun(self, m: Mention) -> Resolved:
+    def _pronoun(self, m: Mention, *, peek: bool = False) -> Resolved:
         word = m.text.replace("\u2019", "'").split("'", 1)[0]  # "he’d", "she's"
         word = _OWNER_PRONOUN.get(word, word)  # "his claim" speaks for "he"
         if word in lx.PERSON_PRONOUNS:
-            p = self._antecedent_person("f" if word.lower() == "she" else "m")
+            gender = "f" if word.lower() == "she" else "m"
+            p = self._antecedent_person(gender)
             if p is not None:
+                # agreement first: "she" never stands for a man the story names as one
+                persons = [
+                    sp for sp in reversed(self.recent) if sp.person and sp.gender in (None, gender)
+                ]
+                ctx = self._context(m, "p", gender=gender)
+                p = self._choose(m, ctx, p, persons, own=False, peek=peek)
+            if p is not None:
+                if not peek:
+                    p.pronoun_at = max(p.pronoun_at, m.start)
                 return Resolved(p.name, p.role, p.anonymous)
-        elif word in _BODY_PRONOUNS and (body := self._body_near(m)) is not None:
+        elif word in _BODY_PRONOUNS:
             # "Big Machine have denied it. “...,” they said": a body spoken of in the
-            # plural, as British English does
-            return Resolved(body.name, body.role, False)
+            # plural, as British English does; only one named just before ("it" farther
+            # back is likelier the weather or a fact)
+            ctx = self._context(m, "b", plural=word.lower() == "they")
+            latest = [sp for sp in reversed(self.recent) if 0 <= m.start - sp.last_at <= _IT_REACH]
+            body = self._choose(m, ctx, self._body_near(m), latest, own=True, peek=peek)
+            if body is not None:
+                return Resolved(body.name, body.role, body.anonymous)
         return Resolved(m.text, None, False)
+
+    def _context(
+        self, m: Mention, kind: str, *, gender: str | None = None, plural: bool = False
+    ) -> antecedent.Context:
+        if self._paragraphs is None:
+            text = self.text
+            self._paragraphs = [0] + [nl.end() for nl in _NEWLINE_RE.finditer(text)]
+        paras = self._paragraphs
+        k = bisect_right(paras, m.start) - 1
+        return antecedent.Context(
+            kind,
+            m.start,
+            paras[k] if k >= 0 else 0,
+            paras[k - 1] if k >= 1 else -1,
+            gender,
+            plural,
+        )
+
+    def _choose(
+        self,
+        m: Mention,
+        ctx: antecedent.Context,
+        rule: Speaker | None,
+        pool: list[Speaker],
+        *,
+        own: bool,
+        peek: bool,
+    ) -> Speaker | None:
+        """The rules' pick ``rule``, unless the learned chooser scores another of the
+        latest speakers in ``pool`` (latest first) higher, or, when ``own``, the mention
+        standing for itself (None)."""
+        model = antecedent.MODEL
+        collecting = self.collect is not None and not peek
+        if not model and not collecting:
+            return rule
+        cands: list[Speaker | None] = [None] if own else []
+        cands.extend(pool[: antecedent.MAX_CANDIDATES])
+        if rule is not None and rule not in cands:
+            cands.append(rule)
+        if len(cands) < 2:
+            return rule
+        subjects = list(reversed(self.subjects))
+        by_recency = sorted((sp for sp in cands if sp is not None), key=lambda sp: -sp.last_at)
+        rows = [
+            antecedent.features(
+                ctx,
+                sp,
+                rule=sp is rule,
+                recency=by_recency.index(sp) if sp is not None else 0,
+                subject_rank=(
+                    subjects.index(sp)
+                    if sp is not None and sp in subjects
+                    else 0
+                    if sp is not None and sp is self.last_subject
+                    else -1
+                ),
+                body=sp is not None and not sp.person and self._body_name(sp.name),
+            )
+            for sp in cands
+        ]
+        if collecting:
+            assert self.collect is not None
+            own_name = _own_name(m.text) if own else ""
+            names = [sp.name if sp is not None else own_name for sp in cands]
+            self.collect.append((m.start, m.end, rows, names, cands.index(rule)))
+            return rule
+        return cands[antecedent.best(rows, cands.index(rule))]
 
     def _body_near(self, m: Mention) -> Speaker | None:
         """ "The UN Security Council ... in what it called “a clear threat”": a named body
@@ -194,24 +308,37 @@ class Resolver:
         return len(words) > 1 or (len(name) > 1 and name.isupper())
 
     def _common_word(self, name: str) -> bool:
-        """ "Things got heated": a lone capitalized word the story also writes in lower
-        case is a sentence-opening common noun, not someone's name."""
-        if " " in name or not name[1:].islower():
+        """ "Things got heated", "Perhaps", "MORE": a lone capitalized word the story also
+        writes in lower case, or news mostly does (common_words.json), is a common word
+        opening a sentence or a heading, not someone's name."""
+        if " " in name or not (name[1:].islower() or name.isupper()):
             return False
-        return written_alone(self.text, name.lower())
+        low = name.lower()
+        return low in COMMON_WORDS or (name[1:].islower() and written_alone(self.text, low))
+
+    def _description_target(self, m: Mention, text: str) -> Speaker | None:
+        """The earlier speaker a definite description ("the official", "the company")
+        stands for, or None: a speaker of its own."""
+        words = _words(text)
+        first = text.split()[0]
+        if first not in _DEFINITE:
+            return None
+        found = self._antecedent(words - lx.ORDINALS, earliest=bool(words & lx.ORDINALS))
+        head = _head(text)
+        if found is None and head in _BODY_HEADS:
+            # "Dick Clark Productions denies ... the production company said"
+            found = self._body_near(m)
+        return found
 
     def _described(self, m: Mention) -> Speaker:
         text = " ".join(m.text.split())
+        found = self._description_target(m, text)
+        if found is not None:
+            return found
         words = _words(text)
         first = text.split()[0]
         ordinal = words & lx.ORDINALS
-        if first in _DEFINITE:
-            found = self._antecedent(words - lx.ORDINALS, earliest=bool(ordinal))
-            if found is not None:
-                return found
-            if _head(text) in _BODY_HEADS and (body := self._body_near(m)) is not None:
-                return body  # "Dick Clark Productions denies ... the production company said"
-        name = text[0].lower() + text[1:] if first in lx.INDEFINITE | _DEFINITE else text
+        name = _own_name(text)
         head = _head(text)
         anonymous = head in lx.ANON_HEADS
         if ordinal - {"first"} or first.lower() == "another":
@@ -318,6 +445,14 @@ def _full_name_index(text: str) -> dict[str, str]:
     for last, full in headline.items():
         index.setdefault(last, full)
     return index
+
+
+def _own_name(text: str) -> str:
+    """What a description is called when it stands for itself: its own words, the
+    leading article in lower case ("The official" -> "the official")."""
+    text = " ".join(text.split())
+    first = text.split()[0] if text.strip() else ""
+    return text[0].lower() + text[1:] if first in lx.INDEFINITE | _DEFINITE else text
 
 
 def _words(text: str) -> frozenset[str]:

@@ -1,0 +1,63 @@
+"""Fragments and workplaces are no speakers: a common word opening a sentence is nobody
+"he" stands for, and the name after "an analyst at" is where the speaker works."""
+
+from __future__ import annotations
+
+from summarizer import extract_quotes
+from summarizer.quotes import resolve
+from summarizer.quotes.mentions import left_mention
+from summarizer.quotes.resolve import Resolver
+
+
+def _left(text: str) -> tuple[str | None, str | None]:
+    m = left_mention(text, 0, len(text))
+    assert m is not None
+    return m.name, m.role
+
+
+def _speakers(text: str) -> list[str | None]:
+    return [q.speaker for q in extract_quotes(text) if q.kind.value != "indirect"]
+
+
+def test_mined_common_words_are_loaded() -> None:
+    assert {"perhaps", "must", "thousands"} <= resolve.COMMON_WORDS
+    assert "bill" not in resolve.COMMON_WORDS  # a name as often as a word
+    assert "trump" not in resolve.COMMON_WORDS
+
+
+def test_a_common_word_is_not_a_person() -> None:
+    r = Resolver("Must we wait? Perhaps.")
+    assert r._common_word("Must") and r._common_word("Perhaps") and r._common_word("MORE")
+    assert not r._common_word("Nadella") and not r._common_word("NATO")
+
+
+def test_he_skips_a_sentence_opening_common_word() -> None:
+    text = (
+        "Prince Andrew spoke to the BBC on Saturday.\n\n"
+        "Must a royal answer every question? He told the interviewer: “I have no "
+        "recollection of ever meeting that lady, none whatsoever.”"
+    )
+    assert _speakers(text) == ["Prince Andrew"]
+
+
+def test_a_workplace_after_a_role_is_not_the_name() -> None:
+    assert _left("China’s ambassador to Britain ") == (None, None)
+    assert _left("a spokesperson for Inherent Resolve ")[0] is None
+    name, role = _left(
+        "Omar Lamrani, a senior military analyst at Stratfor, the Texas-based intelligence firm, "
+    )
+    assert name == "Omar Lamrani" and role is not None and role.startswith("a senior")
+
+
+def test_a_person_then_where_they_work() -> None:
+    assert _left("Rosaly Lopes of NASA's Jet Propulsion Laboratory in California ")[0] == (
+        "Rosaly Lopes"
+    )
+    assert _left("planetary scientist Dylan Nelson of the Max Planck Institute ")[0] == (
+        "Dylan Nelson"
+    )
+
+
+def test_titles_and_bodies_before_of_keep_their_names() -> None:
+    assert _left("Secretary of State John Kerry ") == ("John Kerry", "Secretary of State")
+    assert _left("Sen. Bernie Sanders of Vermont ")[0] == "Bernie Sanders"
