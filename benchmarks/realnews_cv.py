@@ -36,9 +36,11 @@ sys.path.insert(0, str(ROOT))
 from summarizer.evaluate import prediction_record  # noqa: E402
 from summarizer.quotes import (  # noqa: E402
     antecedent,
+    cue_score,
     rank,
     short,
     train_antecedent,
+    train_cues,
     train_rank,
     train_short,
 )
@@ -141,7 +143,32 @@ class AntecedentTrainer:
             antecedent.MODEL = shipped
 
 
-TRAINERS: list[Trainer] = [RankTrainer(), ShortTrainer(), AntecedentTrainer()]
+class CueTrainer:
+    """The cue model: report a cue's clause? (summarizer/quotes/cue_score.py, train_cues.py)."""
+
+    name = "cues"
+
+    def __init__(self, epochs: int = 150, threshold: float = 0.4) -> None:
+        self.epochs = epochs
+        self.threshold = threshold
+
+    def collect(self, article: Article) -> list[Any]:
+        return train_cues.article_examples(article)
+
+    def fit(self, examples: list[Any]) -> Any:
+        return train_cues.fit(examples, epochs=self.epochs)
+
+    @contextmanager
+    def install(self, model: Any) -> Iterator[None]:
+        shipped = cue_score.WEIGHTS, cue_score.THRESHOLD
+        cue_score.WEIGHTS, cue_score.THRESHOLD = model, self.threshold
+        try:
+            yield
+        finally:
+            cue_score.WEIGHTS, cue_score.THRESHOLD = shipped
+
+
+TRAINERS: list[Trainer] = [RankTrainer(), ShortTrainer(), AntecedentTrainer(), CueTrainer()]
 
 
 def _load(path: Path) -> list[Article]:

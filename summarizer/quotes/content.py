@@ -7,8 +7,12 @@ import re
 
 from summarizer.quotes.cues import Cue
 from summarizer.quotes.language import Language, words
+from summarizer.quotes.marks import MarkSpan
 from summarizer.quotes.sentences import Story, strip
 
+# words a reported clause needs besides its quotation to be reported on its own
+CLAUSE_OWN_WORDS = 3
+_WORD_COUNT_RE = re.compile(r"\w+")
 _THAT_RE = re.compile(r"\s*(?:that\b|:|,)?\s*")
 _ADJUNCT_WORDS = words(
     """on in at during last this a an the statement interview week month year morning night
@@ -76,6 +80,27 @@ class ReportedClauses:
         else:
             start = self._skip_to_that(text, start, s1)
         return strip(text, start, _clause_stop(text, start, s1))
+
+    def around(self, q: MarkSpan, c: Cue, s0: int, s1: int) -> tuple[int, int] | None:
+        """The reported clause that carries quotation ``q`` ("said he was “just trying”"),
+        when it has words of its own besides the quotation: the real-news convention
+        attributes both the clause and the quoted fragment, and a fragment shown alone
+        can lose the verb and negation that give it its meaning."""
+        span = self.content(c, s0, s1)
+        if span is None:
+            return None
+        s, e = span
+        if not (s <= q.start and q.end <= e + 1):
+            return None
+        if self.text[s : q.open_at].rstrip().endswith((",", ":")):
+            return None  # "..., explaining why, “but most ...”": a quotation of its own
+        if q.after < e and self._adjunct_only(self.text[q.after : e]):
+            e = q.after  # "... as “a road to nowhere” on Wednesday": the report ends at it
+        own = _WORD_COUNT_RE.findall(self.text, s, max(s, q.open_at))
+        own += _WORD_COUNT_RE.findall(self.text, min(e, q.after), e)
+        if len(own) < CLAUSE_OWN_WORDS:
+            return None  # the quotation is the whole report
+        return s, e
 
     def close_marks(self, s: int, e: int) -> int:
         """Take back a closing mark the strip cut off: “minimal.” keeps its ”."""

@@ -28,7 +28,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from bot.domain import Quote, QuoteKind, Span
-from summarizer.quotes import rank, short
+from summarizer.quotes import cue_score, rank, short
 from summarizer.quotes.choose import Chooser, RankExample
 from summarizer.quotes.content import ReportedClauses
 from summarizer.quotes.cues import Cue, Cues
@@ -69,6 +69,9 @@ class Extractor:
         # training mode (summarizer/quotes/train_short.py): keep every short quotation
         # and record its features instead of asking the model
         self.collect: list[tuple[int, int, dict[str, float]]] | None = None
+        # training mode (summarizer/quotes/train_cues.py): report every cue's clause and
+        # record its features instead of asking the cue model
+        self.cue_collect: list[tuple[int, int, dict[str, float], Attr]] | None = None
 
     @property
     def rank_collect(self) -> list[RankExample] | None:
@@ -227,14 +230,11 @@ class Extractor:
 
     def _emit_clause(self, q: MarkSpan, c: Cue, attr: Attr, s0: int, s1: int) -> None:
         """ "told them that any U.S. involvement would be “minimal.”": besides the quoted
-        fragment, the reported clause that carries it is an attribution of its own, when
-        the fragment is under a quarter of it (a longer one stands for the clause)."""
-        span = self.clauses.content(c, s0, s1)
+        fragment, the reported clause that carries it is an attribution of its own."""
+        span = self.clauses.around(q, c, s0, s1)
         if span is None:
             return
         s, e = span
-        if not (s <= q.start and q.end <= e + 1) or (q.end - q.start) * 4 > e - s:
-            return
         c.clause = True
         self._emit(s, self.clauses.close_marks(s, e), QuoteKind.INDIRECT, attr)
 
@@ -248,7 +248,13 @@ class Extractor:
             return False  # but "half said so", "72 percent said yes"
         if any(q.start <= s and e <= q.end for q in sq):
             return False
-        self._emit(s, self.clauses.close_marks(s, e), QuoteKind.INDIRECT, attr)
+        e = self.clauses.close_marks(s, e)
+        feats = cue_score.features(self.text, c, attr, s, e, s0)
+        if self.cue_collect is not None:
+            self.cue_collect.append((s, e, feats, attr))
+        elif not cue_score.keep(feats):
+            return False  # "pleaded guilty", "found dead": not a report
+        self._emit(s, e, QuoteKind.INDIRECT, attr)
         return True
 
     def _emit(self, s: int, e: int, kind: QuoteKind, attr: Attr | None) -> None:

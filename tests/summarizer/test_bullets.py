@@ -59,8 +59,9 @@ def test_fragment_shown_in_its_reported_clause() -> None:
     assert format_bullet(bullet) == "Lavrov: dismissed the talks as “a road to nowhere”"
     for q in bullet.quotes:
         assert text[q.start : q.end] == q.text  # verbatim
-    (plain,) = make_bullets(quotes)  # without the text: the fragment alone
-    assert format_bullet(plain) == "Lavrov: “a road to nowhere”"
+    # without the text: the reported clause the extractor emits around the fragment
+    (plain,) = make_bullets(quotes)
+    assert format_bullet(plain) == "Lavrov: dismissed the talks as “a road to nowhere”"
 
 
 def test_guessed_speakers_make_no_bullet() -> None:

@@ -1,0 +1,57 @@
+"""Reported speech around cues: the clause that carries a partial quotation, British
+spellings of cue verbs, and the learned cue model (made-up sentences, no article text)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain import QuoteKind
+from summarizer import extract_quotes
+from summarizer.quotes import cue_score
+from summarizer.quotes.extract import Extractor
+
+
+def _indirect(text: str) -> list[tuple[str, str | None]]:
+    return [(q.text, q.speaker) for q in extract_quotes(text) if q.kind is QuoteKind.INDIRECT]
+
+
+def test_the_clause_around_a_partial_quotation_is_reported_with_it() -> None:
+    text = "Jane Roe said the council was “only trying to keep the depot open.”"
+    quotes = extract_quotes(text)
+    direct = [q for q in quotes if q.kind is not QuoteKind.INDIRECT]
+    assert [q.text for q in direct] == ["only trying to keep the depot open"]
+    # the fragment alone drops "the council was": the clause keeps its subject and verb
+    clause = "the council was “only trying to keep the depot open.”"
+    assert _indirect(text) == [(clause, "Jane Roe")]
+
+
+def test_a_quotation_that_is_the_whole_report_gets_no_clause() -> None:
+    text = "Jane Roe said: “The council will keep the depot open until spring.”"
+    assert _indirect(text) == []
+
+
+def test_british_spellings_of_cue_verbs_are_cues() -> None:
+    text = "Jane Roe criticised the council for closing the depot without a vote."
+    assert _indirect(text) == [("the council for closing the depot without a vote", "Jane Roe")]
+
+
+def _cue_scores(text: str) -> list[float]:
+    ex = Extractor(text)
+    ex.cue_collect = []
+    ex.run()
+    return [cue_score.score(feats) for _, _, feats, _ in ex.cue_collect]
+
+
+def test_the_cue_model_is_shipped_and_tells_a_plea_from_a_report() -> None:
+    assert cue_score.WEIGHTS, "cue_score.json is shipped with the package"
+    (plea,) = _cue_scores("A Buffalo man pleaded guilty on Monday to threatening the mayor.")
+    (report,) = _cue_scores("A Buffalo man said on Monday that the mayor had threatened him.")
+    assert plea < cue_score.THRESHOLD <= report
+
+
+def test_without_a_model_every_cue_clause_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "A Buffalo man pleaded guilty on Monday to threatening the mayor."
+    monkeypatch.setattr(cue_score, "WEIGHTS", {})
+    assert [speaker for _, speaker in _indirect(text)] == ["A Buffalo man"]
+    monkeypatch.setattr(cue_score, "WEIGHTS", {"bias": -5.0})
+    assert _indirect(text) == []
