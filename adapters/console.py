@@ -18,8 +18,11 @@ from rich.text import Text
 from bot.domain import Briefing, BriefingItem, Bullet, QuoteKind
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from bot.conversation.replies import Reply
     from bot.domain import Citation
+    from bot.ports import PostLog
 
 
 def bullet_text(bullet: Bullet) -> Text:
@@ -67,13 +70,15 @@ class ConsoleAdapter:
         self._ids = itertools.count(1)
         self._posted: dict[tuple[str, str], str] = {}
 
-    async def post_briefing(self, briefing: Briefing) -> str:
+    async def post_briefing(self, briefing: Briefing, log: PostLog | None = None) -> str:
         self.render(briefing)
         message_id = f"console-{next(self._ids)}"
         self._posted[(briefing.channel, briefing.idempotency_key)] = message_id
         return message_id
 
-    async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
+    async def find_posted(
+        self, channel: str, idempotency_key: str, *, since: datetime | None = None
+    ) -> str | None:
         return self._posted.get((channel, idempotency_key))
 
     def render(self, briefing: Briefing) -> None:

@@ -5,18 +5,23 @@ The protocol, for one idempotency key (``briefing:<channel>:<slot>``,
 
 1. **claim** the key in the store with a lease (`begin_delivery`); a key that
    is done, or leased by a live process, is left alone;
-2. if the claim is **resumed** (an earlier attempt died holding it), ask the
+2. if the claim is **resumed** (an earlier attempt died holding it) and that
+   attempt recorded every message of its post (the claim's ``posted`` parts),
+   that is the post: record it as delivered and stop. Otherwise ask the
    platform whether that attempt posted (`ChatAdapter.find_posted`, which looks
-   for the key the post carried: Slack metadata, Discord nonce); if so, record
-   it and stop;
+   for the key the post carried, Slack metadata, Discord nonce, no further back
+   than the claim); if so, record it and stop;
 3. compose, **note** the story ids on the claim (renewing the lease, and
-   checking it is still ours), **post** with the key;
+   checking it is still ours), **post** with the key, the adapter writing down
+   each message's id in the claim as soon as it lands (`PostLog`);
 4. **complete**: posted, stories marked briefed, schedule advanced, in one
    transaction.
 
 A kill -9 anywhere leaves either no post (the claim expires and the next
-attempt posts) or a post the platform knows by its key (the next attempt finds
-it and records it). So every due briefing is posted, and posted once.
+attempt posts) or a post the delivery log or the platform knows by its key (the
+next attempt finds it and records it). So every due briefing is posted, and
+posted once. The platform's history is searched only for a message posted in
+the instant before a kill, since Slack allows that search one request a minute.
 """
 
 from __future__ import annotations
@@ -24,8 +29,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -74,6 +79,26 @@ class Job:
     kind: str = "briefing"
     slot: datetime | None = None
     next_slot: datetime | None = None
+
+
+@dataclass(slots=True)
+class ClaimLog:
+    """The `PostLog` of one claimed delivery: its messages, recorded in the store."""
+
+    store: ScheduleStore
+    key: str
+    since: datetime | None
+    resumed: bool
+    posted: Mapping[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, store: ScheduleStore, claim: DeliveryClaim) -> ClaimLog:
+        return cls(store, claim.key, claim.since, claim.resumed, dict(claim.posted))
+
+    async def record(self, part: int, parts: int, message_id: str) -> None:
+        await asyncio.to_thread(
+            self.store.note_delivery_part, self.key, part=part, parts=parts, message_id=message_id
+        )
 
 
 class Deliverer:
@@ -132,11 +157,16 @@ class Deliverer:
     async def _deliver_claimed(self, job: Job, claim: DeliveryClaim) -> Outcome:
         adapter = self.adapter_for(job.channel)
         if claim.resumed:
-            found = await adapter.find_posted(job.channel, job.key)
+            found = claim.recorded_message_id
+            how = "its messages were recorded"
+            if found is None:
+                found = await adapter.find_posted(job.channel, job.key, since=claim.since)
+                how = "found on the platform"
             if found is not None:
                 log.info(
-                    "delivery %s had been posted before a crash; recording it",
+                    "delivery %s had been posted before a crash (%s); recording it",
                     job.key,
+                    how,
                     extra={"channel": job.channel, "delivery_key": job.key},
                 )
                 await self._complete(job, found, list(claim.story_ids))
@@ -162,7 +192,7 @@ class Deliverer:
                 extra={"channel": job.channel, "delivery_key": job.key},
             )
             return Outcome(job.key, "skipped")
-        message_id = await adapter.post_briefing(briefing)
+        message_id = await adapter.post_briefing(briefing, ClaimLog.of(self.store, claim))
         await self._complete(job, message_id, story_ids)
         await self._remember_order(briefing)
         return Outcome(job.key, "posted", message_id)

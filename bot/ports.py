@@ -7,7 +7,7 @@ one place that wires them together.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -101,13 +101,26 @@ class DeliveryClaim:
 
     ``resumed`` means an earlier attempt claimed this key and never completed:
     it may have posted, so the platform must be asked before posting again.
-    ``story_ids`` are the stories that attempt meant to post.
+    ``story_ids`` are the stories that attempt meant to post. ``posted`` are
+    the messages earlier attempts recorded as they landed (part number →
+    message id) out of ``parts``; ``since`` is when the key was first claimed
+    (no message of it is older).
     """
 
     key: str
     channel: str
     resumed: bool
     story_ids: tuple[int, ...] = ()
+    posted: Mapping[int, str] = field(default_factory=dict)
+    parts: int | None = None
+    since: datetime | None = None
+
+    @property
+    def recorded_message_id(self) -> str | None:
+        """The first message's id when every part is recorded as posted, else None."""
+        if self.parts is None or any(n not in self.posted for n in range(1, self.parts + 1)):
+            return None
+        return self.posted[1]
 
 
 class EventClaim(StrEnum):
@@ -200,20 +213,45 @@ class QuotedSummarizer(Summarizer, Protocol):
 
 
 @runtime_checkable
+class PostLog(Protocol):
+    """The delivery log of one briefing's messages, written as each one lands.
+
+    Given by delivery to `ChatAdapter.post_briefing`. ``posted`` holds the
+    parts earlier attempts recorded (part number → message id), which the
+    adapter does not post again; ``since`` is when the delivery was first
+    claimed (no message of it is older: where a history search can stop);
+    ``resumed`` says an earlier attempt may have posted parts it never
+    recorded. The adapter calls ``record`` as soon as the platform accepted a
+    part, before the next; it raises ``StoreError``.
+    """
+
+    posted: Mapping[int, str]
+    since: datetime | None
+    resumed: bool
+
+    async def record(self, part: int, parts: int, message_id: str) -> None: ...
+
+
+@runtime_checkable
 class ChatAdapter(Protocol):
     """Renders a `Briefing` (or a reply) for one platform and posts it.
 
     Called by delivery. ``post_briefing`` returns the platform's message id;
-    it raises ``DeliveryError`` when the platform refuses. ``idempotency_key``
-    travels with the post (Slack metadata, Discord nonce) so recovery after a
-    crash can find a post that was made but not recorded.
+    it raises ``DeliveryError`` when the platform refuses, and records each
+    message in ``log`` as it lands (adapters that post one message may leave
+    that to delivery). ``idempotency_key`` travels with the post (Slack
+    metadata, Discord nonce) so recovery after a crash can find a post that was
+    made but not recorded: ``find_posted`` looks no further back than ``since``
+    when given.
     """
 
     name: str
 
-    async def post_briefing(self, briefing: Briefing) -> str: ...
+    async def post_briefing(self, briefing: Briefing, log: PostLog | None = None) -> str: ...
 
-    async def find_posted(self, channel: str, idempotency_key: str) -> str | None: ...
+    async def find_posted(
+        self, channel: str, idempotency_key: str, *, since: datetime | None = None
+    ) -> str | None: ...
 
 
 @runtime_checkable
@@ -467,6 +505,9 @@ class ScheduleStore(Store, Protocol):
         now: datetime,
         slot: datetime | None = None,
         next_slot: datetime | None = None,
+    ) -> None: ...
+    def note_delivery_part(
+        self, idempotency_key: str, *, part: int, parts: int, message_id: str
     ) -> None: ...
     def release_delivery(self, idempotency_key: str, *, owner: str) -> None: ...
     def done_keys(self, keys: Iterable[str]) -> set[str]: ...

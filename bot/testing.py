@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from bot.domain import Briefing, BriefingItem, Bullet, Quote, QuoteKind
+from bot.ports import PostLog
 
 
 class RecordingAdapter:
@@ -27,13 +28,15 @@ class RecordingAdapter:
         self.posted: list[Briefing] = []
         self._by_key: dict[tuple[str, str], str] = {}
 
-    async def post_briefing(self, briefing: Briefing) -> str:
+    async def post_briefing(self, briefing: Briefing, log: PostLog | None = None) -> str:
         self.posted.append(briefing)
         message_id = f"rec-{len(self.posted)}"
         self._by_key[(briefing.channel, briefing.idempotency_key)] = message_id
         return message_id
 
-    async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
+    async def find_posted(
+        self, channel: str, idempotency_key: str, *, since: datetime | None = None
+    ) -> str | None:
         return self._by_key.get((channel, idempotency_key))
 
 
@@ -57,7 +60,7 @@ class FileRecordingAdapter:
         self.path = Path(path)
         self.post_delay = post_delay
 
-    async def post_briefing(self, briefing: Briefing) -> str:
+    async def post_briefing(self, briefing: Briefing, log: PostLog | None = None) -> str:
         message_id = f"file-{uuid.uuid4().hex[:12]}"
         line = {
             "channel": briefing.channel,
@@ -72,9 +75,13 @@ class FileRecordingAdapter:
         await asyncio.to_thread(self._append, json.dumps(line) + "\n")
         if self.post_delay:
             await asyncio.sleep(self.post_delay)
+        if log is not None:  # the answer arrived: written down as a platform adapter does
+            await log.record(1, 1, message_id)
         return message_id
 
-    async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
+    async def find_posted(
+        self, channel: str, idempotency_key: str, *, since: datetime | None = None
+    ) -> str | None:
         for post in read_posts(self.path):
             if post["channel"] == channel and post["key"] == idempotency_key:
                 return str(post["message_id"])

@@ -19,6 +19,7 @@ import logging
 import re
 import time
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -33,6 +34,7 @@ from adapters.discord.render import (
 from bot.bounded import BoundedDict
 from bot.domain import Briefing
 from bot.errors import DeliveryError
+from bot.ports import PostLog
 
 log = logging.getLogger(__name__)
 # How many messages, channels and keys the adapter keeps in memory.
@@ -94,7 +96,7 @@ class DiscordAdapter:
         self._pace_lock = asyncio.Lock()
         self._last_send = 0.0
 
-    async def post_briefing(self, briefing: Briefing) -> str:
+    async def post_briefing(self, briefing: Briefing, log: PostLog | None = None) -> str:
         """Post ``briefing``; the id of its first message. Raises DeliveryError.
 
         All or nothing when Discord refuses: when a later part of a split briefing
@@ -137,7 +139,9 @@ class DiscordAdapter:
         self.briefing_keys[message_id] = briefing.idempotency_key
         self.recent[briefing.channel] = briefing
 
-    async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
+    async def find_posted(
+        self, channel: str, idempotency_key: str, *, since: datetime | None = None
+    ) -> str | None:
         """The first message id of a briefing found complete in recent history, else None.
 
         A briefing split over several messages counts only when every part is

@@ -3,7 +3,12 @@
 Channel ids are ``slack:C0123`` (single-workspace token mode) or
 ``slack:T0456/C0123`` (an OAuth-installed workspace: the team picks the token).
 Every post carries message metadata with the briefing's idempotency key, so
-`SlackAdapter.find_posted` can find a post that was made but never recorded.
+`SlackAdapter.find_posted` can find a post that was made but never recorded;
+each message is also written down in the delivery log (`PostLog`) the moment
+Slack accepts it, so that search is rarely needed. When it is, it keeps to the
+limits Slack sets apps distributed outside its Marketplace for
+``conversations.history``: 15 messages a request, one request a minute, and it
+reads back no further than the delivery's claim.
 Posts to one channel are paced (Slack allows about one per second); 429s are
 retried after ``Retry-After`` by the client's `AsyncRateLimitErrorRetryHandler`
 (a 429 means nothing was posted, so a retry cannot duplicate). slack_sdk and
@@ -17,6 +22,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -28,10 +34,16 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import METADATA_EVENT_TYPE, SlackMessage, briefing_messages
 from bot.domain import Briefing
 from bot.errors import DeliveryError
+from bot.ports import PostLog
 
 PLATFORM = "slack"
 POST_INTERVAL_SECONDS = 1.0  # Slack: "1 message per second per channel", short bursts aside
-HISTORY_PAGES = 10  # find_posted looks this far back (x 200 messages)
+# conversations.history for apps outside the Marketplace (Slack, May 2025): at most 15
+# messages a request and one request a minute. Marketplace apps may raise these.
+HISTORY_PAGE_LIMIT = 15
+HISTORY_INTERVAL_SECONDS = 60.0
+HISTORY_PAGES = 12  # find_posted reads at most 180 messages (12 minutes) back
+CLOCK_SKEW = timedelta(minutes=5)  # "since" is our clock, a message's ts is Slack's
 TokenLookup = Callable[[str], Awaitable[str]]
 
 
@@ -132,8 +144,35 @@ async def translate_errors(doing: str) -> AsyncIterator[None]:
         raise _Unreachable(f"could not reach Slack for {doing}: {exc}") from exc
 
 
+class _Pacer:
+    """At most one call per ``interval`` seconds per key; callers queue for their turn."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._last: dict[str, float] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    @asynccontextmanager
+    async def turn(self, key: str) -> AsyncIterator[None]:
+        async with self._locks.setdefault(key, asyncio.Lock()):
+            last = self._last.get(key)
+            if last is not None:
+                wait = last + self.interval - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+            try:
+                yield
+            finally:
+                self._last[key] = time.monotonic()
+
+
 class SlackAdapter:
-    """Posts briefings and replies to Slack channels, paced per channel."""
+    """Posts briefings and replies to Slack channels, paced per channel.
+
+    ``history_interval`` and ``history_page_limit`` are Slack's limits on
+    reading a channel's history (per workspace); ``history_pages`` how many
+    pages `find_posted` reads at most (it stops sooner at the claim's time).
+    """
 
     name = PLATFORM
 
@@ -144,80 +183,100 @@ class SlackAdapter:
         token_for_team: TokenLookup | None = None,
         post_interval: float = POST_INTERVAL_SECONDS,
         history_pages: int = HISTORY_PAGES,
+        history_interval: float = HISTORY_INTERVAL_SECONDS,
+        history_page_limit: int = HISTORY_PAGE_LIMIT,
     ) -> None:
         self.client = client
         self._token_for_team = token_for_team
-        self._post_interval = post_interval
         self._history_pages = history_pages
-        self._last_post: dict[str, float] = {}
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._history_page_limit = history_page_limit
+        self._posts = _Pacer(post_interval)  # per channel
+        self._history_reads = _Pacer(history_interval)  # per workspace
 
-    async def post_briefing(self, briefing: Briefing) -> str:
+    async def post_briefing(self, briefing: Briefing, log: PostLog | None = None) -> str:
         """Post the briefing (several messages if long); the first message's ts is its id.
 
-        A long briefing first looks for parts an earlier, interrupted attempt
-        posted, and posts only the missing ones.
+        Each message is recorded in ``log`` as soon as Slack accepted it. Parts
+        ``log`` holds are not posted again; when an earlier attempt may have
+        posted more than it recorded (``log.resumed``, or no log), a long
+        briefing first looks in the channel for its missing parts.
         """
         target = SlackChannel.parse(briefing.channel)
         messages = briefing_messages(briefing)
-        posted = await self.posted_parts(briefing) if len(messages) > 1 else {}
+        since = log.since if log is not None else None
+        posted = dict(log.posted) if log is not None else {}
+        unsure = log is None or log.resumed
+        if len(messages) > 1 and unsure and len(posted) < len(messages):
+            posted = {**await self.posted_parts(briefing, since=since), **posted}
         for part, message in enumerate(messages, start=1):
             if part in posted:
                 continue
             metadata = briefing_metadata(briefing, part, len(messages))
+            asked_at = datetime.now(UTC)
             try:
                 posted[part] = await self.post(target, message, metadata=metadata)
             except _Unreachable as lost:
-                posted[part] = await self._landed_anyway(briefing, part, lost)
+                posted[part] = await self._landed_anyway(briefing, part, lost, since=asked_at)
+            if log is not None:
+                await log.record(part, len(messages), posted[part])
         return posted[1]
 
-    async def _landed_anyway(self, briefing: Briefing, part: int, lost: _Unreachable) -> str:
+    async def _landed_anyway(
+        self, briefing: Briefing, part: int, lost: _Unreachable, *, since: datetime
+    ) -> str:
         """After a lost answer: the part's ts if Slack has it (found by its key), else ``lost``."""
         try:
-            found = (await self.posted_parts(briefing)).get(part)
+            found = (await self.posted_parts(briefing, since=since)).get(part)
         except DeliveryError:
             found = None
         if found is None:
             raise lost
         return found
 
-    async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
+    async def find_posted(
+        self, channel: str, idempotency_key: str, *, since: datetime | None = None
+    ) -> str | None:
         """The ts of the briefing with ``idempotency_key`` if ALL its parts are in the channel.
 
         Delivery records a briefing found here as delivered without posting, so
         a briefing interrupted after some of its parts is not found: the retry
-        then posts the missing parts (`post_briefing`).
+        then posts the missing parts (`post_briefing`). Reads history back to
+        ``since`` (when the delivery was claimed) or ``history_pages`` pages,
+        whichever comes first, at Slack's pace for ``conversations.history``.
         """
-        found, total = await self._scan(SlackChannel.parse(channel), idempotency_key)
+        found, total = await self._scan(SlackChannel.parse(channel), idempotency_key, since)
         if total is None or any(part not in found for part in range(1, total + 1)):
             return None
         return found[1]
 
-    async def posted_parts(self, briefing: Briefing) -> dict[int, str]:
+    async def posted_parts(
+        self, briefing: Briefing, *, since: datetime | None = None
+    ) -> dict[int, str]:
         """Which parts of ``briefing`` are in its channel already: part number → ts."""
-        return await self._parts(SlackChannel.parse(briefing.channel), briefing.idempotency_key)
-
-    async def _parts(self, target: SlackChannel, idempotency_key: str) -> dict[int, str]:
-        found, _ = await self._scan(target, idempotency_key)
+        target = SlackChannel.parse(briefing.channel)
+        found, _ = await self._scan(target, briefing.idempotency_key, since)
         return found
 
     async def _scan(
-        self, target: SlackChannel, idempotency_key: str
+        self, target: SlackChannel, idempotency_key: str, since: datetime | None
     ) -> tuple[dict[int, str], int | None]:
         """The recent parts with ``idempotency_key`` (part → ts) and how many parts it has."""
         token = await self._token(target)
+        oldest = f"{(since - CLOCK_SKEW).timestamp():.6f}" if since is not None else None
         found: dict[int, str] = {}
         total: int | None = None
         cursor: str | None = None
         async with translate_errors(f"reading the history of {target}"):
             for _ in range(self._history_pages):
-                page = await self.client.conversations_history(
-                    channel=target.channel_id,
-                    include_all_metadata=True,
-                    limit=200,
-                    cursor=cursor,
-                    **token,
-                )
+                async with self._history_reads.turn(target.team_id or ""):
+                    page = await self.client.conversations_history(
+                        channel=target.channel_id,
+                        include_all_metadata=True,
+                        limit=self._history_page_limit,
+                        cursor=cursor,
+                        oldest=oldest,
+                        **token,
+                    )
                 for message in page.get("messages") or []:
                     part = briefing_part_of(message)
                     if part and part.idempotency_key == idempotency_key:
@@ -243,7 +302,8 @@ class SlackAdapter:
         extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
         if metadata:
             extra["metadata"] = metadata
-        async with self._paced(target.channel_id), translate_errors(f"a post to {target}"):
+        posting = translate_errors(f"a post to {target}")
+        async with self._posts.turn(target.channel_id), posting:
             response = await self.client.chat_postMessage(
                 channel=target.channel_id,
                 **message.as_kwargs(),
@@ -254,20 +314,6 @@ class SlackAdapter:
                 **token,
             )
         return str(response["ts"])
-
-    @asynccontextmanager
-    async def _paced(self, channel_id: str) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(channel_id, asyncio.Lock())
-        async with lock:
-            last = self._last_post.get(channel_id)
-            if last is not None:
-                wait = last + self._post_interval - time.monotonic()
-                if wait > 0:
-                    await asyncio.sleep(wait)
-            try:
-                yield
-            finally:
-                self._last_post[channel_id] = time.monotonic()
 
     async def _token(self, target: SlackChannel) -> dict[str, Any]:
         """A per-call ``token`` for OAuth-installed workspaces; none in token mode."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import socket
 import time
 from collections import defaultdict
@@ -61,12 +62,15 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     history: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     history_page_size: int = 100
+    history_interval: float = 0.0  # > 0: a history read sooner than this after the last is a 429
     socket_acks: list[dict[str, Any]] = field(default_factory=list)
     accept_sockets: bool = True  # False: apps.connections.open fails, as during an outage
     installed_token: str = "xoxb-installed"  # what oauth.v2.access hands out
     _outages: dict[str, list[_Outage]] = field(default_factory=lambda: defaultdict(list))
     _drops: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _last_history_read: float | None = None
+    _last_ts_us: int = 0
     _runner: web.AppRunner | None = None
     _port: int = 0
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
@@ -130,6 +134,13 @@ class FakeSlack:
             for m in reversed(messages)
         ]
 
+    def limit_history_as_outside_the_marketplace(self, *, interval: float = 60.0) -> None:
+        """``conversations.history`` as Slack limits apps not in its Marketplace: at most
+        15 messages a request, and a 429 (``Retry-After``) for a request sooner than
+        ``interval`` seconds (a minute at Slack) after the one before."""
+        self.history_page_size = 15
+        self.history_interval = interval
+
     def rate_limit(self, method: str, *, times: int = 1, retry_after: int = 0) -> None:
         """The next ``times`` calls to ``method`` get HTTP 429 with ``Retry-After``."""
         self._outages[method].append(_Outage(429, "ratelimited", retry_after, times))
@@ -172,7 +183,7 @@ class FakeSlack:
         method = request.match_info["method"]
         params = await _params(request)
         self.calls.append(Call(method, params, dict(request.headers), time.monotonic()))
-        outage = self._next_outage(method)
+        outage = self._next_outage(method) or self._history_too_soon(method)
         if outage is not None:
             headers = (
                 {"Retry-After": str(outage.retry_after)} if outage.retry_after is not None else {}
@@ -217,6 +228,16 @@ class FakeSlack:
         finally:
             self._sockets.remove(ws)
         return ws
+
+    def _history_too_soon(self, method: str) -> _Outage | None:
+        if method != "conversations.history" or not self.history_interval:
+            return None
+        now, last = time.monotonic(), self._last_history_read
+        if last is not None and now - last < self.history_interval:
+            wait = math.ceil(last + self.history_interval - now)
+            return _Outage(429, "ratelimited", wait, 1)
+        self._last_history_read = now
+        return None
 
     def _next_outage(self, method: str) -> _Outage | None:
         queue = self._outages.get(method)
@@ -269,7 +290,7 @@ class FakeSlack:
         refused = _refusal(params)
         if refused:
             return refused
-        ts = f"{1_700_000_000 + next(self._ts)}.000100"
+        ts = self._next_ts()
         message: dict[str, Any] = {
             "type": "message",
             "user": BOT_USER_ID,
@@ -291,13 +312,20 @@ class FakeSlack:
         refused = _refusal(params)
         if refused:
             return refused
-        return {"ok": True, "message_ts": f"{1_700_000_000 + next(self._ts)}.000200"}
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _next_ts(self) -> str:
+        """A message ts as Slack makes them: the time it arrived, unique in the workspace."""
+        self._last_ts_us = max(time.time_ns() // 1000, self._last_ts_us + 1)
+        seconds, micros = divmod(self._last_ts_us, 1_000_000)
+        return f"{seconds}.{micros:06d}"
 
     def _conversations_history(self, params: dict[str, Any]) -> dict[str, Any]:
+        oldest = float(params.get("oldest") or 0)
         messages = [
             m
             for m in self.history.get(params["channel"], [])
-            if "thread_ts" not in m or m["thread_ts"] == m["ts"]
+            if ("thread_ts" not in m or m["thread_ts"] == m["ts"]) and float(m["ts"]) > oldest
         ]
         return self._page(messages, params)
 

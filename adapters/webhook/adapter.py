@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 
 import httpx
 
@@ -21,6 +22,7 @@ from adapters.webhook.render import briefing_json, briefing_markdown
 from bot.domain import Briefing
 from bot.errors import DeliveryError, FetchError
 from bot.ingest.guard import GuardedTransport, UrlGuard
+from bot.ports import PostLog
 
 PLATFORM = "webhook"
 FORMATS = ("markdown", "json")
@@ -70,7 +72,7 @@ class WebhookAdapter:
             return briefing_json(briefing)
         return {"text": briefing_markdown(briefing)}
 
-    async def post_briefing(self, briefing: Briefing) -> str:
+    async def post_briefing(self, briefing: Briefing, log: PostLog | None = None) -> str:
         """POST ``briefing``; a message id of our own (webhooks return none). DeliveryError."""
         name = hook_name(briefing.channel)
         url = self.urls.get(name)
@@ -94,7 +96,9 @@ class WebhookAdapter:
             )
         return f"{PLATFORM}:{name}:{briefing.idempotency_key or briefing.generated_at.isoformat()}"
 
-    async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
+    async def find_posted(
+        self, channel: str, idempotency_key: str, *, since: datetime | None = None
+    ) -> str | None:
         """Always None: a webhook cannot be asked what it received (see the module)."""
         return None
 

@@ -321,7 +321,7 @@ class SchedulingStore:
                 .returning(deliveries.c.id)
             ).first()
             if inserted is not None:
-                return DeliveryClaim(idempotency_key, channel, resumed=False)
+                return DeliveryClaim(idempotency_key, channel, resumed=False, since=now)
             row = conn.execute(
                 sa.select(deliveries)
                 .where(deliveries.c.idempotency_key == idempotency_key)
@@ -335,8 +335,41 @@ class SchedulingStore:
                 .where(deliveries.c.id == row.id)
                 .values(claimed_by=owner, lease_until=until)
             )
+            posted, parts = _posted_parts(row.posted_parts)
             return DeliveryClaim(
-                idempotency_key, channel, resumed=True, story_ids=tuple(row.story_ids or ())
+                idempotency_key,
+                channel,
+                resumed=True,
+                story_ids=tuple(row.story_ids or ()),
+                posted=posted,
+                parts=parts,
+                since=row.created_at,
+            )
+
+    def note_delivery_part(
+        self, idempotency_key: str, *, part: int, parts: int, message_id: str
+    ) -> None:
+        """Write down that part ``part`` of ``parts`` of an open delivery is posted.
+
+        Called by the chat adapter the moment the platform accepted the message,
+        so a resumed attempt knows it without searching the platform's history.
+        Written whoever holds the lease now: the message is there either way.
+        """
+        with self._write(f"recording part {part} of {idempotency_key}") as conn:
+            row = conn.execute(
+                sa.select(deliveries.c.id, deliveries.c.posted_parts)
+                .where(deliveries.c.idempotency_key == idempotency_key)
+                .where(deliveries.c.status == _OPEN)
+                .with_for_update()
+            ).first()
+            if row is None:  # completed meanwhile, or never claimed: nothing open to note
+                return
+            posted, _ = _posted_parts(row.posted_parts)
+            ids = {str(n): message for n, message in {**posted, part: message_id}.items()}
+            conn.execute(
+                sa.update(deliveries)
+                .where(deliveries.c.id == row.id)
+                .values(posted_parts={"parts": parts, "ids": ids})
             )
 
     def note_delivery_stories(
@@ -440,3 +473,13 @@ class SchedulingStore:
                 )
                 found.update(conn.scalars(query))
         return found
+
+
+def _posted_parts(value: Any) -> tuple[dict[int, str], int | None]:
+    """``deliveries.posted_parts`` read back: part number → message id, and the part count."""
+    if not isinstance(value, dict):
+        return {}, None
+    ids = value.get("ids") or {}
+    posted = {int(n): str(m) for n, m in ids.items() if str(n).isdigit()}
+    parts = value.get("parts")
+    return posted, parts if isinstance(parts, int) and parts >= 1 else None

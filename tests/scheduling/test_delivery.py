@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.delivery import Deliverer, Job, slot_key
+from bot.delivery import Deliverer, Job, Outcome, slot_key
 from bot.domain import Briefing, BriefingItem
 from bot.errors import DeliveryError
+from bot.ports import PostLog
 from bot.store import SqlStore
 from bot.testing import RecordingAdapter
 
@@ -34,13 +35,13 @@ class Killed(BaseException):
 class DiesAfterPosting(RecordingAdapter):
     """The platform keeps the post; the bot dies before hearing back."""
 
-    async def post_briefing(self, briefing: Briefing) -> str:
-        await super().post_briefing(briefing)
+    async def post_briefing(self, briefing: Briefing, log: PostLog | None = None) -> str:
+        await super().post_briefing(briefing, log)
         raise Killed
 
 
 class Refuses(RecordingAdapter):
-    async def post_briefing(self, briefing: Briefing) -> str:
+    async def post_briefing(self, briefing: Briefing, log: PostLog | None = None) -> str:
         raise DeliveryError("channel_not_found")
 
 
@@ -196,8 +197,8 @@ async def test_a_posted_briefing_remembers_its_story_order(store: SqlStore) -> N
 class TimesOutAfterPosting(RecordingAdapter):
     """The platform keeps the post, but the answer is lost: the bot sees an error."""
 
-    async def post_briefing(self, briefing: Briefing) -> str:
-        await super().post_briefing(briefing)
+    async def post_briefing(self, briefing: Briefing, log: PostLog | None = None) -> str:
+        await super().post_briefing(briefing, log)
         raise DeliveryError("timed out waiting for the platform")
 
 
@@ -227,3 +228,53 @@ async def test_a_failing_compose_is_a_failed_outcome_not_an_exception(store: Sql
     assert outcome.status == "failed" and "locked" in (outcome.error or "")
     retry = await deliverer(store, adapter, "a", clock).deliver(job())
     assert retry.status == "posted" and len(adapter.posted) == 1
+
+
+class DiesAfterRecording(RecordingAdapter):
+    """The platform took the post and the adapter wrote its id down; then kill -9."""
+
+    async def post_briefing(self, briefing: Briefing, log: PostLog | None = None) -> str:
+        message_id = await super().post_briefing(briefing, log)
+        assert log is not None
+        await log.record(1, 1, message_id)
+        raise Killed
+
+
+class HistoryUnreadable(RecordingAdapter):
+    """A platform whose history may not be searched (Slack: one request a minute)."""
+
+    async def find_posted(
+        self, channel: str, idempotency_key: str, *, since: datetime | None = None
+    ) -> str | None:
+        raise AssertionError("the delivery log knew the post: history must not be searched")
+
+
+async def test_a_post_recorded_as_it_landed_is_recovered_without_searching_history(
+    store: SqlStore,
+) -> None:
+    seed(store)
+    platform, clock = DiesAfterRecording(), Clock(SLOT)
+    with pytest.raises(Killed):
+        await deliverer(store, platform, "dead", clock).deliver(job(1))
+    clock.now += LEASE + timedelta(seconds=1)
+    survivor = HistoryUnreadable()
+    outcome = await deliverer(store, survivor, "next", clock).deliver(job(1))
+    assert outcome == Outcome(job().key, "recovered", platform._by_key[(CHANNEL, job().key)])
+    assert survivor.posted == [] and len(platform.posted) == 1
+    assert store.delivery_status(job().key) == "posted"
+
+
+async def test_a_resumed_claim_carries_its_recorded_parts_and_claim_time(store: SqlStore) -> None:
+    seed(store)
+    key = job().key
+    first = store.begin_delivery(CHANNEL, key, owner="a", now=SLOT, lease=LEASE)
+    assert first is not None and first.since == SLOT and first.recorded_message_id is None
+    store.note_delivery_part(key, part=1, parts=2, message_id="m1")
+    later = SLOT + LEASE + timedelta(seconds=1)
+    resumed = store.begin_delivery(CHANNEL, key, owner="b", now=later, lease=LEASE)
+    assert resumed is not None and resumed.resumed
+    assert (dict(resumed.posted), resumed.parts, resumed.since) == ({1: "m1"}, 2, SLOT)
+    assert resumed.recorded_message_id is None  # part 2 may or may not be there: ask
+    store.note_delivery_part(key, part=2, parts=2, message_id="m2")
+    again = store.begin_delivery(CHANNEL, key, owner="c", now=later + LEASE * 2, lease=LEASE)
+    assert again is not None and again.recorded_message_id == "m1"

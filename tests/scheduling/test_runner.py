@@ -17,6 +17,7 @@ from bot.app import App
 from bot.config_sync import sync_config
 from bot.domain import Briefing
 from bot.errors import DeliveryError
+from bot.ports import PostLog
 from bot.run import make_app
 from bot.scheduler import Runner
 from bot.settings import Settings
@@ -260,11 +261,11 @@ class Refusing(RecordingAdapter):
         self.refuse = True
         self.attempts = 0
 
-    async def post_briefing(self, briefing: Briefing) -> str:
+    async def post_briefing(self, briefing: Briefing, log: PostLog | None = None) -> str:
         self.attempts += 1
         if self.refuse:
             raise DeliveryError("rate limited")
-        return await super().post_briefing(briefing)
+        return await super().post_briefing(briefing, log)
 
 
 async def test_a_refused_briefing_is_retried_with_growing_waits(world: dict[str, Any]) -> None:

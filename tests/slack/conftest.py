@@ -76,7 +76,8 @@ async def core(store: SqlStore) -> AsyncIterator[App]:
 
 
 def build_world(slack: FakeSlack, core: App, responder: object) -> SlackWorld:
-    adapter = SlackAdapter(make_web_client("xoxb-test", base_url=slack.api_url), post_interval=0)
+    client = make_web_client("xoxb-test", base_url=slack.api_url)
+    adapter = SlackAdapter(client, post_interval=0, history_interval=0)
     core.adapters = {**core.adapters, "slack": adapter}
     bolt, bot = build_bolt_app(
         platform_services(core), responder, adapter, signing_secret=SIGNING_SECRET

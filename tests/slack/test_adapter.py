@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
 from adapters.slack.adapter import SlackAdapter, SlackChannel, make_web_client
-from adapters.slack.blocks import METADATA_EVENT_TYPE, briefing_messages
+from adapters.slack.blocks import METADATA_EVENT_TYPE, SlackMessage, briefing_messages
 from adapters.slack.testing import FakeSlack
+from bot.delivery import ClaimLog
 from bot.errors import DeliveryError
+from bot.store import SqlStore
 
 from .briefings import seed_briefing
 from .test_blocks import many_stories
@@ -23,8 +28,13 @@ async def slack() -> AsyncIterator[FakeSlack]:
 
 
 def adapter_for(slack: FakeSlack, **kwargs: float) -> SlackAdapter:
+    """No pacing unless asked: the fake Slack enforces no limits unless asked either."""
     client = make_web_client("xoxb-test", base_url=slack.api_url)
-    return SlackAdapter(client, post_interval=kwargs.get("post_interval", 0.0))
+    return SlackAdapter(
+        client,
+        post_interval=kwargs.get("post_interval", 0.0),
+        history_interval=kwargs.get("history_interval", 0.0),
+    )
 
 
 async def test_post_carries_the_idempotency_key_and_find_posted_sees_it(slack: FakeSlack) -> None:
@@ -167,7 +177,7 @@ async def test_workspace_channels_post_with_that_workspace_token(slack: FakeSlac
         return tokens[team]
 
     client = make_web_client(base_url=slack.api_url)
-    adapter = SlackAdapter(client, token_for_team=token_for, post_interval=0)
+    adapter = SlackAdapter(client, token_for_team=token_for, post_interval=0, history_interval=0)
     briefing = seed_briefing("slack:T9/C1")
     ts = await adapter.post_briefing(briefing)
     (post,) = slack.calls_to("chat.postMessage")
@@ -178,3 +188,67 @@ async def test_workspace_channels_post_with_that_workspace_token(slack: FakeSlac
 def test_channel_ids_round_trip() -> None:
     assert str(SlackChannel.parse("slack:C1")) == "slack:C1"
     assert SlackChannel.parse("slack:T9/C1") == SlackChannel("C1", "T9")
+
+
+CHATTER = SlackMessage(text="lunch?", blocks=())
+LIMIT_SECONDS = 0.2  # Slack's one history request a minute, scaled down
+
+
+async def test_find_posted_reads_160_messages_back_within_slacks_history_limits(
+    slack: FakeSlack,
+) -> None:
+    # Apps outside Slack's Marketplace may read 15 messages a request, one request a
+    # minute; the fake answers 429 to anything faster and caps every page at 15.
+    slack.limit_history_as_outside_the_marketplace(interval=LIMIT_SECONDS)
+    adapter = adapter_for(slack, history_interval=LIMIT_SECONDS)
+    briefing = seed_briefing("slack:C1")
+    ts = await adapter.post_briefing(briefing)
+    for _ in range(160):
+        await adapter.post(SlackChannel("C1"), CHATTER)
+    assert await adapter.find_posted("slack:C1", briefing.idempotency_key) == ts
+    reads = slack.calls_to("conversations.history")
+    assert len(reads) == 11  # 161 messages at 15 a page, not one request refused
+    assert all(int(read.params["limit"]) <= 15 for read in reads)
+    assert all(b.at - a.at >= LIMIT_SECONDS for a, b in pairwise(reads))
+
+
+async def test_find_posted_reads_no_further_back_than_the_claim(slack: FakeSlack) -> None:
+    for n in range(100):  # a busy channel's older messages (a day ago)
+        slack.history["C1"].append({"type": "message", "ts": f"{time.time() - 86_400 - n:.6f}"})
+    adapter = adapter_for(slack)
+    claimed = datetime.now(UTC)
+    briefing = seed_briefing("slack:C1")
+    await adapter.post_briefing(briefing)
+    assert await adapter.find_posted("slack:C1", "never-posted", since=claimed) is None
+    (read,) = slack.calls_to("conversations.history")  # one page holds all since the claim
+    assert float(read.params["oldest"]) <= claimed.timestamp()
+
+
+async def test_each_part_is_recorded_as_it_lands_and_a_resumed_post_skips_them(
+    slack: FakeSlack, store: SqlStore
+) -> None:
+    adapter = adapter_for(slack)
+    briefing = replace(many_stories(25), channel="slack:C1", idempotency_key="briefing:k")
+    parts = len(briefing_messages(briefing))
+    assert parts == 3
+    now = datetime.now(UTC)
+    claim = store.begin_delivery("slack:C1", "briefing:k", owner="a", now=now, lease=timedelta())
+    assert claim is not None
+    slack.fail("chat.postMessage", "internal_error", after=2)  # parts 1 and 2 land
+    with pytest.raises(DeliveryError):
+        await adapter.post_briefing(briefing, ClaimLog.of(store, claim))
+    resumed = store.begin_delivery(
+        "slack:C1", "briefing:k", owner="b", now=now + timedelta(seconds=1), lease=timedelta()
+    )
+    assert resumed is not None
+    assert sorted(resumed.posted) == [1, 2] and resumed.parts == 3
+    slack.calls.clear()
+
+    ts = await adapter.post_briefing(briefing, ClaimLog.of(store, resumed))
+    (post,) = slack.calls_to("chat.postMessage")  # only part 3
+    assert post.params["metadata"]["event_payload"]["part"] == 3
+    assert ts == resumed.posted[1]
+    again = store.begin_delivery(
+        "slack:C1", "briefing:k", owner="c", now=now + timedelta(seconds=2), lease=timedelta()
+    )
+    assert again is not None and again.recorded_message_id == ts
