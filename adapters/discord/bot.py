@@ -31,7 +31,7 @@ from adapters.discord.adapter import (
     DiscordAdapter,
     channel_key,
 )
-from adapters.discord.buttons import KeyQuotesButton, quotes_view
+from adapters.discord.buttons import KeyQuotesButton, is_ours, quotes_view
 from adapters.discord.render import (
     REF_PREFIX,
     OutgoingMessage,
@@ -57,6 +57,11 @@ GENERIC_ERROR = "Sorry, something went wrong on our side; it has been logged."
 PRIVATE_DEFER = "newsbrief.private_defer"  # Interaction.extras: was "thinking" ephemeral?
 BRIEFING_POSTED = "The briefing is in the channel."
 BRIEFING_ALREADY_POSTED = "This briefing is already in the channel."
+SERVERS_ONLY = (
+    "newsbrief briefs the channels of a server: use its commands in a channel of a server "
+    "it is in, not in a direct message."
+)
+UNKNOWN_BUTTON = "This button is not one newsbrief knows (any more); nothing was done."
 
 
 def bot_intents(*, message_content: bool = False) -> discord.Intents:
@@ -69,7 +74,28 @@ def bot_intents(*, message_content: bool = False) -> discord.Intents:
 
 
 class NewsTree(app_commands.CommandTree[Any]):
-    """The command tree; its error handler answers privately, never with a traceback."""
+    """The command tree; its error handler answers privately, never with a traceback.
+
+    Commands work in server channels only (a briefing, a subscription, a schedule
+    belong to a channel): they are registered for guilds, and one that still
+    arrives from a direct message is answered with why, not run.
+    """
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        if interaction.guild_id is not None:
+            return True
+        try:
+            if interaction.type is discord.InteractionType.autocomplete:
+                await interaction.response.autocomplete([])
+            else:
+                await interaction.response.send_message(
+                    embeds=error_message(SERVERS_ONLY).embeds,
+                    ephemeral=True,
+                    allowed_mentions=NO_MENTIONS,
+                )
+        except discord.HTTPException:
+            log.exception("could not turn away a command from a direct message")
+        return False
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
@@ -288,6 +314,17 @@ class NewsBot(commands.Bot):
         for outgoing in reply_messages(await self.deliver(reply)):
             await self.adapter.send(target, outgoing)
 
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """A click on a component none of ours answers (a forged or retired custom id)
+        gets a private answer instead of Discord's "This interaction failed"."""
+        if interaction.type is not discord.InteractionType.component:
+            return
+        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        if is_ours(custom_id):
+            return  # discord.py hands it to the button (`KeyQuotesButton`)
+        log.info("unknown component id %r clicked", custom_id[:100])
+        await send_private(interaction, error_message(UNKNOWN_BUTTON))
+
     async def on_key_quotes(self, interaction: discord.Interaction[Any], story_id: int) -> None:
         """The "Key quotes" button: the story's full quote list in the message's thread."""
         interaction.extras[PRIVATE_DEFER] = True
@@ -337,14 +374,20 @@ class NewsBot(commands.Bot):
 
 
 class NewsCog(commands.Cog):
-    """The slash commands: one per command of the conversations core."""
+    """The slash commands: one per command of the conversations core (servers only)."""
 
-    news = app_commands.Group(name="news", description="Feeds, schedule and help for this channel")
+    news = app_commands.Group(
+        name="news",
+        description="Feeds, schedule and help for this channel",
+        guild_only=True,
+        allowed_contexts=app_commands.AppCommandContext(guild=True),
+    )
 
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="quotes", description="Who said what: a story, a number or a person")
+    @app_commands.guild_only()
     @app_commands.describe(query="story number from the briefing, story URL, words or a person")
     async def quotes(self, interaction: discord.Interaction[Any], query: str) -> None:
         await self.run(interaction, f"quotes {query}")
@@ -358,6 +401,7 @@ class NewsCog(commands.Cog):
         return story_and_speaker_choices(stories, speakers, current)
 
     @app_commands.command(name="brief", description="Post this channel's briefing now")
+    @app_commands.guild_only()
     async def brief(self, interaction: discord.Interaction[Any]) -> None:
         await self.run(interaction, "brief now")
 

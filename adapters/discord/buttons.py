@@ -64,6 +64,11 @@ class KeyQuotesButton(
             await handler.on_key_quotes(interaction, self.story_id)
 
 
+def is_ours(custom_id: str) -> bool:
+    """Whether a component's custom id is one newsbrief's buttons answer."""
+    return KeyQuotesButton.__discord_ui_compiled_template__.fullmatch(custom_id) is not None
+
+
 def quotes_view(buttons: Sequence[QuotesButton]) -> discord.ui.View | None:
     """The persistent view under a briefing message: one "Key quotes" button per story."""
     if not buttons:

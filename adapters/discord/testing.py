@@ -120,6 +120,36 @@ def text_channel_payload(channel_id: int, *, guild_id: int = GUILD_ID) -> Json:
     }
 
 
+def dm_channel_payload(channel_id: int, user: Json | None = None) -> Json:
+    """A direct-message channel between a user and the bot (type 1: no guild)."""
+    return {
+        "id": str(channel_id),
+        "type": 1,
+        "recipients": [user or user_payload()],
+        "last_message_id": None,
+    }
+
+
+def dm_interaction_payload(
+    interaction_id: int, *, type: int, data: Json, channel_id: int, user: Json | None = None
+) -> Json:
+    """An INTERACTION_CREATE from a direct message with the bot: no guild, a ``user``
+    instead of a ``member``, interaction context 1 (BOT_DM)."""
+    payload = interaction_payload(
+        interaction_id,
+        type=type,
+        data=data,
+        channel_id=channel_id,
+        channel=dm_channel_payload(channel_id, user),
+    )
+    for key in ("guild_id", "member", "guild_locale"):
+        payload.pop(key)
+    payload["user"] = user or user_payload()
+    payload["context"] = 1
+    payload["authorizing_integration_owners"] = {"1": str(USER_ID)}
+    return payload
+
+
 def guild_payload(
     guild_id: int = GUILD_ID,
     *,

@@ -63,6 +63,7 @@ SLASH_COMMANDS: dict[str, str] = {"/quotes": "quotes", "/brief": "brief", "/news
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 _MANAGING = (SubscribeCommand, UnsubscribeCommand, ScheduleCommand)
 THREADS_REMEMBERED = 5000
+UNKNOWN_ACTION = "This button is not one newsbrief knows (any more); nothing was done."
 # Slack wants an event acknowledged within 3 s, and the claim comes before the ack.
 EVENT_CLAIM_TIMEOUT = 2.0
 # Slack sends an event again right away (3 s after a delivery nobody acknowledged), then
@@ -299,6 +300,7 @@ class SlackBot:
         bolt.event("app_mention")(self.on_mention)
         bolt.event("message")(self.on_message)
         bolt.action(KEY_QUOTES_ACTION)(self.on_key_quotes)
+        bolt.action(re.compile(".*"))(self.on_unknown_action)  # bolt runs the first match
         return bolt
 
     async def drain(self, timeout: float) -> bool:
@@ -408,6 +410,15 @@ class SlackBot:
             return
         message = await asyncio.to_thread(self.key_quotes, story_ids)  # store reads
         await respond(**message.as_kwargs(), response_type="ephemeral", replace_original=False)
+
+    async def on_unknown_action(
+        self, ack: AsyncAck, action: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        """A button newsbrief does not know (retired or forged): acked, and the presser told,
+        instead of Slack's warning sign and an "Unhandled request" in the log."""
+        await ack()
+        log.info("unknown Slack action id %r", str(action.get("action_id"))[:100])
+        await respond(text=UNKNOWN_ACTION, response_type="ephemeral", replace_original=False)
 
     # -- answering ---------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from typing import Any
 import discord
 import pytest
 
-from adapters.discord.bot import NewsBot, bot_intents
+from adapters.discord.bot import SERVERS_ONLY, UNKNOWN_BUTTON, NewsBot, bot_intents
 from adapters.discord.render import briefing_messages, quote_list_messages
 from adapters.discord.testing import (
     APPLICATION_ID,
@@ -17,6 +17,7 @@ from adapters.discord.testing import (
     GUILD_ID,
     FakeDiscord,
     command_data,
+    dm_interaction_payload,
     interaction_payload,
     message_payload,
     option,
@@ -629,3 +630,66 @@ async def test_without_thread_rights_a_mention_is_answered_in_the_channel(
 
     [answer] = api.sent("POST", rf"^/channels/{CHANNEL_ID}/messages$")
     assert answer.json["allowed_mentions"] == {"parse": []}
+
+
+async def test_global_commands_are_for_servers_only(api: FakeDiscord, core: App) -> None:
+    from tests.discord.conftest import logged_in_bot
+
+    bot = await logged_in_bot(api, core, ScriptedResponder())
+    try:
+        [sync] = api.sent("PUT", rf"^/applications/{APPLICATION_ID}/commands$")
+        assert {c["name"]: c["contexts"] for c in sync.json} == {
+            "news": [0],  # GUILD only: Discord offers none of them in direct messages
+            "quotes": [0],
+            "brief": [0],
+        }
+        assert not any(c["dm_permission"] for c in sync.json)
+    finally:
+        await bot.close()
+
+
+@pytest.mark.parametrize("command", ["brief", "quotes"])
+async def test_a_command_from_a_direct_message_is_turned_away_with_why(
+    api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder, command: str
+) -> None:
+    options = [option("query", "lavrov")] if command == "quotes" else None
+    data = command_data(command, options, guild_id=None)
+    dispatch(news_bot, dm_interaction_payload(api.next_id(), type=2, data=data, channel_id=77))
+    await settle()
+
+    assert responder.asked == []  # nothing ran: no briefing posted into a DM
+    assert api.sent("POST", r"^/channels/") == []
+    [answer] = callbacks(api)
+    assert answer["type"] == 4 and answer["data"]["flags"] & 64
+    [embed] = embeds_of(answer["data"])
+    assert embed.description == SERVERS_ONLY
+
+
+async def test_autocomplete_in_a_direct_message_offers_nothing(
+    api: FakeDiscord, news_bot: NewsBot
+) -> None:
+    data = command_data("quotes", [option("query", "la", focused=True)], guild_id=None)
+    dispatch(news_bot, dm_interaction_payload(api.next_id(), type=4, data=data, channel_id=77))
+    await settle()
+    assert callbacks(api) == [{"type": 8, "data": {"choices": []}}]
+
+
+@pytest.mark.parametrize("custom_id", ["newsbrief:old-button", "x" * 100, "newsbrief:quotes:"])
+async def test_an_unknown_button_gets_a_private_answer(
+    api: FakeDiscord, news_bot: NewsBot, custom_id: str
+) -> None:
+    message = api.add_message(CHANNEL_ID, message_payload(api.next_id(), CHANNEL_ID))
+    button = {"type": 2, "style": 2, "label": "Old", "custom_id": custom_id}
+    click = interaction_payload(
+        api.next_id(),
+        type=3,
+        data={"component_type": 2, "custom_id": custom_id},
+        channel_id=CHANNEL_ID,
+        message={**message, "components": [{"type": 1, "components": [button]}]},
+    )
+    dispatch(news_bot, click)
+    await settle()
+    [answer] = callbacks(api)
+    assert answer["type"] == 4 and answer["data"]["flags"] & 64
+    [embed] = embeds_of(answer["data"])
+    assert embed.description == UNKNOWN_BUTTON

@@ -13,6 +13,7 @@ import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from adapters.slack.blocks import KEY_QUOTES_ACTION
+from adapters.slack.bot import UNKNOWN_ACTION
 from adapters.slack.testing import (
     block_action_body,
     event_body,
@@ -306,3 +307,19 @@ async def test_key_quotes_of_a_pruned_story_says_its_text_was_pruned(world: Slac
     assert lines[0] == "“Kremlin &lt;talks&gt;” (https://news.example/k)"
     assert lines[1].startswith("This story's text was pruned on ")
     assert lines[1].endswith("only its title and link are kept.")
+
+
+@pytest.mark.parametrize("action_id", ["newsbrief_old_button", "x" * 255])
+async def test_an_unknown_button_is_acked_and_the_presser_told(
+    world: SlackWorld, action_id: str
+) -> None:
+    body = block_action_body(
+        action_id,
+        "{}",
+        response_url=world.slack.response_url("action"),
+        message_ts="1700000000.000100",
+    )
+    assert (await dispatch_http(world, body))[0] == 200  # bolt answers 404 to an unhandled one
+    (answer,) = await world.slack.wait_for("respond:action")
+    assert answer.params["response_type"] == "ephemeral"
+    assert answer.params["text"] == UNKNOWN_ACTION
