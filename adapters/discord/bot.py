@@ -319,7 +319,8 @@ class NewsBot(commands.Bot):
         gets a private answer instead of Discord's "This interaction failed"."""
         if interaction.type is not discord.InteractionType.component:
             return
-        custom_id = str((interaction.data or {}).get("custom_id", ""))
+        data: dict[str, Any] = dict(interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
         if is_ours(custom_id):
             return  # discord.py hands it to the button (`KeyQuotesButton`)
         log.info("unknown component id %r clicked", custom_id[:100])
