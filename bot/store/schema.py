@@ -194,7 +194,7 @@ deliveries = sa.Table(
     sa.Column("created_at", UTCDateTime, nullable=False),
     sa.Column("posted_at", UTCDateTime),
     sa.Column("story_ids", JsonType),  # 0002: written before posting, for recovery
-    sa.Column("posted_parts", JsonType),  # 0011: {"parts": N, "ids": {"1": id}} as each lands
+    sa.Column("posted_parts", JsonType),  # 0012: {"parts": N, "ids": {"1": id}} as each lands
     sa.Index("ix_deliveries_posted_at", "posted_at"),  # 0006: retention
 )
 
