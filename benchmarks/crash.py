@@ -44,6 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+import sqlalchemy as sa  # noqa: E402
+
 from bot.store import make_store  # noqa: E402
 from bot.testing import FeedServer, Route, read_posts  # noqa: E402
 
@@ -54,6 +56,23 @@ KEEP_ITEMS = 40  # items per feed document: more than a downtime's worth of stor
 def _words(rng: random.Random, n: int) -> str:
     # Random letters: no two stories share shingles, so none merge as near-duplicates.
     return " ".join("".join(rng.choices(string.ascii_lowercase, k=7)) for _ in range(n))
+
+
+def _quoted_text(rng: random.Random, n: int) -> str:
+    """A story's text with four quotes by named people: every story must end with quotes.
+
+    Names and words are random letters, so no two stories look alike (near-duplicates
+    would be merged in a briefing).
+    """
+
+    def name() -> str:
+        return _words(rng, 2).title()
+
+    return f"Story {n}. " + " ".join(
+        f"“{_words(rng, 9)},” said {name()}, the minister of {_words(rng, 1)}. "
+        f"{_words(rng, 30)}. “{_words(rng, 7)},” {name()} added."
+        for _ in range(4)
+    )
 
 
 class StoryFeeds:
@@ -86,7 +105,7 @@ class StoryFeeds:
                 "link": self.server.url(f"/story/{n}"),
                 "guid": f"story-{n}",
                 "pubDate": format_datetime(datetime.now(UTC), usegmt=True),
-                "description": f"Story {n}. {_words(self._rng, 60)}.",
+                "description": _quoted_text(self._rng, n),
             },
         )
         del self.items[path][KEEP_ITEMS:]
@@ -226,6 +245,11 @@ class Counts:
     breaking_posts: int = 0
     recoveries: int = 0
     clean_exits: int = 0
+    stories_unquoted: int = 0  # stored, but their quotes never saved (or saved empty)
+    aimed_at_polls: int = 0  # kills aimed at a process between storing stories and quoting them
+    landed_in_polls: int = 0  # ...that left stories stored and unquoted
+    aimed_at_deliveries: int = 0  # kills aimed at a process that had posted, not yet recorded
+    landed_in_deliveries: int = 0  # ...that left a post on the platform and its claim open
     details: list[str] = field(default_factory=list)
 
     @property
@@ -236,8 +260,101 @@ class Counts:
             and self.stories_missing == 0
             and self.stories_repeated == 0
             and self.stories_stored == self.stories_made
+            and self.stories_unquoted == 0
             and self.clean_exits == self.processes
         )
+
+
+def _pid_of(owner: str | None) -> int | None:
+    """The pid in a lease owner ("HOST:PID:NONCE")."""
+    try:
+        return int((owner or "").rsplit(":", 2)[1])
+    except (IndexError, ValueError):
+        return None
+
+
+class Sights:
+    """Finds a live process inside a poll or a delivery, from what it left in the store.
+
+    Inside a poll: stories stored but not yet quoted, of a feed the process holds
+    the poll lease of. Inside a delivery: a post the platform has (a new line in the
+    record file) whose claim that process still holds open. Either is the window a
+    kill must not lose anything in; `landed` says whether the kill caught it still open.
+    """
+
+    def __init__(self, trial: Trial) -> None:
+        self.trial = trial
+        self.engine = sa.create_engine(trial.store_url)
+        self.posts_seen = len(read_posts(trial.record))
+        self.aimed_at: set[int] = set()  # stories left unquoted by an earlier kill: not a new poll
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def mid_poll(self, pids: set[int]) -> tuple[int, list[int]] | None:
+        query = sa.text(
+            "SELECT s.id, f.poll_claimed_by FROM stories s JOIN feeds f ON f.id = s.feed_id "
+            "WHERE s.quotes_saved_at IS NULL AND s.pruned_at IS NULL"
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        fresh = [r for r in rows if r.id not in self.aimed_at]
+        for row in fresh:
+            pid = _pid_of(row.poll_claimed_by)
+            if pid in pids:
+                stories = [r.id for r in fresh if _pid_of(r.poll_claimed_by) == pid]
+                self.aimed_at.update(stories)
+                return pid, stories
+        return None
+
+    def mid_delivery(self, pids: set[int]) -> tuple[int, str] | None:
+        posts = read_posts(self.trial.record)
+        fresh, self.posts_seen = posts[self.posts_seen :], len(posts)
+        for post in fresh:
+            owner = self._open_claim(post["key"])
+            if _pid_of(owner) in pids:
+                return _pid_of(owner) or 0, post["key"]
+        return None
+
+    def _open_claim(self, key: str) -> str | None:
+        query = sa.text(
+            "SELECT claimed_by FROM deliveries WHERE idempotency_key = :key AND status = 'claimed'"
+        )
+        with self.engine.connect() as conn:
+            owner = conn.execute(query, {"key": key}).scalar()
+        return None if owner is None else str(owner)
+
+    def unquoted(self, story_ids: list[int]) -> bool:
+        query = sa.text(
+            "SELECT count(*) FROM stories WHERE quotes_saved_at IS NULL AND id IN :ids"
+        ).bindparams(sa.bindparam("ids", expanding=True))
+        with self.engine.connect() as conn:
+            return bool(conn.execute(query, {"ids": story_ids}).scalar())
+
+    def still_open(self, key: str) -> bool:
+        return self._open_claim(key) is not None
+
+    def aim(
+        self, kind: str, procs: list[subprocess.Popen[bytes]], timeout: float
+    ) -> tuple[int, Any] | None:
+        """(index of the process to kill, what to check after) once one is inside a ``kind``."""
+        deadline = time.monotonic() + timeout
+        if kind == "delivery":
+            self.posts_seen = len(read_posts(self.trial.record))  # only posts from now on
+        while time.monotonic() < deadline:
+            pids = {p.pid for p in procs if p.poll() is None}
+            try:
+                found = self.mid_poll(pids) if kind == "poll" else self.mid_delivery(pids)
+            except sa.exc.DBAPIError:  # not migrated yet, or a lock: look again
+                found = None
+            if found is not None:
+                pid, what = found
+                return next(n for n, p in enumerate(procs) if p.pid == pid), what
+            time.sleep(0.005)
+        return None
+
+
+AIMS = ("poll", "delivery", "random")
 
 
 def run_trial(
@@ -250,37 +367,61 @@ def run_trial(
     settle: float = 8.0,
     seed: int = 1,
     progress: Any = None,
+    aim: bool = False,
 ) -> Counts:
-    """Run ``processes`` bots, SIGKILL one at random ``kills`` times, stop them, count."""
+    """Run ``processes`` bots, SIGKILL one ``kills`` times, stop them, count.
+
+    Kills fall at random times; with ``aim``, two in three are aimed instead: in
+    turn at a process inside a poll (stories stored, quotes not yet saved) and at
+    one inside a delivery (posted, not yet recorded), found by `Sights`.
+    """
     rng = random.Random(seed)
     procs = [trial.start(n) for n in range(processes)]
     started = datetime.now(UTC)
     trial.feeds.start()
     counts = Counts(processes=processes)
+    sights = Sights(trial)
     try:
         for k in range(kills):
-            time.sleep(rng.uniform(*gap))
-            victim = rng.randrange(processes)
+            kind = AIMS[k % len(AIMS)] if aim else "random"
+            target = None
+            if kind != "random":  # once every process is up (a loaded machine starts slowly)
+                _wait(lambda: all(trial.running(n, p.pid) for n, p in enumerate(procs)), 60)
+                target = sights.aim(kind, procs, timeout=gap[1] * 10)
+            if target is None:
+                time.sleep(rng.uniform(*gap))
+                target = (rng.randrange(processes), None)
+            victim, what = target
             procs[victim].send_signal(signal.SIGKILL)
             procs[victim].wait()
+            if kind == "poll" and what is not None:
+                counts.aimed_at_polls += 1
+                counts.landed_in_polls += sights.unquoted(what)
+            elif kind == "delivery" and what is not None:
+                counts.aimed_at_deliveries += 1
+                counts.landed_in_deliveries += sights.still_open(what)
             procs[victim] = trial.start(victim)
             counts.kills += 1
             if progress is not None:
                 progress(k + 1)
         trial.feeds.stop()
-        stories_done = datetime.now(UTC)
+
+        def caught_up() -> bool:
+            # Every story stored, quoted and breaking-posted (a last kill may have left
+            # leases to expire), every process up; within a generous limit: slow CI
+            # (or a loaded machine) must not flake.
+            up = all(trial.running(n, p.pid) for n, p in enumerate(procs))
+            return up and _caught_up(trial)
+
+        _wait(caught_up, settle + 60)
         if until_slot:  # run past the next slot so every story has a briefing to be in
+            stories_done = datetime.now(UTC)
             nxt = stories_done.replace(second=0, microsecond=0) + timedelta(minutes=1)
             time.sleep(max((nxt - datetime.now(UTC)).total_seconds(), 0) + settle)
-        # Then until every story is stored and breaking-posted (a last kill may have
-        # left leases to expire), within a generous limit: slow CI must not flake.
-        limit = time.monotonic() + settle + 60
-        while time.monotonic() < limit and not (
-            _caught_up(trial) and all(trial.running(n, p.pid) for n, p in enumerate(procs))
-        ):
-            time.sleep(0.5)
+            _wait(caught_up, settle + 60)
         stopped = datetime.now(UTC)
     finally:
+        sights.close()
         trial.feeds.stop()
         for proc in procs:
             if proc.poll() is None:
@@ -297,6 +438,12 @@ def run_trial(
     return counts
 
 
+def _wait(check: Any, seconds: float) -> None:
+    limit = time.monotonic() + seconds
+    while time.monotonic() < limit and not check():
+        time.sleep(0.5)
+
+
 def _caught_up(trial: Trial) -> bool:
     store = make_store(trial.store_url)
     try:
@@ -305,7 +452,21 @@ def _caught_up(trial: Trial) -> bool:
         store.close()
     breaking = [p for p in read_posts(trial.record) if p["channel"] == trial.BREAKING]
     posted = {i for p in breaking for i in p["story_ids"]}
-    return len(stored) == trial.feeds.made and stored <= posted
+    return len(stored) == trial.feeds.made and stored <= posted and not _unquoted(trial)
+
+
+def _unquoted(trial: Trial) -> list[int]:
+    """Stored stories whose quotes were never saved, or were saved empty (each has four)."""
+    query = sa.text(
+        "SELECT s.id FROM stories s WHERE s.quotes_saved_at IS NULL "
+        "OR NOT EXISTS (SELECT 1 FROM quotes q WHERE q.story_id = s.id) ORDER BY s.id"
+    )
+    engine = sa.create_engine(trial.store_url)
+    try:
+        with engine.connect() as conn:
+            return [int(i) for i in conn.execute(query).scalars()]
+    finally:
+        engine.dispose()
 
 
 def _count(
@@ -324,6 +485,9 @@ def _count(
     finally:
         store.close()
     counts.stories_stored = len(stored)
+    unquoted = _unquoted(trial)
+    counts.stories_unquoted = len(unquoted)
+    counts.details += [f"story {i} has no quotes" for i in unquoted]
     for channel in [*trial.daily_channels, trial.BREAKING]:
         mine = [p for p in posts if p["channel"] == channel]
         seen = Counter(i for p in mine for i in p["story_ids"])
@@ -402,6 +566,11 @@ def print_counts(name: str, c: Counts, seconds: float) -> None:
         ("posts in all", c.posts),
         ("stories published", c.stories_made),
         ("stories stored", c.stories_stored),
+        ("stories without their quotes", c.stories_unquoted),
+        ("kills aimed inside a poll (stored, not quoted)", c.aimed_at_polls),
+        ("  ...that left stories unquoted", c.landed_in_polls),
+        ("kills aimed inside a delivery (posted, claim open)", c.aimed_at_deliveries),
+        ("  ...that left the post unrecorded", c.landed_in_deliveries),
         ("stories missing from a channel", c.stories_missing),
         ("stories repeated in a channel", c.stories_repeated),
         ("recovered after a kill (found, not reposted)", c.recoveries),
@@ -421,6 +590,9 @@ def main() -> int:
     parser.add_argument("--feeds", type=int, default=4)
     parser.add_argument("--daily", type=int, default=3)
     parser.add_argument("--story-every", type=float, default=1.5)
+    parser.add_argument(
+        "--random-only", action="store_true", help="no kills aimed inside polls and deliveries"
+    )
     args = parser.parse_args()
     results = []
     modes = ["sqlite", "postgres"] if args.store == "both" else [args.store]
@@ -442,7 +614,13 @@ def main() -> int:
                 def tick(k: int, mode: str = mode) -> None:
                     print(f"\r  {mode}: kill {k}/{args.kills}", end="", file=sys.stderr, flush=True)
 
-                counts = run_trial(trial, kills=args.kills, processes=processes, progress=tick)
+                counts = run_trial(
+                    trial,
+                    kills=args.kills,
+                    processes=processes,
+                    progress=tick,
+                    aim=not args.random_only,
+                )
                 print(file=sys.stderr)
                 print_counts(mode, counts, time.monotonic() - began)
                 results.append(counts.ok)

@@ -1,4 +1,4 @@
-"""Real `newsbrief run` processes: SIGKILLed at random points, SIGTERMed mid-post.
+"""Real `newsbrief run` processes: SIGKILLed inside a poll, a delivery and at random; SIGTERMed.
 
 A small version of ``benchmarks/crash.py`` (which kills 50 times): the bot
 posts to a `FileRecordingAdapter` file that outlives it, and afterwards every
@@ -49,9 +49,15 @@ def seed_missed_slot(trial: Trial) -> None:
 def crash_trial(trial: Trial, processes: int) -> None:
     seed_missed_slot(trial)
     counts = run_trial(
-        trial, kills=3, processes=processes, gap=(0.8, 2.0), until_slot=False, settle=1.0
+        trial,
+        kills=3,
+        processes=processes,
+        gap=(0.8, 2.0),
+        until_slot=False,
+        settle=1.0,
+        aim=True,  # one kill inside a poll, one inside a delivery, one at random
     )
-    assert counts.ok, counts.details
+    assert counts.ok, counts.details  # every story quoted, every post once
     assert counts.kills == 3
     assert counts.stories_made > 0 and counts.breaking_posts > 0
     posts = read_posts(trial.record)
