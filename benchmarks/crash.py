@@ -1,20 +1,25 @@
-"""Crash test: `newsbrief run` killed with SIGKILL at random points, then counted.
+"""Crash test: `newsbrief run` killed with SIGKILL inside polls, deliveries and at random.
 
     .venv/bin/python benchmarks/crash.py [--kills 50] [--store sqlite|postgres|both]
+                                         [--random-only]
 
 Real `newsbrief run` processes (one on SQLite; two at once on PostgreSQL) poll
-loopback feeds that gain a new story every ``--story-every`` seconds and post
-to a `FileRecordingAdapter` (a JSON-lines file that plays the chat platform and
-outlives the bot; each post answers 0.3 s late, so kills land between "posted"
-and "recorded" often). Channels: ``--daily`` channels briefed every minute
-(``post_empty``, so every slot must produce exactly one post) and one breaking
-channel (every story posted on its own). A random live process is SIGKILLed
-every 0.3-3 s and restarted at once, ``--kills`` times; then stories stop, the
-processes run past the next minute slot, get SIGTERM, and must exit 0.
+loopback feeds that gain a new story every ``--story-every`` seconds (each with
+four attributed quotes) and post to a `FileRecordingAdapter` (a JSON-lines file
+that plays the chat platform and outlives the bot; each post answers 0.3 s
+late, so kills land between "posted" and "recorded" often). Channels:
+``--daily`` channels briefed every minute (``post_empty``, so every slot must
+produce exactly one post) and one breaking channel (every story posted on its
+own). Kills go in turn to a process inside a poll (its feed's stories stored,
+their quotes not yet saved), to one inside a delivery (the platform has the
+post, the claim is still open), and at random (every 0.3-3 s); the victim is
+restarted at once, ``--kills`` times. Then stories stop, the processes catch up
+and run past the next minute slot, get SIGTERM, and must exit 0.
 
 Counted afterwards: every due slot of every daily channel posted exactly once;
-every story ingested; every story in exactly one post per channel; recoveries
-(a post found on the platform after a kill, recorded instead of reposted).
+every story ingested and ending with its quotes; every story in exactly one post
+per channel; how many aimed kills caught their window still open; recoveries
+(a post found after a kill, recorded instead of reposted).
 ``tests/scheduling/test_run_process.py`` runs a small version of the same trial.
 """
 
@@ -220,11 +225,8 @@ class Trial:
         text = log.read_text(errors="replace") if log.exists() else ""
         return f":{pid}:" in text  # "newsbrief running as HOST:PID:NONCE"
 
-    def recoveries(self) -> int:
-        return sum(
-            p.read_text(errors="replace").count("recovered ")
-            for p in self.workdir.glob("run-*.log")
-        )
+    def recoveries(self, how: str = "recovered ") -> int:
+        return sum(p.read_text(errors="replace").count(how) for p in self.workdir.glob("run-*.log"))
 
 
 @dataclass
@@ -244,6 +246,7 @@ class Counts:
     stories_repeated: int = 0
     breaking_posts: int = 0
     recoveries: int = 0
+    recovered_from_log: int = 0  # ...of which the delivery log had recorded as posted
     clean_exits: int = 0
     stories_unquoted: int = 0  # stored, but their quotes never saved (or saved empty)
     aimed_at_polls: int = 0  # kills aimed at a process between storing stories and quoting them
@@ -476,6 +479,7 @@ def _count(
     counts.posts = len(posts)
     counts.stories_made = trial.feeds.made
     counts.recoveries = trial.recoveries()
+    counts.recovered_from_log = trial.recoveries("(its messages were recorded)")
     keys = Counter((p["channel"], p["key"]) for p in posts)
     counts.duplicate_keys = sum(1 for c in keys.values() if c > 1)
     counts.details += [f"duplicate post {k}" for k, c in keys.items() if c > 1]
@@ -574,6 +578,7 @@ def print_counts(name: str, c: Counts, seconds: float) -> None:
         ("stories missing from a channel", c.stories_missing),
         ("stories repeated in a channel", c.stories_repeated),
         ("recovered after a kill (found, not reposted)", c.recoveries),
+        ("  ...from the delivery log, no platform search", c.recovered_from_log),
         ("clean exits on SIGTERM", f"{c.clean_exits}/{c.processes}"),
     ]
     for label, value in rows:
