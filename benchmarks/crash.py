@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import signal
 import string
 import subprocess
@@ -629,6 +630,10 @@ def main() -> int:
                 print(file=sys.stderr)
                 print_counts(mode, counts, time.monotonic() - began)
                 results.append(counts.ok)
+                if not counts.ok:  # the logs and the record say why: keep them
+                    kept = Path(tempfile.mkdtemp(prefix=f"nb-crash-failed-{mode}-"))
+                    shutil.copytree(workdir, kept, dirs_exist_ok=True)
+                    print(f"  logs, record and store kept in {kept}")
     return 0 if results and all(results) else 1
 
 
