@@ -95,11 +95,12 @@ class RankTrainer:
 
 
 class ShortTrainer:
-    """The short-quotation model (summarizer/quotes/short.py, train_short.py)."""
+    """The speech/not-speech model for short quotations (summarizer/quotes/short.py,
+    train_short.py): real-news examples weigh ``train_short.REAL_WEIGHT`` each."""
 
     name = "short"
 
-    def __init__(self, epochs: int = 3000) -> None:
+    def __init__(self, epochs: int = train_short.EPOCHS) -> None:
         self.epochs = epochs
 
     def collect(self, article: Article) -> list[Any]:

@@ -125,7 +125,7 @@ class Extractor:
             words = word_count(self.text, q)
             title = self.quoted.is_title(q)
             if (
-                (title and words > short.SHORT_MAX)
+                (title and (words > short.SHORT_MAX or self.quoted.with_its_people(q)))
                 or self.quoted.web_address(q)
                 or self.quoted.programme(q)
             ):

@@ -742,9 +742,20 @@ def _name_run(toks: list[Tok]) -> tuple[int, int] | None:
         # "Patricia Moran of Cheyenne", "Sen. Bernie Sanders of Vermont": the name is
         # the run before "of", when there is one
         earlier = _name_run(toks[: a - 1])
+        body = toks[a - 2].bare in lx.ORG_WORDS or toks[a - 2].bare.lower() in _STRONG_TITLES
+        # "Minister in the Ministry of Finance Brian Manning", "Minister of Finance Brian
+        # Manning": the body's or the office's name runs on into the person's, who starts
+        # at the first given name
+        given = next((k for k in range(a + 1, b - 1) if _given_name(toks[k])), None)
+        if body and given is not None:
+            return given, b
         if earlier is not None and earlier[1] == a - 1:
             return earlier
     return a, b
+
+
+def _given_name(tok: Tok) -> bool:
+    return tok.bare in lx.MALE_NAMES or tok.bare in lx.FEMALE_NAMES
 
 
 _PLACE_PREPS = lx.words("of from in")

@@ -52,6 +52,40 @@ _NAMING = words(
     label as so-called nicknamed branded deemed"""
 )
 DETS = words("a an the his her their its this that these those our your my")
+# 'what's called “farmer's lung”', 'has been dubbed “feather duvet lung”': a name for
+# something, given by no one in particular (PolNeAR credits 'called “…” by Hendrick')
+_NAMED_PASSIVE_RE = re.compile(
+    r"\b(?:is|are|was|were|be|been|being|it[’']s|what[’']s|also|often|commonly|sometimes|"
+    r"now|widely)\s+(?:called|dubbed|known\s+as|termed|nicknamed|named|labell?ed|branded|"
+    r"referred\s+to\s+as)[\s,:]*\Z",
+    re.IGNORECASE,
+)
+# 'Trump called the pageant winner “Miss Piggy”', 'his references to Machado as “…”':
+# someone names it, so the name is their words
+_NAMED_ACTIVE_RE = re.compile(
+    r"\b(?:call(?:s|ed|ing)?|dub(?:s|bed|bing)?|label(?:s|ed|led|ing|ling)?|brand(?:s|ed|ing)|"
+    r"nicknam(?:es|ed|ing)|describ(?:es|ed|ing)|referr?(?:s|ed|ing)\s+to|references?\s+to)\b"
+)
+_BY_AFTER_RE = re.compile(r"[,.]?\s+by\s")
+# 'the nickname of “bird fancier's lung”', 'the term “pivot”', 'so-called “deep state”'
+_NAMED_TERM_RE = re.compile(
+    r"(?:\b(?:term|nickname|name|phrase|word|words|label|moniker|slogan|tagline|motto|"
+    r"catchphrase|hashtag|brand|campaign)(?:\s+of)?|\bso-called)[\s,:]*\Z",
+    re.IGNORECASE,
+)
+# '“Mary Poppins” and “Bambi”', '“lack of remorse” or “sympathy”': quotations in a list
+_LIST_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*(?:and|or|,)[ \t]+[\u201c\"]")
+_LIST_BEFORE_RE = re.compile(r"[\u201d\"][ \t]*,?[ \t]*(?:and|or|,)?[ \t]*\Z")
+_LIST_INTRO = words("including like such")
+_TERM_WINDOW = 3000
+_MARKS = frozenset("\u201c\u201d\"\u2018\u2019'\u00ab\u00bb")
+# words that make a quotation a clause someone says rather than a term or a title
+_CLAUSE_WORDS = words(
+    """i i'm i’m i've i’ve we we're we’re we've we’ve you you're you’re he she they it's
+    it’s is are was were will would can can't can’t could should must not don't don’t
+    didn't didn’t doesn't doesn’t won't won’t do does did have has had am be been my our
+    me us your there this that"""
+)
 _PREPS = words("in on at of for with from to by about into over than like")
 
 
@@ -61,6 +95,43 @@ class QuotedSpans:
     def __init__(self, story: Story, lang: Language) -> None:
         self.text = story.text
         self.lang = lang
+
+    def _near(self, q: MarkSpan) -> tuple[str, int]:
+        """The story around ``q`` in lower case, and where the quotation starts in it: the
+        term features look this far (a bounded window keeps a long story linear)."""
+        lo = max(0, q.start - _TERM_WINDOW)
+        near = self.text[lo : q.end + _TERM_WINDOW].lower()
+        return near, q.start - lo
+
+    @staticmethod
+    def _repeated(near: str, inner: str) -> bool:
+        """Do the quoted words occur again nearby (a term the story goes on using)?"""
+        key = inner.strip(" ,.!?;:").lower()
+        if len(key) < 4:
+            return False
+        first = near.find(key)
+        return first >= 0 and near.find(key, first + 1) >= 0
+
+    @staticmethod
+    def _topical(near: str, tokens: list[str]) -> bool:
+        """Is the quotation's last word, a lower-case noun-like word, one the story keeps
+        using ("hot tub lung" in a story about lungs): a term of the topic?"""
+        last = tokens[-1].strip(" ,.!?;:’'\u201d\"").lower() if tokens else ""
+        if len(last) < 4 or not last.isalpha() or not tokens[-1][:1].islower():
+            return False
+        return near.count(last) >= 4
+
+    @staticmethod
+    def _unquoted_again(near: str, at: int, inner: str) -> bool:
+        """Do the quoted words occur nearby without quotation marks ("Feather duvet lung
+        is a type of ...": the story uses the term as its own words)?"""
+        key = inner.strip(" ,.!?;:").lower()
+        pos = near.find(key)
+        while pos >= 0:
+            if abs(pos - at) > 2 and near[pos - 1 : pos] not in _MARKS:
+                return True
+            pos = near.find(key, pos + 1)
+        return False
 
     def short_features(
         self,
@@ -77,6 +148,15 @@ class QuotedSpans:
         tokens_in = inner.split()
         conf = attr.confidence if attr is not None else 0.0
         before = text[max(s0, q.open_at - 40) : q.open_at]
+        passive = _NAMED_PASSIVE_RE.search(before) is not None and not (
+            q.closed and _BY_AFTER_RE.match(text, q.end + 1)
+        )
+        if passive:
+            conf = 0.0  # "is called “…”": the naming verb reports no one's words
+        cue_gap = min(
+            (len(text[c.finish : q.open_at].split()) for c in sc if c.finish <= q.open_at),
+            default=-1,
+        )
         prev = PREV_WORD_RE.search(before)
         prev_word = prev.group(1).lower() if prev else ""
         after = text[q.end + 1 : q.end + 30] if q.closed else ""
@@ -99,9 +179,9 @@ class QuotedSpans:
             "conf_carry": float(0.5 <= conf < 0.65),
             "conf_none": float(conf < 0.5),
             "sentence_has_cue": float(bool(sc)),
-            "prev_naming": float(prev_word in _NAMING),
+            "prev_naming": float(prev_word in _NAMING and not passive),
             "prev_determiner": float(prev_word in DETS or prev_word.endswith(("’s", "'s"))),
-            "prev_cue": float(prev_word in self.lang.cue_words),
+            "prev_cue": float(prev_word in self.lang.cue_words and not passive),
             "prev_preposition": float(prev_word in _PREPS),
             "prev_colon": float(before.rstrip().endswith(":")),
             "sentence_start": float(not text[s0 : q.open_at].strip()),
@@ -110,6 +190,24 @@ class QuotedSpans:
             "all_caps": float(inner.isupper()),
             "next_noun_like": float(nxt is not None and nxt.group(1).islower()),
         }
+        f["named_passive"] = float(passive)
+        f["cue_far"] = float(cue_gap >= 8)
+
+        f["named_active"] = float(not passive and _NAMED_ACTIVE_RE.search(before) is not None)
+        f["named_term"] = float(_NAMED_TERM_RE.search(before) is not None)
+        near, at = self._near(q)
+        f["repeated"] = float(self._repeated(near, inner))
+        f["repeated_unquoted"] = f["repeated"] and float(self._unquoted_again(near, at, inner))
+        f["head_topical"] = float(self._topical(near, tokens_in))
+        f["in_list"] = float(
+            (q.closed and _LIST_AFTER_RE.match(text, q.end + 1) is not None)
+            or _LIST_BEFORE_RE.search(text, max(0, q.open_at - 8), q.open_at) is not None
+        )
+        f["list_intro"] = float(prev_word in _LIST_INTRO)
+        f["clause_words"] = float(
+            any(w.strip(",.!?;:").lower() in _CLAUSE_WORDS for w in tokens_in)
+        )
+        f["in_parens"] = float(before.rstrip()[-1:] == "(")
         f["one_word_unattributed"] = f["words_1"] * float(conf < 0.9)
         f["title_case_no_cue"] = f["title_case"] * (1.0 - f["sentence_has_cue"])
         f["short_guess"] = float(words <= 3 and conf < 0.65)
@@ -141,6 +239,15 @@ class QuotedSpans:
             return True
         # "“Orange is the New Black” star Dascha Polanco": the show's people follow it
         return q.closed and _TITLE_AFTER_RE.match(self.text, q.end + 1) is not None
+
+    def with_its_people(self, q: MarkSpan) -> bool:
+        """“Meet the Press” host Chuck Todd: a title followed by its star or host is a
+        show's name, however short, and whatever cue the sentence has."""
+        return (
+            q.closed
+            and _TITLE_AFTER_RE.match(self.text, q.end + 1) is not None
+            and self.is_title(q)
+        )
 
     def web_address(self, q: MarkSpan) -> bool:
         """'...they can buy." http://nyti.ms/1U0X.': a web address between stray marks."""

@@ -45,6 +45,17 @@ FEATURES = (
     "title_case_no_cue",
     "short_guess",
     "lower_no_cue",
+    "named_passive",
+    "named_term",
+    "named_active",
+    "cue_far",
+    "repeated_unquoted",
+    "head_topical",
+    "repeated",
+    "in_list",
+    "list_intro",
+    "clause_words",
+    "in_parens",
 )
 _WEIGHTS_PATH = Path(__file__).with_name("short_quotes.json")
 

@@ -79,9 +79,11 @@ def _only(text: str, words: str) -> Quote:
         ),
         # a tag that closes a paragraph introduces the next one
         ("Jane Roe says:\n\n“The roads were blocked.”", "roads were", "Jane Roe"),
-        # a relative clause carries the quotation: "who" speaks for its antecedent
+        # a relative clause carries the quotation: "who" speaks for its antecedent (a
+        # quotation long enough that the speech/not-speech model does not weigh it)
         (
-            "Graham contrasted that with Jane Roe who is looking to bring “people together.”",
+            "Graham contrasted that with Jane Roe who is looking to bring “people together "
+            "again after a bitter year.”",
             "people together",
             "Jane Roe",
         ),
