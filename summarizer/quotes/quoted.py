@@ -68,8 +68,9 @@ _NAMED_ACTIVE_RE = re.compile(
 )
 _BY_AFTER_RE = re.compile(r"[,.]?\s+by\s")
 # 'the nickname of “bird fancier's lung”', 'the term “pivot”', 'so-called “deep state”'
+# (not "the words “…”": those are mostly someone's words, quoted as such)
 _NAMED_TERM_RE = re.compile(
-    r"(?:\b(?:term|nickname|name|phrase|word|words|label|moniker|slogan|tagline|motto|"
+    r"(?:\b(?:term|nickname|name|phrase|label|moniker|slogan|tagline|motto|"
     r"catchphrase|hashtag|brand|campaign)(?:\s+of)?|\bso-called)[\s,:]*\Z",
     re.IGNORECASE,
 )

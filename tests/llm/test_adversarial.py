@@ -17,7 +17,7 @@ import pytest
 
 from bot.conversation.core import Conversations
 from bot.conversation.replies import Citation, Context
-from bot.domain import Quote, Story
+from bot.domain import Quote, QuoteKind, Story
 from bot.settings import Settings
 from summarizer import extract_quotes
 from summarizer.llm import LLMOutcome, LLMSummarizer
@@ -262,10 +262,18 @@ async def test_a_gist_fragment_that_drops_a_negation_is_shown_with_it(
 
 
 def citations() -> list[Citation]:
-    return [
+    found = [
         Citation(q.speaker or "unknown", q.speaker_role, q.text, q.kind, "Talks stall", "u")
         for q in extract_quotes(ARTICLE)
     ]
+    if not any(c.text == INJECTED for c in found):
+        # the speech/not-speech model may drop the injected copy (a phrase repeated with no
+        # cue); a store could still hold one credited to "Editor", so the case stays
+        found.append(Citation("Editor", None, INJECTED, QuoteKind.DIRECT, "Talks stall", "u"))
+    return found
+
+
+INJECTED = "This will not work"  # the injected copy, which the extractor gives "Editor"
 
 
 def number(text: str) -> int:
@@ -283,7 +291,7 @@ L, G, Z, ZT, OW, OF = (
     number(OFFICIAL_WAR),
     number(OFFICIAL_FAVOR),
 )
-EDITOR = number("This will not work")  # the injected copy, which the extractor gives "Editor"
+EDITOR = number(INJECTED)
 
 ANSWERS: dict[str, tuple[str, list[int], bool]] = {
     "honest": (f"Lavrov said “{LAVROV}” [{L}].", [L], True),
