@@ -18,6 +18,7 @@ import functools
 import logging
 import multiprocessing
 import os
+import select
 import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -32,6 +33,41 @@ T = TypeVar("T")
 
 # Imported once in the fork server, so each worker starts with them loaded.
 _PRELOAD = ["bot.ingest.parse", "bot.ingest.fulltext"]
+
+
+def _exit_with(parent: int) -> None:
+    """Worker initializer: end this worker when ``parent`` (the bot) ends.
+
+    A killed bot (SIGKILL, the OOM killer) runs no cleanup; its workers, children
+    of the fork server and blocked on a queue they hold both ends of, would wait
+    forever, a few more with every restart. A daemon thread waits for the parent
+    to exit (a pidfd where Linux has one, else a check each second) and ends the
+    worker at once.
+    """
+
+    def watch() -> None:
+        try:
+            pidfd = os.pidfd_open(parent)
+        except (AttributeError, OSError):  # not Linux >= 5.3, or the parent is gone
+            pidfd = None
+        if pidfd is not None:
+            select.select([pidfd], [], [])  # readable once the parent has exited
+        else:
+            while _alive(parent):
+                threading.Event().wait(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="newsbrief-parent-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process took the number: ours is gone
+        return False
+    return True
 
 
 def default_processes() -> int:
@@ -61,7 +97,12 @@ class Workers:
                 # forking a threaded process can copy a held lock into the child.
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(_PRELOAD)
-                self._pool = ProcessPoolExecutor(self.processes, mp_context=context)
+                self._pool = ProcessPoolExecutor(
+                    self.processes,
+                    mp_context=context,
+                    initializer=_exit_with,
+                    initargs=(os.getpid(),),
+                )
             return self._pool
 
     def _discard(self, broken: ProcessPoolExecutor) -> None:

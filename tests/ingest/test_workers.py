@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -92,3 +95,52 @@ def test_poll_with_worker_processes(
     with make_store(url) as store:
         [story] = store.recent_stories()
     assert "said Anna Berg" in story.text
+
+
+_ORPHAN_SCRIPT = """
+import asyncio, os, sys, time
+from bot.ingest.workers import Workers
+
+async def main():
+    workers = Workers(processes=2)
+    pids = {await workers.run(os.getpid) for _ in range(20)}
+    print(" ".join(map(str, pids)), flush=True)
+    time.sleep(120)
+
+if __name__ == "__main__":
+    asyncio.run(main())
+"""
+
+
+def test_a_killed_bot_leaves_no_worker_processes(tmp_path: Path) -> None:
+    """SIGKILL runs no cleanup: the workers must notice their bot is gone and end,
+    or every crash-restart of `newsbrief run` leaves more of them behind."""
+    script = tmp_path / "bot_with_workers.py"
+    script.write_text(_ORPHAN_SCRIPT)
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    bot = subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert bot.stdout is not None
+        workers = [int(pid) for pid in bot.stdout.readline().split()]
+        assert workers and all(_running(pid) for pid in workers)
+    finally:
+        bot.kill()
+        bot.wait()
+        if bot.stdout is not None:
+            bot.stdout.close()
+    deadline = time.monotonic() + 20
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _running(pid)]
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (an exited worker of the fork server waits to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
