@@ -141,7 +141,7 @@ async def demo_app(store_url: str = "sqlite:///:memory:") -> App:
     app = make_app(settings, fetcher=make_fetcher(settings, transport=DemoTransport()))
     sync_config(app.store, settings, now=datetime.now(UTC))
     await poll_with_progress(
-        app, app.store.list_feeds(), console=Console(stderr=True, quiet=True), label="demo"
+        app.poll, app.store.list_feeds(), console=Console(stderr=True, quiet=True), label="demo"
     )
     demo_briefing(app)
     return app
