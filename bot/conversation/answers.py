@@ -80,6 +80,7 @@ class ThreadMemory:
 
     channel: str
     thread: str
+    stored: StoredMemory
     people: list[str] = field(default_factory=list)
     shown: set[tuple[int, str]] = field(default_factory=set)
 
@@ -449,7 +450,7 @@ class Answers:
     def _thread(self, context: Context) -> ThreadMemory:
         channel, thread = context.channel, context.thread_of or ""
         stored = self.store.thread_memory(channel, thread)
-        return ThreadMemory(channel, thread, list(stored.people), set(stored.shown))
+        return ThreadMemory(channel, thread, stored, list(stored.people), set(stored.shown))
 
     def _remember(self, memory: ThreadMemory, reply: Reply) -> Reply:
         """Note who ``reply`` is about, so "what else did he say?" refers to them."""
@@ -460,7 +461,9 @@ class Answers:
             memory.people = speakers
             memory.shown |= {(c.story_id or 0, c.text) for c in reply.citations}
             told = StoredMemory(tuple(memory.people), frozenset(memory.shown))
-            self.store.remember_thread(memory.channel, memory.thread, told, at=self.clock())
+            if told != memory.stored:  # the same answer again needs no write
+                self.store.remember_thread(memory.channel, memory.thread, told, at=self.clock())
+                memory.stored = told
         return reply
 
 

@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import select
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -54,7 +55,7 @@ def _exit_with(parent: int) -> None:
             select.select([pidfd], [], [])  # readable once the parent has exited
         else:
             while _alive(parent):
-                threading.Event().wait(1.0)
+                time.sleep(1.0)
         os._exit(0)
 
     threading.Thread(target=watch, name="newsbrief-parent-watch", daemon=True).start()
@@ -63,9 +64,7 @@ def _exit_with(parent: int) -> None:
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process took the number: ours is gone
+    except (ProcessLookupError, PermissionError):  # gone, or its number reused by another
         return False
     return True
 
