@@ -76,13 +76,25 @@ SummaryOf = Callable[[Story], Summary]
 @dataclass
 class ThreadMemory:
     """A thread's memory while one question is answered: the people answered about and
-    the quotes shown (story id, quote text), read from and written back to the store."""
+    the quotes shown (story id, quote text), read from and written back to the store.
+
+    Read only when an answer needs it (`load`): a pronoun or "what else" follow-up, or
+    an answer citing people (whose memory is then updated). The rest read nothing.
+    """
 
     channel: str
     thread: str
-    stored: StoredMemory
+    store: Store
+    stored: StoredMemory | None = None  # None: not read yet
     people: list[str] = field(default_factory=list)
     shown: set[tuple[int, str]] = field(default_factory=set)
+
+    def load(self) -> ThreadMemory:
+        if self.stored is None:
+            self.stored = self.store.thread_memory(self.channel, self.thread)
+            self.people = list(self.stored.people)
+            self.shown = set(self.stored.shown)
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,7 +353,7 @@ class Answers:
     def _what_said(self, memory: ThreadMemory, intent: WhatSaid) -> Reply:
         speaker = intent.speaker
         if intent.pronoun:
-            if not memory.people:
+            if not memory.load().people:
                 return Reply(
                     "Who do you mean? Ask about someone by name first, "
                     "e.g. “what did Lavrov say?”.",
@@ -400,7 +412,7 @@ class Answers:
         names = _names([p.name for p in people])
         hits = newest_first(h for p in people for h in p.hits)
         if more:
-            hits = [h for h in hits if (h.story_id, h.quote.text) not in memory.shown]
+            hits = [h for h in hits if (h.story_id, h.quote.text) not in memory.load().shown]
             if not hits:
                 return Reply(f"That is everything stored from {names}.")
         shown = hits[: MAX_CITATIONS * max(1, min(len(people), 3))]
@@ -448,14 +460,13 @@ class Answers:
     # memory
 
     def _thread(self, context: Context) -> ThreadMemory:
-        channel, thread = context.channel, context.thread_of or ""
-        stored = self.store.thread_memory(channel, thread)
-        return ThreadMemory(channel, thread, stored, list(stored.people), set(stored.shown))
+        return ThreadMemory(context.channel, context.thread_of or "", self.store)
 
     def _remember(self, memory: ThreadMemory, reply: Reply) -> Reply:
         """Note who ``reply`` is about, so "what else did he say?" refers to them."""
         speakers = list(dict.fromkeys(c.speaker for c in reply.citations))
         if speakers:
+            memory.load()
             if memory.people[:1] != speakers[:1]:
                 memory.shown.clear()
             memory.people = speakers

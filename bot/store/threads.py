@@ -1,11 +1,11 @@
 """Thread memory (migration 0011): what each chat thread was last told.
 
 `ThreadMemoryStore` is mixed into `SqlStore`. The conversations core reads a
-thread's memory before answering a question in it and writes it back after an
-answer that cites people, so "what else did she say?" resolves "she" whichever
-process the follow-up reaches. Memories are small (a few names, the quotes shown,
-at most `MAX_SHOWN`); one not touched for `FORGET_AFTER` is deleted, a few at a
-time, by later writes.
+thread's memory for a follow-up ("what else …", a pronoun) and for an answer that
+cites people, and writes it back when such an answer changes it, so "what else
+did she say?" resolves "she" whichever process the follow-up reaches. Memories
+are small (a few names, the quotes shown, at most `MAX_SHOWN`); one not touched
+for `FORGET_AFTER` is deleted, a few at a time, by later writes.
 """
 
 from __future__ import annotations

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.app import App
 from bot.conversation.core import Conversations, describe_cron
 from bot.conversation.replies import Context
+from bot.ports import ThreadMemory
 from bot.run import make_app
 from bot.settings import Settings
 from bot.store import SqlStore
@@ -59,6 +62,36 @@ async def test_an_empty_store_says_so_plainly(store: SqlStore) -> None:
             reply = await conversations.handle(MANAGER, line)
             assert expected in reply.text, (line, reply.text)
             assert reply.citations == ()
+    finally:
+        await app.aclose()
+
+
+async def test_only_follow_ups_and_answers_citing_people_read_the_threads_memory(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[str] = []
+    read = store.thread_memory
+
+    def counted(channel: str, thread: str) -> ThreadMemory:
+        reads.append(thread)
+        return read(channel, thread)
+
+    monkeypatch.setattr(store, "thread_memory", counted)
+    app = _app(store)
+    try:
+        conversations = Conversations(app)
+        in_thread = Context(channel="console:t", user="reader", thread_of="171.5")
+        for line in [
+            "what did Lavrov say?",
+            "who is Maria Chen?",
+            "quotes lavrov",
+            "who said “x y”?",
+        ]:
+            assert (await conversations.handle(in_thread, line)).citations == ()
+        assert reads == []
+        reply = await conversations.handle(in_thread, "what else did she say?")
+        assert "Who do you mean?" in reply.text
+        assert reads == ["171.5"]
     finally:
         await app.aclose()
 
