@@ -308,8 +308,9 @@ class SqlStore(
             for story_id, (_, keys) in zip(ids, batch, strict=True)
             for k in keys
         ]
-        stmt = self._insert(story_keys).values(key_rows).on_conflict_do_nothing()
-        if len(conn.scalars(stmt.returning(story_keys.c.key)).all()) != len(key_rows):
+        # executemany, not one VALUES list: the statement is compiled once and cached.
+        stmt = self._insert(story_keys).on_conflict_do_nothing().returning(story_keys.c.key)
+        if len(conn.execute(stmt, key_rows).all()) != len(key_rows):
             raise _LostRace
         return ids
 

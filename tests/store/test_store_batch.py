@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.store import SqlStore
+from bot.store.rows import storage_keys
+from bot.store.sql import _LostRace
 
 from .helpers import FEED, T0, keys, story
 
@@ -28,3 +32,17 @@ def test_twins_inside_one_batch_are_one_story(store: SqlStore) -> None:
 
 def test_an_empty_batch_is_fine(store: SqlStore) -> None:
     assert store.add_stories([]) == []
+
+
+def test_a_key_another_writer_stored_meanwhile_rolls_the_batch_back(store: SqlStore) -> None:
+    """The key insert counts only the rows it inserted, so a key stored between the
+    batch's lookup and its insert is a lost race (the batch then goes story by story)."""
+    store.add_feed(FEED)
+    store.add_story(story(2), keys=keys(2), fetched_at=T0)
+    batch = [
+        (story(1), list(storage_keys(keys(1)))),
+        (story(3), list(storage_keys([*keys(3), keys(2)[0]]))),
+    ]
+    with pytest.raises(_LostRace), store._write("racing") as conn:
+        store._insert_stories(conn, batch, T0)
+    assert [s.title for s in store.recent_stories()] == ["Story 2"]
