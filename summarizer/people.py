@@ -8,7 +8,9 @@ the extractor's canonical name and roles, the titles written right before a ment
 them ("Foreign Minister Sergey Lavrov") and the apposition right after one (", a
 spokesman for the Harbor Neighbors association,"). Words found anywhere else in the
 article do not count, so "Kim Jong House" is nobody even where "White House" occurs,
-and "Macron and Zelenskyy" is not Zelenskyy.
+and "Macron and Zelenskyy" is not Zelenskyy. One exception: someone the article names by
+one word only, never with a first name ("Vogel", "Mr. Trump"), is also named by a first
+name the article has nowhere ("Frank Vogel"), since it can name nobody else there.
 """
 
 from __future__ import annotations
@@ -42,6 +44,10 @@ class Person:
     name_words: frozenset[str]
     words: set[str] = field(default_factory=set)  # name, titles, appositions, roles
     roles: list[str] = field(default_factory=list)
+    # Set when the article names this person by one word only ("Vogel", "Mr. Trump") and
+    # never puts a first name before it: every word of the article, so that a model's
+    # first name found nowhere in it ("Frank Vogel") still names this person.
+    surname_only: frozenset[str] | None = None
 
     @property
     def role(self) -> str | None:
@@ -52,9 +58,26 @@ class Person:
         of it is one the article uses for this person, and it holds a name word (for a
         named person) or a word of the description (for an anonymous source)."""
         said = set(significant(speaker))
-        if not said or not said <= self.words:
+        if said and said <= self.words:
+            return bool(said & self.name_words)
+        return self._first_names_added(speaker)
+
+    def _first_names_added(self, speaker: str) -> bool:
+        """ "Frank Vogel" for a "Vogel" the article gives no first name: one capitalised
+        word right before this person's one name word, a word the article has nowhere (so
+        it names nobody else in it); any other words are the article's for them."""
+        if self.surname_only is None:
             return False
-        return bool(said & self.name_words)
+        tokens = [t for t in _TOKEN_RE.findall(speaker) if significant(t)]
+        folded = [significant(t)[0] for t in tokens]
+        if len(folded) < 2 or folded[-1] not in self.name_words:
+            return False
+        extra = [i for i, w in enumerate(folded) if w not in self.words]
+        return (
+            extra == [len(folded) - 2]
+            and tokens[extra[0]][:1].isupper()
+            and folded[extra[0]] not in self.surname_only
+        )
 
     def role_ok(self, role: str) -> bool:
         """True when the article gives this person ``role`` (title, apposition, extractor)."""
@@ -143,14 +166,18 @@ def _add_article_titles(person: Person, text: str) -> None:
         return
     surname = names[-1]
     folded = [(m.start(), m.end(), m.group()) for m in _TOKEN_RE.finditer(text)]
+    first_name = False
     for i, (_, end, token) in enumerate(folded):
         if _fold_token(token) != surname:
             continue
         _add_fuller_name(person, text, folded, i, names)
         if _other_first_name(person, text, folded, i):
+            first_name = True
             continue
         _add_titles_before(person, text, folded, i)
         _add_apposition_after(person, text, end)
+    if len(person.name_words) == 1 and not first_name and person.name[:1].isupper():
+        person.surname_only = frozenset(fold_words(text))
 
 
 def _add_fuller_name(

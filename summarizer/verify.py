@@ -4,7 +4,8 @@ One attribution rule, used wherever model text reaches a user (bullets, gist, ch
 answers, stored quotes): words are shown as a quotation only when
 
 - the article has them verbatim (after folding quotation marks, apostrophes, dashes,
-  whitespace, case and ellipses), inside one pair of the article's quotation marks;
+  whitespace, case and ellipses), inside one pair of the article's quotation marks, and
+  they are two words or more unless they are all that pair holds (“Amazing,” Davis said);
 - the offline extractor's own analysis of the article saw speech there (one of its
   direct or mixed quotes covers them: a show title in quotation marks is not speech)
   and attributes that quote to a person;
@@ -262,9 +263,10 @@ class Verifier:
         while end > start and not text[end - 1].isalnum():
             end -= 1
         passage = text[start:end]
-        if len(words(passage)) < MIN_QUOTE_WORDS or len(passage) < MIN_QUOTE_CHARS:
-            return Attributed(None, "dropped")
         quotation = next(((s, e) for s, e in self._quoted if s <= start and end <= e), None)
+        short = len(words(passage)) < MIN_QUOTE_WORDS or len(passage) < MIN_QUOTE_CHARS
+        if short and (quotation is None or not self._whole(quotation, start, end)):
+            return Attributed(None, "dropped")
         if quotation is None:
             return Attributed(None, "downgraded")  # narration, or across quotations
         if any(_NEGATION_RE.search(text[s:e]) for s, e in gaps):
@@ -294,6 +296,17 @@ class Verifier:
             ),
             "verified",
         )
+
+    def _whole(self, quotation: tuple[int, int], start: int, end: int) -> bool:
+        """True when ``start:end`` is all of the article's ``quotation`` (a word it quotes
+        on its own, "“Amazing,” Davis said": short, but no cut of anything longer)."""
+        s, e = quotation
+        text = self.text
+        while s < e and not text[s].isalnum():
+            s += 1
+        while e > s and not text[e - 1].isalnum():
+            e -= 1
+        return s >= start and e <= end
 
     def _with_negation(self, start: int, floor: int) -> int:
         """``start`` moved back over a negation (and its verb) the fragment's cut dropped."""

@@ -1,0 +1,108 @@
+"""More of the adversarial suite: the ways a right quotation is now kept, each beside a
+near miss that must still be refused, on a second article, through a scripted model on a
+loopback OpenAI-compatible server (the real ``openai`` client end to end).
+
+Kept quotations must be shown under the speaker who says them in `ARTICLE` (the name the
+article uses), verbatim; refused ones must not be shown as quotations at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from bot.domain import Quote, Story
+from summarizer.llm import LLMSummarizer
+from summarizer.testing import FakeOpenAI, quote_bullet, reply, summary_json
+
+from .conftest import config_for
+
+ARTICLE = """\
+LOS ANGELES — The Lakers beat the Thunder 130-127 on Tuesday, their seventh win in a row.
+“Amazing,” Davis said. “To be able to do that against every team is something special.”
+Vogel praised his point guard. “He’s just playing terrific basketball,” Vogel said.
+Hunter Biden, who watched from courtside, called the game “a classic.”
+Thunder coach Mark Daigneault was less pleased. “We gave away too many easy baskets,” \
+Daigneault said.
+"""
+DAVIS_WORD = "Amazing"
+DAVIS = "To be able to do that against every team is something special"
+VOGEL = "He’s just playing terrific basketball"
+BIDEN = "a classic"
+DAIGNEAULT = "We gave away too many easy baskets"
+# who says what, by the name the article gives them
+TRUTH = {
+    "Davis": (DAVIS_WORD, DAVIS),
+    "Vogel": (VOGEL,),
+    "Hunter Biden": (BIDEN,),
+    "Mark Daigneault": (DAIGNEAULT,),
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    speaker: str
+    text: str
+    shown_as: str | None  # the article's name for the speaker when kept, None when refused
+
+
+CASES: dict[str, Case] = {
+    # a word the article quotes on its own is a quotation, however short
+    "whole-one-word-quotation": Case("Davis", DAVIS_WORD, "Davis"),
+    "whole-one-word-other-speaker": Case("Vogel", DAVIS_WORD, None),
+    "one-word-cut-from-a-longer-quotation": Case("Davis", "special", None),
+    "whole-short-quotation-with-first-name": Case("Anthony Davis", DAVIS_WORD, "Davis"),
+    # a first name the article never gives, before the one name it does
+    "first-name-added": Case("Frank Vogel", VOGEL, "Vogel"),
+    "first-name-added-with-someone-elses-title": Case("Thunder coach Frank Vogel", VOGEL, None),
+    "first-name-of-someone-else-in-the-article": Case("Hunter Vogel", VOGEL, None),
+    "first-name-added-to-the-wrong-surname": Case("Frank Davis", VOGEL, None),
+    "two-made-up-first-names": Case("Kim Jong Vogel", VOGEL, None),
+    "first-name-changed-where-the-article-gives-one": Case("Frank Daigneault", DAIGNEAULT, None),
+    "other-first-name-where-the-article-gives-one": Case("Joe Biden", BIDEN, None),
+}
+
+
+def story() -> Story:
+    return Story(url="https://news.example/lakers", title="Lakers win", text=ARTICLE, feed_url="f")
+
+
+@pytest.fixture(scope="module")
+def api() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture
+async def llm(api: FakeOpenAI) -> AsyncIterator[LLMSummarizer]:
+    summarizer = LLMSummarizer(config_for(api, max_retries=0))
+    try:
+        yield summarizer
+    finally:
+        await summarizer.aclose()
+
+
+def model_quotes(llm: LLMSummarizer, quotes: tuple[Quote, ...]) -> list[Quote]:
+    offline = set(llm.fallback.summarize(story()).quotes)
+    return [q for q in quotes if q not in offline]
+
+
+@pytest.mark.parametrize("case", list(CASES.values()), ids=list(CASES))
+async def test_kept_and_near_misses(api: FakeOpenAI, llm: LLMSummarizer, case: Case) -> None:
+    api.add(reply(summary_json("The Lakers won.", [quote_bullet(case.speaker, case.text)])))
+    outcome = await llm.summarize_detailed(story())
+    assert outcome.source == "llm", outcome.reason
+    bulleted = [q for b in outcome.summary.bullets for q in b.quotes]
+    shown = model_quotes(llm, outcome.summary.quotes) + model_quotes(llm, tuple(bulleted))
+    for q in shown:
+        q.check(ARTICLE)
+        assert q.speaker in TRUTH and any(q.text in said for said in TRUTH[q.speaker]), q
+    claimed = [q for q in [*outcome.summary.quotes, *bulleted] if q.text == case.text]
+    if case.shown_as is None:
+        assert not shown
+        assert all(q.speaker in TRUTH and case.text in TRUTH[q.speaker] for q in claimed)
+    else:
+        assert [q.speaker for q in model_quotes(llm, outcome.summary.quotes)] == [case.shown_as]
+    assert outcome.counts.verified == (case.shown_as is not None)
