@@ -178,12 +178,14 @@ def realnews_app(path: Path = REALNEWS, store_url: str = "sqlite:///:memory:") -
 
 
 async def ask_all(
-    conversations: Conversations, questions: list[Question], channel: str
+    conversations: Conversations, questions: list[Question], channel: str, mode: str
 ) -> list[tuple[Question, Reply, float]]:
     answered = []
     for n, question in enumerate(questions):
-        thread = question.thread or f"q{n}"
-        context = Context(channel=channel, user="bench", thread_of=f"bench-thread:{thread}")
+        # Threads of their own per mode: the store keeps a thread's memory, and the
+        # offline run's "what else" would otherwise have shown everything already.
+        thread = f"bench-thread:{mode}:{question.thread or f'q{n}'}"
+        context = Context(channel=channel, user="bench", thread_of=thread)
         t0 = time.perf_counter()
         reply = await conversations.handle(context, question.text)
         answered.append((question, reply, (time.perf_counter() - t0) * 1000))
@@ -265,10 +267,10 @@ async def accuracy(args: argparse.Namespace, console: Console) -> bool:
                 asked = [q for q in questions if q.set == name]
                 conversations = Conversations(app, clock=lambda now=now: now)
                 if mode == "offline":
-                    answered += await ask_all(conversations, asked, channel)
+                    answered += await ask_all(conversations, asked, channel, mode)
                 else:
                     with scripted_model(app):
-                        answered += await ask_all(conversations, asked, channel)
+                        answered += await ask_all(conversations, asked, channel, mode)
             right, total = score(console, f"{args.questions} ({mode})", answered, verbose=True)
             if mode != "offline":
                 phrased = sum(1 for _, reply, _ in answered if "[1]" in reply.text)

@@ -183,9 +183,13 @@ class Topics:
         wanted = _normal(phrase)
         if not words or not wanted:
             return Reply("Which words? Put them in quotes: who said “…”?", ephemeral=True)
-        hits = self.store.find_quotes(words=words, limit=SEARCH_CANDIDATES)
+        # The phrase itself first: a few quotes have it, wherever they are (the store's
+        # phrase search is by word; the exact words decide).
+        hits = self.store.find_quotes(words=[wanted], phrase=True, limit=SEARCH_CANDIDATES)
         exact = [h for h in hits if wanted in _normal(h.quote.text)]
         if not exact and len(set(words)) >= 3:
+            # Not as said: every word of it, in any order, in one quote.
+            hits = self.store.find_quotes(words=words, limit=SEARCH_CANDIDATES)
             exact = [h for h in hits if coverage(h.quote.text, words) == len(set(words))]
         if not exact:
             return Reply(f"Nobody in the stored stories is quoted saying “{phrase}”.")

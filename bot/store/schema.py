@@ -308,14 +308,18 @@ QUOTE_ROWID_FACTOR = 65536  # SQLite FTS rowid of a quote: story_id * factor + o
 SQLITE_SEARCH_TABLES = ("quote_speakers_fts", "quote_texts_fts", "stories_fts")
 POSTGRES_SEARCH_COLUMNS = ("speaker_tsv", "text_tsv", "search_tsv")
 POSTGRES_SEARCH_INDEXES = ("ix_quotes_speaker_tsv", "ix_quotes_text_tsv", "ix_stories_search_tsv")
+# 0013: the speakers' lexemes, kept by triggers on PostgreSQL (see that revision).
+POSTGRES_SEARCH_TABLES = ("speaker_lexemes",)
 
 
 def is_search_object(name: str | None, type_: str) -> bool:
-    """True for the full-text tables, shadow tables, columns and indexes of revision 0003."""
+    """True for the full-text tables, shadow tables, columns and indexes of revisions 0003
+    and 0013."""
     if name is None:
         return False
     if type_ == "table":
-        return name.startswith(SQLITE_SEARCH_TABLES)  # FTS5 adds _data, _idx, ... tables
+        # FTS5 adds _data, _idx, ... tables
+        return name.startswith(SQLITE_SEARCH_TABLES) or name in POSTGRES_SEARCH_TABLES
     if type_ == "column":
         return name in POSTGRES_SEARCH_COLUMNS
     if type_ == "index":

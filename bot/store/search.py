@@ -50,6 +50,9 @@ RECENT_STORY_TEXTS = 500
 # Newest-first searches read at most this many of the newest matches (by story id,
 # which grows with ingestion) before sorting them by publication time.
 NEWEST_CANDIDATES = 300
+# PostgreSQL: a speaker word is asked as the exact lexemes that start with it (read from
+# `speaker_lexemes`, revision 0013); one starting more than this many stays a prefix.
+MAX_PREFIX_LEXEMES = 16
 _WORD = re.compile(r"[^\W_]+")
 
 _HIT_COLUMNS = """
@@ -68,6 +71,12 @@ def clean_words(words: Sequence[str]) -> list[str]:
     return list(found)[:MAX_WORDS]
 
 
+def phrase_words(words: Sequence[str]) -> list[str]:
+    """Lower-cased runs of letters and digits in order, repeats kept, at most `MAX_WORDS`
+    (a longer phrase is looked for by its start)."""
+    return [part for word in words for part in _WORD.findall(word.casefold())][:MAX_WORDS]
+
+
 def _fts5_all_prefixes(words: Sequence[str]) -> str:
     return " AND ".join(f'"{w}"*' for w in words)
 
@@ -82,6 +91,20 @@ def _tsquery_all_prefixes(words: Sequence[str]) -> str:
 
 def _tsquery_any(words: Sequence[str]) -> str:
     return " | ".join(words)
+
+
+def _tsquery_literal(lexeme: str) -> str:
+    """``lexeme`` as a quoted tsquery operand, taken as is (no parsing, no dictionary)."""
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _prefix_stop(word: str) -> str | None:
+    """The least string above every string starting with ``word``, in code point (and so
+    UTF-8 byte, COLLATE "C") order; None when there is none to write."""
+    following = ord(word[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:
+        following = 0xE000
+    return word[:-1] + chr(following) if following <= 0x10FFFF else None
 
 
 def _hit(row: sa.Row[Any]) -> QuoteHit:
@@ -114,9 +137,11 @@ class SearchStore:
         words: Sequence[str] = (),
         story_ids: Collection[int] | None = None,
         limit: int = 20,
+        phrase: bool = False,
     ) -> list[QuoteHit]:
         """Quotes whose speaker (and role) has every ``speaker`` word as a prefix of one of
-        its words, and whose text has any of ``words``, within ``story_ids`` if given.
+        its words, and whose text has any of ``words`` (with ``phrase``: all of them, in
+        order, next to each other), within ``story_ids`` if given.
 
         Newest story first, then in story order (among the newest
         `NEWEST_CANDIDATES` matches by ingestion order, which is what keeps a
@@ -124,23 +149,43 @@ class SearchStore:
         which come best match first. Ranking every quote that has a common word
         costs more than a chat answer may take, so ``words`` alone are first
         looked for in the newest `RECENT_STORIES` stories, and in all of them
-        only when that finds fewer than ``limit``. Neither speaker nor words
-        (nor stories) finds nothing.
+        only when that finds fewer than ``limit``; on PostgreSQL, a ``speaker``
+        alone too, and in all of them only when those stories hold fewer than
+        the candidates. Neither speaker nor words (nor stories) finds nothing.
         """
-        who, what = clean_words(speaker), clean_words(words)
+        who = clean_words(speaker)
+        what = phrase_words(words) if phrase else clean_words(words)
         if not who and not what and story_ids is None:
             return []
         with self._read("searching quotes") as conn:
-            if what and not who and story_ids is None:
+            postgres = self._dialect == "postgresql"
+            who_query = self._speaker_tsqueries(conn, [who])[0] if postgres and who else None
+            # A speaker's newest quotes come from the newest stories first (words as well
+            # cost only their few common matches: no window).
+            windowed = postgres and bool(who) and not what
+            if ((what and not who) or windowed) and story_ids is None:
                 newest = conn.scalar(sa.select(sa.func.max(stories.c.id))) or 0
                 if newest > RECENT_STORIES:
                     query, params = self._quotes_query(
-                        who, what, story_ids, limit, from_story=newest - RECENT_STORIES
+                        who,
+                        what,
+                        story_ids,
+                        limit,
+                        from_story=newest - RECENT_STORIES,
+                        who_query=who_query,
+                        phrase=phrase,
                     )
-                    hits = [_hit(r) for r in conn.execute(query, params)]
-                    if len(hits) >= limit:
-                        return hits
-            query, params = self._quotes_query(who, what, story_ids, limit)
+                    rows = conn.execute(query, params).all()
+                    if windowed:
+                        # The newest candidates by story id are all in the window: the
+                        # same answer as from every story, without reading the older ones.
+                        if rows and rows[0].candidates_found >= params["candidates"]:
+                            return [_hit(r) for r in rows]
+                    elif len(rows) >= limit:
+                        return [_hit(r) for r in rows]
+            query, params = self._quotes_query(
+                who, what, story_ids, limit, who_query=who_query, phrase=phrase
+            )
             return [_hit(r) for r in conn.execute(query, params)]
 
     def _quotes_query(
@@ -151,9 +196,12 @@ class SearchStore:
         limit: int,
         *,
         from_story: int = 0,
+        who_query: tuple[str, str] | None = None,
+        phrase: bool = False,
     ) -> tuple[sa.TextualSelect, dict[str, Any]]:
         params: dict[str, Any] = {"limit": limit, "from_story": from_story}
         where: list[str] = []
+        columns = _HIT_COLUMNS
         if story_ids is not None:
             where.append("q.story_id IN :story_ids")
             params["story_ids"] = sorted(set(story_ids)) or [-1]
@@ -162,20 +210,27 @@ class SearchStore:
             if from_story:
                 where.append("q.story_id > :from_story")
             if who:
-                where.append("q.speaker_tsv @@ to_tsquery('simple', :who)")
-                params["who"] = _tsquery_all_prefixes(who)
+                expression, params["who"] = who_query or (
+                    "to_tsquery('simple', :{})",
+                    _tsquery_all_prefixes(who),
+                )
+                where.append("q.speaker_tsv @@ " + expression.format("who"))
+            # A phrase's stop words ("an", "the") count as gaps, as when its text was indexed.
+            text_query = "phraseto_tsquery" if phrase else "to_tsquery"
+            text_query += "('english', :what)"
             if what:
-                where.append("q.text_tsv @@ to_tsquery('english', :what)")
-                params["what"] = _tsquery_any(what)
+                where.append(f"q.text_tsv @@ {text_query}")
+                params["what"] = " ".join(what) if phrase else _tsquery_any(what)
             if what and not who:
-                order = "ts_rank(q.text_tsv, to_tsquery('english', :what)) DESC, " + order
+                order = f"ts_rank(q.text_tsv, {text_query}) DESC, " + order
             elif who:
                 # As on SQLite: the newest matches by story id, then by publication time.
                 source = self._postgres_newest(where, params)
+                columns += ", k.candidates_found"
                 where = []
         else:
-            source, order = self._sqlite_quote_source(who, what, params, from_story)
-        sql = f"SELECT {_HIT_COLUMNS} FROM {source} JOIN stories s ON s.id = q.story_id"
+            source, order = self._sqlite_quote_source(who, what, params, from_story, phrase)
+        sql = f"SELECT {columns} FROM {source} JOIN stories s ON s.id = q.story_id"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += f" ORDER BY {order} LIMIT :limit"
@@ -185,7 +240,12 @@ class SearchStore:
         return query.columns(story_sort_at=UTCDateTime), params
 
     def _sqlite_quote_source(
-        self, who: list[str], what: list[str], params: dict[str, Any], from_story: int
+        self,
+        who: list[str],
+        what: list[str],
+        params: dict[str, Any],
+        from_story: int,
+        phrase: bool = False,
     ) -> tuple[str, str]:
         """FROM clause driving the search from an FTS5 table, and the ORDER BY.
 
@@ -209,7 +269,7 @@ class SearchStore:
                 f" ON q.story_id = f.rowid / {factor} AND q.ordinal = f.rowid % {factor}"
             )
             return source, order
-        params["what"] = _fts5_any(what)
+        params["what"] = f'"{" ".join(what)}"' if phrase else _fts5_any(what)
         hits = "SELECT rowid AS id, rank FROM quote_texts_fts WHERE quote_texts_fts MATCH :what"
         if from_story:
             # A rowid range is one seek in the FTS index, not a filter afterwards.
@@ -237,7 +297,53 @@ class SearchStore:
             f"SELECT q.story_id, q.ordinal FROM quotes q WHERE {conditions}"
             " ORDER BY q.story_id DESC, q.ordinal LIMIT :candidates"
         )
-        return f"({newest}) k JOIN quotes q USING (story_id, ordinal)"
+        counted = f"SELECT n.*, count(*) OVER () AS candidates_found FROM ({newest}) n"
+        return f"({counted}) k JOIN quotes q USING (story_id, ordinal)"
+
+    def _speaker_tsqueries(
+        self, conn: sa.Connection, phrases: Sequence[Sequence[str]]
+    ) -> list[tuple[str, str]]:
+        """For each phrase of cleaned words, a tsquery SQL expression (``{}`` for its
+        parameter's name) and the parameter: every word a prefix of a speaker word.
+
+        On PostgreSQL a prefix (``chief:*``) costs the GIN index several times what
+        the exact lexemes it stands for do (revision 0013), so each word becomes
+        the lexemes of `speaker_lexemes` that start with it, read in one round trip;
+        a phrase with a word starting more than `MAX_PREFIX_LEXEMES` (or none) is
+        asked with prefixes, as on SQLite. The matches are the same either way.
+        """
+        if self._dialect != "postgresql":
+            return [(":{}", _fts5_all_prefixes(p)) for p in phrases]
+        stops = {w: _prefix_stop(w) for p in phrases for w in p}
+        asked = sorted(w for w, stop in stops.items() if stop is not None)
+        lexemes: dict[str, list[str]] = {w: [] for w in asked}
+        if asked:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT p.word, l.lexeme"
+                    " FROM unnest(CAST(:words AS text[]), CAST(:stops AS text[])) AS p(word, stop)"
+                    " CROSS JOIN LATERAL (SELECT DISTINCT lexeme FROM speaker_lexemes"
+                    ' WHERE lexeme >= p.word COLLATE "C" AND lexeme < p.stop COLLATE "C"'
+                    " ORDER BY lexeme LIMIT :most) l"
+                ),
+                {
+                    "words": asked,
+                    "stops": [stops[w] for w in asked],
+                    "most": MAX_PREFIX_LEXEMES + 1,
+                },
+            )
+            for row in rows:
+                lexemes[row.word].append(row.lexeme)
+        found = []
+        for phrase in phrases:
+            if all(1 <= len(lexemes.get(w, ())) <= MAX_PREFIX_LEXEMES for w in phrase):
+                exact = " & ".join(
+                    "(" + " | ".join(_tsquery_literal(x) for x in lexemes[w]) + ")" for w in phrase
+                )
+                found.append(("CAST(:{} AS tsquery)", exact))
+            else:
+                found.append(("to_tsquery('simple', :{})", _tsquery_all_prefixes(phrase)))
+        return found
 
     def speaker_phrases(self, phrases: Sequence[Sequence[str]]) -> list[bool]:
         """For each phrase, `has_speaker` of its words: all of them in one round trip."""
@@ -247,14 +353,16 @@ class SearchStore:
         if not asked:
             return found
         if self._dialect == "postgresql":
-            probe = "EXISTS (SELECT 1 FROM quotes WHERE speaker_tsv @@ to_tsquery('simple', :p{}))"
-            render = _tsquery_all_prefixes
+            probe = "EXISTS (SELECT 1 FROM quotes WHERE speaker_tsv @@ {})"
         else:
-            probe = "EXISTS (SELECT 1 FROM quote_speakers_fts WHERE quote_speakers_fts MATCH :p{})"
-            render = _fts5_all_prefixes
-        sql = "SELECT " + ", ".join(probe.format(n) for n in range(len(asked)))
-        params = {f"p{n}": render(cleaned[i]) for n, i in enumerate(asked)}
+            probe = "EXISTS (SELECT 1 FROM quote_speakers_fts WHERE quote_speakers_fts MATCH {})"
         with self._read("looking up speakers") as conn:
+            queries = self._speaker_tsqueries(conn, [cleaned[i] for i in asked])
+            sql = "SELECT " + ", ".join(
+                probe.format(expression.format(f"p{n}"))
+                for n, (expression, _) in enumerate(queries)
+            )
+            params = {f"p{n}": value for n, (_, value) in enumerate(queries)}
             self._index_probes_only(conn)
             row = conn.execute(sa.text(sql), params).one()
         for n, i in enumerate(asked):
@@ -267,14 +375,14 @@ class SearchStore:
         if not who:
             return False
         if self._dialect == "postgresql":
-            sql = "SELECT 1 FROM quotes WHERE speaker_tsv @@ to_tsquery('simple', :who) LIMIT 1"
-            query = _tsquery_all_prefixes(who)
+            sql = "SELECT 1 FROM quotes WHERE speaker_tsv @@ {} LIMIT 1"
         else:
-            sql = "SELECT 1 FROM quote_speakers_fts WHERE quote_speakers_fts MATCH :who LIMIT 1"
-            query = _fts5_all_prefixes(who)
+            sql = "SELECT 1 FROM quote_speakers_fts WHERE quote_speakers_fts MATCH {} LIMIT 1"
         with self._read("looking up a speaker") as conn:
+            [(expression, query)] = self._speaker_tsqueries(conn, [who])
             self._index_probes_only(conn)
-            return conn.execute(sa.text(sql), {"who": query}).first() is not None
+            found = conn.execute(sa.text(sql.format(expression.format("who"))), {"who": query})
+            return found.first() is not None
 
     def _index_probes_only(self, conn: sa.Connection) -> None:
         """Make PostgreSQL answer "is there any such speaker?" from the GIN index.

@@ -231,3 +231,148 @@ def test_speaker_probes_read_the_index_not_every_quote(store: SqlStore) -> None:
         sa.event.remove(store.engine, "before_cursor_execute", explain)
     assert len(plans) == 2
     assert not [p for p in plans if "Seq Scan on quotes" in p], plans
+
+
+def _statements(store: SqlStore) -> tuple[list[tuple[str, Any]], Any]:
+    seen: list[tuple[str, Any]] = []
+
+    def log(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        seen.append((statement, params))
+
+    sa.event.listen(store.engine, "before_cursor_execute", log)
+    return seen, log
+
+
+def test_postgres_asks_speaker_prefixes_as_exact_lexemes(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A prefix (``chief:*``) costs PostgreSQL's GIN index several times the exact
+    lexemes it stands for; the matches must be the same."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("FTS5 prefix queries walk one term range")
+    _old, new = _seed(store)
+    store.save_quotes(
+        new.id or 0,
+        [
+            _quote("Putin understands only force", "Volodymyr Zelenskyy", "Ukrainian President"),
+            _quote("We are ready to meet", "Sergey Lavrov", None),
+            _quote("Sales will grow", "Ann O'Neil", "chief executive"),
+            _quote("Costs will fall", "Bo Chiefly", "chief's deputy"),
+        ],
+    )
+    seen, log = _statements(store)
+    try:
+        found = store.find_quotes(speaker=["chief", "exec"], limit=10)
+        assert [h.quote.speaker for h in found] == ["Ann O'Neil"]
+        assert {h.quote.speaker for h in store.find_quotes(speaker=["chief"])} == {
+            "Ann O'Neil",
+            "Bo Chiefly",
+        }
+        assert [h.quote.speaker for h in store.find_quotes(speaker=["o", "neil"])] == ["Ann O'Neil"]
+        assert store.speaker_phrases([["zelensky"], ["chief", "dep"], ["chief", "x"]]) == [
+            True,
+            True,
+            False,
+        ]
+        assert store.has_speaker(["ukrainian", "pres"])
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", log)
+    asked = [str(p) for s, p in seen if "speaker_tsv @@" in s]
+    # Only "x", which no speaker word starts with, is left a (cheap) prefix.
+    assert asked and [p for p in asked if ":*" in p] == [str(asked[3])], asked
+    # Too many lexemes start with a word: it is asked as a prefix, with the same answer.
+    monkeypatch.setattr(search, "MAX_PREFIX_LEXEMES", 1)
+    assert {h.quote.speaker for h in store.find_quotes(speaker=["chief"])} == {
+        "Ann O'Neil",
+        "Bo Chiefly",
+    }
+    with store.engine.connect() as conn:
+        lexemes = set(conn.scalars(sa.text("SELECT lexeme FROM speaker_lexemes")))
+    assert {"chief", "chiefly", "lavrov", "zelenskyy"} <= lexemes  # inserts and updates
+
+
+def test_postgres_finds_a_speakers_newest_quotes_in_the_newest_stories_first(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite walks the FTS5 match list newest first")
+    old, new = _seed(store)
+    monkeypatch.setattr(search, "RECENT_STORIES", 1)  # the window: the newest story
+    seen, log = _statements(store)
+    try:
+        # Lavrov has 1 quote in the newest story and 2 before: too few in the window.
+        assert [h.story_id for h in store.find_quotes(speaker=["lavrov"])] == [
+            new.id,
+            old.id,
+            old.id,
+        ]
+        windows = [p for s, p in seen if "speaker_tsv @@" in s and p.get("from_story")]
+        assert len(windows) == 1
+        monkeypatch.setattr(search, "NEWEST_CANDIDATES", 1)
+        seen.clear()
+        assert [h.story_id for h in store.find_quotes(speaker=["lavrov"], limit=1)] == [new.id]
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", log)
+    searches = [p for s, p in seen if "speaker_tsv @@" in s]
+    assert len(searches) == 1 and searches[0]["from_story"] == old.id, searches
+
+
+def test_phrase_search_wants_the_words_together_in_order(store: SqlStore) -> None:
+    _old, new = _seed(store)
+    store.save_quotes(
+        new.id or 0,
+        [
+            _quote("Guarantees of security, talks of security guarantees", "Ann Berg"),
+            _quote("We want guarantees for our security", "Bo Lind"),
+            _quote("A promise without an address is nothing", "Cy Ode"),
+        ],
+    )
+
+    def said(*words: str) -> list[str | None]:
+        return [h.quote.speaker for h in store.find_quotes(words=words, phrase=True)]
+
+    assert sorted(said("security guarantees")) == ["Ann Berg", "Sergey Lavrov"]
+    assert said("guarantees security") == []
+    assert said("a promise without an address") == ["Cy Ode"]
+    assert said("Security, guarantees!") != []  # punctuation is no syntax
+    assert said("no no no") == []
+
+
+def test_who_said_finds_the_phrase_wherever_it_is(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only among the best any-word matches of the newest stories: the newest ones
+    here say both words many times, but apart."""
+    from bot.conversation import topics
+
+    _old, new = _seed(store)
+    store.save_quotes(
+        new.id or 0,
+        [_quote("security talks, guarantees and more security and guarantees", "Ann Berg")],
+    )
+    monkeypatch.setattr(topics, "SEARCH_CANDIDATES", 1)
+    asker = topics.Topics(store, clock=lambda: T0, summary_of=lambda s: None)  # type: ignore[arg-type,return-value]
+    reply = asker.who_said("security guarantees")
+    assert [c.speaker for c in reply.citations] == ["Sergey Lavrov"], reply.text
+
+
+def test_postgres_writers_adding_one_new_speaker_word_do_not_wait_for_each_other(
+    store: SqlStore,
+) -> None:
+    """With a unique key on the lexemes, a writer waited for another's uncommitted new
+    lexeme, and two writers saving quotes in several statements deadlocked."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL keeps the speaker lexemes")
+    old, new = _seed(store)
+    insert = sa.text(
+        'INSERT INTO quotes (story_id, ordinal, text, start, "end", kind, speaker)'
+        " VALUES (:story, :ordinal, 'x', 0, 1, 'direct', 'Quillon Marsh')"
+    )
+    with store.engine.connect() as first, store.engine.connect() as second:
+        first.execute(insert, {"story": old.id, "ordinal": 50})
+        second.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
+        second.execute(insert, {"story": new.id, "ordinal": 50})  # no wait for `first`
+        second.commit()
+        first.commit()
+    assert store.has_speaker(["quill", "mars"])
+    assert [h.story_id for h in store.find_quotes(speaker=["quillon"])] == [new.id, old.id]
