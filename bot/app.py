@@ -23,6 +23,7 @@ from bot.errors import DeliveryError, StoreError
 from bot.ingest import IngestReport, SeenBodies, poll_feeds
 from bot.ingest.workers import Workers
 from bot.ports import (
+    ArticleReader,
     ChatAdapter,
     FeedFetcher,
     QuotedSummarizer,
@@ -52,6 +53,8 @@ class App:
     store: ScheduleStore
     fetcher: FeedFetcher
     summarizer: Summarizer
+    # Links typed in chat (quotes <link>, subscribe): read as ingest reads them.
+    reader: ArticleReader
     adapters: Mapping[str, ChatAdapter] = field(default_factory=dict)
     # Summaries by story hash: every channel's briefing of a story reuses one.
     _summaries: dict[str, Summary] = field(default_factory=dict, repr=False)

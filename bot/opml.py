@@ -18,7 +18,7 @@ from lxml import etree
 
 from bot.domain import Feed
 from bot.errors import ParseError
-from bot.ingest.guard import has_credentials
+from bot.links import has_credentials
 
 MAX_OPML_BYTES = 5_000_000
 

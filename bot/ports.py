@@ -46,6 +46,22 @@ class FeedFetcher(Protocol):
     ) -> FetchResult: ...
 
 
+class ArticleReader(Protocol):
+    """Reads a link a person typed in chat, the way a poll reads feeds and story pages.
+
+    Called by the conversations core for ``quotes <story link>`` (`read_story`, never
+    stored) and ``subscribe <feed link>`` (`read_feed_title`, to check the link is a
+    feed before anything is stored). Both check the address with the same guard as
+    polls first. Raise ``BlockedURLError`` for an address that is not public,
+    ``IngestError`` (``FetchError``, ``ParseError``) when the link cannot be read as
+    a story or a feed, and nothing else.
+    """
+
+    async def read_story(self, url: str) -> Story: ...
+
+    async def read_feed_title(self, url: str) -> str | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Summary:
     """A story's gist and who-said-what, as a summarizer produced it."""

@@ -42,6 +42,7 @@ from bot.conversation.replies import Context
 from bot.domain import Briefing
 from bot.errors import ConfigError, StoreError
 from bot.ingest import HttpFetcher, UrlGuard
+from bot.ingest.reader import LinkReader
 from bot.ingest.workers import Workers
 from bot.platform import Platform, PlatformRuntime, SqlDatabase
 from bot.ports import ChatAdapter, FeedFetcher, ScheduleStore, Store, Summarizer
@@ -124,11 +125,13 @@ def make_app(
         from summarizer.llm import make_llm_summarizer  # imports openai: only when configured
 
         summarizer = make_llm_summarizer(settings, cache=store)
+    fetcher = fetcher if fetcher is not None else make_fetcher(settings)
     return App(
         settings=settings,
         store=store,
-        fetcher=fetcher if fetcher is not None else make_fetcher(settings),
+        fetcher=fetcher,
         summarizer=summarizer if summarizer is not None else OfflineSummarizer(),
+        reader=LinkReader(fetcher, allow_hosts=settings.ingest.allow_hosts),
         adapters=dict(adapters or {}),
         workers=Workers(processes=settings.ingest.workers),
     )

@@ -4,8 +4,9 @@ Adapters call `Conversations.handle(context, text)` and render the `Reply`.
 Reading is open to everyone; subscribe, unsubscribe and schedule need what
 ``bot.conversation.permissions.may_manage`` decides (a managing platform role the
 adapter translated, or an operator-configured manager). Everything a person types is
-untrusted: URLs pass the same `UrlGuard` as feeds (and local paths are never
-read), and search words are cleaned again by the store.
+untrusted: links are read through the `ArticleReader` port, behind the same URL
+guard as feeds (local paths are never read), and search words are cleaned again by
+the store.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from datetime import UTC, datetime
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-import httpx
 from pydantic import ValidationError
 
 from bot.conversation.answers import Answers
@@ -46,12 +46,8 @@ from bot.conversation.replies import Context, Reply
 from bot.cron import check_cron, first_slot
 from bot.domain import Briefing, Feed, Story
 from bot.errors import BlockedURLError, IngestError, NewsbriefError, NotFoundError
-from bot.ingest import UrlGuard
-from bot.ingest.formats import parse_document
-from bot.ingest.fulltext import article_text
-from bot.ingest.guard import has_credentials
-from bot.ingest.parse import html_to_text, normalize_url
-from bot.ports import FeedFetcher, ScheduleStore, Summarizer, Summary
+from bot.links import has_credentials, story_url_key
+from bot.ports import ArticleReader, ScheduleStore, Summarizer, Summary
 from bot.settings import ChannelSettings, Settings
 from bot.telemetry import metrics
 
@@ -64,7 +60,6 @@ CREDENTIALS_REPLY = (
 )
 _URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _STORY_NUMBER = re.compile(r"^#?(\d{1,3})$")
-_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _DAY_WORDS = {"mon-fri": "weekdays", "sat,sun": "weekends", "*": "every day"}
 
 Clock = Callable[[], datetime]
@@ -74,8 +69,8 @@ class ChatServices(Protocol):
     """What the conversations core uses of the wired application (``bot.app.App``).
 
     Given by the composition root; the core never imports it. ``store`` raises
-    ``StoreError``, ``fetcher`` ``FetchError``, ``summarizer`` nothing (offline)
-    or ``SummarizerError``; `briefing_for` raises ``StoreError``.
+    ``StoreError``, ``reader`` ``BlockedURLError`` and ``IngestError``, ``summarizer``
+    nothing (offline) or ``SummarizerError``; `briefing_for` raises ``StoreError``.
     """
 
     @property
@@ -85,7 +80,7 @@ class ChatServices(Protocol):
     def store(self) -> ScheduleStore: ...
 
     @property
-    def fetcher(self) -> FeedFetcher: ...
+    def reader(self) -> ArticleReader: ...
 
     @property
     def summarizer(self) -> Summarizer: ...
@@ -117,7 +112,6 @@ class Conversations:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.brief_since = brief_since
         self.managers = frozenset(managers)
-        self.guard = UrlGuard(allow_hosts=app.settings.ingest.allow_hosts)
         self.answers = Answers(
             app.store,
             clock=self.clock,
@@ -224,36 +218,20 @@ class Conversations:
                 "files are never read.",
                 ephemeral=True,
             )
-        stored = self.app.store.story_for_url(url, keys=[f"url:{normalize_url(url)}"])
+        stored = self.app.store.story_for_url(url, keys=[story_url_key(url)])
         if stored is not None:
             return self._quotes_of_story(stored)
         try:
-            story = await self._fetch_story(url)
+            story = await self.app.reader.read_story(url)
         except BlockedURLError as exc:
             return Reply(f"I can't read that link: {exc}", ephemeral=True)
-        except (IngestError, httpx.InvalidURL) as exc:
+        except IngestError as exc:
             return Reply(f"I couldn't read a story at that link: {exc}", ephemeral=True)
         summary = await asyncio.to_thread(self.app.summarizer.summarize, story)
         cited = tuple(story_citation(story, q) for b in summary.bullets for q in b.quotes)
         if not cited:
             return Reply(f"“{story.title}” ({url}) quotes nobody I can attribute.")
         return Reply(f"Who said what in “{story.title}” (fetched just now):", citations=cited)
-
-    async def _fetch_story(self, url: str) -> Story:
-        """Fetch and read an article on the spot, through the guarded fetcher (never stored)."""
-        await self.guard.check(httpx.URL(url))
-        result = await self.app.fetcher.fetch(url)
-        text = await asyncio.to_thread(article_text, result.content, url=result.url)
-        if text is None:
-            raw = result.content.decode("utf-8", errors="replace")
-            text = html_to_text(raw)
-        if not text.strip():
-            raise IngestError(f"{url} has no article text I can read")
-        title_match = _TITLE.search(result.content[:200_000])
-        title = url
-        if title_match:
-            title = " ".join(html_to_text(title_match[1].decode("utf-8", "replace")).split())
-        return Story(url=result.url, title=title or url, text=text, feed_url=url)
 
     def _quotes_of_story(self, story: Story) -> Reply:
         return self.answers.topics.quotes_of_story(story)
@@ -319,23 +297,16 @@ class Conversations:
                 f"I can only follow http:// or https:// feeds, not {url!r}.", ephemeral=True
             )
         try:
-            await self.guard.check(httpx.URL(url))
-            result = await self.app.fetcher.fetch(url)
-            parsed = await asyncio.to_thread(
-                parse_document,
-                result.content,
-                url=result.url,
-                content_type=result.headers.get("content-type"),
-            )
+            title = await self.app.reader.read_feed_title(url)
         except BlockedURLError as exc:
             return Reply(f"I can't follow that feed: {exc}", ephemeral=True)
-        except (IngestError, httpx.InvalidURL) as exc:
+        except IngestError as exc:
             return Reply(f"That doesn't work as a feed: {exc}", ephemeral=True)
         store = self.app.store
         try:
             feed = store.get_feed(url)
         except NotFoundError:
-            feed = store.add_feed(url, title=parsed.title or None)
+            feed = store.add_feed(url, title=title)
         store.subscribe(
             context.channel, url, include=list(command.include), exclude=list(command.exclude)
         )

@@ -14,7 +14,6 @@ import ipaddress
 import socket
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -70,19 +69,6 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def has_credentials(url: str) -> bool:
-    """True when ``url`` carries a user name or password (``https://user:pw@host/``).
-
-    Such a URL is never stored, fetched or repeated back: it would show the
-    password to every channel and in `newsbrief feeds`.
-    """
-    try:
-        netloc = urlsplit(url.strip()).netloc
-    except ValueError:
-        return "@" in url
-    return "@" in netloc
-
-
 class UrlGuard:
     """Checks a URL before it is fetched; raises `BlockedURLError` with the reason.
 
@@ -111,6 +97,9 @@ class UrlGuard:
         host = url.host
         if not host:
             raise BlockedURLError(f"{url}: the URL has no host")
+        if url.port is not None and not 0 < url.port < 65536:
+            # httpx parses it; the socket layer then raises OverflowError, not an HTTP error
+            raise BlockedURLError(f"{url}: port {url.port} does not exist (1-65535)")
         if self.allows_host(host, url.port or DEFAULT_PORTS[url.scheme]):
             return
         if host.lower().rstrip(".") in METADATA_HOSTS:

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin
 
 import feedparser
 import lxml.etree
@@ -28,11 +28,11 @@ import lxml.html
 
 from bot.errors import ParseError
 from bot.ingest.decode import decode_document, safe_markup, safe_text
+from bot.links import story_url_key
 
 log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 200  # newest first in practice; a feed's deep archive is not news
-_TRACKING_PARAMS = re.compile(r"^(utm_\w+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|at_\w+)$")
 _SPACE = re.compile(r"\s+")
 # Where the items of a document start and end, to parse them one by one when the whole fails.
 _ITEM = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
@@ -248,17 +248,6 @@ def _as_datetime(value: time.struct_time | None) -> datetime | None:
         return None
 
 
-def normalize_url(url: str) -> str:
-    """The form of a story URL that dedupe compares: no fragment, no tracking parameters."""
-    parts = urlsplit(url.strip())
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
-    kept = [(k, v) for k, v in query if not _TRACKING_PARAMS.match(k.lower())]
-    path = parts.path.rstrip("/") or "/"
-    return urlunsplit(
-        (parts.scheme.lower(), parts.netloc.lower(), path, urlencode(sorted(kept)), "")
-    )
-
-
 def normalize_title(title: str) -> str:
     folded = unicodedata.normalize("NFKD", title).casefold()
     return " ".join(re.findall(r"\w+", folded))
@@ -271,7 +260,7 @@ def dedupe_keys(entry: Entry, *, feed_url: str) -> list[str]:
     guid and the normalised title are scoped to the feed, because guids are
     only unique per feed and two outlets may share a headline.
     """
-    keys = [f"url:{normalize_url(entry.link)}"]
+    keys = [story_url_key(entry.link)]
     if entry.guid:
         keys.append(f"guid:{feed_url}:{entry.guid}")
     title = normalize_title(entry.title)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import ParseError
-from bot.ingest.parse import dedupe_keys, html_to_text, normalize_url, parse_feed
+from bot.ingest.parse import dedupe_keys, html_to_text, parse_feed
+from bot.links import normalize_url
 
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Wire</title>
