@@ -79,6 +79,15 @@ EVENT_LEASE_SECONDS = 30.0
 LEASE_RENEWED_FOR = 360.0
 
 
+def is_direct_message(command: dict[str, Any]) -> bool:
+    """A slash command typed in a direct message (one person, or a group DM): Slack gives
+    IM ids a ``D`` and names them ``directmessage``; group DMs are named ``mpdm-…``."""
+    name = str(command.get("channel_name") or "")
+    return str(command.get("channel_id") or "").startswith("D") or (
+        name == "directmessage" or name.startswith("mpdm-")
+    )
+
+
 @dataclass(slots=True)
 class _Seen:
     at: float  # time.monotonic() when this process took the event on
@@ -364,6 +373,7 @@ class SlackBot:
             user=command["user_id"],
             team_id=command.get("team_id"),
             text=line,
+            direct_message=is_direct_message(command),
         )
         reply = await self.ask(context, line)
         await self.answer(reply, context, respond=respond, client=client)
@@ -533,11 +543,18 @@ class SlackBot:
         team_id: str | None,
         text: str,
         thread_of: str | None = None,
+        direct_message: bool = False,
     ) -> Context:
         team = team_id if self.workspace_scoped else None
         channel = str(SlackChannel(channel_id, team))
         roles = await self.roles_of(client, user) if needs_manage(text) else frozenset()
-        return Context(channel=channel, user=user, roles=roles, thread_of=thread_of)
+        return Context(
+            channel=channel,
+            user=user,
+            roles=roles,
+            thread_of=thread_of,
+            direct_message=direct_message,
+        )
 
     async def roles_of(self, client: AsyncWebClient, user: str) -> frozenset[str]:
         """The user's Slack roles in the core's words: workspace admins and owners are

@@ -58,6 +58,10 @@ CREDENTIALS_REPLY = (
     "here would see it). Use a link without credentials; private feeds need the "
     "operator to add them to the config file."
 )
+CHANNELS_ONLY = (
+    "Feeds, briefings and schedules belong to a channel: use this in a channel newsbrief "
+    "is in, not in a direct message. Quotes and questions work here too."
+)
 _URL_LIKE = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 _STORY_NUMBER = re.compile(r"^#?(\d{1,3})$")
 _DAY_WORDS = {"mon-fri": "weekdays", "sat,sun": "weekends", "*": "every day"}
@@ -150,6 +154,11 @@ class Conversations:
             case Question(text):
                 found = await asyncio.to_thread(self.answer, context, text)
                 return await self._phrased_by_model(text, found)
+        if context.direct_message:
+            # No channel here: a subscription or schedule would post where the bot may not
+            # (a DM between two people), and a briefing would go to one person.
+            return Reply(CHANNELS_ONLY, ephemeral=True)
+        match command:
             case FeedsCommand():
                 return await asyncio.to_thread(self.feeds, context)
             case BriefCommand():

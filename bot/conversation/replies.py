@@ -24,7 +24,9 @@ class Context:
     ``can_manage`` is an entry point's own trust (the operator at the console).
     Subscribe, unsubscribe and schedule need one of them. ``thread_of`` is the
     idempotency key of the briefing whose thread the message is in, if any,
-    so "story 2" and follow-up questions refer to that briefing.
+    so "story 2" and follow-up questions refer to that briefing. ``direct_message``
+    says the platform delivered it from a direct message, where there is no channel to
+    brief or subscribe (the core decides what works there).
     """
 
     channel: str  # "slack:C0123", "discord:1234", "console:demo"
@@ -32,6 +34,7 @@ class Context:
     can_manage: bool = False
     thread_of: str | None = None
     roles: frozenset[str] = frozenset()
+    direct_message: bool = False
 
 
 @dataclass(frozen=True, slots=True)

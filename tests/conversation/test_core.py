@@ -146,3 +146,19 @@ async def test_rescheduling_without_a_zone_keeps_the_channels_zone(store: SqlSto
         assert (state.schedule, state.timezone) == ("0 7 * * *", "Europe/Paris")
     finally:
         await app.aclose()
+
+
+async def test_a_direct_message_reads_but_never_briefs_or_subscribes(store: SqlStore) -> None:
+    # A subscription made in a DM would post where the bot may not (a DM between two
+    # people); a briefing there would reach one person. Reading works anywhere.
+    app = _app(store)
+    dm = Context(channel="slack:D0DM", user="boss", can_manage=True, direct_message=True)
+    try:
+        conversations = Conversations(app)
+        for line in ["brief", "feeds", "subscribe https://x.example/feed", "schedule daily 7"]:
+            reply = await conversations.handle(dm, line)
+            assert reply.ephemeral and "not in a direct message" in reply.text, line
+        assert store.subscriptions("slack:D0DM") == []
+        assert "Nobody by the name" in (await conversations.handle(dm, "quotes lavrov")).text
+    finally:
+        await app.aclose()

@@ -323,3 +323,24 @@ async def test_an_unknown_button_is_acked_and_the_presser_told(
     (answer,) = await world.slack.wait_for("respond:action")
     assert answer.params["response_type"] == "ephemeral"
     assert answer.params["text"] == UNKNOWN_ACTION
+
+
+async def test_a_slash_command_from_a_direct_message_says_so_to_the_core(
+    world: SlackWorld,
+) -> None:
+    await dispatch_http(world, command(world, "/brief", "", channel="D0DM"))
+    await dispatch_http(world, command(world, "/brief", ""))
+    await world.slack.wait_for("respond:r1", 2)
+    (dm, _), (channel, _) = world.responder.asked
+    assert dm.direct_message and dm.channel == "slack:D0DM"
+    assert not channel.direct_message
+
+
+async def test_brief_in_a_direct_message_is_refused_with_the_reason(
+    real_world: SlackWorld,
+) -> None:
+    await dispatch_http(real_world, command(real_world, "/brief", "", channel="D0DM"))
+    (answer,) = await real_world.slack.wait_for("respond:r1")
+    assert answer.params["response_type"] == "ephemeral"
+    assert "not in a direct message" in json.dumps(answer.params)
+    assert real_world.slack.calls_to("chat.postMessage") == []
