@@ -294,6 +294,16 @@ class Store(Protocol):
         title: str | None = None,
     ) -> Feed: ...
     def record_fetch_failure(self, url: str, *, at: datetime, error: str) -> Feed: ...
+    def store_poll(
+        self,
+        url: str,
+        items: Sequence[tuple[Story, Iterable[str]]],
+        *,
+        at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        title: str | None = None,
+    ) -> list[Story]: ...
 
     # stories and quotes
     def known_keys(self, keys: Iterable[str]) -> set[str]: ...

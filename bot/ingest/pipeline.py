@@ -193,8 +193,9 @@ async def _poll(
     digest = SeenBodies.digest(result.content)
     if result.not_modified or seen.unchanged(feed.url, digest):
         await asyncio.to_thread(
-            store.record_fetch_success,
+            store.store_poll,
             feed.url,
+            (),
             at=now,
             etag=result.etag,
             last_modified=result.last_modified,
@@ -207,23 +208,15 @@ async def _poll(
         url=feed.url,
         content_type=result.headers.get("content-type"),
     )
-    fresh = await asyncio.to_thread(_dedupe, parsed, feed.url, store)
-    texts = (
-        await _full_texts(fresh, fetcher, workers, articles_deadline)
-        if articles
-        else [None] * len(fresh)
-    )
-    stored = await asyncio.to_thread(_store_stories, store, feed.url, fresh, texts, now)
-    # A story another feed stored meanwhile (both listed it) comes back as that feed's:
-    # it is new once, to the feed that stored it.
-    stored = [story for story in stored if story.feed_url == feed.url]
-    await asyncio.to_thread(
-        store.record_fetch_success,
-        feed.url,
-        at=now,
-        etag=result.etag,
-        last_modified=result.last_modified,
-        title=parsed.title,
+    # One thread hop and one transaction store the new stories and record the fetch;
+    # with article pages, a read first picks the stories whose pages to fetch.
+    fresh: list[tuple[Entry, list[str]]] | None = None
+    texts: list[str | None] | None = None
+    if articles:
+        fresh = await asyncio.to_thread(_dedupe, parsed, feed.url, store)
+        texts = await _full_texts(fresh, fetcher, workers, articles_deadline)
+    stored = await asyncio.to_thread(
+        _store_poll, store, feed.url, parsed, fresh, texts, now, result
     )
     seen.remember(feed.url, digest)
     status = "new" if stored else "unchanged"
@@ -285,13 +278,23 @@ async def _full_text(entry: Entry, fetcher: FeedFetcher, workers: Workers) -> st
         return None
 
 
-def _store_stories(
+def _store_poll(
     store: Store,
     feed_url: str,
-    fresh: Sequence[tuple[Entry, list[str]]],
-    texts: Sequence[str | None],
+    parsed: ParsedFeed,
+    fresh: Sequence[tuple[Entry, list[str]]] | None,
+    texts: Sequence[str | None] | None,
     now: datetime,
+    result: FetchResult,
 ) -> list[Story]:
+    """Store the poll's new stories and record the fetch, in one transaction.
+
+    ``fresh`` None: every entry of ``parsed`` goes, and the store leaves out the known ones.
+    """
+    if fresh is None:
+        fresh = [(e, dedupe_keys(e, feed_url=feed_url)) for e in parsed.entries]
+    if texts is None:
+        texts = [None] * len(fresh)
     stories = [
         (
             Story(
@@ -306,4 +309,11 @@ def _store_stories(
         )
         for (entry, keys), text in zip(fresh, texts, strict=True)
     ]
-    return store.add_stories(stories, fetched_at=now) if stories else []
+    return store.store_poll(
+        feed_url,
+        stories,
+        at=now,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        title=parsed.title,
+    )

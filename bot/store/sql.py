@@ -167,15 +167,7 @@ class SqlStore(
         A 304 carries no validators, so ``None`` keeps the stored ones. The
         feed's own title only fills a missing one: an operator's title wins.
         """
-        values = {
-            "last_success_at": at,
-            "consecutive_failures": 0,
-            "last_error": None,
-            "last_error_at": None,
-            "etag": sa.func.coalesce(etag, feeds.c.etag),
-            "last_modified": sa.func.coalesce(last_modified, feeds.c.last_modified),
-            "title": sa.func.coalesce(feeds.c.title, title),
-        }
+        values = _fetch_success(at, etag, last_modified, title)
         return self._update_feed(url, values, f"recording a fetch of {url}")
 
     def record_fetch_failure(self, url: str, *, at: datetime, error: str) -> Feed:
@@ -253,6 +245,60 @@ class SqlStore(
                 return self._insert_batch(conn, batch, at)
         except _LostRace:
             return [self.add_story(story, keys=keys, fetched_at=at) for story, keys in items]
+
+    def store_poll(
+        self,
+        url: str,
+        items: Sequence[tuple[Story, Iterable[str]]],
+        *,
+        at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        title: str | None = None,
+    ) -> list[Story]:
+        """One good poll of feed ``url`` in one transaction: its new ``items`` stored, then
+        the fetch recorded (`record_fetch_success`); only the stories this call stored return.
+
+        An item whose keys some story already has (another feed listed it first) is left
+        out. The validators are written in the same commit as the stories, so a crash
+        loses both (a refetch) or neither. Should another process store one of the
+        stories meanwhile, the transaction rolls back and runs again, which then skips it.
+        """
+        batch = [(story, list(storage_keys(keys or [f"url:{story.url}"]))) for story, keys in items]
+        values = _fetch_success(at, etag, last_modified, title)
+        for attempt in range(3):
+            try:
+                with self._write(f"storing a poll of {url}") as conn:
+                    stored = self._insert_new(conn, batch, at) if batch else []
+                    result = conn.execute(sa.update(feeds).where(feeds.c.url == url).values(values))
+                    if result.rowcount == 0:
+                        raise NotFoundError(f"no feed {url}")
+                    return stored
+            except _LostRace:
+                if attempt == 2:
+                    raise StoreError(f"storing a poll of {url}: lost three races") from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _insert_new(
+        self, conn: sa.Connection, batch: list[tuple[Story, list[str]]], at: datetime
+    ) -> list[Story]:
+        """Insert the stories of ``batch`` none of whose keys is stored (the first of twins)."""
+        all_keys = [k for _, keys in batch for k in keys]
+        taken: set[str] = set()
+        for chunk in chunks(all_keys, IN_CHUNK):
+            taken.update(
+                conn.scalars(sa.select(story_keys.c.key).where(story_keys.c.key.in_(chunk)))
+            )
+        fresh: list[tuple[Story, list[str]]] = []
+        for story, keys in batch:
+            if taken.isdisjoint(keys):
+                fresh.append((story, keys))
+                taken.update(keys)  # the same story twice in one poll counts once
+        ids = self._insert_stories(conn, fresh, at)
+        return [
+            dataclasses.replace(story, id=story_id, published_at=_aware(story))
+            for story_id, (story, _) in zip(ids, fresh, strict=True)
+        ]
 
     def _insert_batch(
         self, conn: sa.Connection, batch: list[tuple[Story, list[str]]], at: datetime
@@ -507,6 +553,20 @@ class SqlStore(
                 .where(deliveries.c.claimed_by == owner)
                 .values(lease_until=None)
             )
+
+
+def _fetch_success(
+    at: datetime, etag: str | None, last_modified: str | None, title: str | None
+) -> dict[str, Any]:
+    return {
+        "last_success_at": at,
+        "consecutive_failures": 0,
+        "last_error": None,
+        "last_error_at": None,
+        "etag": sa.func.coalesce(etag, feeds.c.etag),
+        "last_modified": sa.func.coalesce(last_modified, feeds.c.last_modified),
+        "title": sa.func.coalesce(feeds.c.title, title),
+    }
 
 
 def _aware(story: Story) -> datetime | None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from bot.errors import NotFoundError
 from bot.store import SqlStore
 from bot.store.rows import storage_keys
 from bot.store.sql import _LostRace
 
 from .helpers import FEED, T0, keys, story
+
+OTHER = "https://other.example/feed.xml"
 
 
 def test_a_batch_stores_new_stories_and_returns_known_ones(store: SqlStore) -> None:
@@ -46,3 +51,59 @@ def test_a_key_another_writer_stored_meanwhile_rolls_the_batch_back(store: SqlSt
     with pytest.raises(_LostRace), store._write("racing") as conn:
         store._insert_stories(conn, batch, T0)
     assert [s.title for s in store.recent_stories()] == ["Story 2"]
+
+
+def test_a_poll_stores_only_new_stories_and_records_the_fetch(store: SqlStore) -> None:
+    store.add_feed(FEED)
+    store.add_feed(OTHER)
+    store.record_fetch_failure(FEED, at=T0, error="boom")
+    [theirs] = store.add_stories([(story(1, feed=OTHER), keys(1, feed=OTHER))])
+    twin = story(9, title="Same link, other guid")
+    items = [
+        (story(1), keys(1)),  # another feed stored it first: not this poll's
+        (story(2), keys(2)),
+        (twin, ["url:https://news.example/a/2"]),  # the same story twice counts once
+        (story(3), keys(3)),
+    ]
+    stored = store.store_poll(FEED, items, at=T0, etag='"v2"', last_modified=None, title="T")
+    assert [s.title for s in stored] == ["Story 2", "Story 3"]
+    assert all(s.id is not None and store.get_story(s.id) == s for s in stored)
+    assert len(store.recent_stories()) == 3
+    feed = store.get_feed(FEED)
+    assert (feed.etag, feed.consecutive_failures, feed.last_error, feed.title) == (
+        '"v2"',
+        0,
+        None,
+        "T",
+    )
+    assert store.store_poll(FEED, items, at=T0, etag=None, last_modified=None) == []
+    assert store.get_feed(FEED).etag == '"v2"'  # a 304 keeps the validators
+    assert theirs.feed_url == OTHER
+
+
+def test_a_poll_of_an_unknown_feed_stores_nothing(store: SqlStore) -> None:
+    store.add_feed(OTHER)
+    with pytest.raises(NotFoundError):
+        store.store_poll(
+            FEED, [(story(1, feed=OTHER), keys(1))], at=T0, etag=None, last_modified=None
+        )
+    assert store.recent_stories() == []
+
+
+def test_a_poll_that_loses_a_race_runs_again(
+    store: SqlStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.add_feed(FEED)
+    insert = SqlStore._insert_stories
+    calls = []
+
+    def lose_once(self: SqlStore, *args: Any) -> list[int]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise _LostRace
+        return insert(self, *args)
+
+    monkeypatch.setattr(SqlStore, "_insert_stories", lose_once)
+    stored = store.store_poll(FEED, [(story(1), keys(1))], at=T0, etag='"e"', last_modified=None)
+    assert [s.title for s in stored] == ["Story 1"] and len(calls) == 2
+    assert len(store.recent_stories()) == 1
