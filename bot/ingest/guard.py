@@ -19,6 +19,7 @@ import httpcore
 import httpx
 
 from bot.errors import BlockedURLError
+from bot.ingest.pool import ConnectionPool, ReadableStream
 from bot.settings import normal_host, split_host_port
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
@@ -161,9 +162,10 @@ class _GuardedBackend(httpcore.AsyncNetworkBackend):
         if not self.guard.allows_host(host, port):
             [address, *_] = await self.guard.public_addresses(host, port)
             host = str(address)
-        return await self.inner.connect_tcp(
+        stream = await self.inner.connect_tcp(
             host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
         )
+        return ReadableStream(stream)
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
@@ -180,7 +182,7 @@ class GuardedTransport(httpx.AsyncHTTPTransport):
     def __init__(self, guard: UrlGuard, *, limits: httpx.Limits) -> None:
         super().__init__(limits=limits, trust_env=False)
         # httpx builds its pool without a way to pass a network backend; rebuild it with one.
-        self._pool = httpcore.AsyncConnectionPool(
+        self._pool = ConnectionPool(
             ssl_context=httpx.create_ssl_context(trust_env=False),
             max_connections=limits.max_connections,
             max_keepalive_connections=limits.max_keepalive_connections,
