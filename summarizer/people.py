@@ -10,7 +10,8 @@ spokesman for the Harbor Neighbors association,"). Words found anywhere else in 
 article do not count, so "Kim Jong House" is nobody even where "White House" occurs,
 and "Macron and Zelenskyy" is not Zelenskyy. One exception: someone the article names by
 one word only, never with a first name ("Vogel", "Mr. Trump"), is also named by a first
-name the article has nowhere ("Frank Vogel"), since it can name nobody else there.
+name the article has nowhere ("Frank Vogel"), since it can name nobody else there; a
+first name in brackets before the surname ("Coach (Frank) Vogel") is the article's.
 """
 
 from __future__ import annotations
@@ -171,6 +172,7 @@ def _add_article_titles(person: Person, text: str) -> None:
         if _fold_token(token) != surname:
             continue
         _add_fuller_name(person, text, folded, i, names)
+        _add_bracketed_first_name(person, text, folded[i][0])
         if _other_first_name(person, text, folded, i):
             first_name = True
             continue
@@ -204,6 +206,21 @@ def _add_fuller_name(
     if extra:
         person.name_words = person.name_words | frozenset(extra)
         person.words |= set(extra)
+
+
+_BRACKETED_RE = re.compile(r"\(([A-Z][\w'\u2019-]+)\)\s*$")
+
+
+def _add_bracketed_first_name(person: Person, text: str, start: int) -> None:
+    """A first name an editor put in brackets before the surname at ``start``: "Coach
+    (Frank) Vogel" names "Frank Vogel"."""
+    found = _BRACKETED_RE.search(text, max(0, start - 40), start)
+    if found is None:
+        return
+    word = _fold_token(found.group(1))
+    if word and word not in _TITLE_LOWER and word not in _NON_NAME:
+        person.name_words = person.name_words | {word}
+        person.words.add(word)
 
 
 def _other_first_name(

@@ -10,8 +10,9 @@ answers, stored quotes): words are shown as a quotation only when
   direct or mixed quotes covers them: a show title in quotation marks is not speech)
   and attributes that quote to a person;
 - the model's speaker names that same person, with the article's words for them
-  (`summarizer.people`): not a nearby name, not a name made of words found elsewhere,
-  not several people in one name;
+  (`summarizer.people`), or with words of the extractor's own mention of the speaker
+  for that quote holding its whole resolved name: not a nearby name, not a name made of
+  words found elsewhere, not several people in one name;
 - an ellipsis joins pieces of that one quotation only and skips no negation, and a
   fragment whose cut would drop a negation ("raise taxes" from "we will not raise
   taxes") is shown with its negation and verb.
@@ -278,7 +279,9 @@ class Verifier:
         person = self.people.get(said.speaker)
         if person is None:
             return Attributed(None, "unattributed")
-        if several_people(speaker) or not person.is_named_by(speaker):
+        if several_people(speaker) or not (
+            person.is_named_by(speaker) or self._mention_names(said, person, speaker)
+        ):
             return Attributed(None, "misattributed")
         start = self._with_negation(start, quotation[0])
         return Attributed(
@@ -296,6 +299,16 @@ class Verifier:
             ),
             "verified",
         )
+
+    def _mention_names(self, said: Quote, person: Person, speaker: str) -> bool:
+        """True when ``speaker`` is the extractor's own mention of this quote's speaker
+        (or part of it holding every word of the resolved name): "California Governor's
+        Office of Emergency Services" where the extractor resolved it as "Office"."""
+        if said.speaker_mention is None:
+            return False
+        mention = self.text[said.speaker_mention.start : said.speaker_mention.end]
+        words = set(significant(speaker))
+        return bool(person.name_words) and person.name_words <= words <= set(significant(mention))
 
     def _whole(self, quotation: tuple[int, int], start: int, end: int) -> bool:
         """True when ``start:end`` is all of the article's ``quotation`` (a word it quotes

@@ -26,14 +26,24 @@ Vogel praised his point guard. “He’s just playing terrific basketball,” Vo
 Hunter Biden, who watched from courtside, called the game “a classic.”
 Thunder coach Mark Daigneault was less pleased. “We gave away too many easy baskets,” \
 Daigneault said.
+“We have to be better on the boards,” Thunder guard (Luguentz) Dort said.
+The California Governor's Office of Emergency Services said the arena's evacuation plan \
+was “unacceptable.” The Los Angeles County Department of Public Health called the crowding \
+“a serious risk to fans.”
 """
 DAVIS_WORD = "Amazing"
 DAVIS = "To be able to do that against every team is something special"
 VOGEL = "He’s just playing terrific basketball"
 BIDEN = "a classic"
 DAIGNEAULT = "We gave away too many easy baskets"
-# who says what, by the name the article gives them
+DORT = "We have to be better on the boards"
+OES = "unacceptable"
+HEALTH = "a serious risk to fans"
+# who says what, by the name the extractor resolved for them
 TRUTH = {
+    "Dort": (DORT,),
+    "Office": (OES,),
+    "Los Angeles County Department": (HEALTH,),
     "Davis": (DAVIS_WORD, DAVIS),
     "Vogel": (VOGEL,),
     "Hunter Biden": (BIDEN,),
@@ -62,6 +72,20 @@ CASES: dict[str, Case] = {
     "two-made-up-first-names": Case("Kim Jong Vogel", VOGEL, None),
     "first-name-changed-where-the-article-gives-one": Case("Frank Daigneault", DAIGNEAULT, None),
     "other-first-name-where-the-article-gives-one": Case("Joe Biden", BIDEN, None),
+    # a first name the article gives in brackets
+    "bracketed-first-name": Case("Luguentz Dort", DORT, "Dort"),
+    "other-first-name-for-a-bracketed-one": Case("Frank Dort", DORT, None),
+    # the extractor's own mention of the speaker, where its resolved name is shorter
+    "the-extractors-mention": Case(
+        "California Governor's Office of Emergency Services", OES, "Office"
+    ),
+    "the-extractors-mention-in-part": Case(
+        "Los Angeles County Department of Public Health", HEALTH, "Los Angeles County Department"
+    ),
+    "a-mention-of-someone-else": Case("Los Angeles County Department of Public Health", OES, None),
+    "a-person-inside-the-mention": Case("the California Governor", OES, None),
+    "words-beyond-the-mention": Case("Office of Emergency Services Director", OES, None),
+    "part-of-the-mention-without-the-name": Case("Public Health", HEALTH, None),
 }
 
 
