@@ -66,3 +66,19 @@ def test_guid_and_title_keys_are_scoped_to_the_feed() -> None:
 def test_html_to_text_keeps_paragraphs_and_drops_markup() -> None:
     assert html_to_text("<p>One <b>two</b></p><p>three</p>") == "One two\nthree"
     assert html_to_text("plain   text") == "plain text"
+
+
+def test_script_and_style_are_not_text_but_what_follows_them_is() -> None:
+    page = "<p>Before<script>var x = 1;</script> after</p><style>p{}</style><p>End</p>"
+    assert html_to_text(page) == "Before after\nEnd"
+
+
+def test_an_items_script_stays_out_though_feedparser_no_longer_sanitises() -> None:
+    rss = (
+        b'<rss version="2.0"><channel><title>T</title><item><title>A</title>'
+        b"<link>https://n.example/1</link><description>&lt;p&gt;Said.&lt;/p&gt;"
+        b"&lt;style&gt;.x{}&lt;/style&gt;&lt;script&gt;steal()&lt;/script&gt;"
+        b"</description></item></channel></rss>"
+    )
+    [entry] = parse_feed(rss, url="https://n.example/rss").entries
+    assert entry.content == "Said."
