@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gzip
 import json
+import sys
 import threading
 import time
 import uuid
@@ -157,6 +158,16 @@ class QuietHandler(BaseHTTPRequestHandler):
                 return
 
 
+class _QuietHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that goes away mid-request (a killed bot, a timed-out fetch) is what
+        # these servers are for; anything else is printed as socketserver would.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class LoopbackServer:
     """A real HTTP server on a free loopback port, in a thread; a context manager.
 
@@ -168,8 +179,7 @@ class LoopbackServer:
         self._stopping = threading.Event()
         handler = self._handler_class()
         handler.stopping = self._stopping
-        self._httpd = ThreadingHTTPServer((host, 0), handler)
-        self._httpd.daemon_threads = True
+        self._httpd = _QuietHTTPServer((host, 0), handler)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
