@@ -270,6 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(t.name for t in TRAINERS),
         help="comma-separated names of the trainers to cross-validate",
     )
+    ap.add_argument("--save", type=Path, help="write the cross-validated predictions here")
     args = ap.parse_args(argv)
     if not args.data.exists() or not SCORER.exists():
         print(f"benchmarks/realnews_cv.py: needs {args.data} and {SCORER}; skipping")
@@ -281,6 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     cv = cross_validate(realnews, base, trainers, args.folds, args.seed)
     shipped = _predict(realnews)
+    if args.save is not None:
+        _write(args.save, cv)
     with tempfile.TemporaryDirectory() as tmp:
         _write(Path(tmp) / "cv.jsonl", cv)
         _write(Path(tmp) / "shipped.jsonl", shipped)

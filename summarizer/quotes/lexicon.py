@@ -135,6 +135,21 @@ TITLES = words(
     iranian top senior white of the for policy national security strategist fellow
     pentagon's"""
 )
+# titles that end a title phrase before a name: "Mexican President Enrique Peña Nieto"
+STRONG_TITLES = words(
+    """president minister secretary senator sen rep representative gov governor mayor gen
+    general chairman chairwoman director spokesman spokeswoman spokesperson ambassador judge
+    justice speaker leader adviser advisor professor prof dr mr mrs ms congressman
+    congresswoman commissioner chancellor candidate nominee strategist analyst pollster
+    lt col sgt capt adm rev chief ceo attorney"""
+)
+# more nouns that stand before a name as its title: "election lawyer Joe Birkenstock"
+TITLE_NOUNS = words(
+    """lawyer executive commentator columnist economist reporter editor host anchor
+    activist advocate founder co-founder researcher scientist doctor physician consultant
+    pundit donor organizer delegate negotiator officer mayor author historian expert
+    lawmaker legislator businessman businesswoman entrepreneur billionaire"""
+)
 HONORIFICS = words("Mr. Mrs. Ms. Dr. Mr Mrs Ms Dr")
 # nouns whose mention stands for its owner: "Trump's cryptic social media post"
 MEDIA_NOUNS = words(
@@ -267,3 +282,12 @@ ORG_WORDS = words(
     Studios Media Hospital School Academy Church Club League Federation Alliance Trust
     Parliament Congress Senate Government Republic Kingdom States Nations Watch"""
 )
+
+
+_NOT_ADVERBIAL_START = words("a an the one who which that")
+
+
+def adverbial(ws: list[str]) -> bool:
+    """ "once again", "however", "for his part": up to four lower-case words that do not
+    open a noun phrase, set off by commas between a pronoun and its verb."""
+    return 0 < len(ws) <= 4 and all(w.islower() for w in ws) and ws[0] not in _NOT_ADVERBIAL_START

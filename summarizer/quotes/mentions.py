@@ -359,7 +359,7 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
     k = i
     chunks = 0
     while True:
-        while k > 0 and _appos_gap(text, toks[k - 1].end, toks[k].start) and i - k < 28:
+        while k > 0 and _appos_gap(text, toks[k - 1].end, toks[k].start) and i - k < 36:
             k -= 1
         if k == 0:
             return None
@@ -371,38 +371,43 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
             front = left_mention(text, lo, text.index(",", toks[k - 1].end, toks[k].start))
         else:
             return None
+        if front is not None and toks[k].word in _RELATIVES and not front.pronoun:
+            return front  # "The statement, which was obtained by Variety, claimed"
+        if toks[k].word == "and" and k < i and toks[k + 1].word.islower() and chunks < 3:
+            chunks, k = chunks + 1, k - 1  # "X, a fellow at Y, and co-author of Z, said"
+            continue
         if any(t.word in lx.SPEECH_VERBS for t in toks[k : i + 1]):
             # "Trump, the senior official continued, believes ...": a speaker tag in
             # commas, not an appositive; the subject is what comes before it
             return front if front is not None and chunks == 0 else None
-        if front is not None and front.pronoun and chunks == 0 and _adverbial(toks[k : i + 1]):
+        if (
+            front is not None
+            and front.pronoun
+            and chunks == 0
+            and lx.adverbial([t.word for t in toks[k : i + 1]])
+        ):
             return front  # "he, once again, pledged", "she, however, said": no appositive
         appos = build(text, toks[k : i + 1])
         if front is not None and _PLACE_PREP_RE.search(text, max(lo, front.start - 6), front.start):
             front = None  # "Cory James, 22, of Flint, Mich., said": a place, not the subject
         if front is not None and not front.pronoun and (front.name or appos.name or chunks >= 2):
+            at = next((j for j in range(k) if toks[j].start == front.start), 0)
+            if (
+                at
+                and text[front.start - 2 : front.start] == ", "
+                and front.text.startswith(("a ", "an "))
+            ):
+                chunks, k = chunks + 1, at  # "X, a fellow at Y in Munich, Germany, said"
+                continue
             return combine(text, front, appos)
         # "Cory James, 22, of Flint, Mich., said": step over one more comma
         chunks += 1
-        if chunks > 3 or i - k >= 28:
+        if chunks > 3 or i - k >= 36:
             return None
         k -= 1
 
 
 _DASHES = frozenset({"—", "–", "--", "―"})
-_NOT_ADVERBIAL_START = lx.words("a an the one who which that")
-
-
-def _adverbial(toks: list[Tok]) -> bool:
-    """ "once again", "however", "for his part": up to four lower-case words that do not
-    open a noun phrase, set off by commas between a pronoun and its verb."""
-    return (
-        0 < len(toks) <= 4
-        and all(t.word.islower() for t in toks)
-        and toks[0].word not in _NOT_ADVERBIAL_START
-    )
-
-
 _APPOS_GAP_RE = re.compile(r"\s*(?:\(\s*|\)\s*)?\Z")
 
 
@@ -761,26 +766,9 @@ def _given_name(tok: Tok) -> bool:
 _PLACE_PREPS = lx.words("of from in")
 _WORKPLACE_PREPS = lx.words("of from in at")
 _AFFILIATION_PREPS = lx.words("at for to with")
-_STRONG_TITLES = lx.words(
-    """president minister secretary senator sen rep representative gov governor mayor gen
-    general chairman chairwoman director spokesman spokeswoman spokesperson ambassador judge
-    justice speaker leader adviser advisor professor prof dr mr mrs ms congressman
-    congresswoman commissioner chancellor candidate nominee strategist analyst pollster
-    lt col sgt capt adm rev chief ceo attorney"""
-)
-
-
+_STRONG_TITLES = lx.STRONG_TITLES
 # nouns that stand before a name as its title: "election lawyer Joe Birkenstock"
-_ROLE_NOUNS = (
-    _STRONG_TITLES
-    | lx.ANON_HEADS
-    | lx.words(
-        """lawyer executive commentator columnist economist reporter editor host anchor
-        activist advocate founder co-founder researcher scientist doctor physician consultant
-        pundit donor organizer delegate negotiator officer mayor author historian expert
-        lawmaker legislator businessman businesswoman entrepreneur billionaire"""
-    )
-)
+_ROLE_NOUNS = _STRONG_TITLES | lx.ANON_HEADS | lx.TITLE_NOUNS
 
 
 _PARTICLES = lx.words("de van von da di del der la le bin al dos du ten")

@@ -71,6 +71,12 @@ _BODY_HEADS = lx.words(
     government committee council union administration network university hospital court
     board commission authority bank studio publisher retailer airline manufacturer"""
 )
+# a document that speaks for its author, brought up in its author's sentence
+_AUTHORED_RE = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|its|his|her|their|[Ii]n a|joint)\s+(?:[\w\-]+\s+){0,2}?"
+    r"(statement|letter|memo|release|email|message)\b"
+)
+_AUTHOR_REACH = 160  # characters after a subject its sentence may bring the document up in
 _RECENT = 64  # speakers a description may point back to; keeps resolution linear
 
 
@@ -96,6 +102,8 @@ class Resolver:
     collect: list[AntecedentExample] | None = None
     _index: dict[str, str] | None = None
     _paragraphs: list[int] | None = None
+    # "Big Machine Records issued a statement": who wrote the latest statement, letter ...
+    authors: dict[str, Speaker] = field(default_factory=dict)
 
     def resolve(self, m: Mention, *, salient: bool = False) -> Resolved:
         """The speaker ``m`` stands for; a ``salient`` mention (a sentence subject,
@@ -106,6 +114,8 @@ class Resolver:
         self._touch(sp, m.start)
         if m.name and not sp.person and self._body_name(sp.name):
             self.last_body, self.last_body_at = sp, m.end
+        if salient:
+            self._note_author(m, sp)
         if salient and (sp.person or sp.anonymous):
             self.last_subject = sp
             sp.subject_at = max(sp.subject_at, m.start)
@@ -117,6 +127,21 @@ class Resolver:
                 if len(subjects) > 8:
                     del subjects[0]
         return Resolved(sp.name, sp.role, sp.anonymous)
+
+    def _note_author(self, m: Mention, sp: Speaker) -> None:
+        """ "Big Machine Records issued a statement", "In a letter, the doctors said": the
+        subject of a sentence that brings up a document wrote it, so "the statement"
+        later speaks for them (as the annotation guide has it)."""
+        text = self.text
+        end = text.find("\n", m.end, m.end + _AUTHOR_REACH)
+        after = text[m.end : end if end >= 0 else m.end + _AUTHOR_REACH]
+        stop = after.find(". ")
+        after = after if stop < 0 else after[:stop]
+        lo = max(0, m.start - 40)
+        lo = max(lo, text.rfind("\n", lo, m.start) + 1, text.rfind(". ", lo, m.start) + 1)
+        found = _AUTHORED_RE.search(after) or _AUTHORED_RE.search(text, lo, m.start)
+        if found is not None:
+            self.authors[found.group(1).lower()] = sp
 
     def peek(self, m: Mention) -> str:
         """The name ``m`` would resolve to now, changing nothing (a candidate the ranker
@@ -318,11 +343,15 @@ class Resolver:
 
     def _description_target(self, m: Mention, text: str) -> Speaker | None:
         """The earlier speaker a definite description ("the official", "the company")
-        stands for, or None: a speaker of its own."""
+        stands for, or None: a speaker of its own; "the statement" speaks for its author
+        when the story said who wrote it."""
         words = _words(text)
         first = text.split()[0]
         if first not in _DEFINITE:
             return None
+        author = self.authors.get(_head(text)) if self.authors else None
+        if author is not None:
+            return author
         found = self._antecedent(words - lx.ORDINALS, earliest=bool(words & lx.ORDINALS))
         head = _head(text)
         if found is None and head in _BODY_HEADS:

@@ -42,3 +42,24 @@ def test_a_name_with_a_body_word_is_not_a_person_for_he() -> None:
         "“The numbers are worse than we expected,” she said."
     )
     assert _speakers(text) == ["Mira Holt"]
+
+
+def test_a_statement_speaks_for_its_author() -> None:
+    # the annotation guide: a document's words are its author's, when the story says who
+    text = (
+        "On Monday, Orchard Valley Records issued a statement about the dispute.\n\n"
+        "Fans were divided over the weekend.\n\n"
+        "“We have worked hard to reach an agreement with the band,” the statement read. "
+        "“The truth is, nothing was ever signed.”"
+    )
+    assert _speakers(text) == ["Orchard Valley Records"] * 2
+    text = (
+        "In a letter, Mayor Ada Brook said the bridge would close.\n\n"
+        "“The repairs cannot wait another winter,” the letter said."
+    )
+    assert _speakers(text) == ["Ada Brook"]
+
+
+def test_a_statement_without_an_author_speaks_for_itself() -> None:
+    text = "“The repairs cannot wait another winter,” the statement said."
+    assert _speakers(text) == ["the statement"]

@@ -61,3 +61,27 @@ def test_a_person_then_where_they_work() -> None:
 def test_titles_and_bodies_before_of_keep_their_names() -> None:
     assert _left("Secretary of State John Kerry ") == ("John Kerry", "Secretary of State")
     assert _left("Sen. Bernie Sanders of Vermont ")[0] == "Bernie Sanders"
+
+
+def test_a_relative_clause_after_the_subject_names_no_speaker() -> None:
+    # "which was obtained by Variety": the agent of the relative clause does not speak
+    m = left_mention("The statement, which was obtained by Variety, ", 0, 45)
+    assert m is not None and m.name is None and m.text == "The statement"
+    text = (
+        "Big Machine Records issued a statement on Monday.\n\n"
+        "The statement, which was obtained by Variety, claimed the two had “come to "
+        "terms on a licensing agreement.”"
+    )
+    assert "Variety" not in _speakers(text)
+
+
+def test_chained_appositions_keep_the_person() -> None:
+    # a place inside the first apposition and a second one after "and": the name before
+    text = (
+        "Dylan Nelson, a postdoctoral fellow at the Max Planck Institute for Astrophysics "
+        "in Munich, Germany, and co-author of the study, "
+    )
+    assert _left(text)[0] == "Dylan Nelson"
+    assert _left("Tom Hale, a fisherman, and chair of the harbour board, ")[0] == "Tom Hale"
+    # but two people, each with an apposition, are not one
+    assert _left("Jane Roe, a teacher, and John Doe, a nurse, ")[0] == "John Doe"
