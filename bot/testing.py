@@ -120,6 +120,20 @@ class Route:
     delay: float = 0.0
     drip: float = 0.0
     gzip: bool = False
+    _gzipped: tuple[bytes, bytes] | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.gzip:
+            self.sent_body()  # compressed now: a 50 MB bomb takes seconds of CPU on a busy
+            # machine, which at request time ran into the client's read timeout
+
+    def sent_body(self) -> bytes:
+        """The body as sent: compressed once per body when ``gzip``."""
+        if not self.gzip:
+            return self.body
+        if self._gzipped is None or self._gzipped[0] is not self.body:
+            self._gzipped = (self.body, gzip.compress(self.body, compresslevel=9))
+        return self._gzipped[1]
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -256,9 +270,8 @@ class FeedServer(LoopbackServer):
                     if self.headers.get("If-None-Match") == route.etag:
                         self.send_body(304, b"", headers)
                         return
-                body = route.body
+                body = route.sent_body()
                 if route.gzip:
-                    body = gzip.compress(body, compresslevel=9)
                     headers["Content-Encoding"] = "gzip"
                 self.send_body(
                     route.status, body, headers, content_type=route.content_type, drip=route.drip

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import socket
 import struct
 import time
@@ -23,3 +24,13 @@ def test_a_client_that_resets_mid_request_prints_no_traceback(
         client.close()  # RST, as the kernel sends for a killed process
         time.sleep(0.3)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_gzip_route_is_compressed_once_when_made_not_per_request() -> None:
+    # tests/ingest/test_fetch.py's 50 MB gzip bomb took seconds to compress per request on
+    # a busy machine, running into the client's read timeout: a flaky test
+    route = Route(b"x" * 100_000, gzip=True)
+    sent = route.sent_body()
+    assert route.sent_body() is sent and gzip.decompress(sent) == b"x" * 100_000
+    route.body = b"changed"
+    assert gzip.decompress(route.sent_body()) == b"changed"
