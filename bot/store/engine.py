@@ -4,7 +4,10 @@ SQLite gets WAL, foreign keys and a busy timeout on every connection, and
 SQLAlchemy (not the sqlite3 module) emits BEGIN so that transactions really
 are transactions; write transactions use BEGIN IMMEDIATE, so two writers queue
 on the busy timeout instead of failing with "database is locked" on a lock
-upgrade. PostgreSQL needs nothing special.
+upgrade. A PostgreSQL connection is checked before use when it has been idle
+(`PING_AFTER_IDLE_S`), not at every checkout: a chat answer checks a connection
+out several times within milliseconds, and each ping is one more round trip to a
+server that, on a loaded machine, answers each one late.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +37,9 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 # Execution option a connection carries when it is about to write (see module docstring).
 WRITE_OPTION = "newsbrief_write"
+# A pooled PostgreSQL connection unused for this long is pinged before it is handed out
+# (a restarted server or a dropped link is then found before a query fails on it).
+PING_AFTER_IDLE_S = 1.0
 
 
 def parse_url(url: str) -> sa.URL:
@@ -52,9 +59,30 @@ def make_engine(url: str) -> sa.Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(parsed)
-        return sa.create_engine(parsed, pool_pre_ping=True)
+        engine = sa.create_engine(parsed)
+        sa.event.listen(engine, "checkout", functools.partial(_ping_if_idle, engine.dialect))
+        sa.event.listen(engine, "checkin", _note_checkin)
+        return engine
     except (SQLAlchemyError, ImportError, ValueError, TypeError, OSError) as exc:
         raise StoreError(f"cannot open store {parsed!r}: {exc}") from exc
+
+
+def _note_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info["checked_in_at"] = time.monotonic()
+
+
+def _ping_if_idle(dialect: sa.Dialect, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """SQLAlchemy's ``pool_pre_ping``, for connections idle `PING_AFTER_IDLE_S` or more:
+    a dead one raises DisconnectionError, and the pool retries with a fresh one."""
+    checked_in = record.info.get("checked_in_at")
+    if checked_in is not None and time.monotonic() - checked_in < PING_AFTER_IDLE_S:
+        return
+    try:
+        alive = dialect.do_ping(dbapi_connection)
+    except Exception as exc:  # any failure means the connection is unusable
+        raise sa.exc.DisconnectionError(f"stale connection: {exc}") from exc
+    if not alive:
+        raise sa.exc.DisconnectionError("stale connection")
 
 
 def _sqlite_engine(url: sa.URL) -> sa.Engine:
