@@ -269,18 +269,22 @@ class SqlStore(
         for attempt in range(3):
             try:
                 with self._write(f"storing a poll of {url}") as conn:
-                    stored = self._insert_new(conn, batch, at) if batch else []
-                    result = conn.execute(sa.update(feeds).where(feeds.c.url == url).values(values))
-                    if result.rowcount == 0:
+                    update = sa.update(feeds).where(feeds.c.url == url).values(values)
+                    feed_id = conn.scalar(update.returning(feeds.c.id))
+                    if feed_id is None:
                         raise NotFoundError(f"no feed {url}")
-                    return stored
+                    return self._insert_new(conn, batch, at, {url: feed_id}) if batch else []
             except _LostRace:
                 if attempt == 2:
                     raise StoreError(f"storing a poll of {url}: lost three races") from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _insert_new(
-        self, conn: sa.Connection, batch: list[tuple[Story, list[str]]], at: datetime
+        self,
+        conn: sa.Connection,
+        batch: list[tuple[Story, list[str]]],
+        at: datetime,
+        feed_ids: dict[str, int],
     ) -> list[Story]:
         """Insert the stories of ``batch`` none of whose keys is stored (the first of twins)."""
         all_keys = [k for _, keys in batch for k in keys]
@@ -294,7 +298,7 @@ class SqlStore(
             if taken.isdisjoint(keys):
                 fresh.append((story, keys))
                 taken.update(keys)  # the same story twice in one poll counts once
-        ids = self._insert_stories(conn, fresh, at)
+        ids = self._insert_stories(conn, fresh, at, feed_ids)
         return [
             dataclasses.replace(story, id=story_id, published_at=_aware(story))
             for story_id, (story, _) in zip(ids, fresh, strict=True)
@@ -339,11 +343,17 @@ class SqlStore(
         return out
 
     def _insert_stories(
-        self, conn: sa.Connection, batch: list[tuple[Story, list[str]]], at: datetime
+        self,
+        conn: sa.Connection,
+        batch: list[tuple[Story, list[str]]],
+        at: datetime,
+        known_feed_ids: dict[str, int] | None = None,
     ) -> list[int]:
         if not batch:
             return []
-        feed_ids = {url: _feed_id(conn, url) for url in {story.feed_url for story, _ in batch}}
+        feed_ids = dict(known_feed_ids or {})
+        for url in {story.feed_url for story, _ in batch} - feed_ids.keys():
+            feed_ids[url] = _feed_id(conn, url)
         rows = [_story_row(story, feed_ids[story.feed_url], at) for story, _ in batch]
         result = conn.execute(
             sa.insert(stories).returning(stories.c.id, sort_by_parameter_order=True), rows
