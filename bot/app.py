@@ -94,8 +94,37 @@ class App:
         crash before a story's quotes are saved leaves it to `quote_pending`.
         """
         await self.refine_summaries(stories)
+        if self.workers.processes and getattr(self.summarizer, "runs_in_workers", False):
+            await self._quote_in_workers(stories)
+            return
         # CPU and a database write per story: off the loop that chats and heartbeats share.
         await asyncio.to_thread(self.summarize_and_save, stories)
+
+    async def _quote_in_workers(self, stories: Sequence[Story]) -> None:
+        """Extract in the worker processes (every core, not the loop's GIL), then save.
+
+        A story whose extraction failed (its worker died) stays pending for `quote_pending`.
+        """
+        todo = [story for story in stories if story.id is not None]
+        results = await asyncio.gather(
+            *(self.workers.run(self.summarizer.summarize, story) for story in todo),
+            return_exceptions=True,
+        )
+        done: list[tuple[Story, Summary]] = []
+        for story, result in zip(todo, results, strict=True):
+            if isinstance(result, BaseException):
+                if not isinstance(result, Exception):
+                    raise result  # cancelled: the poll is being stopped
+                log.error("summarising story %s failed (%s); it stays pending", story.id, result)
+            else:
+                done.append((story, result))
+        await asyncio.to_thread(self._save_summaries, done)
+
+    def _save_summaries(self, done: Sequence[tuple[Story, Summary]]) -> None:
+        for story, summary in done:
+            assert story.id is not None
+            self.store.save_quotes(story.id, summary.quotes)
+            metrics().count("quotes_stored", len(summary.quotes))
 
     async def quote_pending(self, *, now: datetime, limit: int = 500) -> int:
         """Quote stories stored earlier whose quotes were never saved (a process died).

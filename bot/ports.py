@@ -212,6 +212,8 @@ class Summarizer(Protocol):
     Called by the pipeline after ingest stored a story, and by ``quotes`` for
     a URL fetched on the spot. The offline extractor never raises; other
     implementations raise ``SummarizerError`` and the caller falls back to it.
+    One with a true ``runs_in_workers`` attribute is picklable and keeps no state
+    between calls, so `App` runs its ``summarize`` in the ingest worker processes.
     """
 
     def summarize(self, story: Story) -> Summary: ...

@@ -133,7 +133,8 @@ def make_app(
         summarizer=summarizer if summarizer is not None else OfflineSummarizer(),
         reader=LinkReader(fetcher, allow_hosts=settings.ingest.allow_hosts),
         adapters=dict(adapters or {}),
-        workers=Workers(processes=settings.ingest.workers),
+        # The offline summarizer's quote extraction runs in the workers too (App.quote_stories).
+        workers=Workers(processes=settings.ingest.workers, preload=["summarizer.offline"]),
     )
 
 

@@ -45,6 +45,9 @@ def _cut(sentence: str, limit: int) -> str:
 class OfflineSummarizer:
     """No network, no model download; never raises."""
 
+    # Picklable and stateless: `App` may run `summarize` in its ingest worker processes.
+    runs_in_workers = True
+
     def __init__(self, *, max_bullets: int = 5) -> None:
         self.max_bullets = max_bullets
 

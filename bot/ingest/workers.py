@@ -21,7 +21,7 @@ import os
 import select
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
@@ -84,8 +84,9 @@ class Workers:
     The pool starts on first use, so building a `Workers` costs nothing.
     """
 
-    def __init__(self, processes: int | None = None) -> None:
+    def __init__(self, processes: int | None = None, *, preload: Sequence[str] = ()) -> None:
         self.processes = default_processes() if processes is None else max(0, processes)
+        self._preload = [*_PRELOAD, *preload]  # more modules the work will need (quotes)
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -95,7 +96,7 @@ class Workers:
                 # forkserver, not fork: the bot has threads (store, Slack, to_thread) and
                 # forking a threaded process can copy a held lock into the child.
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(_PRELOAD)
+                context.set_forkserver_preload(self._preload)
                 self._pool = ProcessPoolExecutor(
                     self.processes,
                     mp_context=context,

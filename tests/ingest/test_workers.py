@@ -7,21 +7,26 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from bot.domain import Quote, QuoteKind, Story
 from bot.errors import IngestError
 from bot.ingest import HttpFetcher, UrlGuard, poll_feeds
 from bot.ingest.workers import Workers
+from bot.ports import Summary
+from bot.run import make_app
+from bot.settings import Settings
 from bot.store import SqlStore, make_store
 from bot.testing import FeedServer, Route
 
 from .feeds import TALKS, article, rss
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+FEED_URL = "https://n.example/feed"
 
 
 def _die() -> None:
@@ -94,12 +99,52 @@ def test_poll_with_worker_processes(
     assert "1 new stories" in capsys.readouterr().out
     with make_store(url) as store:
         [story] = store.recent_stories()
+        quotes = store.quotes_for_story(story.id or 0)  # extracted in a worker process
     assert "said Anna Berg" in story.text
+    assert "Anna Berg" in {q.speaker for q in quotes}
+
+
+class PidSummarizer:
+    """Says which process summarised: the speaker of its one quote is that process's id."""
+
+    runs_in_workers = True
+
+    def summarize(self, story: Story) -> Summary:
+        if story.title == "die":
+            os._exit(3)
+        quote = Quote(story.text, 0, len(story.text), QuoteKind.DIRECT, speaker=str(os.getpid()))
+        return Summary(gist=story.text, quotes=(quote,), bullets=())
+
+
+async def test_quotes_are_extracted_in_the_workers_and_saved_here(workers: Workers) -> None:
+    with make_store("sqlite:///:memory:") as store:
+        app = make_app(Settings(), store=store, summarizer=PidSummarizer())
+        app.workers = workers
+        store.add_feed(FEED_URL)
+        story = Story(url="https://n.example/1", title="t", text="Words.", feed_url=FEED_URL)
+        [stored] = store.add_stories([(story, [])], fetched_at=NOW)
+        await app.quote_stories([stored])
+        [quote] = store.quotes_for_story(stored.id or 0)
+        assert quote.speaker not in ("", str(os.getpid()))
+
+
+async def test_a_worker_dying_on_a_story_leaves_it_pending(workers: Workers) -> None:
+    with make_store("sqlite:///:memory:") as store:
+        app = make_app(Settings(), store=store, summarizer=PidSummarizer())
+        app.workers = workers
+        store.add_feed(FEED_URL)
+        story = Story(url="https://n.example/1", title="die", text="Words.", feed_url=FEED_URL)
+        [stored] = store.add_stories([(story, [])], fetched_at=NOW)
+        await app.quote_stories([stored])  # logged, not raised
+        assert store.stories_awaiting_quotes(fetched_before=NOW + timedelta(1)) == [stored]
 
 
 _ORPHAN_SCRIPT = """
 import asyncio, os, sys, time
 from bot.ingest.workers import Workers
+from bot.ports import Summary
+from bot.run import make_app
+from bot.settings import Settings
 
 async def main():
     workers = Workers(processes=2)
