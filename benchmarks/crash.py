@@ -622,7 +622,7 @@ def print_counts(name: str, c: Counts, seconds: float) -> None:
     rows = [
         ("due daily briefings (slots)", c.due_slots),
         ("  posted exactly once", c.slots_once),
-        ("  coalesced into a later slot's post (found late)", c.slots_coalesced),
+        ("  found late, briefed in a later slot's post", c.slots_coalesced),
         ("  never posted", c.slots_missing),
         ("keys posted more than once", c.duplicate_keys),
         ("breaking posts", c.breaking_posts),
