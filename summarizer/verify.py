@@ -18,9 +18,11 @@ answers, stored quotes): words are shown as a quotation only when
   taxes") is shown with its negation and verb.
 
 Anything else is a paraphrase without quotation marks (inner ones removed too) or is
-dropped. A verified quote is mapped back to offsets (a real `Quote` slicing out of the
-story) and carries the extractor's resolved name for the speaker; a role stands only
-when the article gives that role to that person.
+dropped: words of the article given to nobody the extractor could name ("it said") or
+not speech become a paraphrase, unless the model's cut dropped a negation; words the
+extractor gives to someone else are dropped. A verified quote is mapped back to offsets
+(a real `Quote` slicing out of the story) and carries the extractor's resolved name for
+the speaker; a role stands only when the article gives that role to that person.
 
 `verify_model_text` applies the same rule to free text (a gist, an answer, a
 paraphrase): a quotation that passes stays as the article has it (with a negation its
@@ -50,6 +52,7 @@ _NEGATION_RE = re.compile(
 )
 _CLAUSE_END_RE = re.compile(r"[,;:.!?()\u2014\u2013\n]")
 _TOKEN_RE = re.compile(r"[\w'\u2019]+")
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you"})
 
 MIN_QUOTE_WORDS = 2
 MIN_QUOTE_CHARS = 6
@@ -273,12 +276,17 @@ class Verifier:
         if any(_NEGATION_RE.search(text[s:e]) for s, e in gaps):
             return Attributed(None, "negation")
         spoken = [q for q in self._speech if q.start <= start and end <= q.end]
-        if not spoken:
-            return Attributed(None, "downgraded")  # a title or a term, not speech
+        if not spoken:  # a title or a term, not speech: a paraphrase keeping any "not"
+            cut = self._with_negation(start, quotation[0]) != start
+            return Attributed(None, "negation" if cut else "downgraded")
         said = min(spoken, key=lambda q: q.end - q.start)
         person = self.people.get(said.speaker)
-        if person is None:
-            return Attributed(None, "unattributed")
+        if person is None or _unresolved(person.name):
+            # the extractor gives the words to nobody it could name ("it said"): the
+            # model's speaker is neither confirmed nor contradicted, so a paraphrase,
+            # unless the cut dropped a negation the paraphrase would lose
+            cut = self._with_negation(start, quotation[0]) != start
+            return Attributed(None, "negation" if cut else "unattributed")
         if several_people(speaker) or not (
             person.is_named_by(speaker) or self._mention_names(said, person, speaker)
         ):
@@ -403,6 +411,11 @@ def _with_role(quote: Quote, role: str | None) -> Quote:
     from dataclasses import replace
 
     return replace(quote, speaker_role=role)
+
+
+def _unresolved(name: str) -> bool:
+    """True for a speaker the extractor left a bare pronoun ("he", "it", "they")."""
+    return " ".join(words(name)) in _PRONOUNS
 
 
 def _bounded(hay: str, start: int, end: int) -> bool:

@@ -130,3 +130,29 @@ async def test_kept_and_near_misses(api: FakeOpenAI, llm: LLMSummarizer, case: C
     else:
         assert [q.speaker for q in model_quotes(llm, outcome.summary.quotes)] == [case.shown_as]
     assert outcome.counts.verified == (case.shown_as is not None)
+
+
+UNNAMED = """\
+“Fans were never in any danger tonight,” he told reporters on Wednesday.
+The storm passed by noon, and the Lakers beat the Thunder 130-127.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "paraphrased"),
+    [
+        ("Fans were never in any danger tonight", True),  # said by a "he" nobody names
+        ("in any danger tonight", False),  # the same, cut after its "never"
+    ],
+)
+async def test_words_the_article_gives_to_nobody_named_become_a_paraphrase(
+    api: FakeOpenAI, llm: LLMSummarizer, text: str, paraphrased: bool
+) -> None:
+    unnamed = Story(url="https://news.example/storm", title="Storm", text=UNNAMED, feed_url="f")
+    api.add(reply(summary_json("A storm passed.", [quote_bullet("the Lakers", text)])))
+    outcome = await llm.summarize_detailed(unnamed)
+    assert outcome.source == "llm", outcome.reason
+    offline = set(llm.fallback.summarize(unnamed).quotes)
+    assert [q for q in outcome.summary.quotes if q not in offline] == []
+    assert [p.text for p in outcome.paraphrases] == ([text] if paraphrased else [])
+    assert all("never" in p.text for p in outcome.paraphrases)

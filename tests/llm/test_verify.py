@@ -260,3 +260,12 @@ def test_real_quote_given_to_a_relative_with_the_same_surname_is_misattributed()
         claim = Claim(speaker, None, "We will not back down on this bill", "quote")
         [quote] = v.check([claim]).quotes
         assert quote.speaker == "Joe Biden"  # the article's name for that person
+
+
+def test_a_fragment_of_words_not_spoken_that_drops_a_negation_is_no_paraphrase() -> None:
+    text = "Voters backed the “no new taxes for anyone” pledge in Harbor City."
+    v = Verifier(text, [])  # the extractor saw no speech in the quotation marks
+    whole = v.check([Claim("Voters", None, "no new taxes for anyone", "quote")])
+    assert whole.quotes == () and [p.text for p in whole.paraphrases] == ["no new taxes for anyone"]
+    cut = v.check([Claim("Voters", None, "new taxes for anyone", "quote")])
+    assert cut.quotes == () and cut.paraphrases == () and cut.counts.dropped == 1
