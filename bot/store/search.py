@@ -124,7 +124,9 @@ class SearchStore:
     if TYPE_CHECKING:
         _dialect: str
 
-        def _read(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
+        def _read(
+            self, doing: str, *, snapshot: bool = True
+        ) -> AbstractContextManager[sa.Connection]: ...
         def _write(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
         def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert: ...
 
@@ -157,7 +159,7 @@ class SearchStore:
         what = phrase_words(words) if phrase else clean_words(words)
         if not who and not what and story_ids is None:
             return []
-        with self._read("searching quotes") as conn:
+        with self._read("searching quotes", snapshot=False) as conn:
             postgres = self._dialect == "postgresql"
             who_query = self._speaker_tsqueries(conn, [who])[0] if postgres and who else None
             # A speaker's newest quotes come from the newest stories first (words as well
@@ -416,7 +418,7 @@ class SearchStore:
                 " GROUP BY q.speaker ORDER BY n DESC, q.speaker LIMIT :limit"
             )
             who_query = _fts5_all_prefixes(who)
-        with self._read("looking up speakers") as conn:
+        with self._read("looking up speakers", snapshot=False) as conn:
             rows = conn.execute(sa.text(sql), {"who": who_query, "limit": limit})
             return [str(r.speaker) for r in rows]
 
@@ -450,7 +452,7 @@ class SearchStore:
             )
             what_query = _fts5_any(what)
         params = {"what": what_query, "limit": limit, "from_story": 0}
-        with self._read("searching stories") as conn:
+        with self._read("searching stories", snapshot=False) as conn:
             newest = conn.scalar(sa.select(sa.func.max(stories.c.id))) or 0
             ids: list[int] = []
             if newest > RECENT_STORY_TEXTS:

@@ -112,9 +112,15 @@ class SqlStore(
         return f"SqlStore({self.engine.url.render_as_string(hide_password=True)!r})"
 
     @contextmanager
-    def _read(self, doing: str) -> Iterator[sa.Connection]:
-        with translate_errors(doing), self._lock, self.engine.connect() as conn, conn.begin():
-            yield conn
+    def _read(self, doing: str, *, snapshot: bool = True) -> Iterator[sa.Connection]:
+        """A connection to read with, in one transaction; without ``snapshot``, each
+        statement on its own (PostgreSQL autocommit: no BEGIN and COMMIT round trips, for
+        reads whose statements need not see one moment, like a chat answer's searches)."""
+        with translate_errors(doing), self._lock, self.engine.connect() as conn:
+            if not snapshot and self._dialect == "postgresql":
+                conn.execution_options(isolation_level="AUTOCOMMIT")
+            with conn.begin():
+                yield conn
 
     @contextmanager
     def _write(self, doing: str) -> Iterator[sa.Connection]:

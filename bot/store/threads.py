@@ -37,7 +37,9 @@ class ThreadMemoryStore:
     if TYPE_CHECKING:
         _thread_writes: Iterator[int]
 
-        def _read(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
+        def _read(
+            self, doing: str, *, snapshot: bool = True
+        ) -> AbstractContextManager[sa.Connection]: ...
         def _write(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
         def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert: ...
 
@@ -46,7 +48,7 @@ class ThreadMemoryStore:
         query = sa.select(thread_memory.c.people, thread_memory.c.shown).where(
             thread_memory.c.channel == channel, thread_memory.c.thread == thread
         )
-        with self._read(f"reading the memory of thread {thread!r}") as conn:
+        with self._read(f"reading the memory of thread {thread!r}", snapshot=False) as conn:
             row = conn.execute(query).first()
         if row is None:
             return ThreadMemory()

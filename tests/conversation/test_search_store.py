@@ -376,3 +376,30 @@ def test_postgres_writers_adding_one_new_speaker_word_do_not_wait_for_each_other
         first.commit()
     assert store.has_speaker(["quill", "mars"])
     assert [h.story_id for h in store.find_quotes(speaker=["quillon"])] == [new.id, old.id]
+
+
+def test_postgres_searches_run_without_begin_and_commit_round_trips(store: SqlStore) -> None:
+    """A chat answer's searches need no snapshot across their statements; in autocommit
+    they skip BEGIN and COMMIT, two round trips each. Writes stay transactions."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no round trips")
+    _old, new = _seed(store)
+    modes: list[tuple[str, bool]] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        modes.append((statement.split()[0], bool(cursor.connection.autocommit)))
+
+    sa.event.listen(store.engine, "before_cursor_execute", note)
+    try:
+        assert store.find_quotes(speaker=["lavrov"], words=["meet"])
+        assert store.find_quotes(words=["guarantees"])
+        assert store.search_stories(["talks"])
+        assert store.speakers_matching(["lavr"]) == ["Sergey Lavrov"]
+        store.thread_memory("c", "t")
+        searched = list(modes)
+        modes.clear()
+        store.save_quotes(new.id or 0, [_quote("We are ready to meet", "Sergey Lavrov")])
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", note)
+    assert searched and all(autocommit for _, autocommit in searched), searched
+    assert modes and not any(autocommit for _, autocommit in modes), modes
