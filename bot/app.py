@@ -176,9 +176,9 @@ class App:
         feeds = {f.url: f for f in self.store.subscriptions(channel.id)}
         if since is None:
             since = now - timedelta(hours=self.settings.briefing.backfill_hours)
-        stories = [
-            s for s in self.store.recent_stories(since=since, limit=500) if s.feed_url in feeds
-        ]
+        # The channel's own feeds in the query: a busy deployment's newest stories
+        # globally may hold none of this channel's.
+        stories = self.store.recent_stories(since=since, limit=500, feed_urls=list(feeds))
         candidates = [
             Candidate(story=s, summary=self.summary_of(s), source=_source_name(feeds[s.feed_url]))
             for s in stories

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime
 from types import TracebackType
@@ -386,10 +386,16 @@ class SqlStore(
         with self._read(f"reading story {story_id}") as conn:
             return _story(conn, story_id)
 
-    def recent_stories(self, *, since: datetime | None = None, limit: int = 100) -> list[Story]:
+    def recent_stories(
+        self,
+        *,
+        since: datetime | None = None,
+        limit: int = 100,
+        feed_urls: Collection[str] | None = None,
+    ) -> list[Story]:
         """Newest first by publication time (fetch time when the feed gave none).
 
-        Stories retention emptied (husks) are left out.
+        Stories retention emptied (husks) are left out; ``feed_urls`` keeps those feeds'.
         """
         query = (
             story_select()
@@ -398,6 +404,8 @@ class SqlStore(
         )
         if since is not None:
             query = query.where(stories.c.sort_at >= as_utc(since))
+        if feed_urls is not None:
+            query = query.where(feeds.c.url.in_(sorted(set(feed_urls))))
         with self._read("listing recent stories") as conn:
             return [story_from_row(r) for r in conn.execute(query.limit(limit))]
 

@@ -87,6 +87,34 @@ def test_a_story_with_no_saved_quotes_is_extracted_when_briefed() -> None:
         assert summarizer.extractions == 1
 
 
+def test_brief_finds_the_channels_story_behind_many_newer_stories_of_other_feeds() -> None:
+    # /brief read the newest 500 stories of every feed, then kept the channel's: on a busy
+    # deployment a channel's own stories were never among them ("nothing new")
+    with make_store("sqlite:///:memory:") as store:
+        app = make_app(settings(), store=store)
+        sync_config(store, app.settings, now=NOW)
+        store.add_feed("https://other.example/feed.xml")
+        store.add_stories([(_story(), [])], fetched_at=NOW)
+        others = [
+            (
+                Story(
+                    url=f"https://other.example/{n}",
+                    title=f"Other {n}",
+                    text=f"A bridge story {n}.",
+                    feed_url="https://other.example/feed.xml",
+                    published_at=NOW - timedelta(minutes=30),
+                ),
+                [f"url:https://other.example/{n}"],
+            )
+            for n in range(501)
+        ]
+        store.add_stories(others, fetched_at=NOW)
+
+        briefing = app.briefing_for(app.settings.channels[0], now=NOW, since=NOW - timedelta(1))
+
+        assert [item.url for item in briefing.items] == ["https://news.example/bridge"]
+
+
 async def test_newsbrief_chat_stores_the_configured_schedule_filters_and_time_zone() -> None:
     # `chat` (and `poll`, `feeds`) once stored feeds and subscriptions only, unlike `run`:
     # a `subscribe` in chat then replaced the channel's configured schedule with the default.
