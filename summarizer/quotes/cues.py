@@ -10,6 +10,7 @@ from functools import cache
 from summarizer.quotes.language import Language, words
 from summarizer.quotes.marks import MarkSpan
 from summarizer.quotes.mentions import Mention, tokens
+from summarizer.quotes.rank import SPEECH_NOUNS
 from summarizer.quotes.resolve import Resolved
 from summarizer.quotes.sentences import Story, only_glue, skip_space
 
@@ -257,5 +258,19 @@ def _as_put_it(text: str, start: int, end: int) -> bool:
 
 
 def _is_noun_use(text: str, pos: int) -> bool:
-    """ "a glimmer of hope", "her claims": a cue word used as a noun."""
-    return _DETERMINER_BEFORE_RE.search(text, max(0, pos - 8), pos) is not None
+    """ "a glimmer of hope", "her claims", "his repeated claims": a cue word used as a
+    noun (after a possessive and adjectives only when it is a noun of saying)."""
+    if _DETERMINER_BEFORE_RE.search(text, max(0, pos - 8), pos) is not None:
+        return True
+    return (
+        _POSSESSIVE_ADJ_RE.search(text, max(0, pos - 40), pos) is not None
+        and (m := _WORD_RE.match(text, pos)) is not None
+        and m.group() in SPEECH_NOUNS
+    )
+
+
+# "his repeated claims", "her latest public statement": adjectives between owner and noun
+_POSSESSIVE_ADJ_RE = re.compile(
+    r"\b(?:[Hh]is|[Hh]er|[Tt]heir|[Ii]ts)\s+(?:[a-z][\w\-]*(?:ed|al|ent|ive|ous|ic|est|ful)\s+){1,2}\Z"
+)
+_WORD_RE = re.compile(r"\w+")

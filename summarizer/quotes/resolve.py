@@ -76,6 +76,7 @@ _AUTHORED_RE = re.compile(
     r"\b(?:[Aa]n?|[Tt]he|its|his|her|their|[Ii]n a|joint)\s+(?:[\w\-]+\s+){0,2}?"
     r"(statement|letter|memo|release|email|message)\b"
 )
+_DOCUMENT_RE = re.compile(r"(?:statement|letter|memo|release|email|message)\b")
 _AUTHOR_REACH = 160  # characters after a subject its sentence may bring the document up in
 _RECENT = 64  # speakers a description may point back to; keeps resolution linear
 
@@ -104,6 +105,7 @@ class Resolver:
     _paragraphs: list[int] | None = None
     # "Big Machine Records issued a statement": who wrote the latest statement, letter ...
     authors: dict[str, Speaker] = field(default_factory=dict)
+    _documents: list[int] | None = None
 
     def resolve(self, m: Mention, *, salient: bool = False) -> Resolved:
         """The speaker ``m`` stands for; a ``salient`` mention (a sentence subject,
@@ -133,6 +135,12 @@ class Resolver:
         subject of a sentence that brings up a document wrote it, so "the statement"
         later speaks for them (as the annotation guide has it)."""
         text = self.text
+        if self._documents is None:  # where the story brings up a document: one pass
+            self._documents = [d.start() for d in _DOCUMENT_RE.finditer(text)]
+        docs = self._documents
+        k = bisect_right(docs, m.start - 40)
+        if k == len(docs) or docs[k] > m.end + _AUTHOR_REACH:
+            return  # none near: most subjects
         end = text.find("\n", m.end, m.end + _AUTHOR_REACH)
         after = text[m.end : end if end >= 0 else m.end + _AUTHOR_REACH]
         stop = after.find(". ")

@@ -8,6 +8,7 @@ import pytest
 from bot.domain import QuoteKind
 from summarizer import extract_quotes
 from summarizer.quotes import cue_score
+from summarizer.quotes.cues import _is_noun_use
 from summarizer.quotes.extract import Extractor
 
 
@@ -55,3 +56,16 @@ def test_without_a_model_every_cue_clause_is_reported(monkeypatch: pytest.Monkey
     assert [speaker for _, speaker in _indirect(text)] == ["A Buffalo man"]
     monkeypatch.setattr(cue_score, "WEIGHTS", {"bias": -5.0})
     assert _indirect(text) == []
+
+
+def test_a_noun_of_saying_after_an_owner_and_adjectives_is_no_verb() -> None:
+    # "His repeated claims of ...": "claims" is a noun, "His repeated" no speaker
+    text = "His repeated claims of having no memory"
+    assert _is_noun_use(text, text.index("claims"))
+    text = "Her latest public statement"
+    assert _is_noun_use(text, text.index("statement"))
+    # a noun between owner and cue word is the subject: "Her lawyer claims"
+    text = "Her lawyer claims that the deal was off"
+    assert not _is_noun_use(text, text.index("claims"))
+    text = "His elected representatives claimed"
+    assert not _is_noun_use(text, text.index("claimed"))
