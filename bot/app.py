@@ -121,10 +121,9 @@ class App:
         await asyncio.to_thread(self._save_summaries, done)
 
     def _save_summaries(self, done: Sequence[tuple[Story, Summary]]) -> None:
-        for story, summary in done:
-            assert story.id is not None
-            self.store.save_quotes(story.id, summary.quotes)
-            metrics().count("quotes_stored", len(summary.quotes))
+        items = [(story.id, summary.quotes) for story, summary in done if story.id is not None]
+        self.store.save_quotes_many(items)  # one transaction for the feed's stories
+        metrics().count("quotes_stored", sum(len(quotes) for _, quotes in items))
 
     async def quote_pending(self, *, now: datetime, limit: int = 500) -> int:
         """Quote stories stored earlier whose quotes were never saved (a process died).

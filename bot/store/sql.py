@@ -422,6 +422,30 @@ class SqlStore(
             saved = sa.update(stories).where(stories.c.id == story_id)
             conn.execute(saved.values(quotes_saved_at=_now()))
 
+    def save_quotes_many(self, items: Sequence[tuple[int, Sequence[Quote]]]) -> None:
+        """`save_quotes` for several stories in one transaction (four statements in all).
+
+        A story no longer stored (retention took it meanwhile) is left out, not an error.
+        """
+        wanted = {story_id for story_id, _ in items if -MAX_ID <= story_id <= MAX_ID}
+        if not wanted:
+            return
+        with self._write(f"saving quotes of {len(wanted)} stories") as conn:
+            present = set(conn.scalars(sa.select(stories.c.id).where(stories.c.id.in_(wanted))))
+            if not present:
+                return
+            conn.execute(sa.delete(quotes).where(quotes.c.story_id.in_(present)))
+            rows = [
+                quote_to_row(story_id, i, q)
+                for story_id, quotes_ in items
+                if story_id in present
+                for i, q in enumerate(quotes_)
+            ]
+            if rows:
+                conn.execute(sa.insert(quotes), rows)
+            saved = sa.update(stories).where(stories.c.id.in_(present))
+            conn.execute(saved.values(quotes_saved_at=_now()))
+
     def stories_awaiting_quotes(self, *, fetched_before: datetime, limit: int = 100) -> list[Story]:
         """Stories stored before ``fetched_before`` whose quotes were never saved, oldest first.
 

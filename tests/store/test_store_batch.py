@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
+from bot.domain import Quote, QuoteKind
 from bot.errors import NotFoundError
 from bot.store import SqlStore
 from bot.store.rows import storage_keys
@@ -107,3 +109,26 @@ def test_a_poll_that_loses_a_race_runs_again(
     stored = store.store_poll(FEED, [(story(1), keys(1))], at=T0, etag='"e"', last_modified=None)
     assert [s.title for s in stored] == ["Story 1"] and len(calls) == 2
     assert len(store.recent_stories()) == 1
+
+
+def _quote(text: str, speaker: str) -> Quote:
+    return Quote(text, 0, len(text), QuoteKind.DIRECT, speaker=speaker)
+
+
+def test_quotes_of_many_stories_are_saved_at_once(store: SqlStore) -> None:
+    store.add_feed(FEED)
+    one, two, three = store.add_stories([(story(n), keys(n)) for n in (1, 2, 3)], fetched_at=T0)
+    assert one.id and two.id and three.id
+    store.save_quotes(one.id, [_quote("Old words.", "Nobody")])
+    store.save_quotes_many(
+        [
+            (one.id, [_quote("New words.", "Ann Lee"), _quote("More.", "Ann Lee")]),
+            (two.id, []),  # extracted, nothing found: saved as such
+            (999_999, [_quote("Gone.", "Ghost")]),  # pruned meanwhile: left out
+            (2**70, [_quote("Forged.", "Ghost")]),
+        ]
+    )
+    assert [q.text for q in store.quotes_for_story(one.id)] == ["New words.", "More."]
+    assert store.quotes_for_story(two.id) == []
+    pending = store.stories_awaiting_quotes(fetched_before=T0 + timedelta(days=1))
+    assert [s.id for s in pending] == [three.id]
