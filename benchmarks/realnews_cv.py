@@ -6,7 +6,8 @@ they are scored on.
 The real-news gold (../shared/data/realnews/dev.jsonl, 40 articles) is shuffled with a
 fixed seed and cut into folds. For each fold, every trainer in ``TRAINERS`` fits its
 model on the other folds plus PolNeAR train, the model is installed, and the held-out
-articles are extracted. The pooled held-out predictions are scored with the shared
+articles are extracted (and the bullets a briefing would show of them composed). The
+pooled held-out predictions and bullets are scored with the shared
 scorer (../shared/tools/score_quotes.py, run as a subprocess, never imported); the
 shipped models are scored on the same articles for comparison.
 
@@ -33,7 +34,8 @@ from typing import Any, Protocol
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from summarizer.evaluate import prediction_record  # noqa: E402
+from summarizer import bullet_score, train_bullets  # noqa: E402
+from summarizer.evaluate import bullets_record, prediction_record  # noqa: E402
 from summarizer.quotes import (  # noqa: E402
     antecedent,
     cue_score,
@@ -169,7 +171,43 @@ class CueTrainer:
             cue_score.WEIGHTS, cue_score.THRESHOLD = shipped
 
 
-TRAINERS: list[Trainer] = [RankTrainer(), ShortTrainer(), AntecedentTrainer(), CueTrainer()]
+class BulletTrainer:
+    """The bullet scorer (summarizer/bullet_score.py, train_bullets.py): which quotes a
+    briefing shows. Its cut-offs stay the shipped ones (train_bullets chooses them by its
+    own cross-validation); its examples are the shipped extractor's quotes, labelled by
+    the shared scorer's bullet rule (real news by resolved name, PolNeAR by source)."""
+
+    name = "bullets"
+
+    def __init__(self) -> None:
+        self._scorer: Any = None
+
+    def collect(self, article: Article) -> list[Any]:
+        if self._scorer is None:
+            self._scorer = train_bullets.load_scorer(SCORER)
+        resolved = any("resolve" in a for a in article.get("attributions") or [])
+        return train_bullets.examples(article, self._scorer, resolved=resolved)
+
+    def fit(self, examples: list[Any]) -> Any:
+        return train_bullets.fit(examples)
+
+    @contextmanager
+    def install(self, model: Any) -> Iterator[None]:
+        shipped = bullet_score._weights
+        bullet_score._weights = lambda: model  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            bullet_score._weights = shipped  # type: ignore[assignment]
+
+
+TRAINERS: list[Trainer] = [
+    RankTrainer(),
+    ShortTrainer(),
+    AntecedentTrainer(),
+    CueTrainer(),
+    BulletTrainer(),
+]
 
 
 def _load(path: Path) -> list[Article]:
@@ -184,9 +222,9 @@ def folds(articles: Sequence[Article], k: int, seed: int) -> list[list[Article]]
     return [order[i::k] for i in range(k)]
 
 
-def _score(gold: Path, pred: Path) -> dict[str, Any]:
+def _score(gold: Path, pred: Path, *extra: str) -> dict[str, Any]:
     out = subprocess.run(
-        [sys.executable, str(SCORER), "--gold", str(gold), "--pred", str(pred), "--json"],
+        [sys.executable, str(SCORER), "--gold", str(gold), "--pred", str(pred), "--json", *extra],
         capture_output=True,
         text=True,
         check=True,
@@ -204,14 +242,20 @@ def _predict(articles: Sequence[Article]) -> list[dict[str, Any]]:
     return [prediction_record(str(a["id"]), str(a["text"])) for a in articles]
 
 
+def _bullets(articles: Sequence[Article]) -> list[dict[str, Any]]:
+    return [bullets_record(str(a["id"]), str(a["text"])) for a in articles]
+
+
 def cross_validate(
     realnews: list[Article],
     base: list[Article],
     trainers: Sequence[Trainer],
     k: int,
     seed: int,
+    bullets: list[dict[str, Any]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Each article's prediction made with models that never saw it."""
+    """Each article's prediction made with models that never saw it (and, into
+    ``bullets`` when given, the bullets a briefing would show of it)."""
     cache: dict[tuple[str, str], list[Any]] = {}
 
     def examples(t: Trainer, arts: Sequence[Article], tag: str) -> list[Any]:
@@ -232,6 +276,8 @@ def cross_validate(
         ]
         with _installed(models):
             preds.extend(_predict(held))
+            if bullets is not None:
+                bullets.extend(_bullets(held))
         print(f"fold {i + 1}/{k}: {len(held)} held out, trained on {len(train)} + base")
     return preds
 
@@ -280,15 +326,24 @@ def main(argv: list[str] | None = None) -> int:
     realnews = _load(args.data)
     base = _load(args.base) if args.base.exists() else []
     t0 = time.perf_counter()
-    cv = cross_validate(realnews, base, trainers, args.folds, args.seed)
+    cv_bullets: list[dict[str, Any]] = []
+    cv = cross_validate(realnews, base, trainers, args.folds, args.seed, bullets=cv_bullets)
     shipped = _predict(realnews)
+    shipped_bullets = _bullets(realnews)
     if args.save is not None:
         _write(args.save, cv)
     with tempfile.TemporaryDirectory() as tmp:
-        _write(Path(tmp) / "cv.jsonl", cv)
-        _write(Path(tmp) / "shipped.jsonl", shipped)
-        cv_report = _score(args.data, Path(tmp) / "cv.jsonl")
-        shipped_report = _score(args.data, Path(tmp) / "shipped.jsonl")
+        reports = {}
+        for name, rows in [
+            ("cv", cv),
+            ("shipped", shipped),
+            ("cv_bullets", cv_bullets),
+            ("shipped_bullets", shipped_bullets),
+        ]:
+            _write(Path(tmp) / f"{name}.jsonl", rows)
+            extra = ("--bullets",) if name.endswith("bullets") else ()
+            reports[name] = _score(args.data, Path(tmp) / f"{name}.jsonl", *extra)
+        cv_report, shipped_report = reports["cv"], reports["shipped"]
     names = ",".join(t.name for t in trainers) or "none"
     print(
         f"{len(realnews)} articles, {args.folds} folds (seed {args.seed}), trainers: {names}, "
@@ -297,6 +352,14 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'':<22} direct F1  direct e2e  attr F1  attr e2e  speaker acc.")
     print(_line("cross-validated", cv_report))
     print(_line("shipped models", shipped_report))
+    print(f"\n{'briefing bullets':<22} right         roles agree  split")
+    for label, key in [("cross-validated", "cv_bullets"), ("shipped models", "shipped_bullets")]:
+        b = reports[key]
+        right = f"{b['precision']:.3f} ({b['right']}/{b['bullets']})"
+        print(
+            f"{label:<22} {right:<13} {b['role_agreement']:<12.3f} "
+            f"{b['speaker_split_over_bullets']}"
+        )
     return 0
 
 
