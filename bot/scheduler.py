@@ -272,7 +272,6 @@ class Runner:
             log_poll(report)
             self._new_stories = self._new_stories or bool(report.new_stories)
             now = self.clock()
-            after = await asyncio.to_thread(self.app.store.get_feed, feed.url)
             retry_after, max_age = server_delays(report, now)
             ingest = self.settings.ingest
             decision = decide_poll(
@@ -280,7 +279,7 @@ class Runner:
                 interval=self._intervals.get(feed.url)
                 or timedelta(minutes=ingest.poll_interval_minutes),
                 jitter=timedelta(seconds=self.rng.uniform(0, ingest.jitter_seconds)),
-                failures=after.consecutive_failures,
+                failures=report.consecutive_failures,
                 pause_after=ingest.pause_after_failures,
                 max_backoff=timedelta(minutes=ingest.max_backoff_minutes),
                 retry_after=retry_after,
@@ -290,8 +289,8 @@ class Runner:
                 log.warning(
                     "feed %s paused after %d failures: %s",
                     feed.url,
-                    after.consecutive_failures,
-                    after.last_error,
+                    report.consecutive_failures,
+                    report.error,
                     extra={"feed": feed.url},
                 )
             await asyncio.to_thread(

@@ -54,6 +54,8 @@ class IngestReport:
     fetch: FetchResult | None = field(default=None, repr=False)
     # Why it failed, one word (`failure_reason`): the metrics' label, the log's field.
     reason: str | None = None
+    # The feed's failures in a row after this poll (0 after a good one), as recorded.
+    consecutive_failures: int = 0
 
     @property
     def skipped(self) -> int:
@@ -160,8 +162,14 @@ async def poll_feed(
     except Exception as exc:  # a bug must cost one feed, not the whole poll
         log.exception("unexpected error polling %s", feed.url)
         message, reason = f"internal error: {type(exc).__name__}: {exc}", "internal"
-    await asyncio.to_thread(store.record_fetch_failure, feed.url, at=now, error=message)
-    return IngestReport(feed.url, "error", error=message, reason=reason)
+    after = await asyncio.to_thread(store.record_fetch_failure, feed.url, at=now, error=message)
+    return IngestReport(
+        feed.url,
+        "error",
+        error=message,
+        reason=reason,
+        consecutive_failures=after.consecutive_failures,
+    )
 
 
 def failure_reason(exc: IngestError) -> str:

@@ -164,9 +164,12 @@ async def test_failures_count_up_with_a_clear_message(store: SqlStore) -> None:
         url = s.url("/feed")
         store.add_feed(url)
         f = fetcher()
+        counts = []
         for _ in range(3):
-            await poll(store, url, f)
+            feed = store.get_feed(url)
+            [report] = await poll_feeds([feed], fetcher=f, store=store, now=NOW)
+            counts.append(report.consecutive_failures)  # the scheduler's backoff reads it
         await f.aclose()
     feed = store.get_feed(url)
-    assert feed.consecutive_failures == 3
+    assert feed.consecutive_failures == 3 and counts == [1, 2, 3]
     assert feed.last_error is not None and "not an RSS or Atom feed" in feed.last_error
