@@ -4,7 +4,9 @@
 
 A scripted model on a loopback OpenAI-compatible server (`summarizer.testing.FakeOpenAI`,
 answering the real ``openai`` client) summarises each article. It is built from the gold
-annotations (the seed article's and the real-news dev set's, from ../shared):
+annotations (the seed article's and the real-news dev set's, from ../shared; PolNeAR's
+with ``--data ../shared/data/polnear/dev.jsonl``, its quotations whose source is written
+as a name):
 
 - **honest**: every gold direct quotation with a named speaker, as a quote bullet with the
   gold speaker and role. All of them are right: each one lost (downgraded or dropped) is
@@ -38,6 +40,7 @@ from bot.domain import Story  # noqa: E402
 from summarizer.folding import normalize, significant  # noqa: E402
 from summarizer.llm import LLMConfig, LLMSummarizer  # noqa: E402
 from summarizer.llm_cache import MemoryLLMCache  # noqa: E402
+from summarizer.quotes.gold import gold_direct  # noqa: E402
 from summarizer.testing import FakeOpenAI, quote_bullet, reply, summary_json  # noqa: E402
 from summarizer.verify import VerifyCounts  # noqa: E402
 
@@ -59,6 +62,8 @@ class Tally:
 
 def gold_quotes(record: dict[str, Any]) -> list[tuple[str, str | None, str]]:
     """(speaker, role, quotation) of every gold direct quotation with a named speaker."""
+    if record.get("attributions") and "kind" not in record["attributions"][0]:
+        return _spans_quotes(record)
     out = []
     for a in record.get("attributions") or []:
         if a.get("kind") != "direct" or not a.get("content_text"):
@@ -67,6 +72,27 @@ def gold_quotes(record: dict[str, Any]) -> list[tuple[str, str | None, str]]:
         if not speaker or speaker.lower() == "unknown":
             continue
         out.append((speaker, a.get("role"), a["content_text"]))
+    return out
+
+
+_NAME_RE = re.compile(r"(?:(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen)\. )?(?:[A-Z][\w'’.-]+ ?){1,4}")
+_NOT_NAMES = {"He", "She", "They", "It", "We", "I", "You", "The", "This", "That"}
+
+
+def _spans_quotes(record: dict[str, Any]) -> list[tuple[str, str | None, str]]:
+    """Gold direct quotations found by their spans (`gold_direct`), for annotations without
+    a ``kind``: the seed article's (a resolved ``speaker``) and PolNeAR's (only a source
+    mention: kept when written as a name, "Sen. Ted Cruz", "Trump"; "he" or "the
+    campaign" are left out)."""
+    text = record["text"]
+    out = []
+    for (start, end), attr in gold_direct(record):
+        speaker = attr.get("speaker")
+        source = re.sub(r"['’]s$", "", " ".join(str(attr.get("source_text") or "").split()))
+        if not speaker and _NAME_RE.fullmatch(source) and source.split()[0] not in _NOT_NAMES:
+            speaker = source
+        if speaker and speaker.strip().lower() != "unknown":
+            out.append((speaker.strip(), attr.get("role"), text[start:end]))
     return out
 
 

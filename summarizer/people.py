@@ -113,9 +113,13 @@ class People:
                     mention = text[q.speaker_mention.start : q.speaker_mention.end]
                     if not set(significant(mention)) - person.words - _TITLE_LOWER:
                         person.words |= set(significant(mention))
+        named = [p.name_words for p in people.persons.values() if not p.anonymous]
         for person in people.persons.values():
             if not person.anonymous:
-                _add_article_titles(person, text)
+                own = person.name_words
+                # a fuller form of this name ("Luz Contreras Arroyo") is this person
+                others = set().union(*(w for w in named if not own <= w))
+                _add_article_titles(person, text, others - person.name_words)
         return people
 
     @classmethod
@@ -160,8 +164,9 @@ def _person(q: Quote) -> Person:
     return Person(name=name, anonymous=q.anonymous, name_words=frozenset(words), words=words)
 
 
-def _add_article_titles(person: Person, text: str) -> None:
-    """Titles right before each mention of ``person`` and the apposition right after it."""
+def _add_article_titles(person: Person, text: str, others: set[str]) -> None:
+    """Titles right before each mention of ``person`` and the apposition right after it;
+    ``others``: the words of other speakers' names, never a fuller name of this one."""
     names = [w for w in fold_words(person.name) if w in person.name_words]
     if not names:
         return
@@ -171,7 +176,7 @@ def _add_article_titles(person: Person, text: str) -> None:
     for i, (_, end, token) in enumerate(folded):
         if _fold_token(token) != surname:
             continue
-        _add_fuller_name(person, text, folded, i, names)
+        _add_fuller_name(person, text, folded, i, names, others)
         _add_bracketed_first_name(person, text, folded[i][0])
         if _other_first_name(person, text, folded, i):
             first_name = True
@@ -183,11 +188,18 @@ def _add_article_titles(person: Person, text: str) -> None:
 
 
 def _add_fuller_name(
-    person: Person, text: str, tokens: list[tuple[int, int, str]], i: int, names: list[str]
+    person: Person,
+    text: str,
+    tokens: list[tuple[int, int, str]],
+    i: int,
+    names: list[str],
+    others: set[str],
 ) -> None:
     """A fuller form of the extractor's name at ``tokens[i]`` (its surname): "Luz Contreras
     Arroyo" where the extractor resolved "Contreras Arroyo". Only when every word of the
-    extractor's name precedes the surname in order, so "Hunter Biden" is not Joe Biden."""
+    extractor's name precedes the surname in order, so "Hunter Biden" is not Joe Biden,
+    and never a word of another speaker's name (a headline's "Christie Slams Hillary
+    Clinton")."""
     j = i
     for word in reversed(names[:-1]):
         if j == 0 or text[tokens[j - 1][1] : tokens[j][0]].strip():
@@ -201,6 +213,8 @@ def _add_fuller_name(
         word = _fold_token(token)
         if not token[:1].isupper() or word in _TITLE_LOWER or word in _NON_NAME:
             break
+        if word in others:
+            return
         extra.append(word)
         j -= 1
     if extra:

@@ -156,3 +156,39 @@ async def test_words_the_article_gives_to_nobody_named_become_a_paraphrase(
     assert [q for q in outcome.summary.quotes if q not in offline] == []
     assert [p.text for p in outcome.paraphrases] == ([text] if paraphrased else [])
     assert all("never" in p.text for p in outcome.paraphrases)
+
+
+HEADLINE = """\
+Christie Slams Hillary Clinton Over Police Remarks
+
+New Jersey Gov. Chris Christie said on Tuesday that the remarks were divisive. “She should \
+apologize,” Christie said.
+Clinton said she could speak directly to “white people” about policing. “This is just \
+unbearable,” she said.
+"""
+
+
+@pytest.mark.parametrize(
+    ("speaker", "text", "kept"),
+    [
+        ("Hillary Clinton", "This is just unbearable", True),
+        ("Chris Christie", "She should apologize", True),
+        # the headline's Title Case puts "Christie" right before "Hillary Clinton": still
+        # no name of hers
+        ("Christie", "white people", False),
+        ("Christie", "This is just unbearable", False),
+        ("Christie Hillary Clinton", "This is just unbearable", False),
+    ],
+)
+async def test_a_word_of_another_speakers_name_never_names_someone(
+    api: FakeOpenAI, llm: LLMSummarizer, speaker: str, text: str, kept: bool
+) -> None:
+    headline = Story(url="https://news.example/nj", title="NJ", text=HEADLINE, feed_url="f")
+    api.add(reply(summary_json("Christie and Clinton clashed.", [quote_bullet(speaker, text)])))
+    outcome = await llm.summarize_detailed(headline)
+    assert outcome.source == "llm", outcome.reason
+    offline = set(llm.fallback.summarize(headline).quotes)
+    shown = [q for q in outcome.summary.quotes if q not in offline]
+    assert [(q.speaker, q.text) for q in shown] == (
+        [("Hillary Clinton" if "unbearable" in text else "Chris Christie", text)] if kept else []
+    )
