@@ -399,6 +399,11 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
             ):
                 chunks, k = chunks + 1, at  # "X, a fellow at Y in Munich, Germany, said"
                 continue
+            rel = _RELATIVE_BEFORE_RE.search(text, max(lo, front.start - 40), front.start)
+            if rel is not None and appos.name and (head := left_mention(text, lo, rel.start())):
+                # "The company that runs the AMAs, Dick Clark Productions,": the name in
+                # the relative clause is its object; the apposition names the subject
+                front = head if not head.name and not head.pronoun else front
             return combine(text, front, appos)
         # "Cory James, 22, of Flint, Mich., said": step over one more comma
         chunks += 1
@@ -408,6 +413,7 @@ def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> 
 
 
 _DASHES = frozenset({"—", "–", "--", "―"})
+_RELATIVE_BEFORE_RE = re.compile(r"\s(?:that|which|who)\s+[a-z]+\s+(?:[a-z]+\s+){0,3}\Z")
 _APPOS_GAP_RE = re.compile(r"\s*(?:\(\s*|\)\s*)?\Z")
 
 

@@ -85,3 +85,11 @@ def test_chained_appositions_keep_the_person() -> None:
     assert _left("Tom Hale, a fisherman, and chair of the harbour board, ")[0] == "Tom Hale"
     # but two people, each with an apposition, are not one
     assert _left("Jane Roe, a teacher, and John Doe, a nurse, ")[0] == "John Doe"
+
+
+def test_a_name_inside_a_relative_clause_is_its_object() -> None:
+    # "The company that runs the AMAs, Dick Clark Productions,": the apposition names it
+    text = "The company that runs the AMAs, Dick Clark Productions, "
+    assert _left(text) == ("Dick Clark Productions", "The company")
+    assert _left("A firm that advises Apple, Roe Partners, ")[0] == "Roe Partners"
+    assert _left("Tom Hale, a fisherman who sells to Tesco, ")[0] == "Tom Hale"
