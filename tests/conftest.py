@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import settings
 from sqlalchemy.pool import NullPool
 
 from bot.store import SqlStore, make_store
@@ -24,6 +25,11 @@ from bot.store import SqlStore, make_store
 # pool of worker processes per test would cost more than the parsing it saves.
 # tests/ingest/test_workers.py and test_poll_with_worker_processes run the real pool.
 os.environ.setdefault("NEWSBRIEF_INGEST__WORKERS", "0")
+
+# No per-example deadline: a property test's examples are judged by what they return, and
+# on a loaded machine (CI beside other work) a slow example is not a failing one.
+settings.register_profile("newsbrief", deadline=None)
+settings.load_profile("newsbrief")
 
 POSTGRES_URL_ENV = "NEWSBRIEF_TEST_POSTGRES_URL"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
