@@ -48,6 +48,13 @@ class OfflineSummarizer:
     # Picklable and stateless: `App` may run `summarize` in its ingest worker processes.
     runs_in_workers = True
 
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "runs_in_workers" not in cls.__dict__:
+            # A subclass may keep state (a counter, a cache) that a worker process would
+            # keep instead of this one: it runs in the workers only if it says so itself.
+            cls.runs_in_workers = False
+
     def __init__(self, *, max_bullets: int = 5) -> None:
         self.max_bullets = max_bullets
 

@@ -22,6 +22,7 @@ from bot.run import make_app
 from bot.settings import Settings
 from bot.store import SqlStore, make_store
 from bot.testing import FeedServer, Route
+from summarizer.offline import OfflineSummarizer
 
 from .feeds import TALKS, article, rss
 
@@ -137,6 +138,33 @@ async def test_a_worker_dying_on_a_story_leaves_it_pending(workers: Workers) -> 
         [stored] = store.add_stories([(story, [])], fetched_at=NOW)
         await app.quote_stories([stored])  # logged, not raised
         assert store.stories_awaiting_quotes(fetched_before=NOW + timedelta(1)) == [stored]
+
+
+class CountingOffline(OfflineSummarizer):
+    """Keeps state: a worker process would count instead of this one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = 0
+
+    def summarize(self, story: Story) -> Summary:
+        self.calls += 1
+        return super().summarize(story)
+
+
+async def test_a_subclass_of_the_offline_summarizer_runs_here_unless_it_says_otherwise(
+    workers: Workers,
+) -> None:
+    assert OfflineSummarizer.runs_in_workers and not CountingOffline.runs_in_workers
+    with make_store("sqlite:///:memory:") as store:
+        summarizer = CountingOffline()
+        app = make_app(Settings(), store=store, summarizer=summarizer)
+        app.workers = workers
+        store.add_feed(FEED_URL)
+        story = Story(url="https://n.example/1", title="t", text="Words.", feed_url=FEED_URL)
+        [stored] = store.add_stories([(story, [])], fetched_at=NOW)
+        await app.quote_stories([stored])
+        assert summarizer.calls == 1  # counted here, not in a worker's copy
 
 
 _ORPHAN_SCRIPT = """
