@@ -6,7 +6,8 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from bot.domain import Quote, QuoteKind, Story
 from bot.errors import IngestError
 from bot.ingest import HttpFetcher, UrlGuard, poll_feeds
 from bot.ingest.workers import Workers
-from bot.ports import Summary
+from bot.ports import Summarizer, Summary
 from bot.run import make_app
 from bot.settings import Settings
 from bot.store import SqlStore, make_store
@@ -117,26 +118,29 @@ class PidSummarizer:
         return Summary(gist=story.text, quotes=(quote,), bullets=())
 
 
-async def test_quotes_are_extracted_in_the_workers_and_saved_here(workers: Workers) -> None:
+@asynccontextmanager
+async def quoted_story(
+    workers: Workers, summarizer: Summarizer, *, title: str = "t"
+) -> AsyncIterator[tuple[SqlStore, Story]]:
+    """One stored story, quoted by ``summarizer`` through an app with ``workers``."""
     with make_store("sqlite:///:memory:") as store:
-        app = make_app(Settings(), store=store, summarizer=PidSummarizer())
+        app = make_app(Settings(), store=store, summarizer=summarizer)
         app.workers = workers
         store.add_feed(FEED_URL)
-        story = Story(url="https://n.example/1", title="t", text="Words.", feed_url=FEED_URL)
+        story = Story(url="https://n.example/1", title=title, text="Words.", feed_url=FEED_URL)
         [stored] = store.add_stories([(story, [])], fetched_at=NOW)
-        await app.quote_stories([stored])
+        await app.quote_stories([stored])  # a failure is logged, not raised
+        yield store, stored
+
+
+async def test_quotes_are_extracted_in_the_workers_and_saved_here(workers: Workers) -> None:
+    async with quoted_story(workers, PidSummarizer()) as (store, stored):
         [quote] = store.quotes_for_story(stored.id or 0)
         assert quote.speaker not in ("", str(os.getpid()))
 
 
 async def test_a_worker_dying_on_a_story_leaves_it_pending(workers: Workers) -> None:
-    with make_store("sqlite:///:memory:") as store:
-        app = make_app(Settings(), store=store, summarizer=PidSummarizer())
-        app.workers = workers
-        store.add_feed(FEED_URL)
-        story = Story(url="https://n.example/1", title="die", text="Words.", feed_url=FEED_URL)
-        [stored] = store.add_stories([(story, [])], fetched_at=NOW)
-        await app.quote_stories([stored])  # logged, not raised
+    async with quoted_story(workers, PidSummarizer(), title="die") as (store, stored):
         assert store.stories_awaiting_quotes(fetched_before=NOW + timedelta(1)) == [stored]
 
 
@@ -156,14 +160,8 @@ async def test_a_subclass_of_the_offline_summarizer_runs_here_unless_it_says_oth
     workers: Workers,
 ) -> None:
     assert OfflineSummarizer.runs_in_workers and not CountingOffline.runs_in_workers
-    with make_store("sqlite:///:memory:") as store:
-        summarizer = CountingOffline()
-        app = make_app(Settings(), store=store, summarizer=summarizer)
-        app.workers = workers
-        store.add_feed(FEED_URL)
-        story = Story(url="https://n.example/1", title="t", text="Words.", feed_url=FEED_URL)
-        [stored] = store.add_stories([(story, [])], fetched_at=NOW)
-        await app.quote_stories([stored])
+    summarizer = CountingOffline()
+    async with quoted_story(workers, summarizer):
         assert summarizer.calls == 1  # counted here, not in a worker's copy
 
 
