@@ -8,7 +8,8 @@ from summarizer.quotes import rank
 from summarizer.quotes.cues import Cue
 from summarizer.quotes.language import Language, words
 from summarizer.quotes.marks import MarkSpan
-from summarizer.quotes.mentions import Mention, right_mention_in
+from summarizer.quotes.mentions import right_mention_in
+from summarizer.quotes.names import Mention
 from summarizer.quotes.sentences import VERB_NEXT_RE, Story, near_start, only_glue, overlaps
 from summarizer.quotes.speakers import Attr, Speakers
 

@@ -9,10 +9,11 @@ from functools import cache
 
 from summarizer.quotes.language import Language, words
 from summarizer.quotes.marks import MarkSpan
-from summarizer.quotes.mentions import Mention, tokens
+from summarizer.quotes.names import Mention
 from summarizer.quotes.rank import SPEECH_NOUNS
 from summarizer.quotes.resolve import Resolved
 from summarizer.quotes.sentences import Story, only_glue, skip_space
+from summarizer.quotes.words import tokens
 
 
 class _Trie(dict[str, "_Trie"]):

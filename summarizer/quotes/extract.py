@@ -34,7 +34,7 @@ from summarizer.quotes.content import ReportedClauses
 from summarizer.quotes.cues import Cue, Cues
 from summarizer.quotes.language import ENGLISH, Language, words
 from summarizer.quotes.marks import MarkSpan
-from summarizer.quotes.mentions import Mention
+from summarizer.quotes.names import Mention
 from summarizer.quotes.quoted import QuotedSpans
 from summarizer.quotes.sentences import Story, strip, word_count
 from summarizer.quotes.speakers import Attr, Speakers, weaker

@@ -3,26 +3,29 @@
 A mention is scanned word by word from the cue outwards (leftwards for "Lavrov
 said", rightwards for "said Jonathan Green" and "according to ..."), accepting
 capitalized words, mined role words and short connectors, and splitting a
-proper name from its title or appositive ("Foreign minister Sergey Lavrov").
+proper name from its title or appositive ("Foreign minister Sergey Lavrov"); the
+split itself is `names.build`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import NamedTuple
 
 from summarizer.quotes import lexicon as lx
-
-# word characters, plus the Latin-1 symbols mis-decoded UTF-8 leaves inside names ("PeÃ±a")
-# (unrolled: a run of word characters, then any apostrophe or dot that joins another run)
-_WORD_RE = re.compile(
-    r"[^\W_][\w\-&\u0080-\u00bf]*(?:(?:[’'](?=\w)|\.(?=\w|-\w))[\w\-&\u0080-\u00bf]*)*"
-    r"\.?[’']?s?"
+from summarizer.quotes.names import (
+    DETERMINERS,
+    NUMBER_WORDS,
+    ROLE_NOUNS,
+    Mention,
+    build,
+    is_cap,
+    name_word,
+    particle_at,
 )
+from summarizer.quotes.words import Tok, tokens
+
 _GAP_OK_RE = re.compile(r"\s*\Z")
 CONNECTORS = lx.words("of for at on to from in with and under")
-DETERMINERS = lx.words("the a an The A An")
 _STOP_AFTER_CONNECTOR = lx.words("who whom which that said says and , but")
 WINDOW = 160  # characters read leftwards from a cue: "X, a spokesman for ..., said"
 # rightwards a mention is the phrase right after the cue (its appositive role is read from
@@ -30,88 +33,15 @@ WINDOW = 160  # characters read leftwards from a cue: "X, a spokesman for ..., s
 RIGHT_WINDOW = 80
 
 
-class Tok(NamedTuple):
-    """A word and where it is; a tuple, as thousands are made per story."""
-
-    start: int
-    end: int
-    word: str
-
-    @property
-    def bare(self) -> str:
-        """The word without a possessive ending or abbreviation dot."""
-        w = self.word
-        last = w[-1]
-        if last == ".":
-            if len(w) == 2 and w[0].isupper():
-                return w  # an initial keeps its dot: "Harry M. Reid"
-            return w.rstrip(".") or w
-        if last in "s’'" and ("’" in w or "'" in w):
-            for suffix in ("’s", "'s", "’", "'"):
-                if w.endswith(suffix) and len(w) > len(suffix):
-                    return w[: -len(suffix)]
-        return w
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """A speaker mention; ``name`` is the proper name inside it, if any."""
-
-    start: int
-    end: int
-    text: str
-    name: str | None = None
-    role: str | None = None
-    pronoun: bool = False
-
-
-def tokens(text: str, lo: int, hi: int) -> list[Tok]:
-    out: list[Tok] = []
-    add = out.append
-    make = tuple.__new__  # skips NamedTuple's keyword handling: thousands per story
-    find = text.find
-    end = lo
-    for word in _WORD_RE.findall(text, lo, hi):
-        # no word starts between two matches, so the word's first occurrence is the match
-        start = find(word, end)
-        end = start + len(word)
-        if word[-1] == "." and not _keeps_dot(word):
-            if len(word) > 1:
-                add(make(Tok, (start, end - 1, word[:-1])))
-        else:
-            add(make(Tok, (start, end, word)))
-    return out
-
-
-def _keeps_dot(word: str) -> bool:
-    w = word[:-1].lower()
-    return w in {"mr", "mrs", "ms", "dr", "sen", "rep", "gov", "gen", "lt", "col", "st", "jr"} or (
-        "." in w or len(w) == 1
-    )
-
-
 def _gap_ok(text: str, a: int, b: int) -> bool:
     return a <= b and _GAP_OK_RE.match(text, a, b) is not None
-
-
-def is_cap(word: str) -> bool:
-    return (
-        word[:1].isupper()
-        and word not in lx.NON_NAME_CAPS
-        and ("-" not in word or not _spelled_number(word))
-    )
-
-
-def _spelled_number(word: str) -> bool:
-    """ "Forty-three", "Twenty-two years ago": a hyphenated word opening with a number."""
-    return word.partition("-")[0] in _NUMBER_WORDS
 
 
 def _np_word(tok: Tok) -> bool:
     w = tok.word
     if w in _CAPITAL_PREPOSITIONS:
         return False  # "With Democratic leaders worried ...": a clause opener, no subject's
-    if w in DETERMINERS or is_cap(w) or w[:1].isdigit() or w in _NUMBER_WORDS:
+    if w in DETERMINERS or is_cap(w) or w[:1].isdigit() or w in NUMBER_WORDS:
         return True  # "Thirty percent of voters": a number opens a phrase, names no one
     low = tok.bare.lower()
     return low in lx.ROLE_WORDS or (w.islower() and "-" in w and low.split("-")[0] in lx.ROLE_WORDS)
@@ -120,10 +50,6 @@ def _np_word(tok: Tok) -> bool:
 # "with" and "of" are role words ("people familiar with ..."); opening a sentence they
 # are prepositions
 _CAPITAL_PREPOSITIONS = lx.words("With Of For From In On At To By Under Without About")
-_NUMBER_WORDS = lx.words(
-    """One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen
-    Fifteen Sixteen Seventeen Eighteen Nineteen Twenty Thirty Forty Fifty"""
-)
 
 
 def _head_ok(tok: Tok) -> bool:
@@ -184,7 +110,7 @@ def _left_mention(text: str, lo: int, pos: int) -> Mention | None:
         prev = toks[j - 1]
         if (
             _np_word(prev)
-            or _particle_at(toks, j - 1)
+            or particle_at(toks, j - 1)
             or (prev.word in CONNECTORS and j - 1 > 0 and _np_word(toks[j - 2]))
         ):
             j -= 1
@@ -279,7 +205,7 @@ def _loose_left(text: str, toks: list[Tok], i: int) -> Mention | None:
                         return Mention(front.start, head.end, text[front.start : head.end])
                 return None
             return Mention(toks[k].start, head.end, text[toks[k].start : head.end])
-        if w in CONNECTORS or not (w.islower() or w[:1].isdigit() or _name_word(toks[k])):
+        if w in CONNECTORS or not (w.islower() or w[:1].isdigit() or name_word(toks[k])):
             return None  # "The GOP front-runner": capitalized modifiers are fine
     return None
 
@@ -519,7 +445,7 @@ def _right_mention(text: str, toks: list[Tok], pos: int, hi: int) -> Mention | N
     while j < len(toks):
         if j > 0 and not _gap_ok(text, toks[j - 1].end, toks[j].start):
             break
-        if _np_word(toks[j]) or _particle_at(toks, j):
+        if _np_word(toks[j]) or particle_at(toks, j):
             j += 1
         elif (k := _premodifiers(text, toks, j)) > j:
             j = k  # "Radio talk show host Glenn Beck"
@@ -549,7 +475,7 @@ def _premodifiers(text: str, toks: list[Tok], i: int) -> int:
         if not _gap_ok(text, t.end, toks[k + 1].start):
             return i
         role, name = toks[k + 1], toks[k + 2]
-        if role.bare in _ROLE_NOUNS and role.word.islower() and _name_word(name):
+        if role.bare in ROLE_NOUNS and role.word.islower() and name_word(name):
             return k + 1 if _gap_ok(text, role.end, name.start) else i
     return i
 
@@ -663,138 +589,4 @@ def _dot_is_abbrev(text: str, dot: int) -> bool:
         word in {"sen", "rep", "gov", "gen", "dr", "mr", "mrs", "ms", "st", "lt", "col"}
         or (len(word.replace(".", "")) <= 3 and "." in word)
         or len(word) == 1
-    )
-
-
-def build(text: str, toks: list[Tok]) -> Mention:
-    """Split a scanned phrase into its proper name and the title in front of it."""
-    start, end = toks[0].start, toks[-1].end
-    words = [t.bare for t in toks]
-    name_toks = _leading_person(toks) or _name_run(toks)
-    if name_toks is None or _affiliation(toks, name_toks[0]):
-        return Mention(start, end, text[start:end])
-    a, b = name_toks
-    name = " ".join(words[a:b])
-    role = text[start : toks[a - 1].end].strip() if a > 0 else None
-    if role and role.split()[0] in DETERMINERS:
-        # "The FAO": a determiner alone is no role
-        role = None if b < len(toks) else role
-    if b < len(toks) and toks[b].word in _PLACE_PREPS:
-        pass  # "Patricia Moran of Cheyenne": the person, then where she is from
-    elif b < len(toks):
-        # "Trump's cryptic social media post": the owner speaks through the noun
-        tail = toks[-1].bare.lower()
-        if not (toks[b - 1].word.endswith(("’s", "'s")) and tail in lx.MEDIA_NOUNS | {"campaign"}):
-            return Mention(start, end, text[start:end])
-        role = None
-    return Mention(start, end, text[start:end], name, role)
-
-
-def _leading_person(toks: list[Tok]) -> tuple[int, int] | None:
-    """ "Rosaly Lopes of NASA's Jet Propulsion Laboratory in California", "planetary
-    geologist Dylan Nelson of the Max Planck Institute": a person's two or three name
-    words, then where they work; the name is the person's, not the last one."""
-    n = len(toks)
-    if n < 4:
-        return None  # two name words, the preposition and a place at least
-    k = 0
-    while k < n and (toks[k].word.islower() or toks[k].bare.lower() in lx.TITLES):
-        k += 1
-    a = k
-    while k < n and _name_word(toks[k]) and toks[k].bare.lower() not in lx.TITLES:
-        if toks[k].word.endswith(("’s", "'s")):
-            return None
-        k += 1
-    if not 2 <= k - a <= 3 or k >= n - 1 or toks[k].word not in _WORKPLACE_PREPS:
-        return None
-    if any(toks[j].bare in lx.ORG_WORDS for j in range(a, k)):
-        return None  # "Supreme Court of ...": a body
-    return a, k
-
-
-def _affiliation(toks: list[Tok], a: int) -> bool:
-    """ "a senior military analyst at Stratfor", "China's ambassador to Britain", "a
-    spokesperson for Inherent Resolve": the name after a role noun and a preposition is
-    where the person works, not who they are."""
-    if a < 2 or toks[a - 1].word not in _AFFILIATION_PREPS:
-        return False
-    return any(t.word.islower() and t.bare in _ROLE_NOUNS for t in toks[: a - 1])
-
-
-def _name_run(toks: list[Tok]) -> tuple[int, int] | None:
-    """The last run of capitalized non-title words: the person or body named."""
-    b = len(toks)
-    while b > 0 and not _name_word(toks[b - 1]):
-        b -= 1
-    if b == 0:
-        return None
-    if b < len(toks) and toks[b].word == "and":
-        return None  # "Trump and Ryan issued": two speakers, no one name
-    a = b
-    while a > 0 and (
-        (_name_word(toks[a - 1]) and not toks[a - 1].word.endswith(("’s", "'s")))
-        or _particle_at(toks, a - 1)
-    ):
-        a -= 1
-    if a == b and toks[b - 1].word.endswith(("’s", "'s")):
-        a = b - 1
-    if a > 0 and toks[a - 1].word == "and":
-        return None  # "leaders of Russia and Ukraine": a group, not the last name in it
-    while a < b and toks[a].bare.lower() in lx.TITLES and a < b - 1:
-        a += 1
-    # "Mexican President Enrique Peña Nieto": the name starts after the last title
-    for k in range(b - 2, a, -1):
-        if toks[k].bare.lower() in _STRONG_TITLES:
-            a = k + 1
-            break
-    if all(toks[k].bare.lower() in lx.TITLES for k in range(a, b)):
-        return None
-    if a >= 2 and toks[a - 1].word in _PLACE_PREPS:
-        # "Patricia Moran of Cheyenne", "Sen. Bernie Sanders of Vermont": the name is
-        # the run before "of", when there is one
-        earlier = _name_run(toks[: a - 1])
-        body = toks[a - 2].bare in lx.ORG_WORDS or toks[a - 2].bare.lower() in _STRONG_TITLES
-        # "Minister in the Ministry of Finance Brian Manning", "Minister of Finance Brian
-        # Manning": the body's or the office's name runs on into the person's, who starts
-        # at the first given name
-        given = next((k for k in range(a + 1, b - 1) if _given_name(toks[k])), None)
-        if body and given is not None:
-            return given, b
-        if earlier is not None and earlier[1] == a - 1:
-            return earlier
-    return a, b
-
-
-def _given_name(tok: Tok) -> bool:
-    return tok.bare in lx.MALE_NAMES or tok.bare in lx.FEMALE_NAMES
-
-
-_PLACE_PREPS = lx.words("of from in")
-_WORKPLACE_PREPS = lx.words("of from in at")
-_AFFILIATION_PREPS = lx.words("at for to with")
-_STRONG_TITLES = lx.STRONG_TITLES
-# nouns that stand before a name as its title: "election lawyer Joe Birkenstock"
-_ROLE_NOUNS = _STRONG_TITLES | lx.ANON_HEADS | lx.TITLE_NOUNS
-
-
-_PARTICLES = lx.words("de van von da di del der la le bin al dos du ten")
-
-
-def _particle_at(toks: list[Tok], k: int) -> bool:
-    """ "Bill de Blasio", "Ludwig van Beethoven": a small word inside a name."""
-    return (
-        0 < k < len(toks) - 1
-        and toks[k].word in _PARTICLES
-        and _name_word(toks[k - 1])
-        and _name_word(toks[k + 1])
-    )
-
-
-def _name_word(tok: Tok) -> bool:
-    w = tok.bare
-    return (
-        bool(w[:1].isupper())
-        and w not in DETERMINERS
-        and w not in lx.NON_NAME_CAPS
-        and ("-" not in w or not _spelled_number(w))
     )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.quotes import lexicon as lx
-from summarizer.quotes.mentions import Mention
+from summarizer.quotes.names import Mention
 
 _WEIGHTS_PATH = Path(__file__).with_name("speaker_rank.json")
 MAX_CANDIDATES = 24  # per sentence: keeps a sentence of a thousand names linear

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from summarizer.quotes import antecedent
 from summarizer.quotes import lexicon as lx
-from summarizer.quotes.mentions import Mention
+from summarizer.quotes.names import Mention
 
 COMMON_WORDS_PATH = Path(__file__).with_name("common_words.json")
 

@@ -8,7 +8,8 @@ import re
 from bisect import bisect_right
 
 from summarizer.quotes.marks import MarkSpan, pair_marks, sentence_bounds, structure_spans
-from summarizer.quotes.mentions import Mention, Tok, tokens
+from summarizer.quotes.names import Mention
+from summarizer.quotes.words import Tok, tokens
 
 _ODD_SPACES = "\u00a0\u2007\u2009\u202f\u2002\u2003"  # no-break, figure, thin, en, em
 # marks no word can hold or look past: a scan may stop and restart at them

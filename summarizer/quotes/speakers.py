@@ -11,7 +11,8 @@ from summarizer.quotes import rank
 from summarizer.quotes.cues import REPORT_WORDS, TOLD, Cue, Cues
 from summarizer.quotes.language import Language, words
 from summarizer.quotes.marks import MarkSpan
-from summarizer.quotes.mentions import Mention, left_mention, right_mention
+from summarizer.quotes.mentions import left_mention, right_mention
+from summarizer.quotes.names import Mention
 from summarizer.quotes.resolve import Resolved, Resolver
 from summarizer.quotes.sentences import (
     DATELINE_RE,

@@ -8,7 +8,8 @@ import re
 
 from summarizer.quotes.language import Language, words
 from summarizer.quotes.marks import MarkSpan
-from summarizer.quotes.mentions import Mention, left_mention, right_mention
+from summarizer.quotes.mentions import left_mention, right_mention
+from summarizer.quotes.names import Mention
 from summarizer.quotes.resolve import Resolved
 from summarizer.quotes.sentences import (
     LEAD_RE,

@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.quotes import resolve
-from summarizer.quotes.mentions import Mention, left_mention, right_mention
+from summarizer.quotes.mentions import left_mention, right_mention
+from summarizer.quotes.names import Mention
 from summarizer.quotes.resolve import Resolver
 
 

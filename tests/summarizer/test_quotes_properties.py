@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 from bot.domain import Quote
 from summarizer import extract_quotes
-from summarizer.quotes import cues, marks, mentions, resolve
+from summarizer.quotes import cues, marks, resolve, words
 from summarizer.quotes.extract import Extractor
 from summarizer.quotes.language import ENGLISH
-from summarizer.quotes.mentions import tokens
+from summarizer.quotes.words import tokens
 
 MARKS = "\u201c\u201d\u00ab\u00bb\u201e\"'\u2018\u2019"
 # words, quotation marks, newlines and the glue that speaker tags are made of
@@ -77,7 +77,7 @@ def test_words_outside_quotes_are_the_sentence_scan_filtered(text: str) -> None:
         assert ex.story.words_outside_quotes(s0, s1) == whole
 
 
-# the word pattern as first written; mentions._WORD_RE is its unrolled, faster form
+# the word pattern as first written; words._WORD_RE is its unrolled, faster form
 _PLAIN_WORD_RE = re.compile(r"[^\W_](?:[\w\-&\u0080-\u00bf]|[’'](?=\w)|\.(?=\w|-\w))*\.?[’']?s?")
 WORDY = st.lists(st.sampled_from([*"aZs.’'-_ &\u00a9\u0080é1 ,\n\u0301", "U.S.", "Mr."]))
 
@@ -88,7 +88,7 @@ def test_words_are_found_where_the_plain_pattern_finds_them(text: str, data: st.
     lo = data.draw(st.integers(0, len(text)))
     hi = data.draw(st.integers(lo, len(text)))
     plain = [m.span() for m in _PLAIN_WORD_RE.finditer(text, lo, hi)]
-    assert [m.span() for m in mentions._WORD_RE.finditer(text, lo, hi)] == plain
+    assert [m.span() for m in words._WORD_RE.finditer(text, lo, hi)] == plain
     for tok, (start, end) in zip(tokens(text, lo, hi), plain, strict=True):
         assert tok.start == start and tok.end in (end, end - 1)
         assert text[tok.start : tok.end] == tok.word

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from bot.domain import QuoteKind
 from summarizer import extract_quotes
 from summarizer.quotes import rank, train_rank
-from summarizer.quotes.mentions import Mention
+from summarizer.quotes.names import Mention
 
 
 def test_the_model_ships_with_the_package() -> None:

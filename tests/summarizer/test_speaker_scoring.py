@@ -4,7 +4,7 @@ without changing the resolver."""
 from __future__ import annotations
 
 from summarizer.quotes.gold import speaker_ok
-from summarizer.quotes.mentions import Mention
+from summarizer.quotes.names import Mention
 from summarizer.quotes.resolve import Resolver
 
 GOLD = {"source": [[40, 42]], "source_text": "he", "speaker": "Ivo Brandt"}
