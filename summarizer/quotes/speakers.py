@@ -63,6 +63,10 @@ _WITH_BEFORE_RE = re.compile(r"\b[Ww]ith\s+(?:[a-z][\w’'\-]*\s+){0,3}\Z")
 _PREP_BEFORE_RE = re.compile(r"\b(?:to|with|by|from|for|about|at|of)\s+\Z")
 _COORDINATED_RE = re.compile(r"\b(?:and|but|then)\s+(?:(?:also|later|then)\s+)?\Z")
 _FIRST_WORD_RE = re.compile(r"[A-Z][\w’'.\-]*")
+# a time clause opening the sentence, whose subject a later "he" may stand for
+_SUBORDINATE_RE = re.compile(
+    r"(?:(?:But|And|Then|So)\s+)?(?:When|While|After|Before|As|Since|Once)\s+(?=[A-Z])"
+)
 _OPEN_MARKS = frozenset('\u201c"\u00ab\u201e')
 _DETS = words("a an the his her their its this that these those our your my")
 _CLAUSE_REACH = 200
@@ -109,7 +113,8 @@ class Speakers:
         if text[pos : pos + 1] in _OPEN_MARKS:
             return
         head = LEAD_RE.match(text, pos, s1)
-        if head is not None:
+        if head is not None and head.end() > pos:
+            self._note_lead_subject(pos, head.end())
             pos = head.end()
         first = _FIRST_WORD_RE.match(text, pos)
         if (
@@ -125,6 +130,20 @@ class Speakers:
         limit = min([s1] + [q.open_at for q in sq])
         m = right_mention(text, pos, limit)
         if m is not None and m.name and VERB_NEXT_RE.match(text, m.end):
+            self.resolver.note_subject(m)
+
+    def _note_lead_subject(self, lo: int, hi: int) -> None:
+        """ "When Afghan President Ashraf Ghani announced the exchange, he said ...": the
+        named subject of a time clause before the main clause is who its "he" stands for
+        (and the next sentence's), not the speaker before."""
+        conj = _SUBORDINATE_RE.match(self.text, lo, hi)
+        if conj is None:
+            return
+        first = _FIRST_WORD_RE.match(self.text, conj.end(), hi)
+        if first is None or first.group() in self._not_name_start:
+            return
+        m = right_mention(self.text, conj.end(), hi)
+        if m is not None and m.name and VERB_NEXT_RE.match(self.text, m.end, hi):
             self.resolver.note_subject(m)
 
     def cue_mentions(self, sc: list[Cue], sq: list[MarkSpan], s0: int, s1: int) -> None:
