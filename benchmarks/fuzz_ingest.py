@@ -9,7 +9,7 @@ malformed attributes, odd links and dates), a third "mangled" feeds (bytes
 flipped, truncated, spliced, re-declared, deep nesting, strange Content-Types)
 and the rest article pages with the same constructs.
 
-Counted: escapes (any exception but ParseError out of parse_feed, or any out of
+Counted: escapes (any exception but ParseError out of parse_document, or any out of
 the page readers), good items of a partly bad feed that did not come out, and
 texts a store would refuse (NUL, lone surrogates). All must be 0.
 """

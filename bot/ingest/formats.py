@@ -4,7 +4,9 @@ A format is a `FeedFormat`: a name, a `sniff` that says from the first bytes (an
 the HTTP content type) whether a document is its kind, and a `parse` that turns
 the document into a `ParsedFeed` or raises ``ParseError``. `parse_document` asks
 each registered format in turn; RSS/Atom (feedparser) comes last and takes
-everything the others leave. A new format is one module plus one line in `FORMATS`.
+everything the others leave (plain RSS 2.0 and Atom 1.0 documents are read the
+same way, faster, by `bot.ingest.plainfeed` just before it). A new format is one
+module plus one line in `FORMATS`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from bot.ingest.jsonfeed import parse_json_feed, sniff_json_feed
 from bot.ingest.parse import ParsedFeed, parse_feed
+from bot.ingest.plainfeed import parse_plain_feed, sniff_plain_feed
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,8 @@ RSS_ATOM = FeedFormat("RSS/Atom/RDF", _anything, parse_feed)
 # The registry: the first format whose sniff says yes parses the document.
 FORMATS: tuple[FeedFormat, ...] = (
     FeedFormat("JSON Feed", sniff_json_feed, parse_json_feed),
+    # feedparser's result without feedparser for plain documents; the others go on to it.
+    FeedFormat("RSS 2.0/Atom 1.0, plain", sniff_plain_feed, parse_plain_feed),
     RSS_ATOM,
 )
 

@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 200  # newest first in practice; a feed's deep archive is not news
 _SPACE = re.compile(r"\s+")
+_SPACE_OR_REPLACEMENT = re.compile(r"[\s\ufffd]")  # \s is str.isspace's set
 # Where the items of a document start and end, to parse them one by one when the whole fails.
 _ITEM = re.compile(r"<(item|entry)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -87,12 +88,12 @@ def parse_feed(document: bytes, *, url: str, content_type: str | None = None) ->
     entries: list[Entry] = []
     reasons: list[str] = []
     for number, raw in enumerate(raw_entries[:MAX_ENTRIES], start=1):
-        entry, reason = _entry_or_reason(raw, feed_url=url)
+        entry, reason = entry_or_reason(raw, feed_url=url)
         if entry is not None:
             entries.append(entry)
         else:
             reasons.append(f"item {number}: {reason}")
-    title = _clean(parsed.feed.get("title", "")) or None
+    title = clean_text(parsed.feed.get("title", "")) or None
     return ParsedFeed(title=title, entries=tuple(entries), skip_reasons=tuple(reasons))
 
 
@@ -127,19 +128,20 @@ def _item_by_item(text: str, *, url: str, failure: Exception) -> ParsedFeed:
         if not raw_entries:
             reasons.append(f"item {number}: unreadable")
             continue
-        entry, reason = _entry_or_reason(raw_entries[0], feed_url=url)
+        entry, reason = entry_or_reason(raw_entries[0], feed_url=url)
         if entry is not None:
             entries.append(entry)
         else:
             reasons.append(f"item {number}: {reason}")
     try:
-        title = _clean(_feedparser(head + tail).feed.get("title", "")) or None
+        title = clean_text(_feedparser(head + tail).feed.get("title", "")) or None
     except Exception:  # the channel's own elements are what failed: no title, entries kept
         title = None
     return ParsedFeed(title=title, entries=tuple(entries), skip_reasons=tuple(reasons))
 
 
-def _entry_or_reason(raw: Any, *, feed_url: str) -> tuple[Entry | None, str]:
+def entry_or_reason(raw: Any, *, feed_url: str) -> tuple[Entry | None, str]:
+    """An entry from feedparser's entry dict (or `bot.ingest.plainfeed`'s copy of one)."""
     try:
         entry = _entry(raw, feed_url=feed_url)
     except Exception as exc:  # one odd item must not cost the feed its other items
@@ -160,11 +162,13 @@ def _entry(raw: Any, *, feed_url: str) -> Entry | None:
         return None
     if not title:
         title = _first_words(content) or link
-    published = raw.get("published_parsed") or raw.get("updated_parsed")
+    # dict.get: feedparser's dict answers a missing updated_parsed with published_parsed
+    # and a DeprecationWarning (an error where warnings are, as in the tests).
+    published = raw.get("published_parsed") or dict.get(raw, "updated_parsed")
     return Entry(
         link=link,
         title=title,
-        guid=_clean(raw.get("id", "")) or None,
+        guid=clean_text(raw.get("id", "")) or None,
         published_at=_as_datetime(published),
         content=content,
     )
@@ -193,7 +197,7 @@ def _http_link(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     value = safe_text(value).strip()
-    if any(c.isspace() for c in value) or "\ufffd" in value:
+    if _SPACE_OR_REPLACEMENT.search(value):
         return None
     return value if value.lower().startswith(("http://", "https://")) else None
 
@@ -203,7 +207,7 @@ def _title(raw: Any) -> str:
     detail = raw.get("title_detail") or {}
     if detail.get("type") in _HTML_TYPES:
         return " ".join(html_to_text(title).split())
-    return _clean(title)
+    return clean_text(title)
 
 
 def _content_html(raw: Any) -> str:
@@ -235,11 +239,11 @@ def html_to_text(fragment: str) -> str:
 
 
 def _clean_lines(text: str) -> str:
-    lines = (_clean(line) for line in text.splitlines())
+    lines = (clean_text(line) for line in text.splitlines())
     return "\n".join(line for line in lines if line)
 
 
-def _clean(text: str) -> str:
+def clean_text(text: str) -> str:
     return _SPACE.sub(" ", unicodedata.normalize("NFC", safe_text(str(text)))).strip()
 
 

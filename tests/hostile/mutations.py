@@ -8,6 +8,9 @@ Three kinds of case, each from one seeded `random.Random`:
 - ``mangled``: a whole document flipped, truncated, spliced, re-declared or given a
   strange Content-Type; only `ParseError` may come out of it.
 - ``page``: an article page with the same constructs, through the page readers.
+
+And `plain_shaped`: feeds of only the elements `bot.ingest.plainfeed` reads, in random
+order and number, with odd values, for comparing that path with feedparser's.
 """
 
 from __future__ import annotations
@@ -297,6 +300,119 @@ def page(rng: random.Random) -> bytes:
     return mangle(rng, document) if rng.random() < 0.5 else document
 
 
+# Values that exercise feedparser's clean-up: mojibake it repairs, C1 characters it maps,
+# HTML-looking titles, CDATA, relative and odd links, guids that are and are not links.
+PLAIN_VALUES: tuple[bytes, ...] = (
+    *TEXT_TOKENS,
+    *LINKS,
+    *DATES,
+    b"caf\xc3\x83\xc2\xa9 au lait",
+    b"\xc2\x93quoted\xc2\x94 and \xc2\x80",
+    b"&lt;b&gt;bold&lt;/b&gt; &amp;amp; co",
+    b"a &lt;/i&gt; b",
+    b"x &amp;copy; y",
+    b"<![CDATA[<p>In <b>CDATA</b> &amp; raw & x</p>]]>",
+    b"  \n padded \t ",
+    b"http:///triple/slash",
+    b"/relative/path?a=1&amp;b=2",
+    b"https://n.example/q?a=1&amp;b;=2&amp;amp;c=3",
+    b"urn:uuid:0b7e8d1c",
+    b"12345",
+    b"tag:n.example,2026:7",
+    b"Tue, 24 Nov 2026 07:10:00 GMT",
+    b"2026-11-24T07:10:00+02:00",
+    b"24 Nov 2026",
+    b"",
+    b"Plain words of a story title here",
+)
+
+
+def _plain_value(rng: random.Random) -> bytes:
+    return b" ".join(rng.choice(PLAIN_VALUES) for _ in range(rng.randint(1, 2)))
+
+
+def _element(rng: random.Random, tag: bytes, attributes: bytes = b"") -> bytes:
+    if rng.random() < 0.1:
+        return b"<" + tag + attributes + b"/>"
+    return b"<" + tag + attributes + b">" + _plain_value(rng) + b"</" + tag.split(b" ")[0] + b">"
+
+
+def _pick(rng: random.Random, options: tuple[bytes, ...]) -> bytes:
+    return rng.choice(options)
+
+
+def plain_shaped(rng: random.Random) -> bytes:
+    """A feed of the plain path's elements in random order and number, with odd values."""
+    atom = rng.random() < 0.4
+    items = []
+    for _ in range(rng.randint(0, 4)):
+        if atom:
+            parts = [
+                _element(rng, b"title", _pick(rng, (b"", b' type="html"', b' type="text"'))),
+                _element(rng, b"id"),
+                _element(rng, b"updated"),
+                _element(rng, b"published"),
+                _element(rng, b"summary", _pick(rng, (b"", b' type="html"'))),
+                _element(rng, b"content", _pick(rng, (b"", b' type="html"', b' type="TEXT"'))),
+                b"<author><name>A</name><email>a@n.example</email></author>",
+                b'<category term="world"/>',
+            ]
+            for _ in range(rng.randint(0, 3)):
+                rel = _pick(rng, (b"", b' rel="alternate"', b' rel="self"', b' rel="enclosure"'))
+                kind = _pick(rng, (b"", b' type="text/html"', b' type="HTML"', b' type="a/b"'))
+                href = rng.choice((*LINKS, b"https://n.example/a", b"/rel", b"")).replace(b'"', b"")
+                parts.append(b"<link" + rel + kind + b' href="' + href + b'"/>')
+        else:
+            permalink = _pick(
+                rng, (b"", b' isPermaLink="false"', b' isPermaLink="true"', b' isPermaLink="no"')
+            )
+            parts = [
+                _element(rng, b"title"),
+                _element(rng, b"link"),
+                _element(rng, b"guid", permalink),
+                _element(rng, b"description"),
+                _element(rng, b"content:encoded"),
+                _element(rng, b"pubDate"),
+                _element(rng, b"dc:date"),
+                _element(rng, b"dc:creator"),
+                _element(rng, b"author"),
+                _element(rng, b"comments"),
+                _element(rng, b"category", _pick(rng, (b"", b' domain="d"'))),
+                b'<enclosure url="https://n.example/a.mp3" length="1" type="audio/mpeg"/>',
+            ]
+        rng.shuffle(parts)
+        items.append(b"".join(parts[: rng.randint(1, len(parts))]))
+    if atom:
+        head = [_element(rng, b"title"), b"<id>urn:f</id>", _element(rng, b"updated")]
+        head.append(b'<link rel="self" href="https://n.example/f"/>')
+        body = b"".join(b"<entry>" + i + b"</entry>" for i in items)
+        rng.shuffle(head)
+        return (
+            b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            + b"".join(head[: rng.randint(0, 4)])
+            + body
+            + b"</feed>"
+        )
+    head = [
+        _element(rng, b"title"),
+        b"<link>https://n.example/</link>",
+        _element(rng, b"lastBuildDate"),
+        b"<image><url>https://n.example/i.png</url><title>I</title><link>/</link></image>",
+        b'<atom:link href="https://n.example/f" rel="self" type="application/rss+xml"/>',
+    ]
+    rng.shuffle(head)
+    body = b"".join(b"<item>" + i + b"</item>" for i in items)
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        b'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        b'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        b'xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+        + b"".join(head[: rng.randint(0, 5)])
+        + body
+        + b"</channel></rss>"
+    )
+
+
 def case(rng: random.Random) -> Case:
     roll = rng.random()
     content_type = rng.choice(CONTENT_TYPES) if rng.random() < 0.3 else None
@@ -331,8 +447,9 @@ class Tally:
 def run_case(case: Case, tally: Tally) -> None:
     """Put one case through the readers ingest and chat use; count what went wrong."""
     from bot.errors import ParseError
+    from bot.ingest.formats import parse_document
     from bot.ingest.fulltext import article_text
-    from bot.ingest.parse import html_to_text, parse_feed
+    from bot.ingest.parse import html_to_text
 
     tally.cases += 1
     texts: list[str] = []
@@ -342,7 +459,7 @@ def run_case(case: Case, tally: Tally) -> None:
             texts.append(found or "")
             texts.append(html_to_text(case.document.decode("utf-8", errors="replace")))
         else:
-            parsed = parse_feed(
+            parsed = parse_document(
                 case.document, url="https://n.example/f", content_type=case.content_type
             )
             links = {entry.link for entry in parsed.entries}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.errors import ParseError
-from bot.ingest.parse import html_to_text, parse_feed
+from bot.ingest.formats import parse_document
+from bot.ingest.parse import html_to_text
 
 FEED = "https://n.example/rss"
 
@@ -41,7 +42,7 @@ BAD_ITEMS = {
 
 @pytest.mark.parametrize("case", sorted(BAD_ITEMS))
 def test_a_hostile_item_never_costs_the_good_ones(case: str) -> None:
-    parsed = parse_feed(rss(BAD_ITEMS[case], GOOD), url=FEED)
+    parsed = parse_document(rss(BAD_ITEMS[case], GOOD), url=FEED)
     assert "https://n.example/good" in [e.link for e in parsed.entries]
     for entry in parsed.entries:  # whatever is kept can be stored anywhere
         for text in (entry.title, entry.content, entry.link):
@@ -60,7 +61,7 @@ def test_a_hostile_item_never_costs_the_good_ones(case: str) -> None:
     ],
 )
 def test_a_broken_encoding_declaration_is_ignored(declaration: bytes) -> None:
-    parsed = parse_feed(rss(GOOD, declaration=declaration), url=FEED)
+    parsed = parse_document(rss(GOOD, declaration=declaration), url=FEED)
     assert [e.title for e in parsed.entries] == ["Good story stays"]
 
 
@@ -70,9 +71,9 @@ def test_the_http_charset_wins_over_the_declaration() -> None:
         b"utf-8", b"windows-1251"
     )
     document = document.decode("utf-8").encode("windows-1251")
-    parsed = parse_feed(document, url=FEED, content_type="text/xml; charset=windows-1251")
+    parsed = parse_document(document, url=FEED, content_type="text/xml; charset=windows-1251")
     assert [e.title for e in parsed.entries] == [title]
-    plain = parse_feed(
+    plain = parse_document(
         document.replace(b"windows-1251", b"utf-8"),
         url=FEED,
         content_type="application/rss+xml; charset=windows-1251",
@@ -87,14 +88,14 @@ def test_invalid_utf8_is_replaced_not_read_as_latin1() -> None:
         ).decode("latin-1")
     )
     raw = document.replace("caf\u00c3\u00a9 \u00ff\u00fe".encode(), b"caf\xc3\xa9 \xff\xfe")
-    [entry] = parse_feed(raw, url=FEED, content_type="application/rss+xml").entries
+    [entry] = parse_document(raw, url=FEED, content_type="application/rss+xml").entries
     assert entry.title == "café \ufffd\ufffd ok"
 
 
 def test_a_well_formed_empty_feed_is_not_an_error_whatever_its_content_type() -> None:
     empty = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
     for content_type in (None, "text/xml", "application/octet-stream"):
-        assert parse_feed(empty, url=FEED, content_type=content_type).entries == ()
+        assert parse_document(empty, url=FEED, content_type=content_type).entries == ()
 
 
 def test_entities_in_text_without_tags_are_decoded() -> None:
@@ -102,7 +103,7 @@ def test_entities_in_text_without_tags_are_decoded() -> None:
         "<title>Tom &amp;amp; Jerry</title><link>https://n.example/tj</link>"
         "<description>Tom &amp;amp; Jerry &amp;#8220;meet&amp;#8221;</description>"
     )
-    [entry] = parse_feed(rss(item), url=FEED).entries
+    [entry] = parse_document(rss(item), url=FEED).entries
     assert entry.title == "Tom & Jerry"
     assert entry.content == "Tom & Jerry “meet”"
     assert html_to_text("Tom &amp; Jerry") == "Tom & Jerry"
@@ -115,7 +116,7 @@ def test_a_guid_that_is_not_a_url_is_not_made_into_one() -> None:
         "<link>/relative/path</link><title>Relative link</title>",
         "",
     )
-    parsed = parse_feed(rss(*items), url=FEED)
+    parsed = parse_document(rss(*items), url=FEED)
     assert [e.link for e in parsed.entries] == [
         "https://n.example/permalink",
         "https://n.example/relative/path",
@@ -148,7 +149,7 @@ def test_html_to_text_takes_any_string(fragment: str) -> None:
 @pytest.mark.parametrize("document", [b"\x00" * 50, b"<rss><item>" * 5000, b"<?xml encoding='"])
 def test_junk_raises_a_parse_error_and_nothing_else(document: bytes) -> None:
     try:
-        parsed = parse_feed(document, url=FEED)
+        parsed = parse_document(document, url=FEED)
     except ParseError:
         return
     assert parsed.entries == ()
