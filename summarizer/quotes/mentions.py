@@ -273,7 +273,17 @@ def _authored_by(toks: list[Tok], k: int) -> bool:
 
 
 def _is_aux(word: str) -> bool:
-    return word in lx.AUX or (word.endswith("ly") and word.islower() and len(word) > 4)
+    return (
+        word in lx.AUX
+        or word in _VERB_ADVERBS
+        or (word.endswith("ly") and word.islower() and len(word) > 4)
+    )
+
+
+# adverbs not in -ly that stand between a subject and its verb ("The company flat-out
+# denied", "Ghani first announced"); not in lexicon.AUX, which also stops a title's
+# modifiers ("first lady Melania Trump")
+_VERB_ADVERBS = lx.words("first flat-out never initially finally")
 
 
 def _appositive_left(text: str, lo: int, toks: list[Tok], i: int, edge: int) -> Mention | None:
@@ -436,7 +446,7 @@ def _loose_description(text: str, toks: list[Tok]) -> Mention | None:
 
 
 def _right_mention(text: str, toks: list[Tok], pos: int, hi: int) -> Mention | None:
-    if toks[0].word in lx.PRONOUNS:
+    if toks[0].word in lx.PRONOUNS and not _surname_he(text, toks):
         t = toks[0]
         return Mention(t.start, t.end, t.word, pronoun=True)
     if _participle_opener(text, toks):
@@ -445,6 +455,8 @@ def _right_mention(text: str, toks: list[Tok], pos: int, hi: int) -> Mention | N
     while j < len(toks):
         if j > 0 and not _gap_ok(text, toks[j - 1].end, toks[j].start):
             break
+        if j > 0 and toks[j].word in _VERB_ADVERBS and is_cap(toks[j - 1].word):
+            break  # "Ashraf Ghani first announced": an adverb, not "the first official"
         if _np_word(toks[j]) or particle_at(toks, j):
             j += 1
         elif (k := _premodifiers(text, toks, j)) > j:
@@ -460,6 +472,20 @@ def _right_mention(text: str, toks: list[Tok], pos: int, hi: int) -> Mention | N
         j -= 1
     mention = build(text, toks[:j])
     return _appositive_right(text, mention, toks[j:], hi)
+
+
+def _surname_he(text: str, toks: list[Tok]) -> bool:
+    """ "He Jianxiong, the former executive director": the Chinese surname He, not the
+    pronoun: a capitalized word that is no verb follows it."""
+    if toks[0].word != "He" or len(toks) < 2 or text[toks[0].end : toks[1].start] != " ":
+        return False
+    nxt = toks[1].word
+    return (
+        name_word(toks[1])
+        and nxt[1:].islower()
+        and not nxt.endswith(("s", "ed"))
+        and nxt.lower() not in lx.SPEECH_VERBS | lx.OPINION_VERBS
+    )
 
 
 def _premodifiers(text: str, toks: list[Tok], i: int) -> int:

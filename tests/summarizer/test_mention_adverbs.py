@@ -1,0 +1,34 @@
+"""Words next to a speaker's name that are not part of it: adverbs before the verb, and
+the surname He that is no pronoun."""
+
+from __future__ import annotations
+
+from summarizer import extract_quotes
+from summarizer.quotes.mentions import left_mention, right_mention
+
+
+def test_adverb_between_subject_and_verb_is_not_in_the_mention() -> None:
+    text = "The company flat-out denied the allegations"
+    m = left_mention(text, 0, text.index("denied"))
+    assert m is not None and m.text == "The company"
+
+
+def test_ordinal_adverb_after_a_name_ends_the_mention() -> None:
+    text = "Afghan President Ashraf Ghani first announced the exchange"
+    m = right_mention(text, 0, len(text))
+    assert m is not None and m.name == "Ashraf Ghani"
+    ordinal = "the first official said"
+    m = right_mention(ordinal, 0, len(ordinal))
+    assert m is not None and m.text == "the first official"
+
+
+def test_surname_he_is_a_name_not_a_pronoun() -> None:
+    text = (
+        "“What is the incentive?” He Jianxiong, a former director at the "
+        "International Monetary Fund, said at an event."
+    )
+    assert [q.speaker for q in extract_quotes(text)] == ["He Jianxiong"]
+    m = right_mention("He said so.", 0, 11)
+    assert m is not None and m.pronoun
+    m = right_mention("He Told Reporters", 0, 17)
+    assert m is not None and m.pronoun
