@@ -8,6 +8,7 @@ one place that wires them together.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -331,6 +332,18 @@ class Store(Protocol):
     def quotes_for_story(self, story_id: int) -> list[Quote]: ...
 
     # search (chat commands and follow-up questions; words are cleaned by the store)
+    def reading(self, doing: str) -> AbstractContextManager[None]:
+        """Every read of the block, in the calling thread, on one database connection.
+
+        Called by the conversations core around an answer (its four to six
+        searches, each still its own transaction or its own statements; writes
+        keep their own transactions). Reads inside it may reuse what an earlier
+        read of the block found about the store as a whole (the newest story, the
+        speaker words); a block lasts one answer. Nested blocks are one. Raises
+        ``StoreError`` when no connection can be had.
+        """
+        ...
+
     def find_quotes(
         self,
         *,

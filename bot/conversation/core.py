@@ -203,6 +203,10 @@ class Conversations:
 
     def quotes(self, context: Context, query: str) -> Reply:
         """``quotes <story number | person | words>`` (links: `_quotes_of_url`)."""
+        with self.app.store.reading("answering quotes"):
+            return self._quotes(context, query)
+
+    def _quotes(self, context: Context, query: str) -> Reply:
         query = query.strip()
         number = _STORY_NUMBER.match(query)
         if number:
@@ -249,7 +253,8 @@ class Conversations:
 
     def answer(self, context: Context, text: str) -> Reply:
         """A follow-up question, answered from stored quotes with citations."""
-        return self.answers.answer(context, text)
+        with self.app.store.reading("answering a question"):
+            return self.answers.answer(context, text)
 
     # feeds and briefings
 

@@ -307,14 +307,19 @@ thread_memory = sa.Table(
 QUOTE_ROWID_FACTOR = 65536  # SQLite FTS rowid of a quote: story_id * factor + ordinal
 SQLITE_SEARCH_TABLES = ("quote_speakers_fts", "quote_texts_fts", "stories_fts")
 POSTGRES_SEARCH_COLUMNS = ("speaker_tsv", "text_tsv", "search_tsv")
-POSTGRES_SEARCH_INDEXES = ("ix_quotes_speaker_tsv", "ix_quotes_text_tsv", "ix_stories_search_tsv")
+POSTGRES_SEARCH_INDEXES = (
+    "ix_quotes_speaker_tsv",
+    "ix_quotes_text_tsv",
+    "ix_stories_search_tsv",
+    "ix_stories_id_sort_at",  # 0014: a ranked quote search's story order, index-only
+)
 # 0013: the speakers' lexemes, kept by triggers on PostgreSQL (see that revision).
 POSTGRES_SEARCH_TABLES = ("speaker_lexemes",)
 
 
 def is_search_object(name: str | None, type_: str) -> bool:
-    """True for the full-text tables, shadow tables, columns and indexes of revisions 0003
-    and 0013."""
+    """True for the full-text tables, shadow tables, columns and indexes of revisions 0003,
+    0013 and 0014."""
     if name is None:
         return False
     if type_ == "table":
