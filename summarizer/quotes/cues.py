@@ -90,8 +90,10 @@ TOLD = words("told tells tell telling")
 _TAG_GAP_WORDS = 8  # "said at a press conference on Monday, according to ..."
 _QUOTE_CHARS = '\u201c\u201d"\u00ab\u00bb'
 # "In a Washington Post/ABC News poll released Sunday, ...": the poll up to its comma
+# (the literal "In" first, its word boundary looked behind: the engine then jumps from one
+# "In" to the next instead of trying the pattern at every character)
 _POLL_LEAD_RE = re.compile(
-    r"\bIn\s+((?:a|an|the|this|that|its|their|[A-Z][\w’'.\-/]*[’']s)\s+[^,.;:\n]{0,80}?"
+    r"In(?<!\wIn)\s+((?:a|an|the|this|that|its|their|[A-Z][\w’'.\-/]*[’']s)\s+[^,.;:\n]{0,80}?"
     r"\b(?:poll|survey)\b[^,.;:\n]{0,60}?)\s*,"
 )
 _FRONTED_RE = re.compile(

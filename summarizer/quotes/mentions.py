@@ -24,7 +24,6 @@ from summarizer.quotes.names import (
 )
 from summarizer.quotes.words import Tok, tokens
 
-_GAP_OK_RE = re.compile(r"\s*\Z")
 CONNECTORS = lx.words("of for at on to from in with and under")
 _STOP_AFTER_CONNECTOR = lx.words("who whom which that said says and , but")
 WINDOW = 160  # characters read leftwards from a cue: "X, a spokesman for ..., said"
@@ -34,7 +33,8 @@ RIGHT_WINDOW = 80
 
 
 def _gap_ok(text: str, a: int, b: int) -> bool:
-    return a <= b and _GAP_OK_RE.match(text, a, b) is not None
+    """Only white space (or nothing) between ``a`` and ``b``; thousands of calls a story."""
+    return text[a:b].isspace() if a < b else a == b
 
 
 def _np_word(tok: Tok) -> bool:

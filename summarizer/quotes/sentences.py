@@ -29,6 +29,8 @@ class Story:
         self.struct = structure_spans(text, self.marks)
         self.struct_starts = [m.open_at for m in self.struct]
         self.sents = sentence_bounds(text, self.struct)
+        # the ranker and the pronoun scan read the same sentences' words, quote after quote
+        self._words_outside: dict[tuple[int, int], list[Tok]] = {}
 
     def in_quote(self, pos: int) -> bool:
         i = bisect_right(self.struct_starts, pos) - 1
@@ -37,7 +39,14 @@ class Story:
     def words_outside_quotes(self, s0: int, s1: int) -> list[Tok]:
         """The sentence's words that no quotation holds, without scanning the quoted words
         (most of a quoting sentence). Double marks and line ends part words as spaces do;
-        where a sentence has other marks, its words are scanned whole and filtered."""
+        where a sentence has other marks, its words are scanned whole and filtered. Each
+        span is scanned once a story: the list returned is shared, not to be changed."""
+        found = self._words_outside.get((s0, s1))
+        if found is None:
+            found = self._words_outside[s0, s1] = self._scan_outside_quotes(s0, s1)
+        return found
+
+    def _scan_outside_quotes(self, s0: int, s1: int) -> list[Tok]:
         text, struct = self.text, self.struct
         k = max(0, bisect_right(self.struct_starts, s0) - 1)
         out: list[Tok] = []

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.domain import Quote
 from summarizer import extract_quotes
-from summarizer.quotes import cues, marks, resolve, words
+from summarizer.quotes import cues, marks, mentions, resolve, words
 from summarizer.quotes.extract import Extractor
 from summarizer.quotes.language import ENGLISH
 from summarizer.quotes.words import tokens
@@ -124,3 +124,37 @@ def test_fast_patterns_match_where_the_plain_ones_do(text: str) -> None:
     assert [m.span() for m in cues.cue_pattern(ENGLISH).finditer(text)] == [
         m.span() for m in plain_cue.finditer(text)
     ]
+
+
+_PLAIN_POLL_LEAD_RE = re.compile(
+    r"\bIn\s+((?:a|an|the|this|that|its|their|[A-Z][\w’'.\-/]*[’']s)\s+[^,.;:\n]{0,80}?"
+    r"\b(?:poll|survey)\b[^,.;:\n]{0,60}?)\s*,"
+)
+_PLAIN_DOCUMENT_RE = re.compile(r"(?:statement|letter|memo|release|email|message)\b")
+LEADS = st.lists(
+    st.sampled_from(
+        [
+            *["In", "in", "XIn", "_In", "1In", " ", "\n", ",", ".", "a ", "the ", "poll"],
+            *["survey", "CNN’s ", "statement", "statements", "memo", "memomemo", "release_"],
+            *["email", "é"],
+        ]
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXTS, LEADS.map("".join)))
+def test_literal_first_scans_find_what_the_plain_patterns_find(text: str) -> None:
+    assert [(m.span(), m.span(1)) for m in cues._POLL_LEAD_RE.finditer(text)] == [
+        (m.span(), m.span(1)) for m in _PLAIN_POLL_LEAD_RE.finditer(text)
+    ]
+    assert resolve._documents(text) == [m.start() for m in _PLAIN_DOCUMENT_RE.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(TEXTS, WORDY.map("".join)), st.data())
+def test_gap_test_is_the_plain_pattern(text: str, data: st.DataObject) -> None:
+    a = data.draw(st.integers(0, len(text)))
+    b = data.draw(st.integers(0, len(text)))
+    plain = a <= b and re.compile(r"\s*\Z").match(text, a, b) is not None
+    assert mentions._gap_ok(text, a, b) == plain
