@@ -57,6 +57,30 @@ IN_CHUNK = 500
 _Insert = postgresql.Insert | sqlite.Insert
 
 
+# A poll's statements, built once: building one costs more CPU than SQLite running it.
+_RECORD_POLL = (
+    sa.update(feeds)
+    .where(feeds.c.url == sa.bindparam("feed_url", type_=feeds.c.url.type))
+    .values(
+        last_success_at=sa.bindparam("at", type_=feeds.c.last_success_at.type),
+        consecutive_failures=0,
+        last_error=None,
+        last_error_at=None,
+        etag=sa.func.coalesce(sa.bindparam("etag", type_=feeds.c.etag.type), feeds.c.etag),
+        last_modified=sa.func.coalesce(
+            sa.bindparam("last_modified", type_=feeds.c.last_modified.type),
+            feeds.c.last_modified,
+        ),
+        title=sa.func.coalesce(feeds.c.title, sa.bindparam("title", type_=feeds.c.title.type)),
+    )
+    .returning(feeds.c.id)
+)
+_INSERT_STORIES = sa.insert(stories).returning(stories.c.url, stories.c.id)
+_KNOWN_KEYS = sa.select(story_keys.c.key).where(
+    story_keys.c.key.in_(sa.bindparam("keys", expanding=True))
+)
+
+
 class _LostRace(Exception):
     """Another transaction stored one of the story's keys first; ours must roll back."""
 
@@ -86,6 +110,9 @@ class SqlStore(
         )
         # The connection `reading` holds for this thread's reads, if any.
         self._pinned = threading.local()
+        self._insert_keys = (
+            self._insert(story_keys).on_conflict_do_nothing().returning(story_keys.c.key)
+        )
         self._event_calls = itertools.count()  # paces the deletion of expired event claims
         self._thread_writes = itertools.count()  # paces the deletion of forgotten threads
 
@@ -329,12 +356,11 @@ class SqlStore(
         stories meanwhile, the transaction rolls back and runs again, which then skips it.
         """
         batch = [(story, list(storage_keys(keys or [f"url:{story.url}"]))) for story, keys in items]
-        values = _fetch_success(at, etag, last_modified, title)
+        fetch = dict(feed_url=url, at=at, etag=etag, last_modified=last_modified, title=title)
         for attempt in range(3):
             try:
                 with self._write(f"storing a poll of {url}") as conn:
-                    update = sa.update(feeds).where(feeds.c.url == url).values(values)
-                    feed_id = conn.scalar(update.returning(feeds.c.id))
+                    feed_id = conn.scalar(_RECORD_POLL, fetch)
                     if feed_id is None:
                         raise NotFoundError(f"no feed {url}")
                     return self._insert_new(conn, batch, at, {url: feed_id}) if batch else []
@@ -354,9 +380,7 @@ class SqlStore(
         all_keys = [k for _, keys in batch for k in keys]
         taken: set[str] = set()
         for chunk in chunks(all_keys, IN_CHUNK):
-            taken.update(
-                conn.scalars(sa.select(story_keys.c.key).where(story_keys.c.key.in_(chunk)))
-            )
+            taken.update(conn.scalars(_KNOWN_KEYS, {"keys": chunk}))
         fresh: list[tuple[Story, list[str]]] = []
         for story, keys in batch:
             if taken.isdisjoint(keys):
@@ -419,18 +443,14 @@ class SqlStore(
         for url in {story.feed_url for story, _ in batch} - feed_ids.keys():
             feed_ids[url] = _feed_id(conn, url)
         rows = [_story_row(story, feed_ids[story.feed_url], at) for story, _ in batch]
-        result = conn.execute(
-            sa.insert(stories).returning(stories.c.id, sort_by_parameter_order=True), rows
-        )
-        ids = [int(i) for i in result.scalars()]
+        ids = _inserted_story_ids(conn, rows)
         key_rows = [
             {"key": k, "story_id": story_id}
             for story_id, (_, keys) in zip(ids, batch, strict=True)
             for k in keys
         ]
         # executemany, not one VALUES list: the statement is compiled once and cached.
-        stmt = self._insert(story_keys).on_conflict_do_nothing().returning(story_keys.c.key)
-        if len(conn.execute(stmt, key_rows).all()) != len(key_rows):
+        if len(conn.execute(self._insert_keys, key_rows).all()) != len(key_rows):
             raise _LostRace
         return ids
 
@@ -724,6 +744,22 @@ def _story_row(story: Story, feed_id: int, fetched_at: datetime) -> dict[str, An
         "hash": story.hash,
         "guid": story.guid,
     }
+
+
+def _inserted_story_ids(conn: sa.Connection, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the story ``rows``; their new ids, in the order of ``rows``.
+
+    One INSERT … RETURNING for all, its rows matched back by URL: asking for the rows'
+    order instead (``sort_by_parameter_order``) makes SQLAlchemy send SQLite one
+    statement per story. Rows sharing a URL (keys that leave the URL out) take that way.
+    """
+    urls = [row["url"] for row in rows]
+    if len(set(urls)) < len(urls):
+        ordered = sa.insert(stories).returning(stories.c.id, sort_by_parameter_order=True)
+        return [int(i) for i in conn.execute(ordered, rows).scalars()]
+    result = conn.execute(_INSERT_STORIES, rows)
+    ids = {url: int(story_id) for url, story_id in result}
+    return [ids[url] for url in urls]
 
 
 def _stories_by_id(conn: sa.Connection, story_ids: set[int]) -> dict[int, Story]:

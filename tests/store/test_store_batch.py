@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from bot.domain import Quote, QuoteKind
 from bot.errors import NotFoundError
@@ -81,6 +82,38 @@ def test_a_poll_stores_only_new_stories_and_records_the_fetch(store: SqlStore) -
     assert store.store_poll(FEED, items, at=T0, etag=None, last_modified=None) == []
     assert store.get_feed(FEED).etag == '"v2"'  # a 304 keeps the validators
     assert theirs.feed_url == OTHER
+
+
+def test_a_poll_is_a_few_statements_however_many_stories(store: SqlStore) -> None:
+    """SQLite used to get one INSERT per story (RETURNING in parameter order)."""
+    store.add_feed(FEED)
+    sent: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")):
+            sent.append(statement)
+
+    items = [(story(n), keys(n)) for n in range(1, 31)]
+    sa.event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        stored = store.store_poll(FEED, items, at=T0, etag='"e"', last_modified=None)
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", count)
+    assert [s.title for s in stored] == [f"Story {n}" for n in range(1, 31)]
+    assert all(store.get_story(s.id or 0) == s for s in stored)
+    assert len(sent) == 4, sent  # the fetch, the known keys, the stories, their keys
+
+
+def test_stories_sharing_a_link_under_other_keys_keep_their_own_ids(store: SqlStore) -> None:
+    store.add_feed(FEED)
+    items = [
+        (story(1, title="First"), ["guid:first"]),
+        (story(1, title="Second"), ["guid:second"]),
+        (story(2), keys(2)),
+    ]
+    stored = store.store_poll(FEED, items, at=T0, etag=None, last_modified=None)
+    assert [s.title for s in stored] == ["First", "Second", "Story 2"]
+    assert [store.get_story(s.id or 0).title for s in stored] == ["First", "Second", "Story 2"]
 
 
 def test_a_poll_of_an_unknown_feed_stores_nothing(store: SqlStore) -> None:
