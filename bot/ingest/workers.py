@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Imported once in the fork server, so each worker starts with them loaded.
-_PRELOAD = ["bot.ingest.parse", "bot.ingest.fulltext"]
+_PRELOAD = ["bot.ingest.formats", "bot.ingest.fulltext"]
 
 
 def _exit_with(parent: int) -> None:
@@ -78,7 +78,7 @@ def default_processes() -> int:
 class Workers:
     """Runs picklable, module-level functions in worker processes (or a thread).
 
-    Called by the ingest pipeline (`poll_feeds`) for `parse_feed` and
+    Called by the ingest pipeline (`poll_feeds`) for `parse_document` and
     `article_text`. `run` raises whatever the function raises (pickled back from
     the worker), or `IngestError` when the worker process died.
     The pool starts on first use, so building a `Workers` costs nothing.
