@@ -143,9 +143,19 @@ class People:
 
     def named_by(self, speaker: str) -> list[Person]:
         """Every person ``speaker`` may refer to; [] for several people in one name."""
-        if several_people(speaker):
+        if self.several(speaker):
             return []
         return [p for p in self.persons.values() if p.is_named_by(speaker)]
+
+    def several(self, speaker: str) -> bool:
+        """True when ``speaker`` joins several people ("Macron and Zelenskyy"), unless it
+        is word for word the name the extractor resolved for one speaker of the article
+        ("Customs and Border Protection", "the Russian and Syrian defense ministries"
+        speaking together): that name is the article's, a join inside it no second person."""
+        if not several_people(speaker):
+            return False
+        said = significant(speaker)
+        return not any(significant(p.name) == said for p in self.persons.values())
 
 
 def several_people(speaker: str) -> bool:

@@ -39,9 +39,10 @@ from typing import Literal
 
 from bot.domain import Quote, QuoteKind
 from summarizer.folding import WORD_RE, fold_words, normalize, significant
-from summarizer.people import People, Person, several_people
+from summarizer.people import People, Person
 from summarizer.quotations import claimed_speaker, find_quotations, strip_quotation_marks
 from summarizer.quotes.marks import pair_marks
+from summarizer.speaker_phrase import names_speaker_at
 
 _ELLIPSIS_RE = re.compile(r"\s*\[?\s*(?:\.\s?){3}\.*\s*\]?\s*|\s*\[\s*\]\s*")
 _EDGE = " '.,;:!?-()[]"
@@ -182,7 +183,7 @@ class Verifier:
     def speaker_mentioned(self, speaker: str) -> bool:
         """True when ``speaker`` is one person the story names: a person the extractor
         found speaking, or at least a name whose last telling word the story has."""
-        if several_people(speaker):
+        if self.people.several(speaker):
             return False
         if self.people.named_by(speaker):
             return True
@@ -287,7 +288,7 @@ class Verifier:
             # unless the cut dropped a negation the paraphrase would lose
             cut = self._with_negation(start, quotation[0]) != start
             return Attributed(None, "negation" if cut else "unattributed")
-        if several_people(speaker) or not (
+        if self.people.several(speaker) or not (
             person.is_named_by(speaker) or self._mention_names(said, person, speaker)
         ):
             return Attributed(None, "misattributed")
@@ -311,12 +312,17 @@ class Verifier:
     def _mention_names(self, said: Quote, person: Person, speaker: str) -> bool:
         """True when ``speaker`` is the extractor's own mention of this quote's speaker
         (or part of it holding every word of the resolved name): "California Governor's
-        Office of Emergency Services" where the extractor resolved it as "Office"."""
+        Office of Emergency Services" where the extractor resolved it as "Office"; or the
+        article's whole phrase at that mention (`summarizer.speaker_phrase`)."""
         if said.speaker_mention is None:
             return False
-        mention = self.text[said.speaker_mention.start : said.speaker_mention.end]
+        span = (said.speaker_mention.start, said.speaker_mention.end)
+        mention = self.text[span[0] : span[1]]
         words = set(significant(speaker))
-        return bool(person.name_words) and person.name_words <= words <= set(significant(mention))
+        if bool(person.name_words) and person.name_words <= words <= set(significant(mention)):
+            return True
+        foreign = set().union(*(p.name_words for p in self.people.persons.values()))
+        return names_speaker_at(self.text, span, speaker, foreign - person.words)
 
     def _whole(self, quotation: tuple[int, int], start: int, end: int) -> bool:
         """True when ``start:end`` is all of the article's ``quotation`` (a word it quotes

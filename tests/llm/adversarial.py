@@ -8,6 +8,7 @@ start right after a negation its cut dropped.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from summarizer.folding import fold_words, normalize
 
@@ -55,6 +56,18 @@ ALIASES: dict[str, frozenset[str]] = {
     "zelenskyy": frozenset({"zelenskyy", "volodymyr"}),
     "official": frozenset({"official"}),
 }
+
+
+@dataclass(frozen=True)
+class Case:
+    """One model quote bullet of a suite and its verdict: ``shown_as`` is the name it is
+    shown under when kept, None when it must be refused."""
+
+    speaker: str
+    text: str
+    shown_as: str | None
+
+
 _NEGATION = re.compile(r"\b(?:not|no|never|nobody|nothing|none|cannot)\b|n't\b")
 
 

@@ -9,7 +9,6 @@ article uses), verbatim; refused ones must not be shown as quotations at all.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
 
 import pytest
 
@@ -17,6 +16,7 @@ from bot.domain import Quote, Story
 from summarizer.llm import LLMSummarizer
 from summarizer.testing import FakeOpenAI, quote_bullet, reply, summary_json
 
+from .adversarial import Case
 from .conftest import config_for
 
 ARTICLE = """\
@@ -49,13 +49,6 @@ TRUTH = {
     "Hunter Biden": (BIDEN,),
     "Mark Daigneault": (DAIGNEAULT,),
 }
-
-
-@dataclass(frozen=True)
-class Case:
-    speaker: str
-    text: str
-    shown_as: str | None  # the article's name for the speaker when kept, None when refused
 
 
 CASES: dict[str, Case] = {
