@@ -41,6 +41,7 @@ from bot.domain import Quote, QuoteKind
 from summarizer.folding import WORD_RE, fold_words, normalize, significant
 from summarizer.people import People, Person
 from summarizer.quotations import claimed_speaker, find_quotations, strip_quotation_marks
+from summarizer.quotes.gold import alnum_trim
 from summarizer.quotes.marks import pair_marks
 from summarizer.speaker_phrase import names_speaker_at
 
@@ -263,10 +264,7 @@ class Verifier:
 
     def _judge(self, speaker: str, start: int, end: int, gaps: list[tuple[int, int]]) -> Attributed:
         text = self.text
-        while start < end and not text[start].isalnum():
-            start += 1
-        while end > start and not text[end - 1].isalnum():
-            end -= 1
+        start, end = alnum_trim(text, (start, end))
         passage = text[start:end]
         quotation = next(((s, e) for s, e in self._quoted if s <= start and end <= e), None)
         short = len(words(passage)) < MIN_QUOTE_WORDS or len(passage) < MIN_QUOTE_CHARS
@@ -327,12 +325,7 @@ class Verifier:
     def _whole(self, quotation: tuple[int, int], start: int, end: int) -> bool:
         """True when ``start:end`` is all of the article's ``quotation`` (a word it quotes
         on its own, "“Amazing,” Davis said": short, but no cut of anything longer)."""
-        s, e = quotation
-        text = self.text
-        while s < e and not text[s].isalnum():
-            s += 1
-        while e > s and not text[e - 1].isalnum():
-            e -= 1
+        s, e = alnum_trim(self.text, quotation)
         return s >= start and e <= end
 
     def _with_negation(self, start: int, floor: int) -> int:
