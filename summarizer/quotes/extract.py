@@ -281,7 +281,10 @@ class Extractor:
         renames = self.resolver.renames
         out = _drop_nested_reports(self.out)
         if renames:
-            out = [_renamed(q, renames) for q in out]
+            roles = {
+                new: sp.role for new in renames.values() if (sp := self.resolver.by_name.get(new))
+            }
+            out = [_renamed(q, renames, roles) for q in out]
         return sorted(out, key=lambda q: (q.start, q.end))
 
 
@@ -308,16 +311,17 @@ def _drop_nested_reports(quotes: list[Quote]) -> list[Quote]:
     return [q for q in quotes if q.kind is not QuoteKind.INDIRECT or (q.start, q.end) not in nested]
 
 
-def _renamed(q: Quote, renames: dict[str, str]) -> Quote:
+def _renamed(q: Quote, renames: dict[str, str], roles: dict[str, str | None]) -> Quote:
     if q.speaker not in renames:
         return q
+    name = renames[q.speaker]
     return Quote(
         q.text,
         q.start,
         q.end,
         q.kind,
-        renames[q.speaker],
-        q.speaker_role,
+        name,
+        q.speaker_role or roles.get(name),
         q.speaker_mention,
         q.cue,
         q.anonymous,

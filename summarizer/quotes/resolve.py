@@ -53,6 +53,7 @@ class Speaker:
     last_at: int = -1  # where it was last named or described
     subject_at: int = -1  # where it last opened a sentence or a speaker tag
     pronoun_at: int = -1  # where a pronoun last stood for it
+    described: bool = False  # known only by a description ("China's ambassador")
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,12 +326,33 @@ class Resolver:
         if sp is None:
             person = _is_person(name) and not self._common_word(name)
             sp = self._add(Speaker(name, None, False, _words(name), person))
-        sp.role = sp.role or _clean_role(m.role)
+        if sp.role is None and m.role:
+            sp.role = _clean_role(m.role)
+            if sp.person and sp.role is not None:
+                self._name_earlier_description(sp)
         if sp.person and sp.gender is None:
             sp.gender = _gender(name, m.text)
         if sp.person:
             self.last_person = sp
         return sp
+
+    def _name_earlier_description(self, sp: Speaker) -> None:
+        """ "China's ambassador to Britain accused the UK ..." and later "China's
+        ambassador to Britain Liu Xiaming has said": the description spoke for the person
+        the story names with it as a title, so its quotes are theirs."""
+        role_words = _words(sp.role or "")
+        for d in self.speakers:
+            need = d.words - _STOP - _GENERIC
+            if (
+                not d.described
+                or d.anonymous
+                or len(need) < 2
+                or not need <= role_words
+                or d.name in self.renames
+            ):
+                continue
+            self.renames[d.name] = sp.name
+            return
 
     def _body_name(self, name: str) -> bool:
         """ "SITE Intelligence Group", "NATO": a name an organisation goes by, not a
@@ -362,14 +384,15 @@ class Resolver:
             return author
         found = self._antecedent(words - lx.ORDINALS, earliest=bool(words & lx.ORDINALS))
         head = _head(text)
-        if found is None and head in _BODY_HEADS:
-            # "Dick Clark Productions denies ... the production company said"
-            found = self._body_near(m)
+        if head in _BODY_HEADS and (found is None or found.described):
+            # "Dick Clark Productions denies ... the production company said"; "CBP
+            # announced ... the agency said" although "the agency" spoke for itself before
+            found = self._body_near(m) or found
         return found
 
     def _described(self, m: Mention) -> Speaker:
         text = " ".join(m.text.split())
-        found = self._description_target(m, text)
+        found = self._description_target(m, text) or self._named_after(m, text)
         if found is not None:
             return found
         words = _words(text)
@@ -383,7 +406,23 @@ class Resolver:
         known = self.by_name.get(name)
         if known is not None:
             return known
-        return self._add(Speaker(name, None, anonymous, words, False))
+        return self._add(Speaker(name, None, anonymous, words, False, described=True))
+
+    def _named_after(self, m: Mention, text: str) -> Speaker | None:
+        """ "China's ambassador to Britain Liu Xiaming": an earlier description with a name
+        written after it names the person it stood for (the mention scan reads such a
+        name as the place the title is of)."""
+        own = _own_name(text)
+        for d in self.speakers:
+            if not d.described or not own.startswith(d.name + " "):
+                continue
+            rest = own[len(d.name) + 1 :]
+            parts = rest.split()
+            if 2 <= len(parts) <= 3 and all(p[:1].isupper() for p in parts) and _is_person(rest):
+                sp = self._named(Mention(m.start, m.end, m.text, rest, d.name))
+                self.renames.setdefault(d.name, sp.name)
+                return sp
+        return None
 
     def _antecedent(self, words: frozenset[str], *, earliest: bool) -> Speaker | None:
         need = words - _GENERIC - _STOP
@@ -545,14 +584,18 @@ def _is_person(name: str) -> bool:
     parts = name.split()
     if not 1 <= len(parts) <= 4 or any(p.lower() in lx.ROLE_WORDS for p in parts):
         return False
-    if any(p in lx.ORG_WORDS for p in parts):
-        return False  # "Dick Clark Productions", "Max Planck Institute": a body
+    if any(p in lx.ORG_WORDS or p in _BODY_GLUE for p in parts):
+        return False  # "Dick Clark Productions", "Customs and Border Protection": a body
+    if len(parts) == 1 and _ACRONYM_RE.fullmatch(name):
+        return False  # "CBP", "NATO"
     # "We’ve", "You": a sentence-opening pronoun the name scan took for a name
     first = parts[0].replace("’", "'").split("'", 1)[0]
     return first not in lx.PRONOUNS and first not in _NOT_PERSONS
 
 
 _NOT_PERSONS = lx.words("You you")
+# small words that join a body's name, never a person's ("Doctors for Camp Closure")
+_BODY_GLUE = lx.words("and for of on &")
 
 
 def _clean_role(role: str | None) -> str | None:
