@@ -29,7 +29,9 @@ from collections.abc import Iterable
 
 from summarizer.folding import significant
 from summarizer.quotes import lexicon as lx
-from summarizer.quotes.mentions import CONNECTORS, DETERMINERS, Tok, is_cap, tokens
+from summarizer.quotes.mentions import CONNECTORS
+from summarizer.quotes.names import DETERMINERS, is_cap
+from summarizer.quotes.words import Tok, tokens
 
 _MAX_LEFT = 4
 _MAX_RIGHT = 3
