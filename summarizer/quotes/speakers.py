@@ -87,6 +87,8 @@ _FINITE = words(
 # the word right after a would-be inverted subject, on its line ("said he hoped")
 _INVERTED_NEXT_RE = re.compile(r"[ \t\u00a0]+([a-z][\w’']*)")
 _SPEAKING_PRONOUNS = words("he she they we i He She They We I")
+# a quotation's end that a speaker tag follows: “...,” Name, a title, said
+_TAG_OPENERS = frozenset({",\u201d", ',"', "?\u201d", '?"', "!\u201d", '!"'})
 
 
 class Speakers:
@@ -188,6 +190,8 @@ class Speakers:
         if lead is not None and (m := left_mention(text, lo, lead.start())) is not None:
             return m  # "She went on to say", "Trump was quick to add": the subject speaks
         m = left_mention(text, lo, c.start)
+        if m is not None and not m.pronoun and lo > s0 and text[lo - 2 : lo] in _TAG_OPENERS:
+            m = self._name_after_quote(lo, m)
         if (
             m is not None
             and c.word in REPORT_WORDS
@@ -259,6 +263,26 @@ class Speakers:
             return None  # "Hemsley, the co-author of a book, said the days when ...": not a speaker
         c.inverted = True
         return m
+
+    def _name_after_quote(self, lo: int, m: Mention) -> Mention:
+        """ "“...,” study lead author Lucas Paganini, a planetary scientist at NASA's
+        Goddard Space Flight Center in Greenbelt, Maryland, and American University in
+        Washington, D.C., said": the tag's subject is the name right after the quotation;
+        the left scan from the verb may stop inside a long apposition."""
+        text = self.text
+        pos = skip_space(text, lo)
+        if m.start <= pos:
+            return m
+        front = right_mention(text, pos, m.start)
+        if (
+            front is None
+            or front.name is None
+            or front.pronoun
+            or text[front.end : front.end + 1] != ","
+            or front.end >= m.start
+        ):
+            return m
+        return front
 
     def sentence_subject(self, s0: int, limit: int) -> Mention | None:
         text = self.text

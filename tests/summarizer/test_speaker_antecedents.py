@@ -1,5 +1,5 @@
-"""Whom a speaker's pronoun stands for, when the sentence names that person outside the
-usual subject position."""
+"""Who speaks when the sentence names that person outside the usual subject position: a
+time clause's subject for a later pronoun, the name right after a quotation for its tag."""
 
 from __future__ import annotations
 
@@ -27,3 +27,12 @@ def test_time_clause_without_a_name_changes_nothing() -> None:
         "“Don’t mind me!” he told them."
     )
     assert _speaker_of(text, "Don’t mind me!") == "Cory Booker"
+
+
+def test_tag_after_a_quotation_names_the_speaker_before_a_long_apposition() -> None:
+    text = (
+        "“Liquid water is somewhat hard to find beyond Earth,” study lead author Lena "
+        "Varga, a planetary scientist at the Goddard Space Flight Center in Greenbelt, "
+        "Maryland, and American University in Washington, D.C., said in a statement."
+    )
+    assert [q.speaker for q in extract_quotes(text)] == ["Lena Varga"]
