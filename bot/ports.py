@@ -33,6 +33,19 @@ class FetchResult:
         return self.status == 304
 
 
+@dataclass(frozen=True, slots=True)
+class PollRecord:
+    """One good poll of one feed, to store: its stories, each with its dedupe keys (any
+    already stored means "seen"), and what the fetch said (validators, the feed's title)."""
+
+    url: str
+    items: Sequence[tuple[Story, Iterable[str]]]
+    at: datetime
+    etag: str | None
+    last_modified: str | None
+    title: str | None = None
+
+
 @runtime_checkable
 class FeedFetcher(Protocol):
     """Fetches feed documents and article pages.
@@ -307,6 +320,7 @@ class Store(Protocol):
         last_modified: str | None,
         title: str | None = None,
     ) -> list[Story]: ...
+    def store_polls(self, polls: Sequence[PollRecord]) -> list[list[Story]]: ...
 
     # stories and quotes
     def known_keys(self, keys: Iterable[str]) -> set[str]: ...

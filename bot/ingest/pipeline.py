@@ -24,6 +24,7 @@ from bot.errors import (
     FetchError,
     IngestError,
     NewsbriefError,
+    NotFoundError,
     ResponseTooLargeError,
     StoreError,
 )
@@ -31,7 +32,7 @@ from bot.ingest.formats import parse_document
 from bot.ingest.fulltext import article_text
 from bot.ingest.parse import Entry, ParsedFeed, dedupe_keys
 from bot.ingest.workers import Workers
-from bot.ports import FeedFetcher, FetchResult, Store
+from bot.ports import FeedFetcher, FetchResult, PollRecord, Store
 
 log = logging.getLogger(__name__)
 _HTTP_STATUS = re.compile(r": HTTP ([1-5]\d\d)\b")
@@ -91,6 +92,70 @@ class SeenBodies:
         self._digests[feed_url] = digest
 
 
+class PollWriter:
+    """Stores polls as they finish: every poll that finishes while a write is in flight
+    goes into the next one, one thread hop and one transaction for all (`Store.store_polls`).
+
+    A poll's write is a few statements and a commit whatever its size: one at a time, they
+    were half the event loop's CPU in a cold poll of many feeds. One poll's feed gone
+    (`NotFoundError`) fails that poll only: the others of its write are then stored one
+    by one.
+    """
+
+    MAX_POLLS = 100  # per write: a transaction stays short on a large backlog
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._waiting: list[tuple[PollRecord, asyncio.Future[list[Story]]]] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    async def store(self, poll: PollRecord) -> list[Story]:
+        """The stories of ``poll`` stored by this call; raises what `store_polls` raises."""
+        future: asyncio.Future[list[Story]] = asyncio.get_running_loop().create_future()
+        self._waiting.append((poll, future))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.create_task(self._write())
+        return await future
+
+    async def _write(self) -> None:
+        while self._waiting:
+            batch = self._waiting[: self.MAX_POLLS]
+            del self._waiting[: self.MAX_POLLS]
+            try:
+                results = await asyncio.to_thread(self._store.store_polls, [p for p, _ in batch])
+            except NotFoundError as exc:
+                if len(batch) == 1:
+                    _settle(batch[0][1], exc=exc)
+                    continue
+                for poll, future in batch:  # whose feed is gone: each on its own
+                    try:
+                        [stored] = await asyncio.to_thread(self._store.store_polls, [poll])
+                    except Exception as exc:  # that poll's failure, as its own write's
+                        _settle(future, exc=exc)
+                    else:
+                        _settle(future, stored)
+            except Exception as exc:  # the store is down: every poll of the write failed
+                for _, future in batch:
+                    _settle(future, exc=exc)
+            else:
+                for (_, future), stored in zip(batch, results, strict=True):
+                    _settle(future, stored)
+
+
+def _settle(
+    future: asyncio.Future[list[Story]],
+    stored: list[Story] | None = None,
+    *,
+    exc: BaseException | None = None,
+) -> None:
+    if future.done():  # its poll was cancelled; the write stands
+        return
+    if exc is not None:
+        future.set_exception(exc)
+    else:
+        future.set_result(stored or [])
+
+
 async def poll_feeds(
     feeds: Sequence[Feed],
     *,
@@ -111,6 +176,7 @@ async def poll_feeds(
     stories as soon as that feed is done, while the other feeds go on.
     """
     seen = seen if seen is not None else SeenBodies()
+    writer = PollWriter(store)
 
     async def one(feed: Feed) -> IngestReport:
         report = await poll_feed(
@@ -122,6 +188,7 @@ async def poll_feeds(
             seen=seen,
             workers=workers,
             articles_deadline=articles_deadline,
+            writer=writer,
         )
         if on_stored is not None and report.new_stories:
             await on_stored(report.new_stories)
@@ -142,8 +209,12 @@ async def poll_feed(
     seen: SeenBodies | None = None,
     workers: Workers | None = None,
     articles_deadline: float = ARTICLES_DEADLINE_SECONDS,
+    writer: PollWriter | None = None,
 ) -> IngestReport:
-    """Poll one feed; errors become a report and a recorded failure, never an exception."""
+    """Poll one feed; errors become a report and a recorded failure, never an exception.
+
+    ``writer`` stores the poll together with other feeds' (`poll_feeds` shares one).
+    """
     try:
         return await _poll(
             feed,
@@ -154,6 +225,7 @@ async def poll_feed(
             seen or SeenBodies(),
             workers or _IN_THREAD,
             articles_deadline,
+            writer or PollWriter(store),
         )
     except IngestError as exc:
         message, reason = str(exc), failure_reason(exc)
@@ -195,18 +267,14 @@ async def _poll(
     articles: bool,
     seen: SeenBodies,
     workers: Workers,
-    articles_deadline: float = ARTICLES_DEADLINE_SECONDS,
+    articles_deadline: float,
+    writer: PollWriter,
 ) -> IngestReport:
     result = await fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
     digest = SeenBodies.digest(result.content)
     if result.not_modified or seen.unchanged(feed.url, digest):
-        await asyncio.to_thread(
-            store.store_poll,
-            feed.url,
-            (),
-            at=now,
-            etag=result.etag,
-            last_modified=result.last_modified,
+        await writer.store(
+            PollRecord(feed.url, (), at=now, etag=result.etag, last_modified=result.last_modified)
         )
         status: Status = "not_modified" if result.not_modified else "unchanged"
         return IngestReport(feed.url, status, fetch=result)
@@ -216,16 +284,14 @@ async def _poll(
         url=feed.url,
         content_type=result.headers.get("content-type"),
     )
-    # One thread hop and one transaction store the new stories and record the fetch;
-    # with article pages, a read first picks the stories whose pages to fetch.
+    # One write (shared with the polls finishing meanwhile) stores the new stories and
+    # records the fetch; with article pages, a read first picks the stories to fetch.
     fresh: list[tuple[Entry, list[str]]] | None = None
     texts: list[str | None] | None = None
     if articles:
         fresh = await asyncio.to_thread(_dedupe, parsed, feed.url, store)
         texts = await _full_texts(fresh, fetcher, workers, articles_deadline)
-    stored = await asyncio.to_thread(
-        _store_poll, store, feed.url, parsed, fresh, texts, now, result
-    )
+    stored = await writer.store(_poll_record(feed.url, parsed, fresh, texts, now, result))
     seen.remember(feed.url, digest)
     status = "new" if stored else "unchanged"
     if parsed.skip_reasons:
@@ -286,16 +352,15 @@ async def _full_text(entry: Entry, fetcher: FeedFetcher, workers: Workers) -> st
         return None
 
 
-def _store_poll(
-    store: Store,
+def _poll_record(
     feed_url: str,
     parsed: ParsedFeed,
     fresh: Sequence[tuple[Entry, list[str]]] | None,
     texts: Sequence[str | None] | None,
     now: datetime,
     result: FetchResult,
-) -> list[Story]:
-    """Store the poll's new stories and record the fetch, in one transaction.
+) -> PollRecord:
+    """The poll's new stories and its fetch, to store in one transaction.
 
     ``fresh`` None: every entry of ``parsed`` goes, and the store leaves out the known ones.
     """
@@ -317,7 +382,7 @@ def _store_poll(
         )
         for (entry, keys), text in zip(fresh, texts, strict=True)
     ]
-    return store.store_poll(
+    return PollRecord(
         feed_url,
         stories,
         at=now,

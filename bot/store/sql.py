@@ -26,6 +26,8 @@ from bot.errors import NotFoundError, StoreError
 from bot.store.engine import WRITE_OPTION, is_memory_sqlite, translate_errors
 from bot.store.events import EventClaimStore
 from bot.store.llm_cache import LLMCacheStore
+from bot.store.polls import IN_CHUNK, PollStore
+from bot.store.polls import LostRace as _LostRace
 from bot.store.retention import RetentionStore
 from bot.store.rows import (
     chunks,
@@ -52,37 +54,11 @@ from bot.store.search import SearchStore
 from bot.store.threads import ThreadMemoryStore
 
 MAX_ERROR_CHARS = 2000
-IN_CHUNK = 500
 
 _Insert = postgresql.Insert | sqlite.Insert
 
 
-# A poll's statements, built once: building one costs more CPU than SQLite running it.
-_RECORD_POLL = (
-    sa.update(feeds)
-    .where(feeds.c.url == sa.bindparam("feed_url", type_=feeds.c.url.type))
-    .values(
-        last_success_at=sa.bindparam("at", type_=feeds.c.last_success_at.type),
-        consecutive_failures=0,
-        last_error=None,
-        last_error_at=None,
-        etag=sa.func.coalesce(sa.bindparam("etag", type_=feeds.c.etag.type), feeds.c.etag),
-        last_modified=sa.func.coalesce(
-            sa.bindparam("last_modified", type_=feeds.c.last_modified.type),
-            feeds.c.last_modified,
-        ),
-        title=sa.func.coalesce(feeds.c.title, sa.bindparam("title", type_=feeds.c.title.type)),
-    )
-    .returning(feeds.c.id)
-)
 _INSERT_STORIES = sa.insert(stories).returning(stories.c.url, stories.c.id)
-_KNOWN_KEYS = sa.select(story_keys.c.key).where(
-    story_keys.c.key.in_(sa.bindparam("keys", expanding=True))
-)
-
-
-class _LostRace(Exception):
-    """Another transaction stored one of the story's keys first; ours must roll back."""
 
 
 def _now() -> datetime:
@@ -90,6 +66,7 @@ def _now() -> datetime:
 
 
 class SqlStore(
+    PollStore,
     SchedulingStore,
     SearchStore,
     LLMCacheStore,
@@ -337,61 +314,6 @@ class SqlStore(
         except _LostRace:
             return [self.add_story(story, keys=keys, fetched_at=at) for story, keys in items]
 
-    def store_poll(
-        self,
-        url: str,
-        items: Sequence[tuple[Story, Iterable[str]]],
-        *,
-        at: datetime,
-        etag: str | None,
-        last_modified: str | None,
-        title: str | None = None,
-    ) -> list[Story]:
-        """One good poll of feed ``url`` in one transaction: its new ``items`` stored, then
-        the fetch recorded (`record_fetch_success`); only the stories this call stored return.
-
-        An item whose keys some story already has (another feed listed it first) is left
-        out. The validators are written in the same commit as the stories, so a crash
-        loses both (a refetch) or neither. Should another process store one of the
-        stories meanwhile, the transaction rolls back and runs again, which then skips it.
-        """
-        batch = [(story, list(storage_keys(keys or [f"url:{story.url}"]))) for story, keys in items]
-        fetch = dict(feed_url=url, at=at, etag=etag, last_modified=last_modified, title=title)
-        for attempt in range(3):
-            try:
-                with self._write(f"storing a poll of {url}") as conn:
-                    feed_id = conn.scalar(_RECORD_POLL, fetch)
-                    if feed_id is None:
-                        raise NotFoundError(f"no feed {url}")
-                    return self._insert_new(conn, batch, at, {url: feed_id}) if batch else []
-            except _LostRace:
-                if attempt == 2:
-                    raise StoreError(f"storing a poll of {url}: lost three races") from None
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _insert_new(
-        self,
-        conn: sa.Connection,
-        batch: list[tuple[Story, list[str]]],
-        at: datetime,
-        feed_ids: dict[str, int],
-    ) -> list[Story]:
-        """Insert the stories of ``batch`` none of whose keys is stored (the first of twins)."""
-        all_keys = [k for _, keys in batch for k in keys]
-        taken: set[str] = set()
-        for chunk in chunks(all_keys, IN_CHUNK):
-            taken.update(conn.scalars(_KNOWN_KEYS, {"keys": chunk}))
-        fresh: list[tuple[Story, list[str]]] = []
-        for story, keys in batch:
-            if taken.isdisjoint(keys):
-                fresh.append((story, keys))
-                taken.update(keys)  # the same story twice in one poll counts once
-        ids = self._insert_stories(conn, fresh, at, feed_ids)
-        return [
-            dataclasses.replace(story, id=story_id, published_at=_aware(story))
-            for story_id, (story, _) in zip(ids, fresh, strict=True)
-        ]
-
     def _insert_batch(
         self, conn: sa.Connection, batch: list[tuple[Story, list[str]]], at: datetime
     ) -> list[Story]:
@@ -444,11 +366,14 @@ class SqlStore(
             feed_ids[url] = _feed_id(conn, url)
         rows = [_story_row(story, feed_ids[story.feed_url], at) for story, _ in batch]
         ids = _inserted_story_ids(conn, rows)
-        key_rows = [
-            {"key": k, "story_id": story_id}
-            for story_id, (_, keys) in zip(ids, batch, strict=True)
-            for k in keys
-        ]
+        key_rows = sorted(  # by key: one lock order for concurrent writers
+            (
+                {"key": k, "story_id": story_id}
+                for story_id, (_, keys) in zip(ids, batch, strict=True)
+                for k in keys
+            ),
+            key=lambda row: str(row["key"]),
+        )
         # executemany, not one VALUES list: the statement is compiled once and cached.
         if len(conn.execute(self._insert_keys, key_rows).all()) != len(key_rows):
             raise _LostRace

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from bot.domain import Quote, QuoteKind
 from bot.errors import NotFoundError
+from bot.ports import PollRecord
 from bot.store import SqlStore
 from bot.store.rows import storage_keys
 from bot.store.sql import _LostRace
@@ -84,24 +85,62 @@ def test_a_poll_stores_only_new_stories_and_records_the_fetch(store: SqlStore) -
     assert theirs.feed_url == OTHER
 
 
-def test_a_poll_is_a_few_statements_however_many_stories(store: SqlStore) -> None:
-    """SQLite used to get one INSERT per story (RETURNING in parameter order)."""
+def test_polls_are_five_statements_however_many_feeds_and_stories(store: SqlStore) -> None:
+    """SQLite used to get one INSERT per story (RETURNING in parameter order), and every
+    poll its own statements and commit."""
     store.add_feed(FEED)
+    store.add_feed(OTHER)
     sent: list[str] = []
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if not statement.startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")):
             sent.append(statement)
 
-    items = [(story(n), keys(n)) for n in range(1, 31)]
+    mine = [(story(n), keys(n)) for n in range(1, 31)]
+    theirs = [(story(n, feed=OTHER), keys(n, feed=OTHER)) for n in range(31, 41)]
+    polls = [
+        PollRecord(FEED, mine, at=T0, etag='"e"', last_modified=None),
+        PollRecord(OTHER, theirs, at=T0, etag=None, last_modified="Mon", title="Other"),
+    ]
     sa.event.listen(store.engine, "before_cursor_execute", count)
     try:
-        stored = store.store_poll(FEED, items, at=T0, etag='"e"', last_modified=None)
+        stored = store.store_polls(polls)
     finally:
         sa.event.remove(store.engine, "before_cursor_execute", count)
-    assert [s.title for s in stored] == [f"Story {n}" for n in range(1, 31)]
-    assert all(store.get_story(s.id or 0) == s for s in stored)
-    assert len(sent) == 4, sent  # the fetch, the known keys, the stories, their keys
+    assert [s.title for s in stored[0]] == [f"Story {n}" for n in range(1, 31)]
+    assert [s.title for s in stored[1]] == [f"Story {n}" for n in range(31, 41)]
+    assert all(store.get_story(s.id or 0) == s for s in stored[0] + stored[1])
+    # the fetches, the feeds' ids, the known keys, the stories, their keys
+    assert len(sent) == 5, sent
+    assert store.get_feed(FEED).etag == '"e"'
+    assert (store.get_feed(OTHER).last_modified, store.get_feed(OTHER).title) == ("Mon", "Other")
+
+
+def test_a_story_in_two_polls_of_one_write_is_the_first_polls(store: SqlStore) -> None:
+    store.add_feed(FEED)
+    store.add_feed(OTHER)
+    shared = story(7, feed=OTHER)
+    stored = store.store_polls(
+        [
+            PollRecord(FEED, [(story(1), keys(1))], at=T0, etag=None, last_modified=None),
+            PollRecord(OTHER, [(shared, keys(7))], at=T0, etag=None, last_modified=None),
+            PollRecord(FEED, [(story(7), keys(7))], at=T0, etag=None, last_modified=None),
+        ]
+    )
+    assert [[s.title for s in polled] for polled in stored] == [["Story 1"], ["Story 7"], []]
+    assert stored[1][0].feed_url == OTHER
+
+
+def test_polls_with_a_feed_not_stored_write_nothing(store: SqlStore) -> None:
+    store.add_feed(FEED)
+    polls = [
+        PollRecord(FEED, [(story(1), keys(1))], at=T0, etag='"e"', last_modified=None),
+        PollRecord(OTHER, [(story(2, feed=OTHER), keys(2))], at=T0, etag=None, last_modified=None),
+    ]
+    with pytest.raises(NotFoundError):
+        store.store_polls(polls)
+    assert store.recent_stories() == [] and store.get_feed(FEED).etag is None
+    assert store.store_polls([]) == []
 
 
 def test_stories_sharing_a_link_under_other_keys_keep_their_own_ids(store: SqlStore) -> None:
