@@ -53,6 +53,16 @@ _NEGATION_RE = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE_END_RE = re.compile(r"[,;:.!?()\u2014\u2013\n]")
+# A negation set off by commas still governs the words after them: "we do not, in fact,
+# have", "It is not, unfortunately, surprising", "Never, ever, ever underestimate". Not
+# the answer "No, ..." and not "or not," / "than not," / "if not," (their own clause).
+_WORDS_THEN_COMMA = r"[\w'\u2019-]+(?:\s+[\w'\u2019-]+){0,2}\s*,\s*"
+_COMMA_NEGATION_RE = re.compile(
+    r"(?<![\w'\u2019])(?<!\bor )(?<!\bthan )(?<!\bif )"
+    r"(?P<neg>not|never|cannot|nor|neither|\w+n['\u2019]t)\s*,\s*"
+    rf"(?:{_WORDS_THEN_COMMA}){{0,2}}(?:[\w'\u2019-]+\s+){{0,2}}\Z",
+    re.IGNORECASE,
+)
 _TOKEN_RE = re.compile(r"[\w'\u2019]+")
 _PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you"})
 
@@ -335,7 +345,13 @@ class Verifier:
         tokens = list(_TOKEN_RE.finditer(before, clause))[-_NEGATION_LOOKBACK:]
         negated = [i for i, m in enumerate(tokens) if _NEGATION_RE.search(m.group())]
         if not negated:
-            return start
+            found = _COMMA_NEGATION_RE.search(before)
+            if found is None:
+                return start
+            neg = found.start("neg")
+            clause = max((m.end() for m in _CLAUSE_END_RE.finditer(before, 0, neg)), default=0)
+            verb = list(_TOKEN_RE.finditer(before, clause, neg))
+            return floor + (verb[-1].start() if verb else neg)
         first = min(negated)
         keep = tokens[first - 1] if first > 0 else tokens[first]
         return floor + keep.start()

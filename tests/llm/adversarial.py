@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.domain import Quote, Story
 from summarizer.folding import fold_words, normalize
+from summarizer.llm import LLMOutcome, LLMSummarizer
+from summarizer.testing import FakeOpenAI, quote_bullet, reply, summary_json
 
 ARTICLE = """\
 KYIV — Talks on a ceasefire stalled on Tuesday as Moscow rejected a Western plan for \
@@ -97,3 +100,18 @@ def shown_ok(speaker: str | None, text: str) -> bool:
                 return True
             at = whole.find(piece, at + 1)
     return False
+
+
+async def one_quote_bullet(
+    api: FakeOpenAI, llm: LLMSummarizer, story: Story, speaker: str, text: str
+) -> tuple[LLMOutcome, list[Quote]]:
+    """The model answers with one quote bullet for ``story``: the outcome, and the quotes
+    it adds to the offline ones (each checked to slice out of the story)."""
+    api.add(reply(summary_json("A summary.", [quote_bullet(speaker, text)])))
+    outcome = await llm.summarize_detailed(story)
+    assert outcome.source == "llm", outcome.reason
+    offline = set(llm.fallback.summarize(story).quotes)
+    shown = [q for q in outcome.summary.quotes if q not in offline]
+    for q in shown:
+        q.check(story.text)
+    return outcome, shown

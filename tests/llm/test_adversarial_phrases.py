@@ -16,9 +16,9 @@ import pytest
 
 from bot.domain import Story
 from summarizer.llm import LLMSummarizer
-from summarizer.testing import FakeOpenAI, quote_bullet, reply, summary_json
+from summarizer.testing import FakeOpenAI
 
-from .adversarial import Case
+from .adversarial import Case, one_quote_bullet
 
 ARTICLE = """\
 WASHINGTON — The committee voted 7-5 on Thursday to release the report.
@@ -77,13 +77,7 @@ def story() -> Story:
 async def test_the_articles_phrase_for_a_speaker(
     api: FakeOpenAI, llm: LLMSummarizer, case: Case
 ) -> None:
-    api.add(reply(summary_json("A report came out.", [quote_bullet(case.speaker, case.text)])))
-    outcome = await llm.summarize_detailed(story())
-    assert outcome.source == "llm", outcome.reason
-    offline = set(llm.fallback.summarize(story()).quotes)
-    shown = [q for q in outcome.summary.quotes if q not in offline]
-    for q in shown:
-        q.check(ARTICLE)
+    outcome, shown = await one_quote_bullet(api, llm, story(), case.speaker, case.text)
     if case.shown_as is None:
         assert shown == []
     else:
