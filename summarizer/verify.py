@@ -71,8 +71,9 @@ MIN_QUOTE_CHARS = 6
 # How far apart (normalised characters) the pieces of an elided quote may be.
 MAX_ELISION_GAP = 400
 _MAX_OCCURRENCES = 50
-# Words looked at before a fragment for a negation its cut would drop.
-_NEGATION_LOOKBACK = 3
+# Words looked at before a fragment, within its clause, for a negation its cut would drop
+# ("I don't think that it's [a good idea]": four words back).
+_NEGATION_LOOKBACK = 8
 
 Verdict = Literal["verified", "downgraded", "dropped", "misattributed", "negation", "unattributed"]
 # Better verdicts first: of several places a quote occurs, the best one counts.

@@ -1,8 +1,9 @@
 """A fragment cut right after a negation set off by commas ("we do not, in fact, have",
-"Never, ever, ever underestimate") turns the sentence round; it is shown with its
-negation and verb put back. An answer's "No," and a clause's own "or not," govern
-nothing after them: those fragments are shown as cut. Through a scripted model on a
-loopback OpenAI-compatible server (the real ``openai`` client end to end).
+"Never, ever, ever underestimate") or a few words after one ("I don't think that it's a
+good idea") turns the sentence round; it is shown with its negation and verb put back.
+An answer's "No," and a clause's own "or not," govern nothing after them: those
+fragments are shown as cut. Through a scripted model on a loopback OpenAI-compatible
+server (the real ``openai`` client end to end).
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ an energy analyst.
 “Never, ever, ever underestimate the other side in a fight like this,” Harry Reid said.
 “No, I meant the committee was finished with the bill,” Reid said later.
 “Like it or not, the bill will come back next year,” Osuna said.
+“I don’t think that it’s a good idea to vote this week,” Reid said.
 """
 NORDHAUS = "do not, in fact, have all the technology we need to cut emissions"
 OSUNA = "is not, unfortunately, surprising that the bill stalled again"
+REID_IDEA = "I don’t think that it’s a good idea to vote this week"
 REID = "Never, ever, ever underestimate the other side in a fight like this"
 
 CASES = {
@@ -35,6 +38,7 @@ CASES = {
     "not-and-an-adverb-both-cut": ("Maria Osuna", "surprising that the bill stalled", OSUNA),
     "never-then-ever": ("Harry Reid", "ever, ever underestimate the other side", REID),
     "never-and-evers-cut": ("Harry Reid", "underestimate the other side in a fight", REID),
+    "negation-four-words-back": ("Harry Reid", "a good idea to vote this week", REID_IDEA),
     # nothing to put back: the negation closes its own clause
     "an-answers-no": ("Harry Reid", "I meant the committee was finished", None),
     "or-not": ("Maria Osuna", "the bill will come back next year", None),
