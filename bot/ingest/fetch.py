@@ -62,7 +62,11 @@ class HttpFetcher:
         self._host_slots: weakref.WeakValueDictionary[str, asyncio.Semaphore] = (
             weakref.WeakValueDictionary()
         )
-        limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+        # `_slots` bounds the fetches in flight; the pool keeps twice as many connections
+        # open, so that idle ones to hosts not fetched from this moment (feeds and article
+        # pages of many sites) are kept for the next poll instead of closed and redialled.
+        pool_size = 2 * concurrency
+        limits = httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size)
         # Our own transport checks addresses as it dials; a given one (tests, the demo)
         # gets them checked up front instead.
         self._resolve_first = transport is not None
