@@ -69,12 +69,25 @@ _SHARE_RE = re.compile(
 )
 
 
+# an unnamed source and the participle or adjective phrase that says how it knows: "a
+# second person briefed on last weekend's call", "a source close to the talks"
+_KNOWING_SOURCE_RE = re.compile(
+    r"(?<![\w’'\-])((?:[Aa]n?|[Tt]he|[Oo]ne|[Aa]nother|[Tt]wo|[Tt]hree|[Ff]our|[Ss]everal|[Ss]ome)"
+    r"\s+(?:[\w\-]+\s+){0,3}?(?:person|people|sources?|officials?|aides?|advisers?|"
+    r"individuals?|insiders?)\s+(?:briefed|familiar|close|involved|knowledgeable|privy|with "
+    r"(?:direct )?knowledge)\b[^,;:.!?\u201c\u201d\"()\n]{0,90}?)\s+\Z"
+)
+
+
 def left_mention(text: str, lo: int, pos: int) -> Mention | None:
-    """The subject noun phrase ending just before ``pos`` (skipping "also", "has"), or a
-    poll's share of respondents ("Six in 10 voters say")."""
+    """The subject noun phrase ending just before ``pos`` (skipping "also", "has"), a
+    poll's share of respondents ("Six in 10 voters say"), or an unnamed source with what
+    makes it one ("a person briefed on the call said")."""
     m = _left_mention(text, lo, pos)
     if m is None and pos - lo > 6 and text[pos - 1 : pos].isspace():
-        share = _SHARE_RE.search(text, max(lo, pos - 80), pos)
+        share = _SHARE_RE.search(text, max(lo, pos - 80), pos) or _KNOWING_SOURCE_RE.search(
+            text, max(lo, pos - 140), pos
+        )
         if share is not None:
             return Mention(share.start(1), share.end(1), share.group(1))
     return m

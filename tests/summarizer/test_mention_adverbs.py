@@ -1,5 +1,5 @@
-"""Words next to a speaker's name that are not part of it: adverbs before the verb, and
-the surname He that is no pronoun."""
+"""Where a speaker mention starts and ends: adverbs before the verb are not part of it,
+the surname He is no pronoun, an unnamed source keeps what makes it one."""
 
 from __future__ import annotations
 
@@ -32,3 +32,17 @@ def test_surname_he_is_a_name_not_a_pronoun() -> None:
     assert m is not None and m.pronoun
     m = right_mention("He Told Reporters", 0, 17)
     assert m is not None and m.pronoun
+
+
+def test_unnamed_source_with_what_makes_it_one_is_the_subject() -> None:
+    for text, source in [
+        (
+            "It is no good deal for Trump, a second person briefed on last weekend's "
+            "phone call said.",
+            "a second person briefed on last weekend's phone call",
+        ),
+        ("It is over, a source close to the talks said.", "a source close to the talks"),
+        ("It is bad, two people involved in the talks said.", "two people involved in the talks"),
+    ]:
+        m = left_mention(text, 0, text.rindex(" said") + 1)
+        assert m is not None and m.text == source
