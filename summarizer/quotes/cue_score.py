@@ -62,12 +62,16 @@ def _shape(word: str) -> str:
 def features(text: str, c: Cue, attr: Attr, start: int, end: int, s0: int) -> dict[str, float]:
     """Sparse features of cue ``c`` reporting ``text[start:end]`` in the sentence at ``s0``."""
     word = c.word.lower()
-    after = _WORD_RE.findall(text, c.end, min(len(text), c.end + 40))
+    # the two words after the cue: two searches, not every word of the next 40 characters
+    after = []
+    if (a1 := _WORD_RE.search(text, c.end, min(len(text), c.end + 40))) is not None:
+        after.append(a1.group())
+        if (a2 := _WORD_RE.search(text, a1.end(), min(len(text), c.end + 40))) is not None:
+            after.append(a2.group())
     before = _WORD_RE.findall(text, max(s0, c.start - 30), c.start)
     content = _WORD_RE.findall(text, start, end)
     n1 = _shape(after[0]) if after else "END"
     p1 = _shape(before[-1]) if before else "START"
-    lowered = {w.lower() for w in content}
     f = {
         "bias": 1.0,
         "w=" + word: 1.0,
@@ -85,7 +89,7 @@ def features(text: str, c: Cue, attr: Attr, start: int, end: int, s0: int) -> di
         f["inverted"] = 1.0
     if end <= c.start:
         f["front"] = 1.0  # "..., a source said": the content came first
-    if lowered & _FINITE:
+    if not _FINITE.isdisjoint(map(str.lower, content)):
         f["c_finite"] = 1.0
     if any(w in _NEGATION for w in (w.lower() for w in before[-3:])):
         f["negated"] = 1.0

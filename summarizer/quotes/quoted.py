@@ -5,6 +5,7 @@ quotation model (short.py) reads."""
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from bot.domain import QuoteKind
 from summarizer.quotes.cues import Cue
@@ -90,48 +91,72 @@ _CLAUSE_WORDS = words(
 _PREPS = words("in on at of for with from to by about into over than like")
 
 
+class _Near(NamedTuple):
+    """The lower-cased story around a quotation: ``text[lo:hi]``, the quotation at ``at``
+    from ``lo``."""
+
+    text: str
+    lo: int
+    hi: int
+    at: int
+
+
 class QuotedSpans:
     """Reads one story's quotations for what they are."""
 
     def __init__(self, story: Story, lang: Language) -> None:
         self.text = story.text
         self.lang = lang
+        self._lower: str | None = None
 
-    def _near(self, q: MarkSpan) -> tuple[str, int]:
+    def _near(self, q: MarkSpan) -> _Near:
         """The story around ``q`` in lower case, and where the quotation starts in it: the
         term features look this far (a bounded window keeps a long story linear)."""
         lo = max(0, q.start - _TERM_WINDOW)
-        near = self.text[lo : q.end + _TERM_WINDOW].lower()
-        return near, q.start - lo
+        hi = min(len(self.text), q.end + _TERM_WINDOW)
+        if self._lower is None:
+            lower = self.text.lower()
+            # lower-cased once a story, when that is the same as lower-casing each window:
+            # no letter becomes two and no capital sigma (whose small form depends on the
+            # letters around it)
+            same = len(lower) == len(self.text) and "\u03a3" not in self.text
+            self._lower = lower if same else ""
+        if self._lower:
+            return _Near(self._lower, lo, hi, q.start - lo)
+        near = self.text[lo:hi].lower()
+        return _Near(near, 0, len(near), q.start - lo)
 
     @staticmethod
-    def _repeated(near: str, inner: str) -> bool:
+    def _repeated(near: _Near, inner: str) -> bool:
         """Do the quoted words occur again nearby (a term the story goes on using)?"""
         key = inner.strip(" ,.!?;:").lower()
         if len(key) < 4:
             return False
-        first = near.find(key)
-        return first >= 0 and near.find(key, first + 1) >= 0
+        text, lo, hi = near.text, near.lo, near.hi
+        first = text.find(key, lo, hi)
+        return first >= 0 and text.find(key, first + 1, hi) >= 0
 
     @staticmethod
-    def _topical(near: str, tokens: list[str]) -> bool:
+    def _topical(near: _Near, tokens: list[str]) -> bool:
         """Is the quotation's last word, a lower-case noun-like word, one the story keeps
         using ("hot tub lung" in a story about lungs): a term of the topic?"""
         last = tokens[-1].strip(" ,.!?;:’'\u201d\"").lower() if tokens else ""
         if len(last) < 4 or not last.isalpha() or not tokens[-1][:1].islower():
             return False
-        return near.count(last) >= 4
+        return near.text.count(last, near.lo, near.hi) >= 4
 
     @staticmethod
-    def _unquoted_again(near: str, at: int, inner: str) -> bool:
+    def _unquoted_again(near: _Near, inner: str) -> bool:
         """Do the quoted words occur nearby without quotation marks ("Feather duvet lung
         is a type of ...": the story uses the term as its own words)?"""
         key = inner.strip(" ,.!?;:").lower()
-        pos = near.find(key)
+        text, lo, hi = near.text, near.lo, near.hi
+        at = lo + near.at
+        pos = text.find(key, lo, hi)
         while pos >= 0:
-            if abs(pos - at) > 2 and near[pos - 1 : pos] not in _MARKS:
+            if abs(pos - at) > 2 and (pos == lo or text[pos - 1] not in _MARKS):
                 return True
-            pos = near.find(key, pos + 1)
+            pos = text.find(key, pos + 1, hi)
         return False
 
     def short_features(
@@ -196,9 +221,9 @@ class QuotedSpans:
 
         f["named_active"] = float(not passive and _NAMED_ACTIVE_RE.search(before) is not None)
         f["named_term"] = float(_NAMED_TERM_RE.search(before) is not None)
-        near, at = self._near(q)
+        near = self._near(q)
         f["repeated"] = float(self._repeated(near, inner))
-        f["repeated_unquoted"] = f["repeated"] and float(self._unquoted_again(near, at, inner))
+        f["repeated_unquoted"] = f["repeated"] and float(self._unquoted_again(near, inner))
         f["head_topical"] = float(self._topical(near, tokens_in))
         f["in_list"] = float(
             (q.closed and _LIST_AFTER_RE.match(text, q.end + 1) is not None)

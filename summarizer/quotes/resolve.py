@@ -103,6 +103,9 @@ class Resolver:
     # candidate names, the rules' row) for train_antecedent.py, and the rules' pick stands
     collect: list[AntecedentExample] | None = None
     _index: dict[str, str] | None = None
+    # full_name's answers so far: the few names a story resolves are looked up one by one
+    # (str.find), the index of every "First Last" built only for a story of many names
+    _full_names: dict[str, str | None] = field(default_factory=dict)
     _paragraphs: list[int] | None = None
     # "Big Machine Records issued a statement": who wrote the latest statement, letter ...
     authors: dict[str, Speaker] = field(default_factory=dict)
@@ -455,11 +458,16 @@ class Resolver:
         acronym stands for ("DEA": "Drug Enforcement Administration")."""
         if " " in name or not name[:1].isupper():
             return name
-        if self._index is None:
+        known = self._full_names
+        if name in known:
+            return known[name] or name
+        if self._index is None and len(known) >= _NAMES_LOOKED_UP:
             self._index = _full_name_index(self.text)
-        full = self._index.get(name)
+        index = self._index
+        full = _full_name_of(self.text, name) if index is None else index.get(name)
         if full is None and _ACRONYM_RE.fullmatch(name):
-            full = self._index[name] = _spelled_out(self.text, name) or name
+            full = _spelled_out(self.text, name) or name
+        known[name] = full
         return full or name
 
 
@@ -536,6 +544,41 @@ def _full_name_index(text: str) -> dict[str, str]:
     for last, full in headline.items():
         index.setdefault(last, full)
     return index
+
+
+# names a story resolves before the index of all its "First Last" pairs pays: one lookup
+# scans the text once at C speed, so hostile text of many names stays linear
+_NAMES_LOOKED_UP = 32
+
+
+def _full_name_of(text: str, last: str) -> str | None:
+    """`_full_name_index(text).get(last)`, for one surname: each place ``last`` occurs,
+    with "First " or "First M. " before it, is tried with `_FULL_RE` where the first name
+    starts, as the index's scan would."""
+    body = text.find("\n")
+    headline = None
+    at = text.find(last)
+    while at >= 0:
+        # the first name ends a space (or a space, an initial, a dot and a space) before
+        for end in (at - 1, at - 4):
+            k = end
+            while k > 0 and "a" <= text[k - 1] <= "z":
+                k -= 1
+            p = k - 1
+            if k == end or p < 0 or not "A" <= text[p] <= "Z":
+                continue
+            m = _FULL_RE.match(text, p)
+            if m is None or m.start(2) != at or m.group(2) != last:
+                continue
+            first = m.group(1)
+            if first.lower() in lx.TITLES or first in lx.NON_NAME_CAPS:
+                continue
+            full = text[p : text.index(last, p) + len(last)]
+            if p >= body:
+                return full  # the body's first full form
+            headline = full  # a headline's form counts only when the body has none
+        at = text.find(last, at + 1)
+    return headline
 
 
 def _own_name(text: str) -> str:

@@ -12,6 +12,8 @@ from summarizer import extract_quotes
 from summarizer.quotes import cues, marks, mentions, resolve, words
 from summarizer.quotes.extract import Extractor
 from summarizer.quotes.language import ENGLISH
+from summarizer.quotes.quoted import QuotedSpans
+from summarizer.quotes.sentences import Story
 from summarizer.quotes.words import tokens
 
 MARKS = "\u201c\u201d\u00ab\u00bb\u201e\"'\u2018\u2019"
@@ -158,3 +160,47 @@ def test_gap_test_is_the_plain_pattern(text: str, data: st.DataObject) -> None:
     b = data.draw(st.integers(0, len(text)))
     plain = a <= b and re.compile(r"\s*\Z").match(text, a, b) is not None
     assert mentions._gap_ok(text, a, b) == plain
+
+
+NAMED = st.lists(
+    st.sampled_from(
+        [
+            *["Jo ", "Jo", "Smith", "Smith-Jones", "A. ", "Mr ", "Dr ", "The ", "\n", " ", "x"],
+            *["Ann ", "O'Neill", "'s", "’", "Ab", "AB ", "a", "Jo Smith", "\n\n", "said"],
+        ]
+    )
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(TEXTS, NAMED.map("".join)))
+def test_a_surname_looked_up_alone_is_what_the_index_holds(text: str) -> None:
+    index = resolve._full_name_index(text)
+    for last in set(index) | set(re.findall(r"[A-Z]\w*", text)):
+        assert resolve._full_name_of(text, last) == index.get(last)
+
+
+def test_a_story_of_many_names_resolves_through_the_whole_index() -> None:
+    people = [f"Ann{chr(97 + i)} Bell{chr(97 + i)}" for i in range(26)]
+    people += [f"Jon{chr(97 + i)} Ross{chr(97 + i)}" for i in range(26)]
+    text = "Headline\n" + " ".join(f"{p} spoke." for p in people)
+    resolver = resolve.Resolver(text)
+    for p in people:
+        assert resolver.full_name(p.split()[1]) == p
+    assert resolver._index is not None  # past the lookups one by one
+
+
+# letters whose lower case is two letters, or depends on the letters around them
+ODD_CASES = st.lists(st.sampled_from(["İ", "Σ", "ß", "“", "”", "A", " ", "Ab"])).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(TEXTS, ODD_CASES))
+def test_the_lower_cased_window_is_the_window_lower_cased(text: str) -> None:
+    story = Story(text)
+    spans = QuotedSpans(story, ENGLISH)
+    for q in story.marks:
+        near = spans._near(q)
+        lo = max(0, q.start - 3000)
+        assert near.text[near.lo : near.hi] == story.text[lo : q.end + 3000].lower()
+        assert near.at == q.start - lo
