@@ -478,6 +478,7 @@ _FULL_RE = re.compile(
 
 
 _ACRONYM_RE = re.compile(r"[A-Z]{2,6}")
+_NAME_GOES_ON_RE = re.compile(r" [A-Z][a-z]")
 
 
 def _spelled_out(text: str, acronym: str) -> str | None:
@@ -540,6 +541,8 @@ def _full_name_index(text: str) -> dict[str, str]:
         if last in index or first.lower() in lx.TITLES or first in lx.NON_NAME_CAPS:
             continue
         end = text.index(last, m.start()) + len(last)
+        if _NAME_GOES_ON_RE.match(text, end):
+            continue  # "ambassador to Britain Liu Xiaming": "Liu" is no surname of Britain
         (headline if m.start() < body else index)[last] = text[m.start() : end]
     for last, full in headline.items():
         index.setdefault(last, full)

@@ -5,7 +5,7 @@ and names that belong to bodies, not persons."""
 from __future__ import annotations
 
 from summarizer import extract_quotes
-from summarizer.quotes.resolve import _is_person
+from summarizer.quotes.resolve import Resolver, _is_person
 
 
 def _direct(text: str) -> list[tuple[str | None, str | None]]:
@@ -56,3 +56,12 @@ def test_acronyms_and_names_joined_by_small_words_are_bodies() -> None:
     assert not _is_person("Doctors for Camp Closure")
     assert _is_person("Ashraf Ghani")
     assert _is_person("Bill de Blasio")
+
+
+def test_a_surname_is_not_taken_from_a_place_before_a_longer_name() -> None:
+    text = (
+        "Norland’s ambassador to Britain Wu Xiaobo said that the talks “will go on”.\n\n"
+        "Wu said the army “could be sent”."
+    )
+    assert Resolver(text).full_name("Wu") != "Britain Wu"
+    assert Resolver("Mayor Ada Brook spoke. Brook said").full_name("Brook") == "Ada Brook"
