@@ -577,6 +577,8 @@ def _full_name_of(text: str, last: str) -> str | None:
             if first.lower() in lx.TITLES or first in lx.NON_NAME_CAPS:
                 continue
             full = text[p : text.index(last, p) + len(last)]
+            if _NAME_GOES_ON_RE.match(text, p + len(full)):
+                continue  # as the index does: "Britain Liu Xiaming" gives no "Liu"
             if p >= body:
                 return full  # the body's first full form
             headline = full  # a headline's form counts only when the body has none
