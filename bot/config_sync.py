@@ -21,6 +21,14 @@ def sync_config(store: ScheduleStore, settings: Settings, *, now: datetime) -> N
     channel keeps its filters, time zone, breaking mode and its first slot after
     ``now``. Raises ``StoreError``.
     """
+    # One transaction, not three per channel and feed: 200 channels of 10 feeds were
+    # 6,000 commits, half a minute of every start, and two processes starting together
+    # took turns row by row.
+    with store.writing("syncing the config"):
+        _sync(store, settings, now=now)
+
+
+def _sync(store: ScheduleStore, settings: Settings, *, now: datetime) -> None:
     backfill = timedelta(hours=settings.briefing.backfill_hours)
     for feed in settings.feeds:
         store.add_feed(feed.url, title=feed.title)

@@ -491,6 +491,18 @@ class ScheduleStore(Store, Protocol):
     one transaction and takes ``now`` from the caller's clock.
     """
 
+    def writing(self, doing: str) -> AbstractContextManager[None]:
+        """Every store call of the block, in the calling thread, in one write transaction.
+
+        Called by `bot.config_sync.sync_config` around the whole config (a feed, a
+        subscription and a backfill limit per channel and feed: thousands of
+        transactions, each a commit, at a few hundred channels). Committed when the
+        block ends, rolled back when it raises; on PostgreSQL, another process
+        syncing the same rows waits for the commit instead of interleaving row by
+        row. Nested blocks are one. Raises ``StoreError``.
+        """
+        ...
+
     def subscribe(
         self,
         channel: str,

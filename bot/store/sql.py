@@ -4,7 +4,8 @@ Every public method is one transaction (`_read` or `_write`). Database errors
 leave as `StoreError`; a missing feed or story as `NotFoundError`. Inside
 `reading`, a thread's reads share one pooled connection (each still its own
 transaction, or its own statements), so a chat answer's four to six searches
-check out one connection instead of one each.
+check out one connection instead of one each; inside `writing`, its reads and
+writes are one transaction (the config sync at start: one commit, not thousands).
 """
 
 from __future__ import annotations
@@ -154,6 +155,11 @@ class SqlStore(
         """A connection to read with, in one transaction; without ``snapshot``, each
         statement on its own (PostgreSQL autocommit: no BEGIN and COMMIT round trips, for
         reads whose statements need not see one moment, like a chat answer's searches)."""
+        joined: sa.Connection | None = getattr(self._pinned, "write", None)
+        if joined is not None:  # inside `writing`: see its writes
+            with translate_errors(doing):
+                yield joined
+            return
         pinned: sa.Connection | None = getattr(self._pinned, "conn", None)
         if pinned is not None:
             with translate_errors(doing):
@@ -185,7 +191,28 @@ class SqlStore(
             raise
 
     @contextmanager
+    def writing(self, doing: str) -> Iterator[None]:
+        """Every read and write of the block, in this thread, in one write transaction
+        (see the port): committed when the block ends, rolled back if it raises."""
+        if getattr(self._pinned, "write", None) is not None:
+            yield
+            return
+        with translate_errors(doing), self._lock, self.engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            with conn.begin():
+                self._pinned.write = conn
+                try:
+                    yield
+                finally:
+                    self._pinned.write = None
+
+    @contextmanager
     def _write(self, doing: str) -> Iterator[sa.Connection]:
+        joined: sa.Connection | None = getattr(self._pinned, "write", None)
+        if joined is not None:
+            with translate_errors(doing):
+                yield joined
+            return
         with translate_errors(doing), self._lock, self.engine.connect() as conn:
             conn.execution_options(**{WRITE_OPTION: True})
             with conn.begin():

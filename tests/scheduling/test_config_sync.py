@@ -1,0 +1,84 @@
+"""`sync_config`: the config into the store in one transaction, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from bot.config_sync import sync_config
+from bot.settings import ChannelSettings, FeedSettings, Settings
+from bot.store import SqlStore
+
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+
+
+def _settings(channels: int = 5, feeds: int = 4) -> Settings:
+    urls = [f"https://news.example/{n}.xml" for n in range(feeds + channels)]
+    return Settings(
+        feeds=[FeedSettings(url=urls[0], title="First")],
+        channels=[
+            ChannelSettings(
+                id=f"console:c{c}",
+                feeds=urls[c : c + feeds],
+                schedule="0 8 * * *",
+                include=["vote"],
+            )
+            for c in range(channels)
+        ],
+    )
+
+
+def _state(store: SqlStore) -> tuple[Any, ...]:
+    channels = [(c.id, c.schedule, c.next_briefing_at) for c in store.channel_states()]
+    subscribed = {c: [f.url for f in store.subscriptions(c)] for c, _, _ in channels}
+    return channels, subscribed, [(f.url, f.title) for f in store.list_feeds()]
+
+
+def test_the_config_is_synced_in_one_transaction(store: SqlStore) -> None:
+    commits: list[int] = []
+
+    def count(*_: Any) -> None:
+        commits.append(1)
+
+    sa.event.listen(store.engine, "commit", count)
+    try:
+        sync_config(store, _settings(), now=NOW)
+    finally:
+        sa.event.remove(store.engine, "commit", count)
+    assert len(commits) == 1
+    channels, subscribed, feeds = _state(store)
+    assert len(channels) == 5 and all(len(urls) == 4 for urls in subscribed.values())
+    assert ("https://news.example/0.xml", "First") in feeds
+    assert all(slot is not None for _, _, slot in channels)
+
+
+def test_syncing_again_changes_nothing(store: SqlStore) -> None:
+    sync_config(store, _settings(), now=NOW)
+    before = _state(store)
+    sync_config(store, _settings(), now=NOW.replace(hour=10))
+    assert _state(store) == before
+
+
+def test_two_processes_syncing_at_once_both_finish(store: SqlStore, request: Any) -> None:
+    """As two `newsbrief run` starting together: one waits for the other's commit."""
+    if "sqlite-memory" in request.node.name:
+        return  # one connection: nothing runs at once
+    errors: list[BaseException] = []
+
+    def sync() -> None:
+        try:
+            sync_config(store, _settings(), now=NOW)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sync) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    channels, subscribed, _ = _state(store)
+    assert len(channels) == 5 and all(len(urls) == 4 for urls in subscribed.values())
