@@ -166,12 +166,14 @@ class SchedulingStore:
         """
         platform = channel.partition(":")[0] or "unknown"
         with self._write(f"configuring channel {channel}") as conn:
-            conn.execute(
-                self._insert(channels)
-                .values(id=channel, platform=platform, created_at=now)
-                .on_conflict_do_nothing()
-            )
-            row = conn.execute(sa.select(channels).where(channels.c.id == channel)).one()
+            row = conn.execute(sa.select(channels).where(channels.c.id == channel)).first()
+            if row is None:
+                conn.execute(
+                    self._insert(channels)
+                    .values(id=channel, platform=platform, created_at=now)
+                    .on_conflict_do_nothing()
+                )
+                row = conn.execute(sa.select(channels).where(channels.c.id == channel)).one()
             values: dict[str, Any] = {
                 "schedule": schedule,
                 "timezone": timezone,
@@ -181,7 +183,11 @@ class SchedulingStore:
             moved = (row.schedule, row.timezone) != (schedule, timezone)
             if moved or row.next_briefing_at is None:
                 values["next_briefing_at"] = first_slot
-            conn.execute(sa.update(channels).where(channels.c.id == channel).values(values))
+            # Only what differs: a restart with the same config locks no channel row, so a
+            # delivery completing meanwhile (another process) never waits for the sync.
+            changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+            if changed:
+                conn.execute(sa.update(channels).where(channels.c.id == channel).values(changed))
 
     def channel_states(self) -> list[ChannelState]:
         with self._read("reading channel schedules") as conn:

@@ -229,6 +229,11 @@ class SqlStore(
     def add_feed(self, url: str, *, title: str | None = None) -> Feed:
         """Add a feed, or return the existing one; a given title replaces the stored one."""
         with self._write(f"adding feed {url}") as conn:
+            # Read first: a feed that is there as asked is left unlocked. An INSERT … ON
+            # CONFLICT waits for every poll updating the row (`sync_config` at each start).
+            row = conn.execute(sa.select(feeds).where(feeds.c.url == url)).first()
+            if row is not None and (title is None or row.title == title):
+                return feed_from_row(row)
             stmt = self._insert(feeds).values(url=url, title=title, created_at=_now())
             conn.execute(stmt.on_conflict_do_nothing(index_elements=[feeds.c.url]))
             if title is not None:
@@ -529,6 +534,16 @@ class SqlStore(
         """
         with self._write(f"subscribing {channel} to {feed_url}") as conn:
             feed_id = _feed_id(conn, feed_url)
+            stored = conn.execute(
+                sa.select(subscriptions.c.include, subscriptions.c.exclude)
+                .where(subscriptions.c.channel_id == channel)
+                .where(subscriptions.c.feed_id == feed_id)
+            ).first()
+            wanted = {"include": include, "exclude": exclude}
+            if stored is not None and all(
+                v is None or list(v) == list(getattr(stored, k) or ()) for k, v in wanted.items()
+            ):
+                return  # as asked already: no write, no row lock (a restart's config sync)
             self._ensure_channel(conn, channel)
             stmt = self._insert(subscriptions).values(
                 channel_id=channel,
@@ -571,6 +586,8 @@ class SqlStore(
             return [feed_from_row(r) for r in conn.execute(query)]
 
     def _ensure_channel(self, conn: sa.Connection, channel: str) -> None:
+        if conn.scalar(sa.select(channels.c.id).where(channels.c.id == channel)) is not None:
+            return  # an INSERT … ON CONFLICT would wait for a delivery updating the row
         platform = channel.partition(":")[0] or "unknown"
         stmt = self._insert(channels).values(id=channel, platform=platform, created_at=_now())
         conn.execute(stmt.on_conflict_do_nothing())

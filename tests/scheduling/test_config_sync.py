@@ -82,3 +82,37 @@ def test_two_processes_syncing_at_once_both_finish(store: SqlStore, request: Any
     assert not errors
     channels, subscribed, _ = _state(store)
     assert len(channels) == 5 and all(len(urls) == 4 for urls in subscribed.values())
+
+
+def test_postgres_a_restart_sync_waits_for_no_delivery_or_poll(store: SqlStore) -> None:
+    """Two `newsbrief run` processes: one completing a delivery (its channel row locked)
+    and polling a feed (its feed row locked) while the other starts and syncs the same
+    config. Unchanged entries are read, not written, so the sync waits for neither;
+    writing them (INSERT … ON CONFLICT, UPDATE) queued it, and then every delivery of
+    the first process behind the sync's locks."""
+    if store.engine.dialect.name != "postgresql":
+        return  # SQLite serves one process
+    sync_config(store, _settings(), now=NOW)
+    other = sa.create_engine(store.engine.url)
+    try:
+        with other.connect() as busy:
+            busy.exec_driver_sql(
+                "UPDATE channels SET last_briefing_at = now() WHERE id = 'console:c0'"
+            )
+            busy.exec_driver_sql(
+                "UPDATE feeds SET last_error = 'x' WHERE url = 'https://news.example/0.xml'"
+            )
+            done = threading.Event()
+
+            def sync() -> None:
+                sync_config(store, _settings(), now=NOW.replace(hour=10))
+                done.set()
+
+            thread = threading.Thread(target=sync, daemon=True)
+            thread.start()
+            finished = done.wait(timeout=20)
+            busy.rollback()
+            thread.join(timeout=20)
+    finally:
+        other.dispose()
+    assert finished, "the sync waited for the locks of another process's transaction"
