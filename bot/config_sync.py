@@ -30,18 +30,23 @@ def sync_config(store: ScheduleStore, settings: Settings, *, now: datetime) -> N
 
 def _sync(store: ScheduleStore, settings: Settings, *, now: datetime) -> None:
     backfill = timedelta(hours=settings.briefing.backfill_hours)
+    # Read once what is stored; a feed as asked already is not added again.
+    known = {feed.url: feed for feed in store.list_feeds()}
     for feed in settings.feeds:
-        store.add_feed(feed.url, title=feed.title)
+        stored = known.get(feed.url)
+        if stored is None or (feed.title is not None and stored.title != feed.title):
+            known[feed.url] = store.add_feed(feed.url, title=feed.title)
     for channel in settings.channels:
         for url in channel.feeds:
-            store.add_feed(url)
-            store.subscribe_since(
-                channel.id,
-                url,
-                not_before=now - backfill,
-                include=channel.include,
-                exclude=channel.exclude,
-            )
+            if url not in known:
+                known[url] = store.add_feed(url)
+        store.subscribe_all_since(
+            channel.id,
+            channel.feeds,
+            not_before=now - backfill,
+            include=channel.include,
+            exclude=channel.exclude,
+        )
         store.configure_channel(
             channel.id,
             schedule=channel.schedule,

@@ -545,6 +545,21 @@ class ScheduleStore(Store, Protocol):
         include: Sequence[str] | None = None,
         exclude: Sequence[str] | None = None,
     ) -> None: ...
+    def subscribe_all_since(
+        self,
+        channel: str,
+        feed_urls: Sequence[str],
+        *,
+        not_before: datetime,
+        include: Sequence[str] | None = None,
+        exclude: Sequence[str] | None = None,
+    ) -> None:
+        """`subscribe_since` for every one of ``feed_urls`` (stored feeds), in one
+        transaction of a few statements whatever their number; subscriptions that are
+        as asked are read, not written. Called by `bot.config_sync.sync_config` for each
+        channel. Raises ``NotFoundError`` for a feed not stored, ``StoreError``."""
+        ...
+
     def limit_new_backfill(self, not_before: datetime) -> int: ...
     def unbriefed_stories(
         self, channel: str, *, since: datetime | None, limit: int = 500

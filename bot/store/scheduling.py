@@ -19,12 +19,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from bot.domain import Feed
+from bot.errors import NotFoundError
 from bot.ports import ChannelState, ChannelStory, DeliveryClaim, PausedFeed
 from bot.store.rows import STORY_COLUMNS, chunks, feed_from_row, story_from_row
 from bot.store.schema import (
@@ -53,6 +54,7 @@ class SchedulingStore:
         def _read(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
         def _write(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
         def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert: ...
+        def _ensure_channel(self, conn: sa.Connection, channel: str) -> None: ...
         def subscribe(
             self,
             channel: str,
@@ -228,6 +230,75 @@ class SchedulingStore:
                 .where(subscriptions.c.not_before.is_(None))
                 .values(not_before=not_before)
             )
+
+    def subscribe_all_since(
+        self,
+        channel: str,
+        feed_urls: Sequence[str],
+        *,
+        not_before: datetime,
+        include: Sequence[str] | None = None,
+        exclude: Sequence[str] | None = None,
+    ) -> None:
+        """`subscribe_since` for each of ``feed_urls``, in a few statements (see the port).
+
+        A restart syncing 200 channels of 10 feeds made four round trips and a commit
+        per feed; this reads a channel's subscriptions once and writes only the missing
+        ones, the changed filters and the backfill limits not yet set.
+        """
+        urls = list(dict.fromkeys(feed_urls))
+        if not urls:
+            return
+        with self._write(f"subscribing {channel} to {len(urls)} feeds") as conn:
+            found = conn.execute(sa.select(feeds.c.url, feeds.c.id).where(feeds.c.url.in_(urls)))
+            ids = {str(url): int(feed_id) for url, feed_id in found}
+            missing = [u for u in urls if u not in ids]
+            if missing:
+                raise NotFoundError(f"no feed {missing[0]}; add it first")
+            mine = (subscriptions.c.channel_id == channel) & subscriptions.c.feed_id.in_(
+                ids.values()
+            )
+            stored = {
+                int(r.feed_id): r
+                for r in conn.execute(
+                    sa.select(
+                        subscriptions.c.feed_id,
+                        subscriptions.c.include,
+                        subscriptions.c.exclude,
+                        subscriptions.c.not_before,
+                    ).where(mine)
+                )
+            }
+            asked = {"include": include, "exclude": exclude}
+            filters = {k: list(v) for k, v in asked.items() if v is not None}
+            new = [i for i in ids.values() if i not in stored]
+            if new:
+                self._ensure_channel(conn, channel)
+                rows = [
+                    {
+                        "channel_id": channel,
+                        "feed_id": feed_id,
+                        "include": filters.get("include", []),
+                        "exclude": filters.get("exclude", []),
+                        "created_at": datetime.now(UTC),
+                    }
+                    for feed_id in new
+                ]
+                conn.execute(self._insert(subscriptions).on_conflict_do_nothing(), rows)
+            for feed_id, row in stored.items():
+                if any(list(getattr(row, k) or ()) != v for k, v in filters.items()):
+                    conn.execute(
+                        sa.update(subscriptions)
+                        .where(subscriptions.c.channel_id == channel)
+                        .where(subscriptions.c.feed_id == feed_id)
+                        .values(filters)
+                    )
+            if new or any(row.not_before is None for row in stored.values()):
+                conn.execute(
+                    sa.update(subscriptions)
+                    .where(mine, subscriptions.c.not_before.is_(None))
+                    .values(not_before=not_before)
+                )
 
     def limit_new_backfill(self, not_before: datetime) -> int:
         """Give every subscription without a backfill limit this one; how many got it.

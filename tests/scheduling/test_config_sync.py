@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import UTC, datetime
 from typing import Any
@@ -116,3 +117,42 @@ def test_postgres_a_restart_sync_waits_for_no_delivery_or_poll(store: SqlStore) 
     finally:
         other.dispose()
     assert finished, "the sync waited for the locks of another process's transaction"
+
+
+def test_an_unchanged_config_is_a_few_reads_per_channel(store: SqlStore) -> None:
+    """A restart's sync of 5 channels × 4 feeds: read, not three writes per feed."""
+    sync_config(store, _settings(), now=NOW)
+    statements: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if not statement.startswith(("BEGIN", "PRAGMA")):
+            statements.append(statement)
+
+    sa.event.listen(store.engine, "before_cursor_execute", note)
+    try:
+        sync_config(store, _settings(), now=NOW.replace(hour=11))
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", note)
+    assert not [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    assert len(statements) <= 1 + 5 * 3, statements
+
+
+def test_subscribe_all_since_keeps_limits_and_applies_filters(store: SqlStore) -> None:
+    urls = [f"https://news.example/{n}.xml" for n in range(3)]
+    for url in urls:
+        store.add_feed(url)
+    store.subscribe("console:c", urls[0])  # made in chat: no backfill limit yet
+    store.subscribe_all_since("console:c", urls[:2], not_before=NOW, include=["vote"])
+    store.subscribe_all_since("console:c", urls, not_before=NOW.replace(hour=12), exclude=["ad"])
+    with store.engine.connect() as conn:
+        query = sa.text("SELECT feed_id, not_before, include, exclude FROM subscriptions")
+        rows = {r.feed_id: (r.not_before, r.include, r.exclude) for r in conn.execute(query)}
+    ids = {f.url: f.id for f in store.list_feeds()}
+    first, second, third = (rows[ids[u]][0] for u in urls)
+    # the first call's limit stands for the feeds it subscribed; the new one gets the second's
+    assert first is not None and first == second != third is not None
+    filters = [rows[ids[u]][1:] for u in urls[:2]]
+    assert [tuple(json.loads(v) if isinstance(v, str) else v for v in f) for f in filters] == [
+        (["vote"], ["ad"])
+    ] * 2
+    assert [f.url for f in store.subscriptions("console:c")] == urls
