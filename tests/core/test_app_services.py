@@ -139,3 +139,34 @@ def _story() -> Story:
         feed_url=FEED,
         published_at=NOW - timedelta(hours=1),
     )
+
+
+class FailingOnSecond(OfflineSummarizer):
+    """Fails on the story whose text mentions "broken"."""
+
+    def summarize(self, story: Story) -> Summary:
+        if "broken" in story.text:
+            raise RuntimeError("a summarizer bug")
+        return super().summarize(story)
+
+
+def test_a_feeds_stories_are_quoted_in_one_transaction() -> None:
+    """Without worker processes too: one commit for the feed's stories, not one each;
+    a story the summarizer fails on stays pending and costs the others nothing."""
+    import sqlalchemy as sa
+
+    with make_store("sqlite:///:memory:") as store:
+        app = make_app(settings(), store=store, summarizer=FailingOnSecond())
+        sync_config(store, app.settings, now=NOW)
+        stories = [
+            Story(url=f"https://news.example/{n}", title=f"T{n}", text=text, feed_url=FEED)
+            for n, text in enumerate([TEXT, "This one is broken.", TEXT.replace("bridge", "road")])
+        ]
+        stored = store.add_stories([(s, []) for s in stories], fetched_at=NOW)
+        commits: list[int] = []
+        sa.event.listen(store.engine, "commit", lambda *_: commits.append(1))
+        app.summarize_and_save(stored)
+        assert len(commits) == 1
+        assert [len(store.quotes_for_story(s.id or 0)) for s in stored] == [2, 0, 2]
+        pending = store.stories_awaiting_quotes(fetched_before=NOW + timedelta(1))
+        assert [s.id for s in pending] == [stored[1].id]
