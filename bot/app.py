@@ -182,8 +182,8 @@ class App:
         # globally may hold none of this channel's.
         stories = self.store.recent_stories(since=since, limit=500, feed_urls=list(feeds))
         candidates = [
-            Candidate(story=s, summary=self.summary_of(s), source=_source_name(feeds[s.feed_url]))
-            for s in stories
+            Candidate(story=s, summary=summary, source=_source_name(feeds[s.feed_url]))
+            for s, summary in zip(stories, self.summaries_of(stories), strict=True)
         ]
         return compose_briefing(
             channel.id,
@@ -201,10 +201,27 @@ class App:
         cached = self._summaries.get(story.hash)
         if cached is None:
             cached = self._summary_from_saved_quotes(story) or self.summarizer.summarize(story)
-            if len(self._summaries) >= SUMMARY_CACHE_SIZE:
-                self._summaries.pop(next(iter(self._summaries)))  # oldest first
-            self._summaries[story.hash] = cached
+            self._remember_summary(story, cached)
         return cached
+
+    def summaries_of(self, stories: Sequence[Story]) -> list[Summary]:
+        """`summary_of` each story, the saved quotes of those not cached read in one go
+        (a briefing of 50 stories was 50 reads; 200 channels' briefings, 10,000)."""
+        missing = [s for s in stories if s.id is not None and s.hash not in self._summaries]
+        if missing and isinstance(self.summarizer, QuotedSummarizer):
+            saved = self.store.quotes_for_stories(s.id for s in missing if s.id is not None)
+            for story in missing:
+                quotes = saved.get(story.id or 0)
+                if quotes:
+                    self._remember_summary(
+                        story, self.summarizer.summary_from_quotes(story, quotes)
+                    )
+        return [self.summary_of(s) for s in stories]
+
+    def _remember_summary(self, story: Story, summary: Summary) -> None:
+        if len(self._summaries) >= SUMMARY_CACHE_SIZE:
+            self._summaries.pop(next(iter(self._summaries)))  # oldest first
+        self._summaries[story.hash] = summary
 
     def _summary_from_saved_quotes(self, story: Story) -> Summary | None:
         if story.id is None or not isinstance(self.summarizer, QuotedSummarizer):
@@ -263,14 +280,17 @@ class App:
     def _unbriefed_candidates(self, channel_id: str, *, since: datetime | None) -> list[Candidate]:
         rows = self.store.unbriefed_stories(channel_id, since=since)
         feeds = {f.url: f for f in self.store.subscriptions(channel_id)}
-        return [
-            Candidate(
-                story=row.story,
-                summary=self.summary_of(row.story),
-                source=_source_name(feeds[row.story.feed_url]),
-            )
+        kept = [
+            row
             for row in rows
             if row.story.feed_url in feeds and passes_filters(row.story, row.include, row.exclude)
+        ]
+        summaries = self.summaries_of([row.story for row in kept])
+        return [
+            Candidate(
+                story=row.story, summary=summary, source=_source_name(feeds[row.story.feed_url])
+            )
+            for row, summary in zip(kept, summaries, strict=True)
         ]
 
     async def deliver(self, briefing: Briefing) -> str | None:

@@ -344,6 +344,11 @@ class Store(Protocol):
         self, *, fetched_before: datetime, limit: int = 100
     ) -> list[Story]: ...
     def quotes_for_story(self, story_id: int) -> list[Quote]: ...
+    def quotes_for_stories(self, story_ids: Iterable[int]) -> dict[int, list[Quote]]:
+        """The saved quotes of each of ``story_ids`` (every id maps, maybe to []), in one
+        read. Called by `bot.app.App` to summarise a briefing's stories. Raises
+        ``StoreError``."""
+        ...
 
     # search (chat commands and follow-up questions; words are cleaned by the store)
     def reading(self, doing: str) -> AbstractContextManager[None]:

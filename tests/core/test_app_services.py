@@ -170,3 +170,39 @@ def test_a_feeds_stories_are_quoted_in_one_transaction() -> None:
         assert [len(store.quotes_for_story(s.id or 0)) for s in stored] == [2, 0, 2]
         pending = store.stories_awaiting_quotes(fetched_before=NOW + timedelta(1))
         assert [s.id for s in pending] == [stored[1].id]
+
+
+SEASONS = ("spring", "summer", "autumn", "winter", "May", "June")
+
+
+def test_a_briefings_saved_quotes_are_read_in_one_go() -> None:
+    """A briefing of many stories reads their saved quotes in one query, not one each."""
+    import sqlalchemy as sa
+
+    summarizer = CountingSummarizer()
+    with make_store("sqlite:///:memory:") as store:
+        app = make_app(settings(), store=store, summarizer=summarizer)
+        sync_config(store, app.settings, now=NOW)
+        stored = store.add_stories(
+            [
+                (
+                    Story(url=f"https://news.example/{n}", title=f"T{n}", text=text, feed_url=FEED),
+                    [],
+                )
+                for n, text in enumerate(TEXT.replace("spring", season) for season in SEASONS)
+            ],
+            fetched_at=NOW,
+        )
+        app.summarize_and_save(stored)
+        app._summaries.clear()  # another process's stories: none cached here
+        summarizer.extractions = 0
+        reads: list[str] = []
+        sa.event.listen(
+            store.engine,
+            "before_cursor_execute",
+            lambda _c, _cur, statement, *_: reads.append(statement),
+        )
+        briefing = app.channel_briefing("console:news", now=NOW + timedelta(hours=1))
+        assert briefing is not None and briefing.items
+        assert summarizer.extractions == 0
+        assert len([r for r in reads if "FROM quotes" in r]) == 1, reads
