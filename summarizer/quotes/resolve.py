@@ -16,6 +16,7 @@ from pathlib import Path
 
 from summarizer.quotes import antecedent
 from summarizer.quotes import lexicon as lx
+from summarizer.quotes.mentions import right_mention
 from summarizer.quotes.names import Mention
 
 COMMON_WORDS_PATH = Path(__file__).with_name("common_words.json")
@@ -79,7 +80,13 @@ _AUTHORED_RE = re.compile(
 )
 _DOCUMENT_NOUNS = ("statement", "letter", "memo", "release", "email", "message")
 _AUTHOR_REACH = 160  # characters after a subject its sentence may bring the document up in
-_PROTAGONIST_REACH = 600  # characters from the main person's latest mention to "the actor"
+_PROTAGONIST_REACH = 600
+# what a text says someone made, so that it speaks for them: "a survey by X"
+_MADE_HEADS = lx.words(
+    """study report analysis poll survey review paper investigation audit assessment
+    statement letter memo release email message book article column"""
+)
+_BY_RE = re.compile(r"\s+by\s+")  # characters from the main person's latest mention to "the actor"
 _RECENT = 64  # speakers a description may point back to; keeps resolution linear
 
 
@@ -416,7 +423,11 @@ class Resolver:
 
     def _described(self, m: Mention) -> Speaker:
         text = " ".join(m.text.split())
-        found = self._description_target(m, text) or self._named_after(m, text)
+        found = (
+            self._description_target(m, text)
+            or self._named_after(m, text)
+            or self._made_by(m, text)
+        )
         if found is not None:
             return found
         words = _words(text)
@@ -447,6 +458,20 @@ class Resolver:
                 self.renames.setdefault(d.name, sp.name)
                 return sp
         return None
+
+    def _made_by(self, m: Mention, text: str) -> Speaker | None:
+        """ "According to a 2018 survey by Penelope Muse Abernathy": a study, report or
+        document speaks for the one the text says made it (the annotation guide's
+        author)."""
+        if _head(text) not in _MADE_HEADS:
+            return None
+        by = _BY_RE.match(self.text, m.end)
+        if by is None:
+            return None
+        maker = right_mention(self.text, by.end(), min(len(self.text), by.end() + 80))
+        if maker is None or maker.name is None or maker.pronoun:
+            return None
+        return self._named(maker)
 
     def _antecedent(self, words: frozenset[str], *, earliest: bool) -> Speaker | None:
         need = words - _GENERIC - _STOP

@@ -85,3 +85,13 @@ def test_a_role_noun_stays_itself_when_the_latest_speaker_is_no_main_person() ->
         "“It makes you more human,” said the driver."
     )
     assert [s for s, _ in _direct(text)] == ["the driver"]
+
+
+def test_a_study_speaks_for_the_one_who_made_it() -> None:
+    text = (
+        "According to a 2018 survey by Penny Alder of the University of Nowhere, the "
+        "firm’s practice has been to “consolidate copy editing and page design”."
+    )
+    assert [s for s, _ in _direct(text)] == ["Penny Alder"]
+    text = "According to a report, papers will “consolidate copy editing and page design”."
+    assert [s for s, _ in _direct(text)] == ["a report"]
