@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 from summarizer.quotes.cues import Cue
@@ -139,7 +141,7 @@ def score(feats: dict[str, float]) -> float:
     """Probability that the cue's clause is an annotated attribution."""
     if not WEIGHTS:
         return 1.0
-    z = sum(WEIGHTS.get(name, 0.0) * value for name, value in feats.items())
+    z = sum(map(mul, map(WEIGHTS.get, feats, repeat(0.0)), feats.values()))
     z = max(-30.0, min(30.0, z))
     return 1.0 / (1.0 + math.exp(-z))
 

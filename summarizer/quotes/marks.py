@@ -44,6 +44,8 @@ def pair_apostrophe_quotes(text: str) -> list[MarkSpan]:
     count them as quotation marks.
     """
     spans: list[MarkSpan] = []
+    if "''" not in text:
+        return spans  # most stories: no need to walk their line ends
     open_at = -1
     for m in _APOS_RE.finditer(text):
         i = m.start()

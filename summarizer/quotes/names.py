@@ -47,12 +47,11 @@ def spelled_number(word: str) -> bool:
 def build(text: str, toks: list[Tok]) -> Mention:
     """Split a scanned phrase into its proper name and the title in front of it."""
     start, end = toks[0].start, toks[-1].end
-    words = [t.bare for t in toks]
     name_toks = _leading_person(toks) or _name_run(toks)
     if name_toks is None or _affiliation(toks, name_toks[0]):
         return Mention(start, end, text[start:end])
     a, b = name_toks
-    name = " ".join(words[a:b])
+    name = " ".join([t.bare for t in toks[a:b]])
     role = text[start : toks[a - 1].end].strip() if a > 0 else None
     if role and role.split()[0] in DETERMINERS:
         # "The FAO": a determiner alone is no role
@@ -62,10 +61,13 @@ def build(text: str, toks: list[Tok]) -> Mention:
     elif b < len(toks):
         # "Trump's cryptic social media post": the owner speaks through the noun
         tail = toks[-1].bare.lower()
-        if not (toks[b - 1].word.endswith(("’s", "'s")) and tail in lx.MEDIA_NOUNS | {"campaign"}):
+        if not (toks[b - 1].word.endswith(("’s", "'s")) and tail in _SPEAKING_NOUNS):
             return Mention(start, end, text[start:end])
         role = None
     return Mention(start, end, text[start:end], name, role)
+
+
+_SPEAKING_NOUNS = lx.MEDIA_NOUNS | {"campaign"}
 
 
 def _leading_person(toks: list[Tok]) -> tuple[int, int] | None:

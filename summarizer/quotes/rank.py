@@ -16,6 +16,8 @@ import json
 import math
 import re
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 from summarizer.quotes import lexicon as lx
@@ -155,7 +157,8 @@ MODEL = Model.of(load())
 
 
 def score(features: dict[str, float], weights: dict[str, float]) -> float:
-    return sum(weights.get(name, 0.0) * value for name, value in features.items())
+    total: float = sum(map(mul, map(weights.get, features, repeat(0.0)), features.values()))
+    return total
 
 
 def softmax(scores: list[float]) -> list[float]:

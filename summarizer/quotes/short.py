@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+from itertools import repeat
+from operator import mul
 from pathlib import Path
 
 SHORT_MAX = 6
@@ -76,7 +78,7 @@ def score(features: dict[str, float]) -> float:
     """Probability that the quotation is attributed speech."""
     if not WEIGHTS:
         return 1.0
-    z = sum(WEIGHTS.get(name, 0.0) * value for name, value in features.items())
+    z = sum(map(mul, map(WEIGHTS.get, features, repeat(0.0)), features.values()))
     z = max(-30.0, min(30.0, z))
     return 1.0 / (1.0 + math.exp(-z))
 

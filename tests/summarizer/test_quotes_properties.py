@@ -104,7 +104,7 @@ _PLAIN_BOUNDARY_RE = re.compile(
 _PLAIN_FULL_RE = re.compile(r"\b(?=([A-Z][a-z]+) (?:[A-Z]\. )?([A-Z]\w*(?:['’\-](?!s\b)\w+)*)\b)")
 PUNCTUATED = st.lists(
     st.sampled_from(
-        [*".!?…\n\"”’')] ‘“([aZ0", "''", ".…", "?!", "Jo ", "Roe", "A. ", "Said ", "said "]
+        [*".!?…\n\"”’')] ‘“([aZ0,;:", "''", ".…", "?!", "Jo ", "Roe", "A. ", "Said ", "said "]
     )
 )
 
@@ -126,6 +126,13 @@ def test_fast_patterns_match_where_the_plain_ones_do(text: str) -> None:
     assert [m.span() for m in cues.cue_pattern(ENGLISH).finditer(text)] == [
         m.span() for m in plain_cue.finditer(text)
     ]
+    plain_clause_end = re.compile(r"[,;:.!?()\u201c\u201d\"]\s|[;:!?\u201c\u201d\"]|\.\Z|\n")
+    for hi in range(len(text) + 1):
+        fast, plain = (
+            mentions._CLAUSE_END_RE.search(text, 0, hi),
+            plain_clause_end.search(text, 0, hi),
+        )
+        assert (fast and fast.start()) == (plain and plain.start())
 
 
 _PLAIN_POLL_LEAD_RE = re.compile(
