@@ -188,7 +188,9 @@ def _add_article_titles(person: Person, text: str, others: set[str]) -> None:
             continue
         _add_fuller_name(person, text, folded, i, names, others)
         _add_bracketed_first_name(person, text, folded[i][0])
-        if _other_first_name(person, text, folded, i):
+        if _other_first_name(person, text, folded, i) and not _adds_own_short_form(
+            person, folded[i - 1][2], others
+        ):
             first_name = True
             continue
         _add_titles_before(person, text, folded, i)
@@ -260,6 +262,27 @@ def _other_first_name(
     if word in person.name_words or word in _TITLE_LOWER or word in _NON_NAME:
         return False
     return token[:1].isupper()
+
+
+_MIN_SHORT_FORM = 3
+
+
+def _adds_own_short_form(person: Person, token: str, others: set[str]) -> bool:
+    """True when ``token``, a first name right before this person's surname, is the long
+    or short form of this person's own first name ("Patrick Carlineo" for "Pat
+    Carlineo"): one starts with the other, three letters or more, and it is no word of
+    another speaker's name ("Dan" and "Daniel" stay two people when both speak). The
+    article's form is then one of this person's names."""
+    word = _fold_token(token)
+    for own in person.name_words:
+        short, long = sorted((own, word), key=len)
+        if own != word and len(short) >= _MIN_SHORT_FORM and long.startswith(short):
+            if word in others:
+                return False
+            person.name_words = person.name_words | {word}
+            person.words.add(word)
+            return True
+    return False
 
 
 def _fold_token(token: str) -> str:

@@ -15,8 +15,10 @@ Only these phrases count, word for word (`summarizer.folding.significant`):
   and titles ("Former royal", "Christian Rev.");
 - the mention grown rightwards over capitalised words right after it (a name the
   extractor cut short: "Watch", ". Christian Pardo" after "Capt");
-- the two or more capitalised words opening a mention, up to a preposition inside it
-  ("Cameron Easley" of "Cameron Easley for Morning Consult").
+- the two or more capitalised words opening a mention, up to a preposition inside it,
+  where what follows the preposition is exactly the name the extractor resolved
+  ("Cameron Easley" of "Cameron Easley for Morning Consult"; not "Donald Trump" of
+  "Donald Trump for President spokesman Jason Miller"), and no other speaker's name.
 
 A word of another speaker's name never joins the phrase ("Christie Slams Hillary
 Clinton" names neither), and a model's words that are not exactly one of these phrases
@@ -57,10 +59,18 @@ _ABBREVIATIONS = frozenset(w.rstrip(".") for w in lx.TITLES) | lx.words(
 
 
 def names_speaker_at(
-    text: str, mention: tuple[int, int], speaker: str, foreign: Iterable[str] = ()
+    text: str,
+    mention: tuple[int, int],
+    speaker: str,
+    *,
+    name: Iterable[str] = (),
+    own: Iterable[str] = (),
+    others: Iterable[str] = (),
 ) -> bool:
     """True when ``speaker`` (a model's words) is the article's phrase for the speaker at
-    ``mention`` (offsets into ``text``); ``foreign``: words of other speakers' names."""
+    ``mention`` (offsets into ``text``). ``name``: the words of the extractor's resolved
+    name for them; ``own``: every word the article gives them (titles, roles);
+    ``others``: the words of other speakers' names."""
     said = significant(speaker)
     start, end = mention
     if not said or start >= end:
@@ -95,19 +105,29 @@ def names_speaker_at(
         for j in range(last, right + 1)
         if (i, j) != (first, last)
     ]
-    runs += [
-        (first, k)
-        for k in range(first + 1, last)
-        if toks[k + 1].word in _PREPOSITIONS and all(is_cap(t.bare) for t in toks[first : k + 1])
-    ]
-    others = frozenset(foreign)
+    foreign = frozenset(others) - frozenset(own)
     for i, j in runs:
-        if significant(text[toks[i].start : toks[j].end]) != said:
-            continue
-        added = toks[i:first] + toks[last + 1 : j + 1] if j >= last else toks[i : j + 1]
-        if not any(w in others for t in added for w in significant(t.word)):
+        added = toks[i:first] + toks[last + 1 : j + 1]
+        if significant(text[toks[i].start : toks[j].end]) == said and not _any_in(added, foreign):
+            return True
+    # the head of "Cameron Easley for Morning Consult": only where the extractor resolved
+    # exactly what follows the preposition ("Donald Trump for President spokesman Jason
+    # Miller" is Miller's mention; "Donald Trump" heads nothing of his)
+    for k in range(first + 1, last):
+        head = toks[first : k + 1]
+        if (
+            toks[k + 1].word in _PREPOSITIONS
+            and all(is_cap(t.bare) for t in head)
+            and set(significant(text[toks[k + 2].start : toks[last].end])) == set(name)
+            and significant(text[toks[first].start : toks[k].end]) == said
+            and not _any_in(head, frozenset(others))
+        ):
             return True
     return False
+
+
+def _any_in(toks: list[Tok], words: frozenset[str]) -> bool:
+    return any(w in words for t in toks for w in significant(t.word))
 
 
 def _joined(text: str, a: Tok, b: Tok) -> bool:

@@ -330,8 +330,12 @@ class Verifier:
         words = set(significant(speaker))
         if bool(person.name_words) and person.name_words <= words <= set(significant(mention)):
             return True
-        foreign = set().union(*(p.name_words for p in self.people.persons.values()))
-        return names_speaker_at(self.text, span, speaker, foreign - person.words)
+        others = set().union(
+            *(p.name_words for p in self.people.persons.values() if p is not person)
+        )
+        return names_speaker_at(
+            self.text, span, speaker, name=person.name_words, own=person.words, others=others
+        )
 
     def _whole(self, quotation: tuple[int, int], start: int, end: int) -> bool:
         """True when ``start:end`` is all of the article's ``quotation`` (a word it quotes

@@ -31,7 +31,7 @@ Judicial Watch stated in a release Tuesday that the report “proves the emails 
 from the court.”
 “The impact of the hearing on voters is still small,” wrote Cameron Easley for Morning Consult.
 “We will review every recommendation in the report,” Customs and Border Protection said in \
-a statement.
+a statement.“We will win Ohio,” said Donald Trump for President spokesman Jason Miller.
 """
 CBP_NAME = "Customs and Border Protection"
 PENWELL_NAME = "Christian Rev. Derek Penwell"
@@ -40,6 +40,7 @@ PENWELL = "how little the truth matters to anyone here"
 PARDO = "The candidates left just don’t understand the military"
 WATCH = "proves the emails were hidden from the court"
 EASLEY = "The impact of the hearing on voters is still small"
+OHIO = "We will win Ohio"
 CBP = "We will review every recommendation in the report"
 
 
@@ -61,6 +62,8 @@ CASES: dict[str, Case] = {
     "the-organisation-itself": Case("Morning Consult", EASLEY, "Morning Consult"),
     "one-word-of-the-head": Case("Easley", EASLEY, None),
     "the-head-for-another-quotation": Case("Cameron Easley", CBP, None),
+    "a-name-heading-someone-elses-mention": Case("Donald Trump", OHIO, None),
+    "the-name-at-the-end-of-that-mention": Case("Jason Miller", OHIO, "Jason Miller"),
     # an organisation whose name holds "and"
     "and-inside-one-name": Case(CBP_NAME, CBP, CBP_NAME),
     "and-inside-one-name-for-another-quotation": Case(CBP_NAME, EASLEY, None),
