@@ -80,7 +80,6 @@ _AUTHORED_RE = re.compile(
 )
 _DOCUMENT_NOUNS = ("statement", "letter", "memo", "release", "email", "message")
 _AUTHOR_REACH = 160  # characters after a subject its sentence may bring the document up in
-_PROTAGONIST_REACH = 600
 # what a text says someone made, so that it speaks for them: "a survey by X"
 _MADE_HEADS = lx.words(
     """study report analysis poll survey review paper investigation audit assessment
@@ -399,27 +398,7 @@ class Resolver:
             # "Dick Clark Productions denies ... the production company said"; "CBP
             # announced ... the agency said" although "the agency" spoke for itself before
             found = self._body_near(m) or found
-        if found is None and self._person_noun(head, text):
-            found = self._protagonist(m)
         return found
-
-    def _person_noun(self, head: str, text: str) -> bool:
-        return (
-            len(text.split()) <= 4
-            and not head.endswith("s")
-            and head not in lx.ANON_HEADS | _BODY_HEADS | _GENERIC | lx.TITLES
-            and head not in _DOCUMENT_NOUNS
-        )
-
-    def _protagonist(self, m: Mention) -> Speaker | None:
-        """ "“...,” Van Der Beek said. “...,” said the actor": a role noun the story has
-        not used for anyone stands for the latest salient person, when that is the person
-        the story names most."""
-        sp = self.last_subject
-        if sp is None or not sp.person or not 0 <= m.start - sp.last_at <= _PROTAGONIST_REACH:
-            return None
-        most = max((p for p in self.speakers if p.person), key=lambda p: p.count, default=None)
-        return sp if most is sp and sp.count >= 3 else None
 
     def _described(self, m: Mention) -> Speaker:
         text = " ".join(m.text.split())

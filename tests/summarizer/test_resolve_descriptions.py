@@ -67,26 +67,6 @@ def test_a_surname_is_not_taken_from_a_place_before_a_longer_name() -> None:
     assert Resolver("Mayor Ada Brook spoke. Brook said").full_name("Brook") == "Ada Brook"
 
 
-def test_a_role_noun_the_story_has_not_used_stands_for_its_main_person() -> None:
-    text = (
-        "Dara Quill has left the show.\n\n"
-        "Quill was voted off on Monday. Quill said the week had been hard.\n\n"
-        "“We lost the baby,” Quill said.\n\n"
-        "“It makes you more human,” said the actor."
-    )
-    assert [s for s, _ in _direct(text)] == ["Dara Quill"] * 2
-
-
-def test_a_role_noun_stays_itself_when_the_latest_speaker_is_no_main_person() -> None:
-    text = (
-        "Dara Quill has left the show. Quill said the week had been hard.\n\n"
-        "Quill was voted off on Monday.\n\n"
-        "Tom Berg said the vote was close.\n\n"
-        "“It makes you more human,” said the driver."
-    )
-    assert [s for s, _ in _direct(text)] == ["the driver"]
-
-
 def test_a_study_speaks_for_the_one_who_made_it() -> None:
     text = (
         "According to a 2018 survey by Penny Alder of the University of Nowhere, the "
