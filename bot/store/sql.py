@@ -172,7 +172,8 @@ class SqlStore(
                 yield conn
 
     def _read_pinned(self, conn: sa.Connection, *, snapshot: bool) -> Iterator[sa.Connection]:
-        """A read on `reading`'s connection: SQLite, a transaction of its own; PostgreSQL,
+        """A read (or `_write`'s ``in_reading`` write) on `reading`'s connection: SQLite, a
+        transaction of its own; PostgreSQL,
         inside the block's transaction once one is open (a snapshot read opens it), else
         in autocommit. A failed read ends the block's transaction (PostgreSQL refuses
         every later statement of an aborted one)."""
@@ -207,8 +208,17 @@ class SqlStore(
                     self._pinned.write = None
 
     @contextmanager
-    def _write(self, doing: str) -> Iterator[sa.Connection]:
+    def _write(self, doing: str, *, in_reading: bool = False) -> Iterator[sa.Connection]:
+        """A write transaction. With ``in_reading`` (a single-statement write an answer
+        makes, its thread's memory), PostgreSQL writes on `reading`'s connection: in
+        the block's transaction when one is open (committed as the block ends), else in
+        autocommit; no checkout, BEGIN or COMMIT of its own."""
         joined: sa.Connection | None = getattr(self._pinned, "write", None)
+        reading: sa.Connection | None = getattr(self._pinned, "conn", None)
+        if joined is None and reading is not None and in_reading and self._dialect == "postgresql":
+            with translate_errors(doing):
+                yield from self._read_pinned(reading, snapshot=False)
+            return
         if joined is not None:
             with translate_errors(doing):
                 yield joined

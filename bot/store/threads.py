@@ -40,7 +40,9 @@ class ThreadMemoryStore:
         def _read(
             self, doing: str, *, snapshot: bool = True
         ) -> AbstractContextManager[sa.Connection]: ...
-        def _write(self, doing: str) -> AbstractContextManager[sa.Connection]: ...
+        def _write(
+            self, doing: str, *, in_reading: bool = False
+        ) -> AbstractContextManager[sa.Connection]: ...
         def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert: ...
 
     def thread_memory(self, channel: str, thread: str) -> ThreadMemory:
@@ -71,7 +73,9 @@ class ThreadMemoryStore:
             index_elements=[thread_memory.c.channel, thread_memory.c.thread], set_=values
         )
         prune = next(self._thread_writes) % PRUNE_EVERY == 0
-        with self._write(f"remembering thread {thread!r}") as conn:
+        # One statement (two when pruning, each complete on its own): inside an answer's
+        # `reading` it needs no transaction of its own.
+        with self._write(f"remembering thread {thread!r}", in_reading=True) as conn:
             if prune:
                 forgotten = (
                     sa.select(thread_memory.c.channel, thread_memory.c.thread)

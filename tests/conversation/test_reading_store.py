@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from bot.domain import Quote, QuoteKind, Story
 from bot.errors import StoreError
+from bot.ports import ThreadMemory
 from bot.store import SqlStore
 
 FEED = "https://news.example/feed.xml"
@@ -136,3 +137,33 @@ def test_postgres_ranked_words_break_ties_by_newest_story(store: SqlStore) -> No
     if store.engine.dialect.name == "postgresql":
         indexes = {i["name"] for i in sa.inspect(store.engine).get_indexes("stories")}
         assert "ix_stories_id_sort_at" in indexes
+
+
+def test_postgres_an_answers_thread_memory_is_written_on_its_connection(
+    store: SqlStore,
+) -> None:
+    """The memory write of an answer needs no checkout, BEGIN or COMMIT of its own: in
+    autocommit before any snapshot read, else in the block's transaction, committed
+    when the block ends."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite writes keep BEGIN IMMEDIATE transactions of their own")
+    stories = _seed(store)
+    told = ThreadMemory(people=("Sergey Lavrov",), shown=frozenset({(1, "Housing")}))
+    checkouts: list[int] = []
+
+    def count(*_: Any) -> None:
+        checkouts.append(1)
+
+    sa.event.listen(store.engine, "checkout", count)
+    try:
+        with store.reading("answering"):
+            assert store.find_quotes(speaker=["lavrov"])
+            store.remember_thread("c", "t1", told, at=T0)  # autocommit: committed at once
+            with store.engine.connect() as other:
+                assert other.exec_driver_sql("SELECT count(*) FROM thread_memory").scalar() == 1
+            assert store.get_story(stories[0].id or 0)  # opens the block's transaction
+            store.remember_thread("c", "t2", told, at=T0)
+        assert len(checkouts) == 2  # the block's, and the check's own
+    finally:
+        sa.event.remove(store.engine, "checkout", count)
+    assert store.thread_memory("c", "t2") == told
