@@ -78,6 +78,9 @@ _KNOWING_SOURCE_RE = re.compile(
     r"(?:direct )?knowledge)\b[^,;:.!?\u201c\u201d\"()\n]{0,90}?)\s+\Z"
 )
 
+# what such a source's phrase must hold: a cheap test before the whole pattern
+_KNOWING_WORD_RE = re.compile(r"briefed|familiar|close|involved|knowledge|privy")
+
 
 def left_mention(text: str, lo: int, pos: int) -> Mention | None:
     """The subject noun phrase ending just before ``pos`` (skipping "also", "has"), a
@@ -85,9 +88,9 @@ def left_mention(text: str, lo: int, pos: int) -> Mention | None:
     makes it one ("a person briefed on the call said")."""
     m = _left_mention(text, lo, pos)
     if m is None and pos - lo > 6 and text[pos - 1 : pos].isspace():
-        share = _SHARE_RE.search(text, max(lo, pos - 80), pos) or _KNOWING_SOURCE_RE.search(
-            text, max(lo, pos - 140), pos
-        )
+        share = _SHARE_RE.search(text, max(lo, pos - 80), pos)
+        if share is None and _KNOWING_WORD_RE.search(text, max(lo, pos - 120), pos):
+            share = _KNOWING_SOURCE_RE.search(text, max(lo, pos - 140), pos)
         if share is not None:
             return Mention(share.start(1), share.end(1), share.group(1))
     return m
