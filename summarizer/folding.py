@@ -8,12 +8,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Every quotation-mark class Unicode has, and apostrophes: all fold to '.
-QUOTE_LIKE = (
-    "\"'`\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f"
-    "\u2032\u2033\u00ab\u00bb\u2039\u203a\u300c\u300d\u300e\u300f"
-    "\u301d\u301e\u301f\uff02\uff07\u275b\u275c\u275d\u275e\u2e42\U0001f676\U0001f677\U0001f678"
+# Marks that open and close alike (the double family, brackets of East Asian text too).
+DOUBLE_MARKS = frozenset(
+    '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\u301f\uff02'
+    "\u300c\u300d\u300e\u300f\u275d\u275e\u2e42\U0001f676\U0001f677\U0001f678"
 )
+# Marks that double as apostrophes.
+SINGLE_MARKS = frozenset("'`\u2018\u2019\u201a\u201b\u2032\u2039\u203a\uff07\u275b\u275c")
+# Every quotation-mark class Unicode has, and apostrophes: all fold to '.
+QUOTE_LIKE = DOUBLE_MARKS | SINGLE_MARKS
 DASH_LIKE = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 WORD_RE = re.compile(r"[^\W_]+")

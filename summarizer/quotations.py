@@ -13,17 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from summarizer.folding import DOUBLE_MARKS, SINGLE_MARKS
 from summarizer.quotes.lexicon import NON_NAME_CAPS, ROLE_WORDS
 
-# Marks that open and close alike (the double family, brackets of East Asian text too):
-# each one met toggles a quotation, so a mark glued to a letter still counts.
-DOUBLE_MARKS = frozenset(
-    '"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e\u301f\uff02'
-    "\u300c\u300d\u300e\u300f\u275d\u275e\u2e42\U0001f676\U0001f677\U0001f678"
-)
-# Marks that double as apostrophes: a quotation only when not inside a word.
-SINGLE_MARKS = frozenset("'`\u2018\u2019\u201a\u201b\u2032\u2039\u203a\uff07\u275b\u275c")
-ALL_MARKS = DOUBLE_MARKS | SINGLE_MARKS
+# Marks that open and close alike (`DOUBLE_MARKS`): each one met toggles a quotation, so
+# a mark glued to a letter still counts. Marks that double as apostrophes
+# (`SINGLE_MARKS`): a quotation only when not inside a word. One list of marks for the
+# whole summarizer: `summarizer.folding` folds the same ones.
 _REF_RE = re.compile(r"\[\d{1,3}\]")
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Z\[\u201c\"])|\n")
 _NAME_TOKEN_RE = re.compile(r"[^\W\d_][\w.'\u2019-]*")

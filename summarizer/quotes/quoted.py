@@ -8,6 +8,7 @@ import re
 from typing import NamedTuple
 
 from bot.domain import QuoteKind
+from summarizer.folding import QUOTE_LIKE
 from summarizer.quotes.cues import Cue
 from summarizer.quotes.language import Language, words
 from summarizer.quotes.marks import MarkSpan
@@ -80,7 +81,6 @@ _LIST_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*(?:and|or|,)[ \t]+[\u201c\"]")
 _LIST_BEFORE_RE = re.compile(r"[\u201d\"][ \t]*,?[ \t]*(?:and|or|,)?[ \t]*\Z")
 _LIST_INTRO = words("including like such")
 _TERM_WINDOW = 3000
-_MARKS = frozenset("\u201c\u201d\"\u2018\u2019'\u00ab\u00bb")
 # words that make a quotation a clause someone says rather than a term or a title
 _CLAUSE_WORDS = words(
     """i i'm i’m i've i’ve we we're we’re we've we’ve you you're you’re he she they it's
@@ -154,7 +154,7 @@ class QuotedSpans:
         at = lo + near.at
         pos = text.find(key, lo, hi)
         while pos >= 0:
-            if abs(pos - at) > 2 and (pos == lo or text[pos - 1] not in _MARKS):
+            if abs(pos - at) > 2 and (pos == lo or text[pos - 1] not in QUOTE_LIKE):
                 return True
             pos = text.find(key, pos + 1, hi)
         return False
