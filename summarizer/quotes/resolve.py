@@ -85,7 +85,7 @@ _MADE_HEADS = lx.words(
     """study report analysis poll survey review paper investigation audit assessment
     statement letter memo release email message book article column"""
 )
-_BY_RE = re.compile(r"\s+by\s+")  # characters from the main person's latest mention to "the actor"
+_BY_RE = re.compile(r"\s+by\s+")
 _RECENT = 64  # speakers a description may point back to; keeps resolution linear
 
 
