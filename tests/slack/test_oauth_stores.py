@@ -24,8 +24,8 @@ from bot.store import make_store
 
 T = TypeVar("T")
 
-SLOW = 0.2  # seconds one statement is held up
-STALL = SLOW / 2  # a loop stalled by the statement would go this long without a tick
+SLOW = 1.0  # seconds one statement is held up: well above a loaded machine's scheduling delays
+STALL = SLOW * 0.6  # a loop stalled by the statement would go SLOW without a tick
 
 
 class SlowDatabase:
