@@ -9,6 +9,7 @@ from functools import cache
 
 from summarizer.quotes.language import Language, words
 from summarizer.quotes.marks import MarkSpan
+from summarizer.quotes.mentions import left_mention
 from summarizer.quotes.names import Mention
 from summarizer.quotes.rank import SPEECH_NOUNS
 from summarizer.quotes.resolve import Resolved
@@ -40,6 +41,11 @@ def _trie_pattern(words: frozenset[str] | set[str]) -> str:
     return build(trie)
 
 
+# "Trump announcedthe leaders ...": a space lost where an inline tag of the page ended;
+# a cue word of five letters or more run into a determiner, pronoun or "that"
+_GLUED = r"(?<=\w{5})(?=(?:the|that|his|her|their)\b)"
+
+
 @cache
 def cue_pattern(lang: Language) -> re.Pattern[str]:
     """Any cue word of ``lang``, "according to", or a capitalised inverted "Said X"."""
@@ -50,7 +56,9 @@ def cue_pattern(lang: Language) -> re.Pattern[str]:
         + first
         + r"])(?:[Aa]ccording to\b|(?:"
         + _trie_pattern(lang.cue_words)
-        + r")\b|(?:Said|Says|Added|Asked|Wrote)\b(?= [A-Z]))"
+        + r")(?:\b|"
+        + _GLUED
+        + r")|(?:Said|Says|Added|Asked|Wrote)\b(?= [A-Z]))"
     )
 
 
@@ -96,6 +104,12 @@ _POLL_LEAD_RE = re.compile(
     r"In(?<!\wIn)\s+((?:a|an|the|this|that|its|their|[A-Z][\w’'.\-/]*[’']s)\s+[^,.;:\n]{0,80}?"
     r"\b(?:poll|survey)\b[^,.;:\n]{0,60}?)\s*,"
 )
+# "Trump’s statement that", "his stern warning that": an owner, up to two modifiers, a
+# noun of saying and "that"
+_OWNED_REPORT_RE = re.compile(
+    r"\b(?:(his|her|their|His|Her|Their)|([A-Z][\w.\-]*(?: [A-Z][\w.\-]*){0,3})[’']s)\s+"
+    r"(?:[a-z][\w\-]*\s+){0,2}?(" + "|".join(sorted(SPEECH_NOUNS)) + r")\s+that\b"
+)
 _FRONTED_RE = re.compile(
     r"(?:After|While|When|Whereas|Although|Though|Even as|Even though|Even if|Before|Once|"
     r"Until|Because|Since|With)\b"
@@ -132,6 +146,7 @@ class Cues:
             and not _is_noun_use(text, m.start())
         ]
         cues.extend(self._poll_leads())
+        cues.extend(self._owned_reports(cues))
         cues.sort(key=lambda c: c.start)
         return cues
 
@@ -159,6 +174,26 @@ class Cues:
                 continue  # not at a sentence's start
             cue = Cue(m.start(), m.start() + 2, "In", "according")
             cue.mention = Mention(m.start(1), m.end(1), m.group(1))
+            out.append(cue)
+        return out
+
+    def _owned_reports(self, found: list[Cue]) -> list[Cue]:
+        """ "Trump’s statement that the U.S. was willing ...", "his warning that ...": a noun
+        of saying with its owner and a that-clause reports the clause; the owner speaks."""
+        text = self.text
+        taken = {c.start for c in found}
+        out = []
+        for m in _OWNED_REPORT_RE.finditer(text):
+            if m.start(3) in taken or self.story.in_quote(m.start(3)):
+                continue
+            if m.group(1) is not None:
+                mention: Mention | None = Mention(m.start(1), m.end(1), m.group(1), pronoun=True)
+            else:
+                mention = left_mention(text, m.start(2), m.end(2))
+                if mention is None or mention.pronoun or mention.end != m.end(2):
+                    continue
+            cue = Cue(m.start(3), m.end(3), m.group(3), "speech")
+            cue.mention = mention
             out.append(cue)
         return out
 

@@ -164,8 +164,8 @@ class Speakers:
 
     def _find_mention(self, c: Cue, lo: int, hi: int, before: list[Cue], s0: int) -> Mention | None:
         text = self.text
-        if c.mention is not None and c.word == "In":
-            return c.mention  # a poll lead: found with its cue
+        if c.mention is not None:
+            return c.mention  # a poll lead, the owner of a noun of saying: found with its cue
         if c.kind == "according":
             pos = skip_space(text, c.end)
             m = right_mention(text, pos, hi, loose=True)

@@ -69,3 +69,37 @@ def test_a_noun_of_saying_after_an_owner_and_adjectives_is_no_verb() -> None:
     assert not _is_noun_use(text, text.index("claims"))
     text = "His elected representatives claimed"
     assert not _is_noun_use(text, text.index("claimed"))
+
+
+def test_a_noun_of_saying_with_its_owner_reports_its_that_clause() -> None:
+    text = (
+        "The council met on Tuesday. Allies saw hope in Jane Roe’s statement that the "
+        "depot would stay open through the winter."
+    )
+    assert _indirect(text) == [("the depot would stay open through the winter", "Jane Roe")]
+
+
+def test_a_possessive_pronoun_owning_a_noun_of_saying_speaks() -> None:
+    text = (
+        "Jane Roe spoke to the council on Tuesday. The vote came a day after her warning "
+        "that the depot would close before the spring."
+    )
+    assert ("the depot would close before the spring", "Jane Roe") in _indirect(text)
+
+
+def test_a_noun_of_saying_without_a_that_clause_reports_nothing() -> None:
+    text = "Members dismissed Jane Roe’s statement on the depot and went home."
+    assert [speaker for _, speaker in _indirect(text)] == ["Members"]
+
+
+def test_a_cue_run_into_the_next_word_is_still_a_cue() -> None:
+    # a space lost where an inline tag ended: "announced<a>the ...</a>"
+    text = "On Monday, Mayor Jane Roe announcedthe depot would stay open through the winter."
+    quotes = _indirect(text)
+    assert [speaker for _, speaker in quotes] == ["Jane Roe"]
+    assert quotes[0][0].endswith("depot would stay open through the winter")
+
+
+def test_a_word_ending_in_a_determiner_is_no_glued_cue() -> None:
+    text = "The town’s weather changed, and the brother went home."
+    assert _indirect(text) == []
