@@ -20,7 +20,6 @@ _ADJUNCT_WORDS = words(
     them us me today yesterday tonight publicly privately again often once then now out
     conference call news press release email weekend"""
 )
-_TAG_TAIL_WORDS = 5
 _THAT_WORD_RE = re.compile(r"[\w’'.-]+|[^\w\s]")
 _TAIL_WORD_RE = re.compile(r"[\w’'.-]+")
 _TAIL_PREPS = words("in on at during to of for with after before about from by via")
@@ -51,15 +50,6 @@ class ReportedClauses:
         if c.content_from >= 0:
             return strip(text, self._skip_to_that(text, c.content_from, s1), s1)
         tail = text[start:s1]
-        if (
-            not front
-            and text[max(0, s0 - 3) : s0].rstrip().endswith(("\u201d", '"'))
-            and len(tail.split()) <= _TAG_TAIL_WORDS
-            and " that " not in tail
-        ):
-            # "“Why now?” Roe, an aide, asked at an event.": the sentence split after the
-            # quotation's mark leaves its tag alone; the quotation was the report
-            return None
         short_tail = (
             self._adjunct_only(tail)
             or (len(tail.split()) <= 5 and " that " not in tail and len(front.split()) >= 6)
