@@ -50,13 +50,12 @@ _GLUED = r"(?<=\w{5})(?=(?:the|that|his|her|their)\b)"
 def cue_pattern(lang: Language) -> re.Pattern[str]:
     """Any cue word of ``lang``, "according to", or a capitalised inverted "Said X"."""
     # the first-letter test first: the engine tries the trie's branches one by one
-    every = lang.cue_words | lang.stance_verbs
-    first = "".join(sorted({w[0] for w in every} | set("AaSW")))
+    first = "".join(sorted({w[0] for w in lang.cue_words} | set("AaSW")))
     return re.compile(
         r"\b(?=["
         + first
         + r"])(?:[Aa]ccording to\b|(?:"
-        + _trie_pattern(every)
+        + _trie_pattern(lang.cue_words)
         + r")(?:\b|"
         + _GLUED
         + r")|(?:Said|Says|Added|Asked|Wrote)\b(?= [A-Z]))"
@@ -77,9 +76,6 @@ class Cue:
     used: bool = False
     clause: bool = False  # the reported clause around its quotes was emitted
     content_from: int = -1  # where its content starts when not right after it
-    # a stance verb ("refused", "backed") or an owner's noun of saying ("her warning
-    # that"): reports an indirect clause, never a quotation
-    indirect_only: bool = False
 
     @property
     def anchor(self) -> int:
@@ -110,12 +106,10 @@ _POLL_LEAD_RE = re.compile(
 )
 # "Trump’s statement that", "his stern warning that": an owner, up to two modifiers, a
 # noun of saying and "that"
-_OWNED_NOUN_RE = re.compile(r"\b(?:" + _trie_pattern(SPEECH_NOUNS) + r")(?=\s+that\b)")
-_OWNER_RE = re.compile(
-    r"(?:\b(his|her|their|His|Her|Their)|\b([A-Z][\w.\-]*(?: [A-Z][\w.\-]*){0,3})[’']s)\s+"
-    r"(?:[a-z][\w\-]*\s+){0,2}?\Z"
+_OWNED_REPORT_RE = re.compile(
+    r"\b(?:(his|her|their|His|Her|Their)|([A-Z][\w.\-]*(?: [A-Z][\w.\-]*){0,3})[’']s)\s+"
+    r"(?:[a-z][\w\-]*\s+){0,2}?(" + "|".join(sorted(SPEECH_NOUNS)) + r")\s+that\b"
 )
-_OWNER_REACH = 80
 _FRONTED_RE = re.compile(
     r"(?:After|While|When|Whereas|Although|Though|Even as|Even though|Even if|Before|Once|"
     r"Until|Because|Since|With)\b"
@@ -143,15 +137,8 @@ class Cues:
     def find(self) -> list[Cue]:
         """Every cue outside quotation marks, poll leads included, in text order."""
         text = self.text
-        stance = self.lang.stance_verbs
         cues = [
-            Cue(
-                m.start(),
-                m.end(),
-                m.group(),
-                self._kind_of(m.group()),
-                indirect_only=m.group() in stance,
-            )
+            Cue(m.start(), m.end(), m.group(), self._kind_of(m.group()))
             for m in cue_pattern(self.lang).finditer(text)
             if (m.group() != "put" or _as_put_it(text, m.start(), m.end()))
             and not (m.group() in _ASPECTUAL and text.startswith(" to ", m.end()))
@@ -167,7 +154,7 @@ class Cues:
         w = word.lower()
         if w.startswith("according"):
             return "according"
-        if w in self.lang.participles or (w in self.lang.stance_verbs and w.endswith("ing")):
+        if w in self.lang.participles:
             return "participle"
         if w == "put":
             return "speech"
@@ -196,11 +183,8 @@ class Cues:
         text = self.text
         taken = {c.start for c in found}
         out = []
-        for n in _OWNED_NOUN_RE.finditer(text):  # rare: the owner is looked for after
-            if n.start() in taken or self.story.in_quote(n.start()):
-                continue
-            m = _OWNER_RE.search(text, max(0, n.start() - _OWNER_REACH), n.start())
-            if m is None:
+        for m in _OWNED_REPORT_RE.finditer(text):
+            if m.start(3) in taken or self.story.in_quote(m.start(3)):
                 continue
             if m.group(1) is not None:
                 mention: Mention | None = Mention(m.start(1), m.end(1), m.group(1), pronoun=True)
@@ -208,7 +192,7 @@ class Cues:
                 mention = left_mention(text, m.start(2), m.end(2))
                 if mention is None or mention.pronoun or mention.end != m.end(2):
                     continue
-            cue = Cue(n.start(), n.end(), n.group(), "speech", indirect_only=True)
+            cue = Cue(m.start(3), m.end(3), m.group(3), "speech")
             cue.mention = mention
             out.append(cue)
         return out
@@ -224,7 +208,6 @@ class Cues:
     def cue_for(self, q: MarkSpan, sc: list[Cue], s0: int) -> tuple[Cue | None, float]:
         """The cue a quotation hangs on, and how sure that is."""
         close = q.after
-        sc = [c for c in sc if not c.indirect_only]
         for c in sc:
             if c.mention is None:
                 continue

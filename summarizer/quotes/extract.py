@@ -46,7 +46,6 @@ _COLON_LINE_RE = re.compile(r"[ \t]*([A-Z][\w.’'\-]*(?: [A-Z][\w.’'\-]*){0,3
 _ANSWERS = words("so yes no")
 _INTRO_ENDS = frozenset({"", ":", ".", ",", ":\u201c", ':"'})
 _NEST_LOOKBACK = 8
-_NO_SUBJECT = Mention(0, 0, "")  # looked for, none found
 
 
 class Extractor:
@@ -105,13 +104,10 @@ class Extractor:
             if s0 == para_start:
                 self._colon_line(s0, sq)
             self.speakers.note_subject(s0, s1, sq)
-            # stance verbs and owners' nouns of saying report no quotation: the quotations'
-            # speakers are chosen as if they were not there, and their mentions found after
-            qc = [c for c in sc if not c.indirect_only]
-            self.speakers.cue_mentions(qc, sq, s0, s1)
+            self.speakers.cue_mentions(sc, sq, s0, s1)
             opens = self._opens_with_quote(s0, para_start)
             carry = para_attr or (prev_para_attr if opens else None)
-            last = self._sentence(sc, qc, sq, s0, s1, carry)
+            last = self._sentence(sc, sq, s0, s1, carry)
             para_attr = last or para_attr
         return self._finish()
 
@@ -120,16 +116,8 @@ class Extractor:
         return head[:1] in '\u201c"\u00ab\u201e'
 
     def _sentence(
-        self,
-        sc: list[Cue],
-        qc: list[Cue],
-        sq: list[MarkSpan],
-        s0: int,
-        s1: int,
-        carry: Attr | None,
+        self, sc: list[Cue], sq: list[MarkSpan], s0: int, s1: int, carry: Attr | None
     ) -> Attr | None:
-        """Attribute the sentence's quotations (with the cues ``qc`` that may carry one),
-        then report the clauses of the cues ``sc`` left over; the attribution it ends on."""
         last: Attr | None = None
         where = -1
         cands: list[Mention] | None = None
@@ -143,7 +131,7 @@ class Extractor:
             ):
                 continue
             label = self.uncued.speaker_label(q)
-            cue, conf = (None, 0.0) if label is not None else self.cues.cue_for(q, qc, s0)
+            cue, conf = (None, 0.0) if label is not None else self.cues.cue_for(q, sc, s0)
             if cue is None and self.quoted.not_speech(q):
                 continue  # (a title a cue reports on is part of the reported words)
             attr: Attr | None
@@ -167,7 +155,7 @@ class Extractor:
             kind = self.quoted.kind(q, cue)
             if words <= short.SHORT_MAX:
                 # speech, or a scare quote or a title? a small model decides
-                feats = self.quoted.short_features(q, qc, s0, attr, kind, title, words)
+                feats = self.quoted.short_features(q, sc, s0, attr, kind, title, words)
                 if self.collect is not None:
                     self.collect.append((q.start, q.end, feats))
                 elif not short.keep(feats) or (title and self.quoted.owned_title(q, feats)):
@@ -178,16 +166,14 @@ class Extractor:
                 attr = self.uncued.subject(q, s0, any_np=True) or self.uncued.guess()
             if rank.MODEL or self.chooser.collect is not None:
                 if cands is None:
-                    cands = self.chooser.candidates(qc, sq, s0, s1)
-                attr = self.chooser.rank(q, attr, cands, qc, s0, kind)
-            self._emit_quote(q, self.speakers.owner_or_coreferent(q, attr, qc, s0, s1), kind)
+                    cands = self.chooser.candidates(sc, sq, s0, s1)
+                attr = self.chooser.rank(q, attr, cands, sc, s0, kind)
+            self._emit_quote(q, self.speakers.owner_or_coreferent(q, attr, sc, s0, s1), kind)
             if cue is not None and attr is not None and not cue.clause:
                 self._emit_clause(q, cue, attr, s0, s1)
             if attr is not None:
                 last = attr
                 where = max(where, q.end)
-        if len(qc) < len(sc):
-            self.speakers.cue_mentions(sc, sq, s0, s1, indirect_only=True)
         # the attribution the sentence ends on carries over: the rightmost one
         final = last
         for a, b in pairwise(sc):
@@ -200,17 +186,11 @@ class Extractor:
             ):
                 b.used = True
                 a.content_from = b.end
-        subject: Mention | None = None  # the sentence's, for the first cue without one
         for c in sc:
-            if not c.used and c.mention is None and c.kind != "according" and not sq:
-                if subject is None:
-                    subject = self.speakers.sentence_subject(s0, c.start) or _NO_SUBJECT
-                self._subject_of(c, subject)
             if not c.used and c.mention is not None and c.resolved is not None:
                 attr = self.speakers.attr(c)
                 emitted = attr is not None and self._emit_indirect(c, attr, sq, s0, s1)
-                if emitted and where < 0 and not c.indirect_only:
-                    # (a stance taken, "X refused ...", names no speaker of what follows)
+                if emitted and where < 0:
                     final, where = attr, c.start
                 elif (
                     attr is not None
@@ -223,16 +203,6 @@ class Extractor:
         if final is None and not sq and self.text[s0:s1].rstrip().endswith(":"):
             final = self.uncued.intro_subject(s0, s1)
         return final
-
-    def _subject_of(self, c: Cue, m: Mention) -> None:
-        """ "Jane Roe, for her part, has long and loudly argued that ...": a cue whose
-        subject the mention rules did not reach (modifiers, adverbs or an auxiliary
-        phrase between them) takes the sentence's subject ``m``; the cue model then
-        judges the report as any other."""
-        if m is _NO_SUBJECT or m.end > c.start:
-            return
-        c.mention = m
-        c.resolved = self.resolver.resolve(m)
 
     def _colon_line(self, s0: int, sq: list[MarkSpan]) -> None:
         """ "Joe Scarborough: Trump Playing Dumb Is ‘Disqualifying.’": a paragraph that
@@ -309,41 +279,13 @@ class Extractor:
 
     def _finish(self) -> list[Quote]:
         renames = self.resolver.renames
-        out = _drop_nested_reports(_drop_twins(self.out))
+        out = _drop_nested_reports(self.out)
         if renames:
             roles = {
                 new: sp.role for new in renames.values() if (sp := self.resolver.by_name.get(new))
             }
             out = [_renamed(q, renames, roles) for q in out]
         return sorted(out, key=lambda q: (q.start, q.end))
-
-
-def _drop_twins(quotes: list[Quote]) -> list[Quote]:
-    """Two cues reporting the same words ("Allies saw hope in Roe’s statement that [the
-    depot stays open]"): the cue nearest the words reports them, so the report whose
-    speaker is mentioned last before them is kept."""
-    best: dict[tuple[int, int], Quote] = {}
-    twins = False
-    for q in quotes:
-        if q.kind is not QuoteKind.INDIRECT:
-            continue
-        key = (q.start, q.end)
-        other = best.get(key)
-        if other is None:
-            best[key] = q
-            continue
-        twins = True
-        if _mention_at(q) > _mention_at(other):
-            best[key] = q
-    if not twins:
-        return quotes
-    kept = {id(q) for q in best.values()}
-    return [q for q in quotes if q.kind is not QuoteKind.INDIRECT or id(q) in kept]
-
-
-def _mention_at(q: Quote) -> int:
-    m = q.speaker_mention
-    return m.start if m is not None and m.start < q.start else -1
 
 
 def _drop_nested_reports(quotes: list[Quote]) -> list[Quote]:

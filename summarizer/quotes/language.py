@@ -39,8 +39,6 @@ class Language:
     female_names: frozenset[str]
     male_names: frozenset[str]
     attribution_hints: frozenset[str]  # words near a cue that make it reporting
-    # "X refused to ...", "X backed ...": cues of an indirect report, never of a quotation
-    stance_verbs: frozenset[str] = frozenset()
 
     @cached_property
     def cue_words(self) -> frozenset[str]:
@@ -69,7 +67,6 @@ ENGLISH = Language(
     female_names=lx.FEMALE_NAMES,
     male_names=lx.MALE_NAMES,
     attribution_hints=lx.ATTRIBUTION_HINTS,
-    stance_verbs=lx.STANCE_VERBS,
 )
 
 

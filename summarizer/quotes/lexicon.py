@@ -271,19 +271,6 @@ ATTRIBUTION_HINTS = words(
     wary weighed welcomed widely wonder wondering worry"""
 ) - (SPEECH_VERBS | OPINION_VERBS | PARTICIPLES)
 
-# "X refused to ...", "X distanced himself from ...": verbs PolNeAR annotates as cues of a
-# stance taken, too loose to carry a quotation; they report an indirect clause only, each
-# judged by the cue model. The verbs among ATTRIBUTION_HINTS (and "support"), kept where
-# on PolNeAR train the cue model's kept clauses were right at least twice more often
-# than wrong (summarizer/MODEL_CARD.md); "support" (net 3 of 250) left out for speed
-STANCE_VERBS = words(
-    """acquiesced blame congratulated considers convince credited distanced embraced
-    emphasize endorsing explain express identified informed knocked lambasted learned
-    noticed outlining persuaded pivoted portraying predict prefer promote pushing rebuked
-    rebut refuse refused remembers reveal seeking shared suspected talking unveiled viewed
-    welcomed"""
-) - (SPEECH_VERBS | OPINION_VERBS | PARTICIPLES)
-
 # words that make a capitalised name an organisation or a publication, not a person
 ORG_WORDS = words(
     """University College Institute Laboratory Laboratories Lab Center Centre Department

@@ -148,19 +148,14 @@ class Speakers:
         if m is not None and m.name and VERB_NEXT_RE.match(self.text, m.end, hi):
             self.resolver.note_subject(m)
 
-    def cue_mentions(
-        self, sc: list[Cue], sq: list[MarkSpan], s0: int, s1: int, *, indirect_only: bool = False
-    ) -> None:
-        """Find and resolve the mention each of the sentence's cues hangs on (with
-        ``indirect_only``, of its cues that report no quotation only)."""
+    def cue_mentions(self, sc: list[Cue], sq: list[MarkSpan], s0: int, s1: int) -> None:
+        """Find and resolve the mention each of the sentence's cues hangs on."""
         for k, c in enumerate(sc):
-            if c.indirect_only != indirect_only:
-                continue
             lo = max([s0] + [q.end + 1 for q in sq if q.end < c.start])
             hi = min([s1] + [q.open_at for q in sq if q.open_at > c.end])
             c.mention = self._find_mention(c, lo, hi, sc[:k], s0)
             if c.mention is not None:
-                salient = not indirect_only and (
+                salient = (
                     c.inverted
                     or near_start(self.text, s0, c.mention.start)
                     or (c.kind == "speech" and c.mention.name is not None)

@@ -45,13 +45,13 @@ def _cue_scores(text: str) -> list[float]:
 
 def test_the_cue_model_is_shipped_and_tells_a_plea_from_a_report() -> None:
     assert cue_score.WEIGHTS, "cue_score.json is shipped with the package"
-    (plea,) = _cue_scores("A Buffalo man pleaded guilty on Monday to stealing from the mayor.")
+    (plea,) = _cue_scores("A Buffalo man pleaded guilty on Monday to threatening the mayor.")
     (report,) = _cue_scores("A Buffalo man said on Monday that the mayor had threatened him.")
     assert plea < cue_score.THRESHOLD <= report
 
 
 def test_without_a_model_every_cue_clause_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = "A Buffalo man pleaded guilty on Monday to stealing from the mayor."
+    text = "A Buffalo man pleaded guilty on Monday to threatening the mayor."
     monkeypatch.setattr(cue_score, "WEIGHTS", {})
     assert [speaker for _, speaker in _indirect(text)] == ["A Buffalo man"]
     monkeypatch.setattr(cue_score, "WEIGHTS", {"bias": -5.0})
@@ -103,37 +103,3 @@ def test_a_cue_run_into_the_next_word_is_still_a_cue() -> None:
 def test_a_word_ending_in_a_determiner_is_no_glued_cue() -> None:
     text = "The town’s weather changed, and the brother went home."
     assert _indirect(text) == []
-
-
-def test_a_cue_the_mention_rules_miss_takes_the_sentence_subject() -> None:
-    # "has long and loudly": more between the subject and its cue than the mention rules skip
-    text = "Jane Roe, for her part, has long and loudly argued that the depot should stay open."
-    assert _indirect(text) == [("the depot should stay open", "Jane Roe")]
-
-
-def test_a_stance_verb_reports_an_indirect_clause() -> None:
-    text = "Jane Roe refused to close the depot before the winter."
-    assert _indirect(text) == [("to close the depot before the winter", "Jane Roe")]
-
-
-def test_a_stance_verb_never_carries_a_quotation() -> None:
-    from summarizer.quotes.cues import Cues
-    from summarizer.quotes.language import ENGLISH
-    from summarizer.quotes.mentions import Mention
-    from summarizer.quotes.sentences import Story
-
-    story = Story("The aides refused “a much slower plan for the depot” for months.")
-    cues = Cues(story, ENGLISH)
-    found = cues.find()
-    assert [(c.word, c.indirect_only) for c in found] == [("refused", True)]
-    found[0].mention = Mention(0, 9, "The aides")
-    assert cues.cue_for(story.marks[0], found, 0) == (None, 0.0)
-
-
-def test_a_stance_names_no_speaker_of_the_quotation_after_it() -> None:
-    text = (
-        "“We will keep the depot,” Jane Roe said on Tuesday. Council members refused to close "
-        "the depot before the vote. “It is the right thing to do for the town.”"
-    )
-    speakers = [(q.text, q.speaker) for q in extract_quotes(text) if q.kind is QuoteKind.DIRECT]
-    assert speakers[-1] == ("It is the right thing to do for the town", "Jane Roe")
