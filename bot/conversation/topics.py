@@ -30,7 +30,7 @@ from bot.conversation.questions import (
 )
 from bot.conversation.replies import Context, Reply, pruned_story_reply
 from bot.conversation.stance import CUE_WEIGHT, stance_of
-from bot.domain import Story
+from bot.domain import Quote, Story
 from bot.ports import QuoteHit, Store, Summary
 from summarizer.bullets import make_bullets
 
@@ -417,7 +417,14 @@ class Topics:
         if stories and topic:
             ids = [s.id for s in stories if s.id is not None]
             hits = self.store.find_quotes(words=topic, story_ids=ids, limit=SEARCH_CANDIDATES)
-            ranked = rank_hits(hits, topic)
+            texts = {s.id: s.text for s in stories}
+            # Nobody speaks for the body, so a sentence that names it beside someone else's
+            # words sets them against it ("the Kremlin dismissed Trump's claim that ..."):
+            # those words are what the body answered, not what it said. They go last.
+            ranked = sorted(
+                rank_hits(hits, topic),
+                key=lambda h: sentence_names(texts.get(h.story_id, ""), h.quote, who),
+            )
             if ranked:
                 return Reply(
                     f"Nobody named “{label}” is quoted, but stories about {label} quote this "
@@ -434,6 +441,16 @@ class Topics:
         return Reply(
             f"Nobody named “{label}” is quoted in the stored stories, and none mentions it."
         )
+
+
+def sentence_names(text: str, quote: Quote, words: Sequence[str]) -> bool:
+    """True when the sentence around ``quote`` in ``text`` has one of ``words``."""
+    if not 0 <= quote.start <= quote.end <= len(text):
+        return False
+    start = max(text.rfind(c, 0, quote.start) for c in ".!?\n") + 1
+    ends = [i for i in (text.find(c, quote.end) for c in ".!?\n") if i >= 0]
+    sentence = text[start : min(ends, default=len(text))]
+    return covers(sentence, words)
 
 
 _NAME = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?:['’]s)?")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.conversation.stance import stance_of
-from bot.conversation.topics import covers, names_someone_else, proper_names
+from bot.conversation.topics import covers, names_someone_else, proper_names, sentence_names
+from bot.domain import Quote, QuoteKind
 
 
 @pytest.mark.parametrize(
@@ -50,3 +51,18 @@ def test_names_someone_else() -> None:
     assert names_someone_else("Putin does not understand force", names)
     assert names_someone_else("they asked Putin", set())
     assert not names_someone_else("Check on your neighbors", names)
+
+
+def test_words_set_against_a_body_are_told_from_words_beside_it() -> None:
+    text = (
+        "The Kremlin dismissed Trump's claim that Moscow is open to guarantees. "
+        "Lavrov dismissed the idea of guarantees without Russia."
+    )
+
+    def quote_of(words: str) -> Quote:
+        start = text.index(words)
+        return Quote(words, start, start + len(words), QuoteKind.INDIRECT, speaker="x")
+
+    assert sentence_names(text, quote_of("Moscow is open to guarantees"), ["kremlin"])
+    assert not sentence_names(text, quote_of("the idea of guarantees"), ["kremlin"])
+    assert not sentence_names(text, Quote("gone", 999, 1003, QuoteKind.INDIRECT), ["kremlin"])
