@@ -71,7 +71,9 @@ _CHANNEL_ASIDE = frozenset(
 _CHANNEL_DATES = frozenset({"pubDate", "lastBuildDate"})
 _IMAGE_PARTS = frozenset({"url", "title", "link", "width", "height", "description"})
 _ITEM_ASIDE = frozenset({"author", "comments", _DC + "creator"})
-_ITEM_ONCE = frozenset({"title", "link", "description", "guid", "pubDate", _CONTENT_ENCODED})
+_ITEM_ONCE = frozenset(
+    {"title", "link", "description", "guid", "pubDate", _CONTENT_ENCODED, _DC + "date"}
+)
 _ATOM_FEED_ASIDE = frozenset({ATOM + "id", ATOM + "updated", ATOM + "icon", ATOM + "logo"})
 _ATOM_AUTHOR_PARTS = frozenset({ATOM + "name", ATOM + "email", ATOM + "uri"})
 _ATOM_ENTRY_ONCE = frozenset(
@@ -196,17 +198,22 @@ def _rss(root: Any) -> tuple[str, list[dict[str, Any]]]:
     return title or "", raws
 
 
+def _children_once(element: Any, once: frozenset[str]) -> list[Any]:
+    """``element``'s children; a field of ``once`` given twice is not plain (feedparser
+    keeps one of the two by rules of its own)."""
+    children = _children(element)
+    tags = [c.tag for c in children if c.tag in once]
+    if len(tags) != len(set(tags)):
+        raise _NotPlain
+    return children
+
+
 def _rss_item(item: Any) -> dict[str, Any]:
     """feedparser's dict for an RSS item (`_start_item` … `_end_item`), its keys we read."""
     _attributes(item, _NONE)
     raw: dict[str, Any] = {}
-    seen: set[str] = set()
-    for child in _children(item):
+    for child in _children_once(item, _ITEM_ONCE):
         tag = child.tag
-        if tag in _ITEM_ONCE:
-            if tag in seen:
-                raise _NotPlain
-            seen.add(tag)
         if tag == "title":
             value = _popped(child, _NONE)
             kind = "text/html" if _looks_like_html(value) else "text/plain"
@@ -227,9 +234,6 @@ def _rss_item(item: Any) -> dict[str, Any]:
         elif tag == "pubDate":
             raw["published_parsed"] = _date(_repaired(_popped(child, _NONE)))
         elif tag == _DC + "date":
-            if tag in seen:
-                raise _NotPlain
-            seen.add(tag)
             raw["updated_parsed"] = _date(_repaired(_popped(child, _NONE)))
         elif tag in _ITEM_ASIDE:
             _popped(child, _NONE)
@@ -281,13 +285,8 @@ def _atom_entry(entry: Any) -> dict[str, Any]:
     """feedparser's dict for an Atom entry, its keys we read."""
     _attributes(entry, _NONE)
     raw: dict[str, Any] = {}
-    seen: set[str] = set()
-    for child in _children(entry):
+    for child in _children_once(entry, _ATOM_ENTRY_ONCE):
         tag = child.tag
-        if tag in _ATOM_ENTRY_ONCE:
-            if tag in seen:
-                raise _NotPlain
-            seen.add(tag)
         if tag == ATOM + "title":
             kind = _text_type(child)
             raw["title"] = _repaired(_popped(child, _TYPE))
