@@ -57,11 +57,16 @@ GENERIC_ERROR = "Sorry, something went wrong on our side; it has been logged."
 PRIVATE_DEFER = "newsbrief.private_defer"  # Interaction.extras: was "thinking" ephemeral?
 BRIEFING_POSTED = "The briefing is in the channel."
 BRIEFING_ALREADY_POSTED = "This briefing is already in the channel."
-SERVERS_ONLY = (
-    "newsbrief briefs the channels of a server: use its commands in a channel of a server "
-    "it is in, not in a direct message."
+NOT_HERE = (
+    "That command is not available here: the operator registered newsbrief's commands "
+    "for some servers only. Use it in a channel of one of them."
 )
 UNKNOWN_BUTTON = "This button is not one newsbrief knows (any more); nothing was done."
+
+
+# Where Discord offers the commands: server channels and the bot's own DM (a bot
+# installed to a server cannot be used in other people's DMs or group DMs).
+COMMAND_CONTEXTS = app_commands.AppCommandContext(guild=True, dm_channel=True)
 
 
 def bot_intents(*, message_content: bool = False) -> discord.Intents:
@@ -76,26 +81,11 @@ def bot_intents(*, message_content: bool = False) -> discord.Intents:
 class NewsTree(app_commands.CommandTree[Any]):
     """The command tree; its error handler answers privately, never with a traceback.
 
-    Commands work in server channels only (a briefing, a subscription, a schedule
-    belong to a channel): they are registered for guilds, and one that still
-    arrives from a direct message is answered with why, not run.
+    Commands are offered in server channels and in a direct message with the bot, as on
+    Slack: what each may do there (quotes and questions yes, a channel's feeds, briefing
+    and schedule no) is the conversations core's decision (`Context.direct_message`),
+    not this adapter's.
     """
-
-    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
-        if interaction.guild_id is not None:
-            return True
-        try:
-            if interaction.type is discord.InteractionType.autocomplete:
-                await interaction.response.autocomplete([])
-            else:
-                await interaction.response.send_message(
-                    embeds=error_message(SERVERS_ONLY).embeds,
-                    ephemeral=True,
-                    allowed_mentions=NO_MENTIONS,
-                )
-        except discord.HTTPException:
-            log.exception("could not turn away a command from a direct message")
-        return False
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
@@ -103,6 +93,10 @@ class NewsTree(app_commands.CommandTree[Any]):
         cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         if isinstance(cause, NewsbriefError):
             text = str(cause)
+        elif isinstance(cause, app_commands.CommandNotFound):
+            # Commands registered for a few servers only (``guild_ids``) are unknown
+            # anywhere else, a direct message included.
+            text = NOT_HERE
         elif isinstance(cause, app_commands.CheckFailure | app_commands.TransformerError):
             text = str(cause) or "That command cannot be used here."
         else:
@@ -112,6 +106,11 @@ class NewsTree(app_commands.CommandTree[Any]):
                 exc_info=cause,
             )
             text = GENERIC_ERROR
+        if interaction.type is discord.InteractionType.autocomplete:
+            # An autocomplete can only be answered with choices: offer none.
+            if not interaction.response.is_done():
+                await interaction.response.autocomplete([])
+            return
         await send_private(interaction, error_message(text))
 
 
@@ -202,6 +201,7 @@ class NewsBot(commands.Bot):
             user=f"discord:{user.id}",
             roles=roles,
             thread_of=thread_of,
+            direct_message=_is_direct_message(channel),
         )
 
     async def briefing_of_thread(self, thread: discord.Thread) -> str | None:
@@ -375,20 +375,19 @@ class NewsBot(commands.Bot):
 
 
 class NewsCog(commands.Cog):
-    """The slash commands: one per command of the conversations core (servers only)."""
+    """The slash commands: one per command of the conversations core."""
 
     news = app_commands.Group(
         name="news",
         description="Feeds, schedule and help for this channel",
-        guild_only=True,
-        allowed_contexts=app_commands.AppCommandContext(guild=True),
+        allowed_contexts=COMMAND_CONTEXTS,
     )
 
     def __init__(self, bot: NewsBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="quotes", description="Who said what: a story, a number or a person")
-    @app_commands.guild_only()
+    @app_commands.allowed_contexts(guilds=True, dms=True)
     @app_commands.describe(query="story number from the briefing, story URL, words or a person")
     async def quotes(self, interaction: discord.Interaction[Any], query: str) -> None:
         await self.run(interaction, f"quotes {query}")
@@ -402,7 +401,7 @@ class NewsCog(commands.Cog):
         return story_and_speaker_choices(stories, speakers, current)
 
     @app_commands.command(name="brief", description="Post this channel's briefing now")
-    @app_commands.guild_only()
+    @app_commands.allowed_contexts(guilds=True, dms=True)
     async def brief(self, interaction: discord.Interaction[Any]) -> None:
         await self.run(interaction, "brief now")
 
@@ -462,6 +461,13 @@ class NewsCog(commands.Cog):
             return
         for outgoing in reply_messages(reply):
             await send_followup(interaction, outgoing, ephemeral=private)
+
+
+def _is_direct_message(channel: Any) -> bool:
+    """A DM or group DM, whether discord.py resolved the channel or only knows its id."""
+    if isinstance(channel, discord.PartialMessageable):
+        return channel.guild_id is None
+    return isinstance(channel, discord.abc.PrivateChannel)
 
 
 def story_and_speaker_choices(

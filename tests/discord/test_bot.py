@@ -9,7 +9,7 @@ from typing import Any
 import discord
 import pytest
 
-from adapters.discord.bot import SERVERS_ONLY, UNKNOWN_BUTTON, NewsBot, bot_intents
+from adapters.discord.bot import NOT_HERE, UNKNOWN_BUTTON, NewsBot, bot_intents
 from adapters.discord.render import briefing_messages, quote_list_messages
 from adapters.discord.testing import (
     APPLICATION_ID,
@@ -632,24 +632,66 @@ async def test_without_thread_rights_a_mention_is_answered_in_the_channel(
     assert answer.json["allowed_mentions"] == {"parse": []}
 
 
-async def test_global_commands_are_for_servers_only(api: FakeDiscord, core: App) -> None:
+async def test_global_commands_are_offered_in_servers_and_the_bots_dm(
+    api: FakeDiscord, core: App
+) -> None:
     from tests.discord.conftest import logged_in_bot
 
     bot = await logged_in_bot(api, core, ScriptedResponder())
     try:
         [sync] = api.sent("PUT", rf"^/applications/{APPLICATION_ID}/commands$")
+        # 0 GUILD, 1 BOT_DM: what each command may do in a DM is the core's decision.
         assert {c["name"]: c["contexts"] for c in sync.json} == {
-            "news": [0],  # GUILD only: Discord offers none of them in direct messages
-            "quotes": [0],
-            "brief": [0],
+            "news": [0, 1],
+            "quotes": [0, 1],
+            "brief": [0, 1],
         }
-        assert not any(c["dm_permission"] for c in sync.json)
     finally:
         await bot.close()
 
 
+async def test_quotes_from_a_direct_message_reach_the_core_as_a_direct_message(
+    api: FakeDiscord, core: App
+) -> None:
+    from tests.discord.conftest import logged_in_bot
+
+    responder = ScriptedResponder()
+    bot = await logged_in_bot(api, core, responder)
+    try:
+        data = command_data("quotes", [option("query", "lavrov")], guild_id=None)
+        dispatch(bot, dm_interaction_payload(api.next_id(), type=2, data=data, channel_id=77))
+        await settle()
+    finally:
+        await bot.close()
+
+    [(context, text)] = responder.asked
+    assert text == "quotes lavrov"
+    assert context.direct_message and context.roles == frozenset()
+
+
+async def test_a_briefing_asked_for_in_a_direct_message_is_refused_by_the_core(
+    api: FakeDiscord, core: App
+) -> None:
+    from bot.conversation.core import CHANNELS_ONLY, Conversations
+    from tests.discord.conftest import logged_in_bot
+
+    bot = await logged_in_bot(api, core, Conversations(core))
+    try:
+        data = command_data("brief", None, guild_id=None)
+        dispatch(bot, dm_interaction_payload(api.next_id(), type=2, data=data, channel_id=77))
+        await settle()
+    finally:
+        await bot.close()
+
+    assert api.sent("POST", r"^/channels/") == []  # no briefing posted into a DM
+    [answer] = api.sent("POST", r"^/webhooks/")
+    [embed] = embeds_of(answer.json)
+    assert embed.description == CHANNELS_ONLY
+    assert answer.json["flags"] & 64  # privately
+
+
 @pytest.mark.parametrize("command", ["brief", "quotes"])
-async def test_a_command_from_a_direct_message_is_turned_away_with_why(
+async def test_a_command_registered_for_servers_only_says_so_in_a_direct_message(
     api: FakeDiscord, news_bot: NewsBot, responder: ScriptedResponder, command: str
 ) -> None:
     options = [option("query", "lavrov")] if command == "quotes" else None
@@ -657,15 +699,15 @@ async def test_a_command_from_a_direct_message_is_turned_away_with_why(
     dispatch(news_bot, dm_interaction_payload(api.next_id(), type=2, data=data, channel_id=77))
     await settle()
 
-    assert responder.asked == []  # nothing ran: no briefing posted into a DM
+    assert responder.asked == []  # nothing ran: the command is unknown outside its servers
     assert api.sent("POST", r"^/channels/") == []
     [answer] = callbacks(api)
     assert answer["type"] == 4 and answer["data"]["flags"] & 64
     [embed] = embeds_of(answer["data"])
-    assert embed.description == SERVERS_ONLY
+    assert embed.description == NOT_HERE
 
 
-async def test_autocomplete_in_a_direct_message_offers_nothing(
+async def test_autocomplete_for_a_command_unknown_here_offers_nothing(
     api: FakeDiscord, news_bot: NewsBot
 ) -> None:
     data = command_data("quotes", [option("query", "la", focused=True)], guild_id=None)
