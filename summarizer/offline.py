@@ -9,6 +9,7 @@ from bot.domain import Quote, Story
 from bot.ports import Summary
 from summarizer import extract_quotes
 from summarizer.bullets import make_bullets
+from summarizer.quotes.language import ENGLISH
 from summarizer.quotes.marks import pair_marks, sentence_bounds
 
 GIST_MAX = 200
@@ -19,7 +20,7 @@ _LETTER_RE = re.compile(r"[^\W\d_]")
 def gist(text: str, limit: int = GIST_MAX, *, title: str = "") -> str:
     """The first real sentence (not a dateline, a one-word line or the headline), cut at a word."""
     headline = _comparable(title)
-    for s, e in sentence_bounds(text, pair_marks(text)):
+    for s, e in sentence_bounds(text, pair_marks(text), ENGLISH):
         sentence = " ".join(text[s:e].split())
         if headline and _comparable(sentence) == headline:
             continue  # pages often repeat the headline as the first line of the text

@@ -52,7 +52,7 @@ class Extractor:
     """One story's extraction; use `extract` rather than this class directly."""
 
     def __init__(self, text: str, lang: Language = ENGLISH) -> None:
-        self.story = story = Story(text)
+        self.story = story = Story(text, lang)
         self.original = story.original
         self.text = story.text
         self.marks = story.marks

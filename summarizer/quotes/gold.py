@@ -13,12 +13,13 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from summarizer.quotes import lexicon as lx
+from summarizer.quotes.language import words
 from summarizer.quotes.marks import CLOSE, OPEN, STRAIGHT
 
 Span2 = tuple[int, int]
 _NAME_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'.\-]*[A-Za-z]")
-_NON_NAME = lx.words(
+# the scorer's own lists (how gold names are compared), not the extractor's language
+_NON_NAME = words(
     """the a an of and for to in on at by with mr mrs ms dr sen rep gov gen lt col president
     former minister secretary spokesman spokeswoman spokesperson official officials senator
     governor house white state department said says told who he she they it his her their
@@ -115,7 +116,7 @@ def name_tokens(name: str | None) -> set[str]:
     return out
 
 
-_DESCRIPTION_SKIP = lx.words("the a an one two three some several and of for")
+_DESCRIPTION_SKIP = words("the a an one two three some several and of for")
 
 
 def _description_tokens(name: str) -> set[str]:

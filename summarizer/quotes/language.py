@@ -39,6 +39,7 @@ class Language:
     female_names: frozenset[str]
     male_names: frozenset[str]
     attribution_hints: frozenset[str]  # words near a cue that make it reporting
+    abbreviations: frozenset[str]  # lower case, no final dot: "sen", "u.s", "a.m"
 
     @cached_property
     def cue_words(self) -> frozenset[str]:
@@ -67,6 +68,7 @@ ENGLISH = Language(
     female_names=lx.FEMALE_NAMES,
     male_names=lx.MALE_NAMES,
     attribution_hints=lx.ATTRIBUTION_HINTS,
+    abbreviations=lx.ABBREVIATIONS,
 )
 
 

@@ -150,6 +150,12 @@ TITLE_NOUNS = words(
     pundit donor organizer delegate negotiator officer mayor author historian expert
     lawmaker legislator businessman businesswoman entrepreneur billionaire"""
 )
+# abbreviations whose dot ends no sentence ("Sen. Reed", "Jan. 6", "U.S. officials")
+ABBREVIATIONS = words(
+    """mr mrs ms dr sen rep reps gov gen lt col sgt st jr sr prof rev capt maj cmdr adm
+    inc co corp ltd no vs jan feb mar apr jun jul aug sep sept oct nov dec ft mt u.s
+    d r i gop e.g i.e a.m p.m"""
+)
 HONORIFICS = words("Mr. Mrs. Ms. Dr. Mr Mrs Ms Dr")
 # nouns whose mention stands for its owner: "Trump's cryptic social media post"
 MEDIA_NOUNS = words(

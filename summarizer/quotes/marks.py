@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
-from summarizer.quotes import lexicon as lx
+from summarizer.quotes.language import Language
 
 OPEN = "\u201c\u00ab\u201e"
 CLOSE = "\u201d\u00bb"
@@ -138,11 +139,6 @@ def _has_word(text: str, span: MarkSpan) -> bool:
     return _WORD_RE.search(text, span.start, span.end) is not None
 
 
-_ABBREV = lx.words(
-    """mr mrs ms dr sen rep reps gov gen lt col sgt st jr sr prof rev capt maj cmdr adm
-    inc co corp ltd no vs jan feb mar apr jun jul aug sep sept oct nov dec ft mt u.s
-    d r i gop e.g i.e a.m p.m"""
-)
 # Sentence ends, "[.!?…]+ closers? spaces (?=Capital)" or "\n+", written to open with one
 # character class: the regex engine then skips to candidate characters at C speed
 # instead of trying both branches at every position (four times faster).
@@ -153,9 +149,12 @@ _BOUNDARY_RE = re.compile(
 _LAST_WORD_RE = re.compile(r"([\w.]+)\.$")
 
 
-def sentence_bounds(text: str, spans: list[MarkSpan]) -> list[tuple[int, int]]:
-    """Sentences as (start, end); never cut inside a quotation or after an abbreviation."""
+def sentence_bounds(text: str, spans: list[MarkSpan], lang: Language) -> list[tuple[int, int]]:
+    """Sentences as (start, end); never cut inside a quotation or after an abbreviation of
+    ``lang``."""
     inside = _inside_quote_checker(spans)
+    tag_after = _attribution_after(lang)
+    abbreviations = lang.abbreviations
     bounds: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY_RE.finditer(text):
@@ -163,10 +162,12 @@ def sentence_bounds(text: str, spans: list[MarkSpan]) -> list[tuple[int, int]]:
         if text[cut] != "\n" and inside(cut) and "\n" in m.group():
             cut = text.index("\n", cut)  # '...all bets are off.'"\n\n: the paragraph still ends
         if text[cut] != "\n":
-            if inside(cut) or ("\n" not in m.group() and _attribution_follows(text, m.end())):
+            if inside(cut) or (
+                "\n" not in m.group() and _attribution_follows(text, m.end(), tag_after)
+            ):
                 continue
             word = _LAST_WORD_RE.search(text, max(0, cut - 12), cut + 1)
-            if word and _is_abbreviation(word.group(1)) and "\n" not in m.group():
+            if word and _is_abbreviation(word.group(1), abbreviations) and "\n" not in m.group():
                 continue  # "p.m.", "U.S." end a sentence only at a paragraph break
         end = m.start() if text[cut] == "\n" else m.end()
         if end > start:
@@ -200,8 +201,10 @@ def _split_long(text: str, s: int, e: int) -> list[tuple[int, int]]:
     return out
 
 
-def _verbs_re() -> re.Pattern[str]:
-    verbs = "|".join(sorted(lx.SPEECH_VERBS, key=len, reverse=True))
+@cache
+def _attribution_after(lang: Language) -> re.Pattern[str]:
+    """A speaker tag with one of ``lang``'s speech verbs, as it follows a closing mark."""
+    verbs = "|".join(sorted(lang.speech_verbs, key=len, reverse=True))
     # "?” Pence said", "!” said Sen. Chuck Schumer (D-N.Y.)", "” the official added"
     name = (
         r"(?:(?!(?:He|She|They|We|I|It|You)\b)[A-Z][\w’'\-]*\.?"
@@ -214,20 +217,17 @@ def _verbs_re() -> re.Pattern[str]:
     )
 
 
-_ATTRIB_AFTER_RE = _verbs_re()
-
-
-def _attribution_follows(text: str, pos: int) -> bool:
+def _attribution_follows(text: str, pos: int, tag_after: re.Pattern[str]) -> bool:
     """Does a speaker tag start at ``pos``, right after a quotation closed a sentence?"""
     back = text[max(0, pos - 4) : pos].rstrip()
     if not back or back[-1] not in '\u201d"':
         return False
-    return _ATTRIB_AFTER_RE.match(text, pos) is not None
+    return tag_after.match(text, pos) is not None
 
 
-def _is_abbreviation(word: str) -> bool:
+def _is_abbreviation(word: str, abbreviations: frozenset[str]) -> bool:
     w = word.lower()
-    if w in _ABBREV:
+    if w in abbreviations:
         return True
     # single initials ("George W. Bush") and dotted acronyms ("D.C.")
     return len(w) == 1 or (len(w) <= 5 and "." in w and w.replace(".", "").isalpha())

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from summarizer.quotes.language import Language
 from summarizer.quotes.marks import MarkSpan, pair_marks, sentence_bounds, structure_spans
 from summarizer.quotes.names import Mention
 from summarizer.quotes.words import Tok, tokens
@@ -20,7 +21,7 @@ _CLEAN_CLOSES = frozenset(("\u201d", '"', "\n", "\u201c", "\u201e", ""))
 class Story:
     """One story's text and structure, read once; the rules share it."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, lang: Language) -> None:
         # rules see one kind of space ("he\u00a0told"); quotes keep the story's own text,
         # and the offsets agree because the swap is one character for one
         self.original = text
@@ -28,7 +29,7 @@ class Story:
         self.marks = pair_marks(text)
         self.struct = structure_spans(text, self.marks)
         self.struct_starts = [m.open_at for m in self.struct]
-        self.sents = sentence_bounds(text, self.struct)
+        self.sents = sentence_bounds(text, self.struct, lang)
         # the ranker and the pronoun scan read the same sentences' words, quote after quote
         self._words_outside: dict[tuple[int, int], list[Tok]] = {}
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from summarizer.quotes.extract import extract
 from summarizer.quotes.language import ENGLISH
+from summarizer.quotes.marks import pair_marks, sentence_bounds
 
 TEXT = "“We will open the bridge in May,” Dana Whitlock blorped on Tuesday."
 
@@ -20,3 +21,10 @@ def test_a_verb_added_to_the_language_reports_speech() -> None:
     (quote,) = [q for q in extract(TEXT, lang) if q.kind.value == "direct"]
     assert quote.text == "We will open the bridge in May"
     assert (quote.speaker, quote.cue) == ("Dana Whitlock", "blorped")
+
+
+def test_the_languages_abbreviations_hold_a_sentence_together() -> None:
+    text = "The bill passed on Monday. It was signed by Gov. Jane Smith in the evening."
+    without_gov = replace(ENGLISH, abbreviations=ENGLISH.abbreviations - {"gov"})
+    assert len(sentence_bounds(text, pair_marks(text), ENGLISH)) == 2
+    assert len(sentence_bounds(text, pair_marks(text), without_gov)) == 3

@@ -204,7 +204,7 @@ ODD_CASES = st.lists(st.sampled_from(["İ", "Σ", "ß", "“", "”", "A", " ", 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(TEXTS, ODD_CASES))
 def test_the_lower_cased_window_is_the_window_lower_cased(text: str) -> None:
-    story = Story(text)
+    story = Story(text, ENGLISH)
     spans = QuotedSpans(story, ENGLISH)
     for q in story.marks:
         near = spans._near(q)
