@@ -31,8 +31,8 @@ from collections.abc import Iterable
 
 from summarizer.folding import significant
 from summarizer.quotes import lexicon as lx
-from summarizer.quotes.mentions import CONNECTORS
-from summarizer.quotes.names import DETERMINERS, is_cap
+from summarizer.quotes.language import ENGLISH
+from summarizer.quotes.names import is_cap
 from summarizer.quotes.words import Tok, tokens
 
 _MAX_LEFT = 4
@@ -44,8 +44,8 @@ _NOT_MODIFIERS = (
     | lx.OPINION_VERBS
     | lx.PARTICIPLES
     | lx.AUX
-    | CONNECTORS
-    | DETERMINERS
+    | ENGLISH.connectors
+    | ENGLISH.determiners
     | lx.RELATIVE_PRONOUNS
     | lx.PRONOUNS
     | lx.POSSESSIVE_DETERMINERS
@@ -117,7 +117,7 @@ def names_speaker_at(
         head = toks[first : k + 1]
         if (
             toks[k + 1].word in _PREPOSITIONS
-            and all(is_cap(t.bare) for t in head)
+            and all(is_cap(ENGLISH, t.bare) for t in head)
             and set(significant(text[toks[k + 2].start : toks[last].end])) == set(name)
             and significant(text[toks[first].start : toks[k].end]) == said
             and not _any_in(head, frozenset(others))
@@ -148,4 +148,4 @@ def _modifier(tok: Tok) -> bool:
     word = tok.bare
     if word.lower() in _NOT_MODIFIERS or word in _NOT_MODIFIERS:
         return False
-    return is_cap(word) or word.islower() or "-" in word
+    return is_cap(ENGLISH, word) or word.islower() or "-" in word

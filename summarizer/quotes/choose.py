@@ -79,7 +79,7 @@ class Chooser:
                 j = i
                 while j < len(words) and words[j].end <= hi:
                     j += 1
-                m = right_mention_in(text, words[i:j], tok.start, hi, loose=True)
+                m = right_mention_in(self.lang, text, words[i:j], tok.start, hi, loose=True)
             else:
                 continue
             if m is None:

@@ -189,7 +189,7 @@ class Cues:
             if m.group(1) is not None:
                 mention: Mention | None = Mention(m.start(1), m.end(1), m.group(1), pronoun=True)
             else:
-                mention = left_mention(text, m.start(2), m.end(2))
+                mention = left_mention(self.lang, text, m.start(2), m.end(2))
                 if mention is None or mention.pronoun or mention.end != m.end(2):
                     continue
             cue = Cue(m.start(3), m.end(3), m.group(3), "speech")

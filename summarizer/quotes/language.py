@@ -40,11 +40,53 @@ class Language:
     male_names: frozenset[str]
     attribution_hints: frozenset[str]  # words near a cue that make it reporting
     abbreviations: frozenset[str]  # lower case, no final dot: "sen", "u.s", "a.m"
+    org_words: frozenset[str]  # "University", "Party": a name that is a body, not a person
+    strong_titles: frozenset[str]  # end a title phrase before a name: "Mexican President X"
+    title_nouns: frozenset[str]  # more nouns before a name as its title: "lawyer Joe Smith"
+    # function words of the mention scanner and the name splitter (see lexicon.py)
+    determiners: frozenset[str]
+    number_words: frozenset[str]  # capitalised: "Thirty percent of voters"
+    place_preps: frozenset[str]
+    workplace_preps: frozenset[str]
+    affiliation_preps: frozenset[str]
+    name_particles: frozenset[str]
+    connectors: frozenset[str]
+    after_connector_stops: frozenset[str]
+    capital_prepositions: frozenset[str]
+    relatives: frozenset[str]
+    quantifiers: frozenset[str]
+    pp_heads: frozenset[str]
+    adjunct_preps: frozenset[str]
+    adjunct_nouns: frozenset[str]
+    not_adjectives: frozenset[str]
+    authored_nouns: frozenset[str]
+    verb_adverbs: frozenset[str]
+    loose_openers: frozenset[str]
+    irregular_past: frozenset[str]
+    object_openers: frozenset[str]
+    clause_stops: frozenset[str]
+    finite_words: frozenset[str]
+    not_adverbial_starts: frozenset[str]
 
     @cached_property
     def cue_words(self) -> frozenset[str]:
         """Every word that can report speech ("put" only in "as X put it")."""
         return self.speech_verbs | self.opinion_verbs | self.participles | {"put"}
+
+    @cached_property
+    def role_nouns(self) -> frozenset[str]:
+        """Nouns that stand before a name as its title: "election lawyer Joe Birkenstock"."""
+        return self.strong_titles | self.anon_heads | self.title_nouns
+
+    @cached_property
+    def phrase_openers(self) -> frozenset[str]:
+        """Words that open a noun phrase but never head one: "a", "the", "his"."""
+        return self.indefinite | {"the", "his", "her"}
+
+    @cached_property
+    def pp_stops(self) -> frozenset[str]:
+        """What ends a mention's prepositional tail: a verb, an auxiliary, a clause opener."""
+        return self.opinion_verbs | self.aux | self.clause_stops
 
 
 ENGLISH = Language(
@@ -69,6 +111,32 @@ ENGLISH = Language(
     male_names=lx.MALE_NAMES,
     attribution_hints=lx.ATTRIBUTION_HINTS,
     abbreviations=lx.ABBREVIATIONS,
+    org_words=lx.ORG_WORDS,
+    strong_titles=lx.STRONG_TITLES,
+    title_nouns=lx.TITLE_NOUNS,
+    determiners=lx.DETERMINERS,
+    number_words=lx.NUMBER_WORDS,
+    place_preps=lx.PLACE_PREPS,
+    workplace_preps=lx.WORKPLACE_PREPS,
+    affiliation_preps=lx.AFFILIATION_PREPS,
+    name_particles=lx.NAME_PARTICLES,
+    connectors=lx.CONNECTORS,
+    after_connector_stops=lx.AFTER_CONNECTOR_STOPS,
+    capital_prepositions=lx.CAPITAL_PREPOSITIONS,
+    relatives=lx.RELATIVES,
+    quantifiers=lx.QUANTIFIERS,
+    pp_heads=lx.PP_HEADS,
+    adjunct_preps=lx.ADJUNCT_PREPS,
+    adjunct_nouns=lx.ADJUNCT_NOUNS,
+    not_adjectives=lx.NOT_ADJECTIVES,
+    authored_nouns=lx.AUTHORED_NOUNS,
+    verb_adverbs=lx.VERB_ADVERBS,
+    loose_openers=lx.LOOSE_OPENERS,
+    irregular_past=lx.IRREGULAR_PAST,
+    object_openers=lx.OBJECT_OPENERS,
+    clause_stops=lx.CLAUSE_STOPS,
+    finite_words=lx.FINITE_WORDS,
+    not_adverbial_starts=lx.NOT_ADVERBIAL_STARTS,
 )
 
 

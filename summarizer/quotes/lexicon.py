@@ -290,10 +290,65 @@ ORG_WORDS = words(
 )
 
 
-_NOT_ADVERBIAL_START = words("a an the one who which that")
+# Function words the mention scanner (mentions.py) and the name splitter (names.py) read.
+DETERMINERS = words("the a an The A An")
+NUMBER_WORDS = words(
+    """One Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Thirteen Fourteen
+    Fifteen Sixteen Seventeen Eighteen Nineteen Twenty Thirty Forty Fifty"""
+)
+# "Patricia Moran of Cheyenne": after a name, where the person is from
+PLACE_PREPS = words("of from in")
+# "Rosaly Lopes of NASA's Jet Propulsion Laboratory": after a name, where the person works
+WORKPLACE_PREPS = words("of from in at")
+# "a senior analyst at Stratfor": after a role noun, the name is the employer's
+AFFILIATION_PREPS = words("at for to with")
+# "Bill de Blasio", "Ludwig van Beethoven": small words inside a name
+NAME_PARTICLES = words("de van von da di del der la le bin al dos du ten")
+# words that join a mention's parts: "a spokesman for the campaign"
+CONNECTORS = words("of for at on to from in with and under")
+# what ends a phrase after a connector: "officials in the city who ..."
+AFTER_CONNECTOR_STOPS = words("who whom which that said says and , but")
+# "with" and "of" are role words ("people familiar with ..."); opening a sentence they
+# are prepositions
+CAPITAL_PREPOSITIONS = words("With Of For From In On At To By Under Without About")
+# words that open a relative clause: "an explosion that Mayor Bill de Blasio described"
+RELATIVES = words("that which who whom whose where when what")
+# a bare quantifier or group that speaks when it opens its clause: "Some say"
+QUANTIFIERS = words("Some Others Many Most Few Both Several Critics Supporters Opponents Another")
+# "An earlier report in a New Hampshire paper said": the noun before these heads the subject
+PP_HEADS = words("in of at from for with")
+# "on Thursday", "in a statement": an adjunct between a subject and its cue
+ADJUNCT_PREPS = words("on in at last this late early")
+ADJUNCT_NOUNS = DAYS | words("Twitter Facebook statement interview night morning")
+# words that cannot sit between a determiner and its noun
+NOT_ADJECTIVES = words("by as than into about over after before against between through")
+# "a study by the Council": a thing whose maker speaks through it
+AUTHORED_NOUNS = MEDIA_NOUNS | words(
+    "study report analysis poll survey review gaffe investigation paper ruling order"
+)
+# adverbs not in -ly that stand between a subject and its verb ("The company flat-out
+# denied", "Ghani first announced"); not in AUX, which also stops a title's modifiers
+# ("first lady Melania Trump")
+VERB_ADVERBS = words("first flat-out never initially finally")
+# what opens an unknown description after a cue: "said one unaligned Florida strategist"
+LOOSE_OPENERS = words("his her their one two three four five several another some")
+IRREGULAR_PAST = words(
+    """made took gave went came got held ran began brought kept left met put won lost led
+    sent spent built wrote chose drew struck stood broke fell rose paid sought fought became"""
+)
+# what follows a participle that takes an object: "Marking the end of the primaries, ..."
+OBJECT_OPENERS = words(
+    """the a an his her their its this that these those to on in at for with about from by
+    as into over up out off back him them it our my your what how why"""
+)
+# finite verbs and clause openers that end a prepositional tail (with the opinion verbs
+# and AUX)
+CLAUSE_STOPS = words(
+    """is was are were be been being has had have will would could should can may might
+    does did do who which that whose when where while because"""
+)
+# words that make an appositive a clause, not a role: "Trump, the official said, ..."
+FINITE_WORDS = words("is was are were has had have will would said says")
 
-
-def adverbial(ws: list[str]) -> bool:
-    """ "once again", "however", "for his part": up to four lower-case words that do not
-    open a noun phrase, set off by commas between a pronoun and its verb."""
-    return 0 < len(ws) <= 4 and all(w.islower() for w in ws) and ws[0] not in _NOT_ADVERBIAL_START
+# "once again", "however": what cannot open such an adverbial between a pronoun and its verb
+NOT_ADVERBIAL_STARTS = words("a an the one who which that")

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from summarizer.quotes import antecedent
 from summarizer.quotes import lexicon as lx
+from summarizer.quotes.language import Language
 from summarizer.quotes.mentions import right_mention
 from summarizer.quotes.names import Mention
 
@@ -97,6 +98,7 @@ class Resolver:
     """Stateful: feed mentions in text order."""
 
     text: str
+    lang: Language
     speakers: list[Speaker] = field(default_factory=list)  # in order of first mention
     recent: list[Speaker] = field(default_factory=list)  # most recently used last
     by_name: dict[str, Speaker] = field(default_factory=dict)
@@ -447,7 +449,7 @@ class Resolver:
         by = _BY_RE.match(self.text, m.end)
         if by is None:
             return None
-        maker = right_mention(self.text, by.end(), min(len(self.text), by.end() + 80))
+        maker = right_mention(self.lang, self.text, by.end(), min(len(self.text), by.end() + 80))
         if maker is None or maker.name is None or maker.pronoun:
             return None
         return self._named(maker)

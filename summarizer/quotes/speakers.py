@@ -99,7 +99,7 @@ class Speakers:
         self.text = story.text
         self.lang = lang
         self.cues = cues
-        self.resolver = Resolver(story.original)
+        self.resolver = Resolver(story.original, lang)
         self._not_name_start = lang.non_name_caps | lang.pronouns | words("The A An It")
         self._reporting_words = lang.cue_words | lang.attribution_hints | words("made make makes")
 
@@ -130,7 +130,7 @@ class Speakers:
         if first is None or first.group() in self._not_name_start:
             return  # cheap test first: most sentences do not open with a name
         limit = min([s1] + [q.open_at for q in sq])
-        m = right_mention(text, pos, limit)
+        m = right_mention(self.lang, text, pos, limit)
         if m is not None and m.name and VERB_NEXT_RE.match(text, m.end):
             self.resolver.note_subject(m)
 
@@ -144,7 +144,7 @@ class Speakers:
         first = _FIRST_WORD_RE.match(self.text, conj.end(), hi)
         if first is None or first.group() in self._not_name_start:
             return
-        m = right_mention(self.text, conj.end(), hi)
+        m = right_mention(self.lang, self.text, conj.end(), hi)
         if m is not None and m.name and VERB_NEXT_RE.match(self.text, m.end, hi):
             self.resolver.note_subject(m)
 
@@ -168,7 +168,7 @@ class Speakers:
             return c.mention  # a poll lead, the owner of a noun of saying: found with its cue
         if c.kind == "according":
             pos = skip_space(text, c.end)
-            m = right_mention(text, pos, hi, loose=True)
+            m = right_mention(self.lang, text, pos, hi, loose=True)
             return m if m is not None else _according_phrase(text, pos, hi)
         if c.kind == "participle" and text[lo : c.start].rstrip().rstrip('\u201d"').endswith(","):
             return self._clause_subject(c, before, s0)
@@ -176,7 +176,9 @@ class Speakers:
             text, max(lo, c.start - 8), c.start
         ):
             by = _BY_AFTER_RE.match(text, c.end, hi)
-            agent = right_mention(text, by.end(), hi, loose=True) if by is not None else None
+            agent = (
+                right_mention(self.lang, text, by.end(), hi, loose=True) if by is not None else None
+            )
             if agent is not None and " " in agent.text and agent.text.rsplit(None, 1)[1] in _WH:
                 words = agent.text.rsplit(None, 1)[0]  # "a caller why ...": the caller
                 agent = Mention(
@@ -187,9 +189,9 @@ class Speakers:
                 c.inverted = True
                 return agent
         lead = _GO_ON_TO_RE.search(text, max(lo, c.start - 40), c.start)
-        if lead is not None and (m := left_mention(text, lo, lead.start())) is not None:
+        if lead is not None and (m := left_mention(self.lang, text, lo, lead.start())) is not None:
             return m  # "She went on to say", "Trump was quick to add": the subject speaks
-        m = left_mention(text, lo, c.start)
+        m = left_mention(self.lang, text, lo, c.start)
         if m is not None and not m.pronoun and lo > s0 and text[lo - 2 : lo] in _TAG_OPENERS:
             m = self._name_after_quote(lo, m)
         if (
@@ -235,7 +237,7 @@ class Speakers:
             # "Hawkins and others who want to ban abortion said ...": the head before "who"
             who = text.rfind(" who ", max(lo, c.start - 100), c.start)
             if who > lo and "," not in text[who : c.start]:
-                head = left_mention(text, lo, who)
+                head = left_mention(self.lang, text, lo, who)
                 if head is not None and not head.pronoun and near_start(text, s0, head.start):
                     return head
         if m is None and _COORDINATED_RE.search(text, max(lo, c.start - 20), c.start):
@@ -249,7 +251,7 @@ class Speakers:
             return None
         if c.word in TOLD:
             return None  # "Sen. Rand Paul, R-Ky., told Fox News": who is told does not speak
-        m = right_mention(text, skip_space(text, c.end), hi, loose=True)
+        m = right_mention(self.lang, text, skip_space(text, c.end), hi, loose=True)
         if m is None or _inverted_verb(text, m):
             return None  # "X, 22, said he would": not "said X"
         if (
@@ -273,7 +275,7 @@ class Speakers:
         pos = skip_space(text, lo)
         if m.start <= pos:
             return m
-        front = right_mention(text, pos, m.start)
+        front = right_mention(self.lang, text, pos, m.start)
         if (
             front is None
             or front.name is None
@@ -290,7 +292,7 @@ class Speakers:
         head = LEAD_RE.match(text, pos, limit)
         if head is not None:
             pos = head.end()
-        m = right_mention(text, pos, limit)
+        m = right_mention(self.lang, text, pos, limit)
         if m is None or m.end >= limit or not VERB_NEXT_RE.match(text, m.end):
             return None
         return m if good_subject(m) else None
@@ -309,7 +311,7 @@ class Speakers:
                 pos = opener.end()
             elif (dateline := DATELINE_RE.match(self.text, pos)) is not None:
                 pos = dateline.end()
-            m = right_mention(self.text, pos, c.start)
+            m = right_mention(self.lang, self.text, pos, c.start)
             if m is not None and (not m.pronoun or start == s0):
                 return m
         return self.sentence_subject(s0, c.start)
@@ -326,7 +328,7 @@ class Speakers:
         prev = PREV_WORD_RE.search(text, max(s0, k - 30), k)
         if prev is None or prev.group(1).lower() in self.lang.cue_words:
             return None  # "said that": a complementizer, not a relative pronoun
-        ante = left_mention(text, s0, k)
+        ante = left_mention(self.lang, text, s0, k)
         if ante is None or ante.pronoun or ante.end != k:
             return None
         word = text[start:end]

@@ -72,14 +72,18 @@ class Uncued:
         dash = _DASH_TAG_RE.match(text, q.end + 1) if q.closed else None
         if dash is not None:
             # “Maybe, we can build a wall around Donald Trump.” ― Steve Quinlan
-            m = right_mention(text, dash.end(), min(len(text), dash.end() + 120), loose=True)
+            m = right_mention(
+                self.lang, text, dash.end(), min(len(text), dash.end() + 120), loose=True
+            )
             if m is not None and (m.name is not None or self.speakers.described_person(m)):
                 return Attr(m, self.resolver.resolve(m), None, confidence=0.9)
         if not q.closed or text[q.end - 1 : q.end] not in _TAG_PUNCT:
             return None
         pos = skip_space(text, q.end + 1)
         hi = text.find("\n", pos, pos + 120)
-        m = right_mention(text, pos, hi if hi >= 0 else min(len(text), pos + 120), loose=True)
+        m = right_mention(
+            self.lang, text, pos, hi if hi >= 0 else min(len(text), pos + 120), loose=True
+        )
         if m is None or not VERB_NEXT_RE.match(text, m.end):
             return None
         return Attr(m, self.resolver.resolve(m), "said", confidence=0.8)
@@ -92,13 +96,13 @@ class Uncued:
             k -= 1
         if k <= s0 or text[k - 1] != ":":
             return None
-        m = left_mention(text, s0, k - 1)
+        m = left_mention(self.lang, text, s0, k - 1)
         if m is None:
             head = LEAD_RE.match(text, skip_space(text, s0), k - 1)
             start = head.end() if head is not None else skip_space(text, s0)
             if text.startswith(("From ", "from "), start):
                 start += 5
-            m = right_mention(text, start, k - 1)
+            m = right_mention(self.lang, text, start, k - 1)
             if m is None or m.end != k - 1:
                 return None
         elif m.text[:1].islower() and not m.pronoun and not near_start(text, s0, m.start):
@@ -127,7 +131,7 @@ class Uncued:
         k = who
         while k > s0 and text[k - 1] in " ,":
             k -= 1
-        ante = left_mention(text, s0, k)
+        ante = left_mention(self.lang, text, s0, k)
         if ante is None or ante.pronoun:
             return None
         m = Mention(who + 1, who + 4, "who", ante.name or ante.text, ante.role)
@@ -143,7 +147,7 @@ class Uncued:
         head = LEAD_RE.match(text, pos, q.open_at)
         if head is not None:
             pos = head.end()
-        m = right_mention(text, pos, q.open_at, loose=any_np)
+        m = right_mention(self.lang, text, pos, q.open_at, loose=any_np)
         if m is None or m.end >= q.open_at or not VERB_NEXT_RE.match(text, m.end):
             return None
         if (

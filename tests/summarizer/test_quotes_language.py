@@ -28,3 +28,20 @@ def test_the_languages_abbreviations_hold_a_sentence_together() -> None:
     without_gov = replace(ENGLISH, abbreviations=ENGLISH.abbreviations - {"gov"})
     assert len(sentence_bounds(text, pair_marks(text), ENGLISH)) == 2
     assert len(sentence_bounds(text, pair_marks(text), without_gov)) == 3
+
+
+def test_the_languages_adverbs_let_a_mention_reach_its_subject() -> None:
+    text = "Dana Whitlock thenceforth said the bridge would open in May."
+    lang = replace(ENGLISH, verb_adverbs=ENGLISH.verb_adverbs | {"thenceforth"})
+    assert extract(text) == []
+    (quote,) = extract(text, lang)
+    assert (quote.text, quote.speaker) == ("the bridge would open in May", "Dana Whitlock")
+
+
+def test_the_languages_titles_part_a_name_from_its_role() -> None:
+    text = "Gardener Dana Whitlock said the bridge would open in May."
+    lang = replace(ENGLISH, titles=ENGLISH.titles | {"gardener"})
+    assert [q.speaker for q in extract(text)] == ["Gardener Dana Whitlock"]
+    assert [(q.speaker, q.speaker_role) for q in extract(text, lang)] == [
+        ("Dana Whitlock", "Gardener")
+    ]

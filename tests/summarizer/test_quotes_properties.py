@@ -191,7 +191,7 @@ def test_a_story_of_many_names_resolves_through_the_whole_index() -> None:
     people = [f"Ann{chr(97 + i)} Bell{chr(97 + i)}" for i in range(26)]
     people += [f"Jon{chr(97 + i)} Ross{chr(97 + i)}" for i in range(26)]
     text = "Headline\n" + " ".join(f"{p} spoke." for p in people)
-    resolver = resolve.Resolver(text)
+    resolver = resolve.Resolver(text, ENGLISH)
     for p in people:
         assert resolver.full_name(p.split()[1]) == p
     assert resolver._index is not None  # past the lookups one by one

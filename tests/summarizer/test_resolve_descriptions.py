@@ -5,6 +5,7 @@ and names that belong to bodies, not persons."""
 from __future__ import annotations
 
 from summarizer import extract_quotes
+from summarizer.quotes.language import ENGLISH
 from summarizer.quotes.resolve import Resolver, _is_person
 
 
@@ -63,8 +64,8 @@ def test_a_surname_is_not_taken_from_a_place_before_a_longer_name() -> None:
         "Norland’s ambassador to Britain Wu Xiaobo said that the talks “will go on”.\n\n"
         "Wu said the army “could be sent”."
     )
-    assert Resolver(text).full_name("Wu") != "Britain Wu"
-    assert Resolver("Mayor Ada Brook spoke. Brook said").full_name("Brook") == "Ada Brook"
+    assert Resolver(text, ENGLISH).full_name("Wu") != "Britain Wu"
+    assert Resolver("Mayor Ada Brook spoke. Brook said", ENGLISH).full_name("Brook") == "Ada Brook"
 
 
 def test_a_study_speaks_for_the_one_who_made_it() -> None:

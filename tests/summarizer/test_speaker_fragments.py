@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from summarizer import extract_quotes
 from summarizer.quotes import resolve
+from summarizer.quotes.language import ENGLISH
 from summarizer.quotes.mentions import left_mention
 from summarizer.quotes.resolve import Resolver
 
 
 def _left(text: str) -> tuple[str | None, str | None]:
-    m = left_mention(text, 0, len(text))
+    m = left_mention(ENGLISH, text, 0, len(text))
     assert m is not None
     return m.name, m.role
 
@@ -26,7 +27,7 @@ def test_mined_common_words_are_loaded() -> None:
 
 
 def test_a_common_word_is_not_a_person() -> None:
-    r = Resolver("Must we wait? Perhaps.")
+    r = Resolver("Must we wait? Perhaps.", ENGLISH)
     assert r._common_word("Must") and r._common_word("Perhaps") and r._common_word("MORE")
     assert not r._common_word("Nadella") and not r._common_word("NATO")
 
@@ -65,7 +66,7 @@ def test_titles_and_bodies_before_of_keep_their_names() -> None:
 
 def test_a_relative_clause_after_the_subject_names_no_speaker() -> None:
     # "which was obtained by Variety": the agent of the relative clause does not speak
-    m = left_mention("The statement, which was obtained by Variety, ", 0, 45)
+    m = left_mention(ENGLISH, "The statement, which was obtained by Variety, ", 0, 45)
     assert m is not None and m.name is None and m.text == "The statement"
     text = (
         "Big Machine Records issued a statement on Monday.\n\n"

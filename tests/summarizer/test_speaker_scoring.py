@@ -4,6 +4,7 @@ without changing the resolver."""
 from __future__ import annotations
 
 from summarizer.quotes.gold import speaker_ok
+from summarizer.quotes.language import ENGLISH
 from summarizer.quotes.names import Mention
 from summarizer.quotes.resolve import Resolver
 
@@ -26,7 +27,7 @@ def test_an_unnamed_gold_speaker_needs_every_word_of_its_description() -> None:
 
 def test_peek_names_what_resolve_would_without_touching_the_story() -> None:
     text = "Ivo Brandt spoke first. Then he said no."
-    r = Resolver(text)
+    r = Resolver(text, ENGLISH)
     r.resolve(Mention(0, 10, "Ivo Brandt", "Ivo Brandt"), salient=True)
     he = Mention(29, 31, "he", pronoun=True)
     before = (list(r.speakers), list(r.recent), r.last_subject)
