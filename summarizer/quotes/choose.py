@@ -70,7 +70,7 @@ class Chooser:
                 m = self.speakers.relative_mention(tok.start, tok.end, s0)
             elif word in self.lang.possessive_determiners:
                 # "her claim that she “never sent ...”": the owner of the words speaks
-                if not rank.speech_noun_after(text, tok.end):
+                if not rank.speech_noun_after(self.lang, text, tok.end):
                     continue
                 m = Mention(tok.start, tok.end, word, pronoun=True)
             elif word[:1].isupper() or word in _NP_OPENERS or word.lower() in self.lang.role_words:
@@ -139,7 +139,7 @@ class Chooser:
         feats: list[dict[str, float]] = []
         for m in rows:
             if m is None:
-                f = rank.features(text, None, spot, pick=attr is not None)
+                f = rank.features(self.lang, text, None, spot, pick=attr is not None)
                 if attr is None:
                     f["nobody"] = 1.0
                 feats.append(f)
@@ -159,6 +159,7 @@ class Chooser:
             cue_between = any(lo <= a and b <= hi for a, b in cue_spans)
             feats.append(
                 rank.features(
+                    self.lang,
                     text,
                     m,
                     spot,

@@ -11,7 +11,6 @@ from summarizer.quotes.language import Language, words
 from summarizer.quotes.marks import MarkSpan
 from summarizer.quotes.mentions import left_mention
 from summarizer.quotes.names import Mention
-from summarizer.quotes.rank import SPEECH_NOUNS
 from summarizer.quotes.resolve import Resolved
 from summarizer.quotes.sentences import Story, only_glue, skip_space
 from summarizer.quotes.words import tokens
@@ -104,12 +103,18 @@ _POLL_LEAD_RE = re.compile(
     r"In(?<!\wIn)\s+((?:a|an|the|this|that|its|their|[A-Z][\w’'.\-/]*[’']s)\s+[^,.;:\n]{0,80}?"
     r"\b(?:poll|survey)\b[^,.;:\n]{0,60}?)\s*,"
 )
+
+
 # "Trump’s statement that", "his stern warning that": an owner, up to two modifiers, a
 # noun of saying and "that"
-_OWNED_REPORT_RE = re.compile(
-    r"\b(?:(his|her|their|His|Her|Their)|([A-Z][\w.\-]*(?: [A-Z][\w.\-]*){0,3})[’']s)\s+"
-    r"(?:[a-z][\w\-]*\s+){0,2}?(" + "|".join(sorted(SPEECH_NOUNS)) + r")\s+that\b"
-)
+@cache
+def _owned_report_re(lang: Language) -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?:(his|her|their|His|Her|Their)|([A-Z][\w.\-]*(?: [A-Z][\w.\-]*){0,3})[’']s)\s+"
+        r"(?:[a-z][\w\-]*\s+){0,2}?(" + "|".join(sorted(lang.speech_nouns)) + r")\s+that\b"
+    )
+
+
 _FRONTED_RE = re.compile(
     r"(?:After|While|When|Whereas|Although|Though|Even as|Even though|Even if|Before|Once|"
     r"Until|Because|Since|With)\b"
@@ -137,13 +142,14 @@ class Cues:
     def find(self) -> list[Cue]:
         """Every cue outside quotation marks, poll leads included, in text order."""
         text = self.text
+        speech_nouns = self.lang.speech_nouns
         cues = [
             Cue(m.start(), m.end(), m.group(), self._kind_of(m.group()))
             for m in cue_pattern(self.lang).finditer(text)
             if (m.group() != "put" or _as_put_it(text, m.start(), m.end()))
             and not (m.group() in _ASPECTUAL and text.startswith(" to ", m.end()))
             and not self.story.in_quote(m.start())
-            and not _is_noun_use(text, m.start())
+            and not _is_noun_use(text, m.start(), speech_nouns)
         ]
         cues.extend(self._poll_leads())
         cues.extend(self._owned_reports(cues))
@@ -183,7 +189,7 @@ class Cues:
         text = self.text
         taken = {c.start for c in found}
         out = []
-        for m in _OWNED_REPORT_RE.finditer(text):
+        for m in _owned_report_re(self.lang).finditer(text):
             if m.start(3) in taken or self.story.in_quote(m.start(3)):
                 continue
             if m.group(1) is not None:
@@ -295,7 +301,7 @@ def _as_put_it(text: str, start: int, end: int) -> bool:
     return _AS_RE.search(text, max(0, start - 100), start) is not None
 
 
-def _is_noun_use(text: str, pos: int) -> bool:
+def _is_noun_use(text: str, pos: int, speech_nouns: frozenset[str]) -> bool:
     """ "a glimmer of hope", "her claims", "his repeated claims": a cue word used as a
     noun (after a possessive and adjectives only when it is a noun of saying)."""
     if _DETERMINER_BEFORE_RE.search(text, max(0, pos - 8), pos) is not None:
@@ -303,7 +309,7 @@ def _is_noun_use(text: str, pos: int) -> bool:
     return (
         _POSSESSIVE_ADJ_RE.search(text, max(0, pos - 40), pos) is not None
         and (m := _WORD_RE.match(text, pos)) is not None
-        and m.group() in SPEECH_NOUNS
+        and m.group() in speech_nouns
     )
 
 

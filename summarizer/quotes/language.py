@@ -67,6 +67,13 @@ class Language:
     clause_stops: frozenset[str]
     finite_words: frozenset[str]
     not_adverbial_starts: frozenset[str]
+    # what the speaker ranker reads around a candidate (see lexicon.py)
+    speech_nouns: frozenset[str]  # "claim", "remarks": nouns of saying
+    prepositions: frozenset[str]
+    told_words: frozenset[str]
+    clause_openers: frozenset[str]
+    plural_pronouns: frozenset[str]
+    first_person_pronouns: frozenset[str]
 
     @cached_property
     def cue_words(self) -> frozenset[str]:
@@ -137,6 +144,12 @@ ENGLISH = Language(
     clause_stops=lx.CLAUSE_STOPS,
     finite_words=lx.FINITE_WORDS,
     not_adverbial_starts=lx.NOT_ADVERBIAL_STARTS,
+    speech_nouns=lx.SPEECH_NOUNS,
+    prepositions=lx.PREPOSITIONS,
+    told_words=lx.TOLD_WORDS,
+    clause_openers=lx.CLAUSE_OPENERS,
+    plural_pronouns=lx.PLURAL_PRONOUNS,
+    first_person_pronouns=lx.FIRST_PERSON_PRONOUNS,
 )
 
 

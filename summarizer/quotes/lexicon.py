@@ -350,5 +350,26 @@ CLAUSE_STOPS = words(
 # words that make an appositive a clause, not a role: "Trump, the official said, ..."
 FINITE_WORDS = words("is was are were has had have will would said says")
 
+# Words the speaker ranker (rank.py) reads around a candidate mention.
+# nouns of saying: "Trump’s claim that", "her comments"
+SPEECH_NOUNS = words(
+    """claim claims call calls promise promises pledge pledges vow vows words remarks comment
+    comments statement statements description assertion assertions argument arguments message
+    messages slogan rhetoric tweet tweets post posts warning warnings charge charges accusation
+    accusations suggestion insistence demand demands answer response reply phrase term label
+    view views verdict prediction declaration announcement admission complaint criticism"""
+)
+# a preposition before a mention makes it an object: "talks with Putin"
+PREPOSITIONS = words("to with from for about at of in on against than like into")
+# verbs whose object is spoken to, not speaking: "told Trump"
+TOLD_WORDS = words("told tells tell telling asked asking urged")
+# words that open a clause: a mention after one is its subject
+CLAUSE_OPENERS = words(
+    """that which who and but because when if as while so said says although though
+    where since after before until whom whose then also"""
+)
+PLURAL_PRONOUNS = words("they They we We")
+FIRST_PERSON_PRONOUNS = words("I we We")
+
 # "once again", "however": what cannot open such an adverbial between a pronoun and its verb
 NOT_ADVERBIAL_STARTS = words("a an the one who which that")

@@ -20,7 +20,7 @@ from itertools import repeat
 from operator import mul
 from pathlib import Path
 
-from summarizer.quotes import lexicon as lx
+from summarizer.quotes.language import Language
 from summarizer.quotes.names import Mention
 
 _WEIGHTS_PATH = Path(__file__).with_name("speaker_rank.json")
@@ -40,8 +40,6 @@ _CONF_BUCKETS = (
     (0.4, "c40"),
 )
 _DIST_BINS = ((3, "d3"), (15, "d15"), (40, "d40"), (100, "d100"))
-_PREPS = lx.words("to with from for about at of in on against than like into")
-_TOLD_WORDS = lx.words("told tells tell telling asked asking urged")
 _THAT_RE = re.compile(r"\bthat\b")
 _WHO_NEXT_RE = re.compile(r",?\s*who\b")
 _RELATIVE_NEXT_RE = re.compile(r"\s+(?:that|which|whom)\s+(?!is\b|was\b|are\b|were\b|has\b)")
@@ -50,30 +48,16 @@ _VERB_NEXT_RE = re.compile(
     r"(?:\s*\([^()\n]{1,24}\))?(?:,[^,\n]{1,80},)?\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?"
     r"([a-z]+)\b"
 )
-_CLAUSE_OPENERS = lx.words(
-    """that which who and but because when if as while so said says although though
-    where since after before until whom whose then also"""
-)
-_SINGULAR = lx.words("he she He She")
-_PLURAL = lx.words("they They we We")
-_FIRST = lx.words("I we We")
 
 
-SPEECH_NOUNS = lx.words(
-    """claim claims call calls promise promises pledge pledges vow vows words remarks comment
-    comments statement statements description assertion assertions argument arguments message
-    messages slogan rhetoric tweet tweets post posts warning warnings charge charges accusation
-    accusations suggestion insistence demand demands answer response reply phrase term label
-    view views verdict prediction declaration announcement admission complaint criticism"""
-)
 _WORD = r"[ \t]+([a-z][\w\-]*)"
 _WORDS_AFTER_RE = re.compile(_WORD + f"(?:{_WORD})?" * 2)
 
 
-def speech_noun_after(text: str, pos: int) -> bool:
+def speech_noun_after(lang: Language, text: str, pos: int) -> bool:
     """ "Trump’s claim", "her past statements": a noun of saying within three words."""
     m = _WORDS_AFTER_RE.match(text, pos)
-    return m is not None and any(w in SPEECH_NOUNS for w in m.groups() if w)
+    return m is not None and any(w in lang.speech_nouns for w in m.groups() if w)
 
 
 def _word_before(text: str, lo: int, pos: int, joiners: str = "") -> str:
@@ -182,6 +166,7 @@ class Spot:
 
 
 def features(
+    lang: Language,
     text: str,
     m: Mention | None,
     spot: Spot,
@@ -262,15 +247,15 @@ def features(
             if subject:
                 f[name + "_start"] = 1.0
     head = _word_before(text, max(0, m.start - 12), m.start)
-    if head.lower() in _PREPS:
+    if head.lower() in lang.prepositions:
         f["prep_before"] = 1.0
     elif head == "by":
         f[f"{side}_by_before"] = 1.0  # after: "was called “...” by X", the agent speaks
-    elif head in _TOLD_WORDS:
+    elif head in lang.told_words:
         f["told_object"] = 1.0
-    if m.text.endswith(_POSSESSIVE_ENDS) or m.text in lx.POSSESSIVE_DETERMINERS:
+    if m.text.endswith(_POSSESSIVE_ENDS) or m.text in lang.possessive_determiners:
         f["possessive"] = 1.0
-        if speech_noun_after(text, m.end):
+        if speech_noun_after(lang, text, m.end):
             f["possessive_speech"] = 1.0  # "Trump’s claim that ...", "her comments"
         if before and not text[m.end : spot.q_open].strip():
             f["possessive_quote"] = 1.0  # Obama's “if you like your plan ...” promise
@@ -278,26 +263,26 @@ def features(
     if nxt is not None:
         f["verb_next"] = 1.0
         word = nxt.group(1)
-        if word in lx.SPEECH_VERBS:
+        if word in lang.speech_verbs:
             f["cue_next"] = 1.0
-        elif word in lx.OPINION_VERBS or word in lx.PARTICIPLES:
+        elif word in lang.opinion_verbs or word in lang.participles:
             f["opinion_next"] = 1.0
-        elif word in lx.ATTRIBUTION_HINTS:
+        elif word in lang.attribution_hints:
             f["hint_next"] = 1.0  # "X dubbed him", "X refused to": a source more often than not
     if m.start > 0 and text[m.start - 1] == "(":
         f["in_parens"] = 1.0
     if m.pronoun:
         word = m.text.split("’")[0].split("'")[0]
         f["pronoun"] = 1.0
-        if word in _SINGULAR:
+        if word in lang.person_pronouns:
             f["pronoun_person"] = 1.0
-        elif word in _FIRST:
+        elif word in lang.first_person_pronouns:
             f["pronoun_first"] = 1.0
-        elif word in _PLURAL:
+        elif word in lang.plural_pronouns:
             f["pronoun_plural"] = 1.0
         else:
             f["pronoun_it"] = 1.0
-    elif m.text in lx.RELATIVE_PRONOUNS:
+    elif m.text in lang.relative_pronouns:
         f["relative"] = 1.0  # "a headline that said", "the department which reported"
     elif m.name is not None:
         f["name"] = 1.0
@@ -307,13 +292,13 @@ def features(
         f["described"] = 1.0
     else:
         f["phrase"] = 1.0
-        if m.text[:1].islower() and m.text.split()[0] not in {"the", "a", "an"}:
+        if m.text[:1].islower() and m.text.split()[0] not in lang.determiners:
             f["phrase_lower"] = 1.0
     if m.start - spot.s0 <= 2:
         f["sentence_start"] = 1.0
     word = _word_before(text, max(spot.s0, m.start - 24), m.start, "’'-")
     if word:
-        if word in _CLAUSE_OPENERS:
+        if word in lang.clause_openers:
             f["after_opener"] = 1.0
         elif word.islower():
             f["after_word"] = 1.0  # "replacing it with", "the results of their": an object

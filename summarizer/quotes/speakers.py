@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
-from summarizer.quotes import rank
 from summarizer.quotes.cues import REPORT_WORDS, TOLD, Cue, Cues
 from summarizer.quotes.language import Language, words
 from summarizer.quotes.marks import MarkSpan
@@ -72,12 +72,18 @@ _DETS = words("a an the his her their its this that these those our your my")
 _CLAUSE_REACH = 200
 # pronouns that may stand for a named speaker in the quotation's own clause
 _STAND_IN_PRONOUNS = words("he she He She they They his her His Her their Their")
+
+
 # "her remark that “", "his oft-repeated claim, “": a possessive owning words of saying
-_OWNER_BEFORE_RE = re.compile(
-    r"\b(his|her|their)\s+(?:[\w\-]+\s+){0,2}?(?:"
-    + "|".join(sorted(rank.SPEECH_NOUNS))
-    + r")(?:\s+that)?[\s,:]*\Z"
-)
+@cache
+def _owner_before_re(lang: Language) -> re.Pattern[str]:
+    return re.compile(
+        r"\b(his|her|their)\s+(?:[\w\-]+\s+){0,2}?(?:"
+        + "|".join(sorted(lang.speech_nouns))
+        + r")(?:\s+that)?[\s,:]*\Z"
+    )
+
+
 _VERB_AFTER_RE = re.compile(r"\s+(?:also\s+|later\s+|then\s+|has\s+|had\s+)?[a-z]+\b")
 _PHRASE_STOP = words("conducted by for published released from that which who")
 _FINITE = words(
@@ -356,7 +362,7 @@ class Speakers:
     def _owner_of_words(self, q: MarkSpan, named: Mention, name: str, s0: int) -> Mention | None:
         """ "Albright fanned controversy over her remark that “...”": the owner of the
         words just before the quotation, when it stands for ``name``."""
-        m = _OWNER_BEFORE_RE.search(self.text, max(s0, q.open_at - 60), q.open_at)
+        m = _owner_before_re(self.lang).search(self.text, max(s0, q.open_at - 60), q.open_at)
         if m is None or m.start(1) < named.end <= q.open_at:
             return None
         owner = Mention(m.start(1), m.end(1), m.group(1), pronoun=True)

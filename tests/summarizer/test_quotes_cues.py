@@ -10,6 +10,7 @@ from summarizer import extract_quotes
 from summarizer.quotes import cue_score
 from summarizer.quotes.cues import _is_noun_use
 from summarizer.quotes.extract import Extractor
+from summarizer.quotes.language import ENGLISH
 
 
 def _indirect(text: str) -> list[tuple[str, str | None]]:
@@ -61,14 +62,14 @@ def test_without_a_model_every_cue_clause_is_reported(monkeypatch: pytest.Monkey
 def test_a_noun_of_saying_after_an_owner_and_adjectives_is_no_verb() -> None:
     # "His repeated claims of ...": "claims" is a noun, "His repeated" no speaker
     text = "His repeated claims of having no memory"
-    assert _is_noun_use(text, text.index("claims"))
+    assert _is_noun_use(text, text.index("claims"), ENGLISH.speech_nouns)
     text = "Her latest public statement"
-    assert _is_noun_use(text, text.index("statement"))
+    assert _is_noun_use(text, text.index("statement"), ENGLISH.speech_nouns)
     # a noun between owner and cue word is the subject: "Her lawyer claims"
     text = "Her lawyer claims that the deal was off"
-    assert not _is_noun_use(text, text.index("claims"))
+    assert not _is_noun_use(text, text.index("claims"), ENGLISH.speech_nouns)
     text = "His elected representatives claimed"
-    assert not _is_noun_use(text, text.index("claimed"))
+    assert not _is_noun_use(text, text.index("claimed"), ENGLISH.speech_nouns)
 
 
 def test_a_noun_of_saying_with_its_owner_reports_its_that_clause() -> None:

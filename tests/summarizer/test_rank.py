@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bot.domain import QuoteKind
 from summarizer import extract_quotes
 from summarizer.quotes import rank, train_rank
+from summarizer.quotes.language import ENGLISH
 from summarizer.quotes.names import Mention
 
 
@@ -34,7 +35,7 @@ def _features(text: str, m: Mention | None, *, pick: bool = False) -> dict[str, 
         mixed=True,
         has_cue=False,
     )
-    return rank.features(text, m, spot, pick=pick, subject=m is not None and m.start == 0)
+    return rank.features(ENGLISH, text, m, spot, pick=pick, subject=m is not None and m.start == 0)
 
 
 def test_features_describe_the_candidate_and_its_place() -> None:
@@ -52,9 +53,9 @@ def test_features_describe_the_candidate_and_its_place() -> None:
 
 
 def test_owner_of_words_is_a_candidate_speaker() -> None:
-    assert rank.speech_noun_after(" past statements about", 0)
-    assert rank.speech_noun_after(" claim that", 0)
-    assert not rank.speech_noun_after(" dog ran far away", 0)
+    assert rank.speech_noun_after(ENGLISH, " past statements about", 0)
+    assert rank.speech_noun_after(ENGLISH, " claim that", 0)
+    assert not rank.speech_noun_after(ENGLISH, " dog ran far away", 0)
 
 
 def test_softmax_is_a_distribution() -> None:
