@@ -25,20 +25,18 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.domain import Quote, QuoteKind, Span
-from summarizer.quotes import lexicon as lx
+from summarizer.quotes.language import ENGLISH, words
 from summarizer.speaker_names import looks_like_name, name_key
 
 _WEIGHTS_PATH = Path(__file__).with_name("bullet_score.json")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_FIRST_PERSON = lx.words(
-    "I I'm I’m I've I’ve I'd I’d I'll I’ll me my we we're we’re our us We Our My"
-)
-_DETERMINERS = lx.words("the a an one some another several many two three his her their its")
-_SAY = lx.words("said says say saying")
-_TOLD = lx.words("told tells tell telling")
-_WROTE = lx.words("wrote writes write posted tweeted added adds")
-_PRONOUNS = lx.words("he she they it we i you He She They It We I You")
-_FUNCTION_END = lx.words("of the for and in on at to a an")
+_FIRST_PERSON = words("I I'm I’m I've I’ve I'd I’d I'll I’ll me my we we're we’re our us We Our My")
+_DETERMINERS = words("the a an one some another several many two three his her their its")
+_SAY = words("said says say saying")
+_TOLD = words("told tells tell telling")
+_WROTE = words("wrote writes write posted tweeted added adds")
+_PRONOUNS = words("he she they it we i you He She They It We I You")
+_FUNCTION_END = words("of the for and in on at to a an")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +119,7 @@ def _speaker_features(
             f["sp_all_caps"] = 1.0  # "NEW DELHI": a dateline, not an acronym
         if key and key[-1] in facts.lower_words:
             f["sp_common_word"] = 1.0  # "Plumes", "Must", "Some": words the story uses
-        if first in lx.NON_NAME_CAPS:
+        if first in ENGLISH.non_name_caps:
             f["sp_non_name_cap"] = 1.0
         if first.endswith("ing") or any(w in _PRONOUNS for w in words[1:]):
             f["sp_not_a_name_word"] = 1.0  # "Getting Disney", "Tech You"
@@ -158,7 +156,7 @@ def _cue_features(f: dict[str, float], source: Quote) -> None:
     last = cue.split()[-1] if cue else ""
     if not cue:
         f["cue_none"] = 1.0
-    elif cue == lx.ACCORDING:
+    elif cue == ENGLISH.according:
         f["cue_according"] = 1.0
     elif last in _SAY:
         f["cue_say"] = 1.0

@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from bot.domain import Bullet, Quote, QuoteKind
 from summarizer import extract_quotes
 from summarizer.bullet_score import StoryFacts, features, probability, thresholds
+from summarizer.quotes.language import ENGLISH
 from summarizer.quotes.roles import is_role, role_in_text
 from summarizer.speaker_names import group_names, split_title
 
@@ -120,7 +121,7 @@ def _name_and_role(name: str, group: list[Quote], text: str | None) -> tuple[str
     if title and not (role and _usable_role(role, name)):
         role = title
     if not (role and _usable_role(role, name)) and text:
-        role = role_in_text(name, text)  # "orchard owner Lucia Ferreira" elsewhere in it
+        role = role_in_text(ENGLISH, name, text)  # "orchard owner Lucia Ferreira" elsewhere in it
     return name, role if role and _usable_role(role, name) else None
 
 
@@ -148,7 +149,7 @@ def _usable_role(role: str, name: str) -> bool:
         return False
     if words[0].lower() in _CONJUNCTIONS:
         return False  # "and co-author of the study", "but the regions are drier"
-    return is_role(role)  # a role noun, no verb: never "the sky went", "a skeptical"
+    return is_role(ENGLISH, role)  # a role noun, no verb: never "the sky went", "a skeptical"
 
 
 _FUNCTION_WORDS = frozenset({"of", "the", "for", "and", "in", "on", "at", "to", "a", "an"})

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from bot.domain import Quote, QuoteKind
 from summarizer.folding import fold_words, significant
-from summarizer.quotes.lexicon import NON_NAME_CAPS, ROLE_WORDS, TITLES
+from summarizer.quotes.language import ENGLISH
 
 _TOKEN_RE = re.compile(r"[^\W_][\w.'\u2019-]*")
 # An apposition ends at the next clause boundary; relative pronouns and cue words end it too.
@@ -30,8 +30,10 @@ _APPOSITION_END_RE = re.compile(r"[,;:.!?()\[\]\n\u2014\u2013\"\u201c\u201d]")
 _NOT_APPOSITION = frozenset({"who", "which", "that", "said", "says", "told", "added"})
 _MAX_TITLE_WORDS = 6
 _MAX_APPOSITION_WORDS = 14
-_TITLE_LOWER = frozenset(w.lower() for w in TITLES) | frozenset(w.lower() for w in ROLE_WORDS)
-_NON_NAME = frozenset(w.lower() for w in NON_NAME_CAPS)
+_TITLE_LOWER = frozenset(w.lower() for w in ENGLISH.titles) | frozenset(
+    w.lower() for w in ENGLISH.role_words
+)
+_NON_NAME = frozenset(w.lower() for w in ENGLISH.non_name_caps)
 # Joins that make one "speaker" into several people: "Macron and Zelenskyy".
 _SEVERAL_RE = re.compile(r"\s(?:and|&|\+|or|with|plus)\s|\s*[/;]\s*", re.IGNORECASE)
 

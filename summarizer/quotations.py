@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from summarizer.folding import DOUBLE_MARKS, SINGLE_MARKS
-from summarizer.quotes.lexicon import NON_NAME_CAPS, ROLE_WORDS
+from summarizer.quotes.language import ENGLISH
 
 # Marks that open and close alike (`DOUBLE_MARKS`): each one met toggles a quotation, so
 # a mark glued to a letter still counts. Marks that double as apostrophes
@@ -23,9 +23,9 @@ from summarizer.quotes.lexicon import NON_NAME_CAPS, ROLE_WORDS
 _REF_RE = re.compile(r"\[\d{1,3}\]")
 _SENTENCE_END_RE = re.compile(r"[.!?](?=\s+[A-Z\[\u201c\"])|\n")
 _NAME_TOKEN_RE = re.compile(r"[^\W\d_][\w.'\u2019-]*")
-_ROLE = frozenset(w.lower() for w in ROLE_WORDS)
+_ROLE = frozenset(w.lower() for w in ENGLISH.role_words)
 _JOIN_RE = re.compile(r"\s*(?:,|,?\s+(?:and|&|or|with|plus)\s+|/|;)\s*", re.IGNORECASE)
-_NON_NAME = frozenset(w.lower() for w in NON_NAME_CAPS)
+_NON_NAME = frozenset(w.lower() for w in ENGLISH.non_name_caps)
 
 
 @dataclass(frozen=True, slots=True)

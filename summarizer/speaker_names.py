@@ -14,13 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from summarizer.quotes import lexicon as lx
+from summarizer.quotes.language import ENGLISH, words
 
 _TOKEN = re.compile(r"[^\W\d_][\w'’.-]*")
 _CONNECTORS = frozenset({"of", "the", "and", "for", "on", "in", "at", "&"})
-_HONORIFICS = frozenset(t.lower().rstrip(".") for t in lx.HONORIFICS)
+_HONORIFICS = frozenset(t.lower().rstrip(".") for t in ENGLISH.honorifics)
 # titles that lead a person's name ("Foreign Minister Sergey Lavrov", "Gov. Kristi Noem")
-_LEADING_TITLES = lx.words(
+_LEADING_TITLES = words(
     """president vice minister secretary senator sen rep representative gov governor mayor
     gen general chairman chairwoman chief director spokesman spokeswoman spokesperson
     ambassador judge justice professor prof commissioner chancellor pope rev reverend lt

@@ -30,8 +30,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from summarizer.folding import significant
-from summarizer.quotes import lexicon as lx
-from summarizer.quotes.language import ENGLISH
+from summarizer.quotes.language import ENGLISH, words
 from summarizer.quotes.names import is_cap
 from summarizer.quotes.words import Tok, tokens
 
@@ -40,20 +39,20 @@ _MAX_RIGHT = 3
 _WINDOW = 120
 # Words that end a phrase growing leftwards: what sits there is a clause, not a modifier.
 _NOT_MODIFIERS = (
-    lx.SPEECH_VERBS
-    | lx.OPINION_VERBS
-    | lx.PARTICIPLES
-    | lx.AUX
+    ENGLISH.speech_verbs
+    | ENGLISH.opinion_verbs
+    | ENGLISH.participles
+    | ENGLISH.aux
     | ENGLISH.connectors
     | ENGLISH.determiners
-    | lx.RELATIVE_PRONOUNS
-    | lx.PRONOUNS
-    | lx.POSSESSIVE_DETERMINERS
-    | lx.words("and or but nor than as by not no so then")
+    | ENGLISH.relative_pronouns
+    | ENGLISH.pronouns
+    | ENGLISH.possessive_determiners
+    | words("and or but nor than as by not no so then")
 )
-_PREPOSITIONS = lx.words("for of at on with from")
+_PREPOSITIONS = words("for of at on with from")
 # Titles written with a dot inside a name: "Army Capt. Christian Pardo", "Del. Stacey Plaskett".
-_ABBREVIATIONS = frozenset(w.rstrip(".") for w in lx.TITLES) | lx.words(
+_ABBREVIATIONS = frozenset(w.rstrip(".") for w in ENGLISH.titles) | words(
     "del capt sgt cmdr maj brig cpl pvt det insp supt fr sr jr st"
 )
 
@@ -80,7 +79,7 @@ def names_speaker_at(
     if not inside:
         return False
     first, last = inside[0], inside[-1]
-    if first == last and toks[first].bare in lx.PRONOUNS:
+    if first == last and toks[first].bare in ENGLISH.pronouns:
         return False  # "he": the article's phrase there names nobody by itself
     left = first
     while (
@@ -141,7 +140,7 @@ def _joined(text: str, a: Tok, b: Tok) -> bool:
 def _name_word(tok: Tok) -> bool:
     """A capitalised word continuing a name ("Watch" of "Judicial Watch": not the verb)."""
     word = tok.bare
-    return word[:1].isupper() and word.lower() not in _NOT_MODIFIERS and word not in lx.DAYS
+    return word[:1].isupper() and word.lower() not in _NOT_MODIFIERS and word not in ENGLISH.days
 
 
 def _modifier(tok: Tok) -> bool:

@@ -39,6 +39,7 @@ class Language:
     female_names: frozenset[str]
     male_names: frozenset[str]
     attribution_hints: frozenset[str]  # words near a cue that make it reporting
+    according: str  # the phrase that names a source: "according to"
     abbreviations: frozenset[str]  # lower case, no final dot: "sen", "u.s", "a.m"
     org_words: frozenset[str]  # "University", "Party": a name that is a body, not a person
     strong_titles: frozenset[str]  # end a title phrase before a name: "Mexican President X"
@@ -74,6 +75,14 @@ class Language:
     clause_openers: frozenset[str]
     plural_pronouns: frozenset[str]
     first_person_pronouns: frozenset[str]
+    # what the role judge reads (see lexicon.py)
+    role_not_heads: frozenset[str]
+    more_role_heads: frozenset[str]
+    not_agents: frozenset[str]
+    role_clause_openers: frozenset[str]
+    be_have: frozenset[str]
+    role_links: frozenset[str]
+    role_determiners: frozenset[str]
 
     @cached_property
     def cue_words(self) -> frozenset[str]:
@@ -89,6 +98,17 @@ class Language:
     def phrase_openers(self) -> frozenset[str]:
         """Words that open a noun phrase but never head one: "a", "the", "his"."""
         return self.indefinite | {"the", "his", "her"}
+
+    @cached_property
+    def role_heads(self) -> frozenset[str]:
+        """Nouns that say what someone is: "owner", "mayor", "official"."""
+        mined = self.role_words | self.titles | self.anon_heads
+        return mined - self.role_not_heads | self.more_role_heads
+
+    @cached_property
+    def not_in_role(self) -> frozenset[str]:
+        """Words no role holds: a verb of saying, an auxiliary, a pronoun, "is", "has"."""
+        return self.speech_verbs | self.aux | self.pronouns | self.be_have
 
     @cached_property
     def pp_stops(self) -> frozenset[str]:
@@ -117,6 +137,7 @@ ENGLISH = Language(
     female_names=lx.FEMALE_NAMES,
     male_names=lx.MALE_NAMES,
     attribution_hints=lx.ATTRIBUTION_HINTS,
+    according=lx.ACCORDING,
     abbreviations=lx.ABBREVIATIONS,
     org_words=lx.ORG_WORDS,
     strong_titles=lx.STRONG_TITLES,
@@ -150,6 +171,13 @@ ENGLISH = Language(
     clause_openers=lx.CLAUSE_OPENERS,
     plural_pronouns=lx.PLURAL_PRONOUNS,
     first_person_pronouns=lx.FIRST_PERSON_PRONOUNS,
+    role_not_heads=lx.ROLE_NOT_HEADS,
+    more_role_heads=lx.MORE_ROLE_HEADS,
+    not_agents=lx.NOT_AGENTS,
+    role_clause_openers=lx.ROLE_CLAUSE_OPENERS,
+    be_have=lx.BE_HAVE,
+    role_links=lx.ROLE_LINKS,
+    role_determiners=lx.ROLE_DETERMINERS,
 )
 
 

@@ -371,5 +371,54 @@ CLAUSE_OPENERS = words(
 PLURAL_PRONOUNS = words("they They we We")
 FIRST_PERSON_PRONOUNS = words("I we We")
 
+# Words the role judge (roles.py) reads: a role must hold a role noun, and no verb,
+# pronoun or clause opener.
+# mined role and title words that are not themselves what someone is
+ROLE_NOT_HEADS = words(
+    """a an the of for with our her his its their the-white-house another other others one
+    two three four five few many most several some half first second third top former
+    senior longtime retired vice deputy federal national foreign defense security policy
+    political presidential democratic republican progressive conservative liberal american
+    british chinese european french german iranian israeli mexican russian ukrainian u.s
+    u.s. us white house state senate majority minority prime familiar knowledge data poll
+    polls survey surveys report study statement letter memo message messages tweet tweets
+    post ad ads account website percent plurality press communications intelligence military
+    administration administration's campaign campaign's party's pentagon's government"""
+)
+# role nouns beyond the mined role words, titles and anonymous heads
+MORE_ROLE_HEADS = words(
+    """coach captain chef nurse victim witness guard head pilot star pupil student clerk
+    priest rabbi imam bishop sheriff marshal patient deputy agent fm pm mp mep coo cto
+    cmo cio md gm vp svp evp dg ag da mla mpp"""
+)
+# words shaped like agent nouns ("-er", "-ist", "-ent") that name no one
+NOT_AGENTS = words(
+    """however whatever whenever wherever whoever moreover never ever other another either
+    neither whether rather further together after under over later earlier recent current
+    different present percent moment event content intent extent parent apparent
+    silent urgent decent consistent independent important significant relevant recent
+    statement agreement department government management development environment treatment
+    investment announcement comment element payment document argument requirement
+    settlement enforcement equipment employment unemployment achievement improvement
+    movement assessment amendment appointment excitement instrument segment sentiment
+    percent cent accident incident evident ancient efficient sufficient frequent
+    prominent permanent dominant significant brilliant elegant vibrant distant instant
+    constant pleasant relevant giant plant grant want meant sent spent went rent tent dent
+    bent lent scent ascent event human woman's german roman italian asian christian
+    canadian australian indian russian european american african brazilian mexican
+    iranian syrian egyptian haitian jamaican nigerian kenyan ghanaian korean ukrainian
+    hungarian norwegian belgian civilian guardian median suburban urban veteran
+    water weather winter summer number member's matter letter order border corner
+    center centre theater theatre paper power tower hour our your their other mother's
+    father's brother's sister's daughter's error mirror color colour floor door
+    honor honour labor labour favor favour behavior behaviour major minor motor
+    factor sector interior exterior superior inferior junior senior prior"""
+)
+ROLE_CLAUSE_OPENERS = words("who whom whose which that when where while because as if")
+BE_HAVE = words("is was are were has had have")
+# what parts a title from the words before it: "led by Gov.", "threatened to kill Rep."
+ROLE_LINKS = words("to by for with of in on at from and or but as than into about after before")
+ROLE_DETERMINERS = words("a an the this that these those his her their its our my your")
+
 # "once again", "however": what cannot open such an adverbial between a pronoun and its verb
 NOT_ADVERBIAL_STARTS = words("a an the one who which that")

@@ -21,7 +21,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from summarizer.quotes import lexicon as lx
+from summarizer.quotes.language import ENGLISH
 
 _WORD_RE = re.compile(r"[a-z]+")
 
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-precision", type=float, default=0.5)
     args = ap.parse_args(argv)
     cues, occurs = mine(args.train)
-    known = lx.SPEECH_VERBS | lx.OPINION_VERBS | lx.PARTICIPLES
+    known = ENGLISH.speech_verbs | ENGLISH.opinion_verbs | ENGLISH.participles
     rows = sorted(
         ((cues[w] / occurs[w], cues[w], occurs[w], w) for w in cues if cues[w] >= args.min_count),
         reverse=True,

@@ -7,6 +7,7 @@ from dataclasses import replace
 from summarizer.quotes.extract import extract
 from summarizer.quotes.language import ENGLISH
 from summarizer.quotes.marks import pair_marks, sentence_bounds
+from summarizer.quotes.roles import is_role
 
 TEXT = "“We will open the bridge in May,” Dana Whitlock blorped on Tuesday."
 
@@ -45,3 +46,9 @@ def test_the_languages_titles_part_a_name_from_its_role() -> None:
     assert [(q.speaker, q.speaker_role) for q in extract(text, lang)] == [
         ("Dana Whitlock", "Gardener")
     ]
+
+
+def test_the_languages_head_nouns_make_a_role() -> None:
+    bards = replace(ENGLISH, more_role_heads=ENGLISH.more_role_heads | {"bard"})
+    assert not is_role(ENGLISH, "the village bard")
+    assert is_role(bards, "the village bard")

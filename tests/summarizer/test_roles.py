@@ -7,12 +7,13 @@ import pytest
 
 from summarizer import extract_quotes
 from summarizer.bullets import make_bullets
+from summarizer.quotes.language import ENGLISH
 from summarizer.quotes.roles import is_role, role_in_text, title_before
 
 
 @pytest.mark.parametrize("stray", ["the sky went", "however", "a skeptical", "(the)", "Mr.", ""])
 def test_stray_words_are_no_role(stray: str) -> None:
-    assert not is_role(stray)
+    assert not is_role(ENGLISH, stray)
 
 
 @pytest.mark.parametrize(
@@ -28,16 +29,16 @@ def test_stray_words_are_no_role(stray: str) -> None:
     ],
 )
 def test_titles_and_appositions_are_roles(role: str) -> None:
-    assert is_role(role)
+    assert is_role(ENGLISH, role)
 
 
 def test_the_title_in_front_of_a_name() -> None:
     text = "The harvest was late. Orchard owner Lucia Ferreira said half the blossom died."
-    assert title_before(text, text.index("Lucia")) == "Orchard owner"
+    assert title_before(ENGLISH, text, text.index("Lucia")) == "Orchard owner"
     text = "Residents threatened to kill Rep. Tom Hale, police said."
-    assert title_before(text, text.index("Tom")) is None  # a verb's object, no title
+    assert title_before(ENGLISH, text, text.index("Tom")) is None  # a verb's object, no title
     text = "The award went to Kathleen Tom Hale."
-    assert title_before(text, text.index("Tom")) is None  # "Kathleen" is part of a name
+    assert title_before(ENGLISH, text, text.index("Tom")) is None  # "Kathleen" is part of a name
 
 
 def _bullets(text: str) -> list[tuple[str, str | None]]:
@@ -50,7 +51,7 @@ def test_a_bullet_takes_the_role_the_story_gives_before_the_name() -> None:
         "Lucia Ferreira said on Tuesday."
     )
     assert ("Lucia Ferreira", "orchard owner") in _bullets(text)
-    assert role_in_text("Lucia Ferreira", text) == "orchard owner"
+    assert role_in_text(ENGLISH, "Lucia Ferreira", text) == "orchard owner"
 
 
 def test_a_title_with_an_office_in_it_is_split_from_the_name() -> None:
