@@ -4,6 +4,7 @@ or the front of the sentence for a tag at its end ("[The deal is off], a source 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from summarizer.quotes.cues import Cue
 from summarizer.quotes.language import Language, words
@@ -23,6 +24,7 @@ _ADJUNCT_WORDS = words(
 _THAT_WORD_RE = re.compile(r"[\w’'.-]+|[^\w\s]")
 _TAIL_WORD_RE = re.compile(r"[\w’'.-]+")
 _TAIL_PREPS = words("in on at during to of for with after before about from by via")
+_PART_ENDS = frozenset(".?!")
 _CLAUSE_STOP_RE = re.compile(
     r",\s+(?:[a-z]+ing\b|according to\b|who\b|which\b|while\b|but\b|and (?:said|added)\b)"
 )
@@ -32,6 +34,7 @@ class ReportedClauses:
     """Finds the content of one story's cues."""
 
     def __init__(self, story: Story, lang: Language) -> None:
+        self.story = story
         self.text = story.text
         # time and place words: ", a source said on Tuesday in an interview."
         self._adjunct_words = lang.days | _ADJUNCT_WORDS
@@ -65,7 +68,8 @@ class ReportedClauses:
             and c.kind != "participle"
             and (short_tail or (c.kind == "according" and _front_content(front, tail)))
         ):
-            return strip(text, s0, s0 + len(front) - 1)
+            s, e = strip(text, s0, s0 + len(front) - 1)
+            return (s, self._continued(c, e, s1)) if quoted_front else (s, e)
         if c.kind == "according" and len(front.split()) >= 4 and not tail.strip(" .;\n"):
             # "Clinton leads by 271 delegates according to a count by the AP."
             return strip(text, s0, s0 + len(front))
@@ -80,6 +84,27 @@ class ReportedClauses:
         else:
             start = self._skip_to_that(text, start, s1)
         return strip(text, start, _clause_stop(text, start, s1))
+
+    def _continued(self, c: Cue, e: int, s1: int) -> int:
+        """ "''We will win,'' said Jane Roe, an aide. ''The map favours us.''": a quotation in
+        two-apostrophe marks (which are no quotation marks of their own) that goes on after
+        its tag is one report, in two parts; its content runs to the second part's end. The
+        second part opens in the tag's sentence or the next one of the paragraph, and ends
+        its sentence (",'' he added" would be a report of its own)."""
+        text, story = self.text, self.story
+        i = bisect_left(story.struct_starts, c.finish)
+        if i >= len(story.struct):
+            return e
+        q = story.struct[i]
+        if not q.closed or not text.startswith("''", q.open_at):
+            return e
+        if "\n" in text[c.finish : q.open_at] or text[s1 : q.open_at].strip():
+            return e  # not the next sentence of the paragraph
+        if q.open_at < s1 and text[c.finish : q.open_at].strip() not in ("", ","):
+            return e  # "''…,'' Roe said, adding that ''…''": the words between report it
+        if text[q.start : q.end].rstrip()[-1:] not in _PART_ENDS:
+            return e
+        return q.end + 2
 
     def around(self, q: MarkSpan, c: Cue, s0: int, s1: int) -> tuple[int, int] | None:
         """The reported clause that carries quotation ``q`` ("said he was “just trying”"),

@@ -104,3 +104,19 @@ def test_a_cue_run_into_the_next_word_is_still_a_cue() -> None:
 def test_a_word_ending_in_a_determiner_is_no_glued_cue() -> None:
     text = "The town’s weather changed, and the brother went home."
     assert _indirect(text) == []
+
+
+def test_a_two_apostrophe_quotation_goes_on_after_its_tag() -> None:
+    # ''…'' marks are no quotation marks of their own: the quotation is reported speech,
+    # and its second part after the tag belongs to the same report
+    text = "''We will win this county,'' said Jane Roe, an aide. ''The map favors us now.''"
+    assert _indirect(text) == [(text, "Jane Roe")]
+    text = "''Folks know we have time,'' Mr. Coleman said, ''but not a lot of time to fix it.''"
+    assert _indirect(text) == [(text, "Coleman")]
+
+
+def test_a_two_apostrophe_part_with_a_tag_of_its_own_is_its_own_report() -> None:
+    text = "''We will win this county,'' said Jane Roe. ''The map favors us,'' she added."
+    assert [t for t, _ in _indirect(text)] == ["''We will win this county", "''The map favors us"]
+    text = "''We will win this county,'' said Jane Roe.\n\n''The map favors us now.''"
+    assert [t for t, _ in _indirect(text)] == ["''We will win this county"]
