@@ -9,8 +9,11 @@ words) stay with the module whose idea they are.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 
 from summarizer.quotes import lexicon as lx
 
@@ -83,6 +86,21 @@ class Language:
     be_have: frozenset[str]
     role_links: frozenset[str]
     role_determiners: frozenset[str]
+    # what the resolver reads (see lexicon.py)
+    generic_heads: frozenset[str]
+    definite: frozenset[str]
+    description_stops: frozenset[str]
+    owner_pronouns: Mapping[str, str]  # "his" -> "he"
+    body_pronouns: frozenset[str]
+    second_person_pronouns: frozenset[str]
+    body_heads: frozenset[str]
+    document_nouns: frozenset[str]
+    made_heads: frozenset[str]
+    head_ends: frozenset[str]
+    female_titles: frozenset[str]
+    male_titles: frozenset[str]
+    body_glue: frozenset[str]
+    common_words: frozenset[str]  # words news writes in lower case: "perhaps", "must"
 
     @cached_property
     def cue_words(self) -> frozenset[str]:
@@ -111,9 +129,30 @@ class Language:
         return self.speech_verbs | self.aux | self.pronouns | self.be_have
 
     @cached_property
+    def articles(self) -> frozenset[str]:
+        """What opens a description that stands for itself: "a", "the", "one"."""
+        return self.indefinite | self.definite
+
+    @cached_property
+    def generic_or_stop(self) -> frozenset[str]:
+        """A description's words that say nothing of whom it describes."""
+        return self.generic_heads | self.description_stops
+
+    @cached_property
     def pp_stops(self) -> frozenset[str]:
         """What ends a mention's prepositional tail: a verb, an auxiliary, a clause opener."""
         return self.opinion_verbs | self.aux | self.clause_stops
+
+
+COMMON_WORDS_PATH = Path(__file__).with_name("common_words.json")
+
+
+def load_common_words(path: Path = COMMON_WORDS_PATH) -> frozenset[str]:
+    """Words news writes in lower case (mine_common.py); none when the file is missing."""
+    try:
+        return frozenset(str(w) for w in json.loads(path.read_text(encoding="utf-8"))["words"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return frozenset()
 
 
 ENGLISH = Language(
@@ -178,6 +217,20 @@ ENGLISH = Language(
     be_have=lx.BE_HAVE,
     role_links=lx.ROLE_LINKS,
     role_determiners=lx.ROLE_DETERMINERS,
+    generic_heads=lx.GENERIC_HEADS,
+    definite=lx.DEFINITE,
+    description_stops=lx.DESCRIPTION_STOPS,
+    owner_pronouns=lx.OWNER_PRONOUNS,
+    body_pronouns=lx.BODY_PRONOUNS,
+    second_person_pronouns=lx.SECOND_PERSON_PRONOUNS,
+    body_heads=lx.BODY_HEADS,
+    document_nouns=lx.DOCUMENT_NOUNS,
+    made_heads=lx.MADE_HEADS,
+    head_ends=lx.HEAD_ENDS,
+    female_titles=lx.FEMALE_TITLES,
+    male_titles=lx.MALE_TITLES,
+    body_glue=lx.BODY_GLUE,
+    common_words=load_common_words(),
 )
 
 

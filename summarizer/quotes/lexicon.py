@@ -420,5 +420,41 @@ BE_HAVE = words("is was are were has had have")
 ROLE_LINKS = words("to by for with of in on at from and or but as than into about after before")
 ROLE_DETERMINERS = words("a an the this that these those his her their its our my your")
 
+# Words the resolver (resolve.py) reads to tell who a mention stands for.
+# heads of a description that fit any speaker: "a person familiar with", "sources"
+GENERIC_HEADS = words("person source sources people")
+DEFINITE = words("the this that The This That")
+# words a description shares with any other: not what makes two the same speaker
+DESCRIPTION_STOPS = words("the a an one this that his her their its of for at in to from with")
+# "his claim" speaks for "he"
+OWNER_PRONOUNS = {"his": "he", "His": "He", "her": "she", "Her": "She"}
+# pronouns that may stand for a body: "Big Machine have denied it. “...,” they said"
+BODY_PRONOUNS = words("it It they They")
+SECOND_PERSON_PRONOUNS = words("You you")
+# heads of a description that name a body, not a person: "the production company"
+BODY_HEADS = words(
+    """company firm agency label group organisation organization department ministry office
+    government committee council union administration network university hospital court
+    board commission authority bank studio publisher retailer airline manufacturer"""
+)
+# documents that speak for their author: "the statement", brought up in its author's sentence
+DOCUMENT_NOUNS = words("statement letter memo release email message")
+# what a text says someone made, so that it speaks for them: "a survey by X"
+MADE_HEADS = words(
+    """study report analysis poll survey review paper investigation audit assessment
+    statement letter memo release email message book article column"""
+)
+# where a description's head noun ends: "an official from the department" -> "official"
+HEAD_ENDS = words("from for at of in with familiar who")
+FEMALE_TITLES = words(
+    """mrs mrs. ms ms. miss congresswoman chairwoman spokeswoman businesswoman
+    councilwoman assemblywoman madam first-lady queen"""
+)
+MALE_TITLES = words(
+    """mr mr. congressman chairman spokesman businessman councilman assemblyman king"""
+)
+# small words that join a body's name, never a person's ("Doctors for Camp Closure")
+BODY_GLUE = words("and for of on &")
+
 # "once again", "however": what cannot open such an adverbial between a pronoun and its verb
 NOT_ADVERBIAL_STARTS = words("a an the one who which that")

@@ -21,7 +21,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from summarizer.quotes.resolve import COMMON_WORDS_PATH
+from summarizer.quotes.language import COMMON_WORDS_PATH
 
 OUTPUT = COMMON_WORDS_PATH
 _WORD_RE = re.compile(r"[A-Za-z][a-z]+")

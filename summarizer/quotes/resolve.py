@@ -8,35 +8,18 @@ description they repeat; anonymous sources keep what the text calls them.
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import cache
 
 from summarizer.quotes import antecedent
-from summarizer.quotes import lexicon as lx
 from summarizer.quotes.language import Language
 from summarizer.quotes.mentions import right_mention
 from summarizer.quotes.names import Mention
 
-COMMON_WORDS_PATH = Path(__file__).with_name("common_words.json")
-
-
-def _load_common(path: Path = COMMON_WORDS_PATH) -> frozenset[str]:
-    """Words news writes in lower case (mine_common.py); none when the file is missing."""
-    try:
-        return frozenset(str(w) for w in json.loads(path.read_text(encoding="utf-8"))["words"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return frozenset()
-
-
-COMMON_WORDS = _load_common()
 _NEWLINE_RE = re.compile("\n")
 _CONTENT_RE = re.compile(r"[A-Za-z][A-Za-z\-]*")
-_GENERIC = lx.words("person source sources people")
-_DEFINITE = lx.words("the this that The This That")
-_STOP = lx.words("the a an one this that his her their its of for at in to from with")
 
 
 @dataclass(slots=True, eq=False)
@@ -65,27 +48,8 @@ class Resolved:
     anonymous: bool
 
 
-_OWNER_PRONOUN = {"his": "he", "His": "He", "her": "she", "Her": "She"}
 _IT_REACH = 300  # characters from a named body to an "it" that may stand for it
-_BODY_PRONOUNS = frozenset({"it", "It", "they", "They"})
-# heads of a description that name a body, not a person: "the production company"
-_BODY_HEADS = lx.words(
-    """company firm agency label group organisation organization department ministry office
-    government committee council union administration network university hospital court
-    board commission authority bank studio publisher retailer airline manufacturer"""
-)
-# a document that speaks for its author, brought up in its author's sentence
-_AUTHORED_RE = re.compile(
-    r"\b(?:[Aa]n?|[Tt]he|its|his|her|their|[Ii]n a|joint)\s+(?:[\w\-]+\s+){0,2}?"
-    r"(statement|letter|memo|release|email|message)\b"
-)
-_DOCUMENT_NOUNS = ("statement", "letter", "memo", "release", "email", "message")
 _AUTHOR_REACH = 160  # characters after a subject its sentence may bring the document up in
-# what a text says someone made, so that it speaks for them: "a survey by X"
-_MADE_HEADS = lx.words(
-    """study report analysis poll survey review paper investigation audit assessment
-    statement letter memo release email message book article column"""
-)
 _BY_RE = re.compile(r"\s+by\s+")
 _RECENT = 64  # speakers a description may point back to; keeps resolution linear
 
@@ -149,7 +113,7 @@ class Resolver:
         later speaks for them (as the annotation guide has it)."""
         text = self.text
         if self._documents is None:  # where the story brings up a document: once a story
-            self._documents = _documents(text)
+            self._documents = _documents(self.lang, text)
         docs = self._documents
         k = bisect_right(docs, m.start - 40)
         if k == len(docs) or docs[k] > m.end + _AUTHOR_REACH:
@@ -160,7 +124,8 @@ class Resolver:
         after = after if stop < 0 else after[:stop]
         lo = max(0, m.start - 40)
         lo = max(lo, text.rfind("\n", lo, m.start) + 1, text.rfind(". ", lo, m.start) + 1)
-        found = _AUTHORED_RE.search(after) or _AUTHORED_RE.search(text, lo, m.start)
+        authored = _authored_re(self.lang)
+        found = authored.search(after) or authored.search(text, lo, m.start)
         if found is not None:
             self.authors[found.group(1).lower()] = sp
 
@@ -176,7 +141,7 @@ class Resolver:
         if found is not None:
             return found.name
         first = text.split()[0]
-        return text[0].lower() + text[1:] if first in lx.INDEFINITE | _DEFINITE else text
+        return text[0].lower() + text[1:] if first in self.lang.articles else text
 
     def note_subject(self, m: Mention) -> None:
         """A named sentence subject is a pronoun's likeliest antecedent."""
@@ -208,8 +173,8 @@ class Resolver:
 
     def _pronoun(self, m: Mention, *, peek: bool = False) -> Resolved:
         word = m.text.replace("\u2019", "'").split("'", 1)[0]  # "he’d", "she's"
-        word = _OWNER_PRONOUN.get(word, word)  # "his claim" speaks for "he"
-        if word in lx.PERSON_PRONOUNS:
+        word = self.lang.owner_pronouns.get(word, word)  # "his claim" speaks for "he"
+        if word in self.lang.person_pronouns:
             gender = "f" if word.lower() == "she" else "m"
             p = self._antecedent_person(gender)
             if p is not None:
@@ -223,7 +188,7 @@ class Resolver:
                 if not peek:
                     p.pronoun_at = max(p.pronoun_at, m.start)
                 return Resolved(p.name, p.role, p.anonymous)
-        elif word in _BODY_PRONOUNS:
+        elif word in self.lang.body_pronouns:
             # "Big Machine have denied it. “...,” they said": a body spoken of in the
             # plural, as British English does; only one named just before ("it" farther
             # back is likelier the weather or a fact)
@@ -295,7 +260,7 @@ class Resolver:
         ]
         if collecting:
             assert self.collect is not None
-            own_name = _own_name(m.text) if own else ""
+            own_name = _own_name(self.lang, m.text) if own else ""
             names = [sp.name if sp is not None else own_name for sp in cands]
             self.collect.append((m.start, m.end, rows, names, cands.index(rule)))
             return rule
@@ -336,14 +301,14 @@ class Resolver:
         name = self.full_name(m.name)
         sp = self.by_name.get(name)
         if sp is None:
-            person = _is_person(name) and not self._common_word(name)
+            person = _is_person(self.lang, name) and not self._common_word(name)
             sp = self._add(Speaker(name, None, False, _words(name), person))
         if sp.role is None and m.role:
             sp.role = _clean_role(m.role)
             if sp.person and sp.role is not None:
                 self._name_earlier_description(sp)
         if sp.person and sp.gender is None:
-            sp.gender = _gender(name, m.text)
+            sp.gender = _gender(self.lang, name, m.text)
         if sp.person:
             self.last_person = sp
         return sp
@@ -354,7 +319,7 @@ class Resolver:
         the story names with it as a title, so its quotes are theirs."""
         role_words = _words(sp.role or "")
         for d in self.speakers:
-            need = d.words - _STOP - _GENERIC
+            need = d.words - self.lang.generic_or_stop
             if (
                 not d.described
                 or d.anonymous
@@ -370,7 +335,7 @@ class Resolver:
         """ "SITE Intelligence Group", "NATO": a name an organisation goes by, not a
         capitalized word opening a sentence ("Names", "Ever")."""
         words = name.split()
-        if words[0] in lx.NON_NAME_CAPS or words[0] in lx.PRONOUNS:
+        if words[0] in self.lang.non_name_caps or words[0] in self.lang.pronouns:
             return False
         return len(words) > 1 or (len(name) > 1 and name.isupper())
 
@@ -381,7 +346,9 @@ class Resolver:
         if " " in name or not (name[1:].islower() or name.isupper()):
             return False
         low = name.lower()
-        return low in COMMON_WORDS or (name[1:].islower() and written_alone(self.text, low))
+        return low in self.lang.common_words or (
+            name[1:].islower() and written_alone(self.text, low)
+        )
 
     def _description_target(self, m: Mention, text: str) -> Speaker | None:
         """The earlier speaker a definite description ("the official", "the company")
@@ -389,14 +356,16 @@ class Resolver:
         when the story said who wrote it."""
         words = _words(text)
         first = text.split()[0]
-        if first not in _DEFINITE:
+        if first not in self.lang.definite:
             return None
-        author = self.authors.get(_head(text)) if self.authors else None
+        author = self.authors.get(_head(self.lang, text)) if self.authors else None
         if author is not None:
             return author
-        found = self._antecedent(words - lx.ORDINALS, earliest=bool(words & lx.ORDINALS))
-        head = _head(text)
-        if head in _BODY_HEADS and (found is None or found.described):
+        found = self._antecedent(
+            words - self.lang.ordinals, earliest=bool(words & self.lang.ordinals)
+        )
+        head = _head(self.lang, text)
+        if head in self.lang.body_heads and (found is None or found.described):
             # "Dick Clark Productions denies ... the production company said"; "CBP
             # announced ... the agency said" although "the agency" spoke for itself before
             found = self._body_near(m) or found
@@ -413,12 +382,12 @@ class Resolver:
             return found
         words = _words(text)
         first = text.split()[0]
-        ordinal = words & lx.ORDINALS
-        name = _own_name(text)
-        head = _head(text)
-        anonymous = head in lx.ANON_HEADS
+        ordinal = words & self.lang.ordinals
+        name = _own_name(self.lang, text)
+        head = _head(self.lang, text)
+        anonymous = head in self.lang.anon_heads
         if ordinal - {"first"} or first.lower() == "another":
-            self._rename_first(words - lx.ORDINALS - {"another"})
+            self._rename_first(words - self.lang.ordinals - {"another"})
         known = self.by_name.get(name)
         if known is not None:
             return known
@@ -428,13 +397,17 @@ class Resolver:
         """ "China's ambassador to Britain Liu Xiaming": an earlier description with a name
         written after it names the person it stood for (the mention scan reads such a
         name as the place the title is of)."""
-        own = _own_name(text)
+        own = _own_name(self.lang, text)
         for d in self.speakers:
             if not d.described or not own.startswith(d.name + " "):
                 continue
             rest = own[len(d.name) + 1 :]
             parts = rest.split()
-            if 2 <= len(parts) <= 3 and all(p[:1].isupper() for p in parts) and _is_person(rest):
+            if (
+                2 <= len(parts) <= 3
+                and all(p[:1].isupper() for p in parts)
+                and _is_person(self.lang, rest)
+            ):
                 sp = self._named(Mention(m.start, m.end, m.text, rest, d.name))
                 self.renames.setdefault(d.name, sp.name)
                 return sp
@@ -444,7 +417,7 @@ class Resolver:
         """ "According to a 2018 survey by Penelope Muse Abernathy": a study, report or
         document speaks for the one the text says made it (the annotation guide's
         author)."""
-        if _head(text) not in _MADE_HEADS:
+        if _head(self.lang, text) not in self.lang.made_heads:
             return None
         by = _BY_RE.match(self.text, m.end)
         if by is None:
@@ -455,8 +428,8 @@ class Resolver:
         return self._named(maker)
 
     def _antecedent(self, words: frozenset[str], *, earliest: bool) -> Speaker | None:
-        need = words - _GENERIC - _STOP
-        generic = bool(words & _GENERIC)
+        need = words - self.lang.generic_or_stop
+        generic = bool(words & self.lang.generic_heads)
         order = self.speakers if earliest else reversed(self.recent)
         for sp in order:
             pool = sp.words | _words(sp.role or "")
@@ -471,7 +444,7 @@ class Resolver:
         for sp in self.speakers:
             if (
                 sp.anonymous
-                and sp.words - lx.ORDINALS == words
+                and sp.words - self.lang.ordinals == words
                 and sp.name.split()[0] in {"a", "an"}
             ):
                 new = "the first " + sp.name.split(" ", 1)[1]
@@ -489,9 +462,9 @@ class Resolver:
         if name in known:
             return known[name] or name
         if self._index is None and len(known) >= _NAMES_LOOKED_UP:
-            self._index = _full_name_index(self.text)
+            self._index = _full_name_index(self.lang, self.text)
         index = self._index
-        full = _full_name_of(self.text, name) if index is None else index.get(name)
+        full = _full_name_of(self.lang, self.text, name) if index is None else index.get(name)
         if full is None and _ACRONYM_RE.fullmatch(name):
             full = _spelled_out(self.text, name) or name
         known[name] = full
@@ -520,11 +493,20 @@ def _spelled_out(text: str, acronym: str) -> str | None:
     return m.group() if m is not None else None
 
 
-def _documents(text: str) -> list[int]:
+@cache
+def _authored_re(lang: Language) -> re.Pattern[str]:
+    """A document that speaks for its author, brought up in its author's sentence."""
+    return re.compile(
+        r"\b(?:[Aa]n?|[Tt]he|its|his|her|their|[Ii]n a|joint)\s+(?:[\w\-]+\s+){0,2}?"
+        r"(" + "|".join(sorted(lang.document_nouns)) + r")\b"
+    )
+
+
+def _documents(lang: Language, text: str) -> list[int]:
     """Where each document noun ends a word ("statement", not "statements"), in text order:
     a `str.find` per noun, as a regex alternation would be tried at every character."""
     found = []
-    for noun in _DOCUMENT_NOUNS:
+    for noun in lang.document_nouns:
         at = text.find(noun)
         while at >= 0:
             end = at + len(noun)
@@ -553,7 +535,7 @@ def _joins(c: str) -> bool:
     return c.isalnum() or c in "_’'-"
 
 
-def _full_name_index(text: str) -> dict[str, str]:
+def _full_name_index(lang: Language, text: str) -> dict[str, str]:
     """Surname -> the first "First [M.] Surname" in ``text`` whose first word is no title.
 
     One pass over the text, so resolving every name of a story stays linear.
@@ -565,7 +547,7 @@ def _full_name_index(text: str) -> dict[str, str]:
     body = text.find("\n")
     for m in _FULL_RE.finditer(text):
         first, last = m.group(1), m.group(2)
-        if last in index or first.lower() in lx.TITLES or first in lx.NON_NAME_CAPS:
+        if last in index or first.lower() in lang.titles or first in lang.non_name_caps:
             continue
         end = text.index(last, m.start()) + len(last)
         if _NAME_GOES_ON_RE.match(text, end):
@@ -581,8 +563,8 @@ def _full_name_index(text: str) -> dict[str, str]:
 _NAMES_LOOKED_UP = 32
 
 
-def _full_name_of(text: str, last: str) -> str | None:
-    """`_full_name_index(text).get(last)`, for one surname: each place ``last`` occurs,
+def _full_name_of(lang: Language, text: str, last: str) -> str | None:
+    """`_full_name_index(lang, text).get(last)`, for one surname: each place ``last`` occurs,
     with "First " or "First M. " before it, is tried with `_FULL_RE` where the first name
     starts, as the index's scan would."""
     body = text.find("\n")
@@ -601,7 +583,7 @@ def _full_name_of(text: str, last: str) -> str | None:
             if m is None or m.start(2) != at or m.group(2) != last:
                 continue
             first = m.group(1)
-            if first.lower() in lx.TITLES or first in lx.NON_NAME_CAPS:
+            if first.lower() in lang.titles or first in lang.non_name_caps:
                 continue
             full = text[p : text.index(last, p) + len(last)]
             if _NAME_GOES_ON_RE.match(text, p + len(full)):
@@ -613,12 +595,12 @@ def _full_name_of(text: str, last: str) -> str | None:
     return headline
 
 
-def _own_name(text: str) -> str:
+def _own_name(lang: Language, text: str) -> str:
     """What a description is called when it stands for itself: its own words, the
     leading article in lower case ("The official" -> "the official")."""
     text = " ".join(text.split())
     first = text.split()[0] if text.strip() else ""
-    return text[0].lower() + text[1:] if first in lx.INDEFINITE | _DEFINITE else text
+    return text[0].lower() + text[1:] if first in lang.articles else text
 
 
 def _words(text: str) -> frozenset[str]:
@@ -626,51 +608,37 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _CONTENT_RE.findall(bare))
 
 
-def _head(text: str) -> str:
+def _head(lang: Language, text: str) -> str:
     words = [w.lower() for w in _CONTENT_RE.findall(text)]
-    for prep in ("from", "for", "at", "of", "in", "with", "familiar", "who"):
+    for prep in lang.head_ends:
         if prep in words[1:]:
             words = words[: words.index(prep, 1)]
     return words[-1] if words else ""
 
 
-_FEMALE_TITLES = lx.words(
-    """mrs mrs. ms ms. miss congresswoman chairwoman spokeswoman businesswoman
-    councilwoman assemblywoman madam first-lady queen"""
-)
-_MALE_TITLES = lx.words(
-    """mr mr. congressman chairman spokesman businessman councilman assemblyman king"""
-)
-
-
-def _gender(name: str, mention: str) -> str | None:
+def _gender(lang: Language, name: str, mention: str) -> str | None:
     words = mention.lower().split()
-    if any(w in _FEMALE_TITLES for w in words):
+    if any(w in lang.female_titles for w in words):
         return "f"
-    if any(w in _MALE_TITLES for w in words):
+    if any(w in lang.male_titles for w in words):
         return "m"
     first = name.split()[0]
-    if first in lx.FEMALE_NAMES:
+    if first in lang.female_names:
         return "f"
-    return "m" if first in lx.MALE_NAMES else None
+    return "m" if first in lang.male_names else None
 
 
-def _is_person(name: str) -> bool:
+def _is_person(lang: Language, name: str) -> bool:
     parts = name.split()
-    if not 1 <= len(parts) <= 4 or any(p.lower() in lx.ROLE_WORDS for p in parts):
+    if not 1 <= len(parts) <= 4 or any(p.lower() in lang.role_words for p in parts):
         return False
-    if any(p in lx.ORG_WORDS or p in _BODY_GLUE for p in parts):
+    if any(p in lang.org_words or p in lang.body_glue for p in parts):
         return False  # "Dick Clark Productions", "Customs and Border Protection": a body
     if len(parts) == 1 and _ACRONYM_RE.fullmatch(name):
         return False  # "CBP", "NATO"
     # "We’ve", "You": a sentence-opening pronoun the name scan took for a name
     first = parts[0].replace("’", "'").split("'", 1)[0]
-    return first not in lx.PRONOUNS and first not in _NOT_PERSONS
-
-
-_NOT_PERSONS = lx.words("You you")
-# small words that join a body's name, never a person's ("Doctors for Camp Closure")
-_BODY_GLUE = lx.words("and for of on &")
+    return first not in lang.pronouns and first not in lang.second_person_pronouns
 
 
 def _clean_role(role: str | None) -> str | None:

@@ -52,3 +52,14 @@ def test_the_languages_head_nouns_make_a_role() -> None:
     bards = replace(ENGLISH, more_role_heads=ENGLISH.more_role_heads | {"bard"})
     assert not is_role(ENGLISH, "the village bard")
     assert is_role(bards, "the village bard")
+
+
+def test_the_languages_body_nouns_let_a_description_speak_for_a_body() -> None:
+    text = (
+        "Acme Widget Corp recalled the heaters on Monday. “We regret the trouble,” the outfit said."
+    )
+    outfits = replace(ENGLISH, body_heads=ENGLISH.body_heads | {"outfit"})
+    direct = [q for q in extract(text) if q.kind.value == "direct"]
+    assert [q.speaker for q in direct] == ["the outfit"]
+    direct = [q for q in extract(text, outfits) if q.kind.value == "direct"]
+    assert [q.speaker for q in direct] == ["Acme Widget Corp"]

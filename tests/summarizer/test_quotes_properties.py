@@ -157,7 +157,9 @@ def test_literal_first_scans_find_what_the_plain_patterns_find(text: str) -> Non
     assert [(m.span(), m.span(1)) for m in cues._POLL_LEAD_RE.finditer(text)] == [
         (m.span(), m.span(1)) for m in _PLAIN_POLL_LEAD_RE.finditer(text)
     ]
-    assert resolve._documents(text) == [m.start() for m in _PLAIN_DOCUMENT_RE.finditer(text)]
+    assert resolve._documents(ENGLISH, text) == [
+        m.start() for m in _PLAIN_DOCUMENT_RE.finditer(text)
+    ]
 
 
 @settings(max_examples=300, deadline=None)
@@ -182,9 +184,9 @@ NAMED = st.lists(
 @settings(max_examples=400, deadline=None)
 @given(st.one_of(TEXTS, NAMED.map("".join)))
 def test_a_surname_looked_up_alone_is_what_the_index_holds(text: str) -> None:
-    index = resolve._full_name_index(text)
+    index = resolve._full_name_index(ENGLISH, text)
     for last in set(index) | set(re.findall(r"[A-Z]\w*", text)):
-        assert resolve._full_name_of(text, last) == index.get(last)
+        assert resolve._full_name_of(ENGLISH, text, last) == index.get(last)
 
 
 def test_a_story_of_many_names_resolves_through_the_whole_index() -> None:

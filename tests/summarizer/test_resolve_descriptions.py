@@ -52,11 +52,11 @@ def test_a_body_named_just_before_outranks_the_description_speaking_for_itself()
 
 
 def test_acronyms_and_names_joined_by_small_words_are_bodies() -> None:
-    assert not _is_person("CBP")
-    assert not _is_person("Customs and Border Protection")
-    assert not _is_person("Doctors for Camp Closure")
-    assert _is_person("Ashraf Ghani")
-    assert _is_person("Bill de Blasio")
+    assert not _is_person(ENGLISH, "CBP")
+    assert not _is_person(ENGLISH, "Customs and Border Protection")
+    assert not _is_person(ENGLISH, "Doctors for Camp Closure")
+    assert _is_person(ENGLISH, "Ashraf Ghani")
+    assert _is_person(ENGLISH, "Bill de Blasio")
 
 
 def test_a_surname_is_not_taken_from_a_place_before_a_longer_name() -> None:
