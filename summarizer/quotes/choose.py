@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.domain import QuoteKind
 from summarizer.quotes import rank
 from summarizer.quotes.cues import Cue
-from summarizer.quotes.language import Language, words
+from summarizer.quotes.language import Language
 from summarizer.quotes.marks import MarkSpan
 from summarizer.quotes.mentions import right_mention_in
 from summarizer.quotes.names import Mention
@@ -27,7 +27,6 @@ RankExample = tuple[
 
 _RANK_REACH = 400
 _RANK_ROWS = 12
-_NP_OPENERS = words("the a an several some many most both all")
 _CANDIDATE_WINDOW = 64
 
 
@@ -53,6 +52,7 @@ class Chooser:
         edges = [q.open_at for q in sq] + [s1]
         pos = s0
         words = self.story.words_outside_quotes(s0, s1)
+        np_openers = self.lang.np_openers
         for i, tok in enumerate(words):
             if len(found) >= rank.MAX_CANDIDATES:
                 break
@@ -73,7 +73,7 @@ class Chooser:
                 if not rank.speech_noun_after(self.lang, text, tok.end):
                     continue
                 m = Mention(tok.start, tok.end, word, pronoun=True)
-            elif word[:1].isupper() or word in _NP_OPENERS or word.lower() in self.lang.role_words:
+            elif word[:1].isupper() or word in np_openers or word.lower() in self.lang.role_words:
                 # a candidate's span is all the ranker needs: a short window will do
                 hi = min([tok.start + _CANDIDATE_WINDOW] + [e for e in edges if e > tok.start])
                 j = i

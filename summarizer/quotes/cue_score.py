@@ -20,19 +20,11 @@ from operator import mul
 from pathlib import Path
 
 from summarizer.quotes.cues import Cue
-from summarizer.quotes.language import words
+from summarizer.quotes.language import Language
 from summarizer.quotes.speakers import Attr
 
 _WEIGHTS_PATH = Path(__file__).with_name("cue_score.json")
 _WORD_RE = re.compile(r"[\w’'.\-]+|[^\w\s]")
-# words that make a stretch of text a clause rather than a noun phrase ("he *was* ...")
-_FINITE = words(
-    """is are was were will would could can should may might must has have had do does did
-    isn’t wasn’t won’t wouldn’t can’t couldn’t don’t doesn’t didn’t hasn’t haven’t isn't
-    wasn't won't wouldn't can't couldn't don't doesn't didn't hasn't haven't"""
-)
-_BE = words("is are was were be been being")
-_NEGATION = words("not never n’t n't no")
 _LENGTH_BINS = ((3, "1_3"), (8, "4_8"), (20, "9_20"), (40, "21_40"))
 
 
@@ -61,7 +53,9 @@ def _shape(word: str) -> str:
     return word.lower()
 
 
-def features(text: str, c: Cue, attr: Attr, start: int, end: int, s0: int) -> dict[str, float]:
+def features(
+    lang: Language, text: str, c: Cue, attr: Attr, start: int, end: int, s0: int
+) -> dict[str, float]:
     """Sparse features of cue ``c`` reporting ``text[start:end]`` in the sentence at ``s0``."""
     word = c.word.lower()
     # the two words after the cue: two searches, not every word of the next 40 characters
@@ -91,9 +85,9 @@ def features(text: str, c: Cue, attr: Attr, start: int, end: int, s0: int) -> di
         f["inverted"] = 1.0
     if end <= c.start:
         f["front"] = 1.0  # "..., a source said": the content came first
-    if not _FINITE.isdisjoint(map(str.lower, content)):
+    if not lang.finite_verbs.isdisjoint(map(str.lower, content)):
         f["c_finite"] = 1.0
-    if any(w in _NEGATION for w in (w.lower() for w in before[-3:])):
+    if any(w in lang.negations for w in (w.lower() for w in before[-3:])):
         f["negated"] = 1.0
     if any(ch in text[start:end] for ch in "\u201c\u201d\"'"):
         f["c_quote"] = 1.0
@@ -109,7 +103,7 @@ def features(text: str, c: Cue, attr: Attr, start: int, end: int, s0: int) -> di
             f["m_role"] = 1.0
         gap = text[mention.end : c.start] if mention.end <= c.start else ""
         f["m_gap=" + _length_bin(len(gap.split()))] = 1.0
-        if mention.start >= c.end and p1 in _BE:
+        if mention.start >= c.end and p1 in lang.be_forms:
             f["passive_agent"] = 1.0  # "was asked by a caller": the agent speaks
     if attr.resolved.anonymous:
         f["m_anonymous"] = 1.0

@@ -32,18 +32,17 @@ from summarizer.quotes import cue_score, rank, short
 from summarizer.quotes.choose import Chooser, RankExample
 from summarizer.quotes.content import ReportedClauses
 from summarizer.quotes.cues import Cue, Cues
-from summarizer.quotes.language import ENGLISH, Language, words
+from summarizer.quotes.language import ENGLISH, Language
 from summarizer.quotes.marks import MarkSpan
 from summarizer.quotes.names import Mention
 from summarizer.quotes.quoted import QuotedSpans
 from summarizer.quotes.sentences import Story, strip, word_count
 from summarizer.quotes.speakers import Attr, Speakers, weaker
-from summarizer.quotes.uncued import LABEL_STOP, Uncued
+from summarizer.quotes.uncued import Uncued
 
 __all__ = ["Extractor", "RankExample", "extract"]
 
 _COLON_LINE_RE = re.compile(r"[ \t]*([A-Z][\w.’'\-]*(?: [A-Z][\w.’'\-]*){0,3}): (?=\S)")
-_ANSWERS = words("so yes no")
 _INTRO_ENDS = frozenset({"", ":", ".", ",", ":\u201c", ':"'})
 _NEST_LOOKBACK = 8
 
@@ -209,7 +208,7 @@ class Extractor:
         opens with a name and a colon reports what follows, to the paragraph's end."""
         text = self.text
         m = _COLON_LINE_RE.match(text, s0)
-        if m is None or m.group(1).split()[0] in LABEL_STOP | self.lang.non_name_caps:
+        if m is None or m.group(1).split()[0] in self.lang.label_stops | self.lang.non_name_caps:
             return
         if any(q.open_at <= m.end() + 1 for q in sq):
             return  # “...” right after the colon: the colon tag handles it
@@ -244,12 +243,12 @@ class Extractor:
             return False
         s, e = span
         words = self.text[s:e].split()
-        if len(words) < 2 and not (words and words[0].lower() in _ANSWERS):
+        if len(words) < 2 and not (words and words[0].lower() in self.lang.answers):
             return False  # but "half said so", "72 percent said yes"
         if any(q.start <= s and e <= q.end for q in sq):
             return False
         e = self.clauses.close_marks(s, e)
-        feats = cue_score.features(self.text, c, attr, s, e, s0)
+        feats = cue_score.features(self.lang, self.text, c, attr, s, e, s0)
         if self.cue_collect is not None:
             self.cue_collect.append((s, e, feats, attr))
         elif not cue_score.keep(feats):

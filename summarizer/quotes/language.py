@@ -2,9 +2,13 @@
 extractor rather than imported by each.
 
 `ENGLISH` is built from the lists in lexicon.py (how they were mined is in
-summarizer/MODEL_CARD.md). Another language is another `Language`; the rules that
-read sentence structure (regular expressions over punctuation and a few function
-words) stay with the module whose idea they are.
+summarizer/MODEL_CARD.md); this is the only module that imports lexicon.py (an
+import-linter contract in pyproject.toml). `extract` hands one `Language` to every part,
+and the parts hand it on, so another language is another `Language`, and a changed word
+list changes what is found without touching any module. The sets combined from several
+fields (`role_nouns`, `pp_stops`, ...) are cached properties, so a `dataclasses.replace`
+of a field reaches them too. The rules that read sentence structure (regular expressions
+over punctuation and a few function words) stay with the module whose idea they are.
 """
 
 from __future__ import annotations
@@ -85,7 +89,7 @@ class Language:
     role_clause_openers: frozenset[str]
     be_have: frozenset[str]
     role_links: frozenset[str]
-    role_determiners: frozenset[str]
+    determiners_and_possessives: frozenset[str]  # "a", "the", "this", "his", "our"
     # what the resolver reads (see lexicon.py)
     generic_heads: frozenset[str]
     definite: frozenset[str]
@@ -100,6 +104,18 @@ class Language:
     female_titles: frozenset[str]
     male_titles: frozenset[str]
     body_glue: frozenset[str]
+    # what the quotation judge and the cue scorer read (see lexicon.py)
+    title_small_words: frozenset[str]
+    naming_words: frozenset[str]
+    clause_words: frozenset[str]
+    list_intros: frozenset[str]
+    quote_prepositions: frozenset[str]
+    finite_verbs: frozenset[str]
+    be_forms: frozenset[str]
+    negations: frozenset[str]
+    label_stops: frozenset[str]
+    answers: frozenset[str]
+    np_openers: frozenset[str]
     common_words: frozenset[str]  # words news writes in lower case: "perhaps", "must"
 
     @cached_property
@@ -216,7 +232,7 @@ ENGLISH = Language(
     role_clause_openers=lx.ROLE_CLAUSE_OPENERS,
     be_have=lx.BE_HAVE,
     role_links=lx.ROLE_LINKS,
-    role_determiners=lx.ROLE_DETERMINERS,
+    determiners_and_possessives=lx.DETERMINERS_AND_POSSESSIVES,
     generic_heads=lx.GENERIC_HEADS,
     definite=lx.DEFINITE,
     description_stops=lx.DESCRIPTION_STOPS,
@@ -230,6 +246,17 @@ ENGLISH = Language(
     female_titles=lx.FEMALE_TITLES,
     male_titles=lx.MALE_TITLES,
     body_glue=lx.BODY_GLUE,
+    title_small_words=lx.TITLE_SMALL_WORDS,
+    naming_words=lx.NAMING_WORDS,
+    clause_words=lx.CLAUSE_WORDS,
+    list_intros=lx.LIST_INTROS,
+    quote_prepositions=lx.QUOTE_PREPOSITIONS,
+    finite_verbs=lx.FINITE_VERBS,
+    be_forms=lx.BE_FORMS,
+    negations=lx.NEGATIONS,
+    label_stops=lx.LABEL_STOPS,
+    answers=lx.ANSWERS,
+    np_openers=lx.NP_OPENERS,
     common_words=load_common_words(),
 )
 

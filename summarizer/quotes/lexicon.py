@@ -418,7 +418,7 @@ ROLE_CLAUSE_OPENERS = words("who whom whose which that when where while because 
 BE_HAVE = words("is was are were has had have")
 # what parts a title from the words before it: "led by Gov.", "threatened to kill Rep."
 ROLE_LINKS = words("to by for with of in on at from and or but as than into about after before")
-ROLE_DETERMINERS = words("a an the this that these those his her their its our my your")
+DETERMINERS_AND_POSSESSIVES = words("a an the this that these those his her their its our my your")
 
 # Words the resolver (resolve.py) reads to tell who a mention stands for.
 # heads of a description that fit any speaker: "a person familiar with", "sources"
@@ -455,6 +455,42 @@ MALE_TITLES = words(
 )
 # small words that join a body's name, never a person's ("Doctors for Camp Closure")
 BODY_GLUE = words("and for of on &")
+
+# Words the quotation judge (quoted.py) reads: is it speech, a title, a name for something?
+# small words a title leaves in lower case: "Fire and Fury", "Man of the Year"
+TITLE_SMALL_WORDS = words("a an the of and or for to in on at by with from as is it vs")
+# verbs and nouns that give something a name: 'dubbed “the Donald”', 'the term “pivot”'
+NAMING_WORDS = words(
+    """called calling dubbed named labeled labelled termed titled term word phrase slogan
+    label as so-called nicknamed branded deemed"""
+)
+# words that make a quotation a clause someone says rather than a term or a title
+CLAUSE_WORDS = words(
+    """i i'm i’m i've i’ve we we're we’re we've we’ve you you're you’re he she they it's
+    it’s is are was were will would can can't can’t could should must not don't don’t
+    didn't didn’t doesn't doesn’t won't won’t do does did have has had am be been my our
+    me us your there this that"""
+)
+# what introduces a list of quoted names: 'films including “Bambi”'
+LIST_INTROS = words("including like such")
+# a preposition before a quotation: 'in “The Art of the Deal”'
+QUOTE_PREPOSITIONS = words("in on at of for with from to by about into over than like")
+
+# Words the cue scorer (cue_score.py) reads in and around a report.
+# finite verbs: a stretch holding one is a clause ("he *was* ..."), not a noun phrase
+FINITE_VERBS = words(
+    """is are was were will would could can should may might must has have had do does did
+    isn’t wasn’t won’t wouldn’t can’t couldn’t don’t doesn’t didn’t hasn’t haven’t isn't
+    wasn't won't wouldn't can't couldn't don't doesn't didn't hasn't haven't"""
+)
+BE_FORMS = words("is are was were be been being")
+NEGATIONS = words("not never n’t n't no")
+# a paragraph label that names no speaker: "UPDATE: ...", "PHOTO: ..."
+LABEL_STOPS = words("UPDATE NOTE BREAKING WATCH READ EDITOR PHOTO VIDEO CORRECTION PS P.S")
+# answers a report may be: "half said so", "72 percent said yes"
+ANSWERS = words("so yes no")
+# what opens a speaker candidate in lower case: "the", "several", "most"
+NP_OPENERS = words("the a an several some many most both all")
 
 # "once again", "however": what cannot open such an adverbial between a pronoun and its verb
 NOT_ADVERBIAL_STARTS = words("a an the one who which that")

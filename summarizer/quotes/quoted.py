@@ -10,7 +10,7 @@ from typing import NamedTuple
 from bot.domain import QuoteKind
 from summarizer.folding import QUOTE_LIKE
 from summarizer.quotes.cues import Cue
-from summarizer.quotes.language import Language, words
+from summarizer.quotes.language import Language
 from summarizer.quotes.marks import MarkSpan
 from summarizer.quotes.sentences import NEXT_WORD_RE, PREV_WORD_RE, SENT_END_RE, Story, skip_space
 from summarizer.quotes.speakers import Attr
@@ -48,12 +48,6 @@ _YEAR_AFTER_RE = re.compile(r"[ \t]*\((?:[^()\n]{0,40}\s)?(?:1[89]|20)\d\d\)")
 _POSSESSIVE_END_RE = re.compile(r"\w[’']s\s*\Z")
 _LINE_OPENS_RE = re.compile(r"(?:\A|\n)[ \t]*\Z")
 _LINE_ENDS_RE = re.compile(r'[ \t.!?\u201d"]{0,8}(?:\n|\Z)')
-SMALL = words("a an the of and or for to in on at by with from as is it vs")
-_NAMING = words(
-    """called calling dubbed named labeled labelled termed titled term word phrase slogan
-    label as so-called nicknamed branded deemed"""
-)
-DETS = words("a an the his her their its this that these those our your my")
 # 'what's called “farmer's lung”', 'has been dubbed “feather duvet lung”': a name for
 # something, given by no one in particular (PolNeAR credits 'called “…” by Hendrick')
 _NAMED_PASSIVE_RE = re.compile(
@@ -79,16 +73,7 @@ _NAMED_TERM_RE = re.compile(
 # '“Mary Poppins” and “Bambi”', '“lack of remorse” or “sympathy”': quotations in a list
 _LIST_AFTER_RE = re.compile(r"[ \t]*,?[ \t]*(?:and|or|,)[ \t]+[\u201c\"]")
 _LIST_BEFORE_RE = re.compile(r"[\u201d\"][ \t]*,?[ \t]*(?:and|or|,)?[ \t]*\Z")
-_LIST_INTRO = words("including like such")
 _TERM_WINDOW = 3000
-# words that make a quotation a clause someone says rather than a term or a title
-_CLAUSE_WORDS = words(
-    """i i'm i’m i've i’ve we we're we’re we've we’ve you you're you’re he she they it's
-    it’s is are was were will would can can't can’t could should must not don't don’t
-    didn't didn’t doesn't doesn’t won't won’t do does did have has had am be been my our
-    me us your there this that"""
-)
-_PREPS = words("in on at of for with from to by about into over than like")
 
 
 class _Near(NamedTuple):
@@ -169,7 +154,7 @@ class QuotedSpans:
         title: bool,
         words: int,
     ) -> dict[str, float]:
-        text = self.text
+        text, lang = self.text, self.lang
         inner = text[q.start : q.end].strip()
         tokens_in = inner.split()
         conf = attr.confidence if attr is not None else 0.0
@@ -194,7 +179,9 @@ class QuotedSpans:
             "words_3": float(words == 3),
             "words_4_6": float(words >= 4),
             "title": float(title),
-            "title_case": float(all(w[:1].isupper() or w in SMALL for w in tokens_in)),
+            "title_case": float(
+                all(w[:1].isupper() or w in lang.title_small_words for w in tokens_in)
+            ),
             "first_upper": float(inner[:1].isupper()),
             "mixed": float(kind is QuoteKind.MIXED),
             "conf_adjacent": float(conf >= 1.0),
@@ -205,10 +192,12 @@ class QuotedSpans:
             "conf_carry": float(0.5 <= conf < 0.65),
             "conf_none": float(conf < 0.5),
             "sentence_has_cue": float(bool(sc)),
-            "prev_naming": float(prev_word in _NAMING and not passive),
-            "prev_determiner": float(prev_word in DETS or prev_word.endswith(("’s", "'s"))),
+            "prev_naming": float(prev_word in lang.naming_words and not passive),
+            "prev_determiner": float(
+                prev_word in lang.determiners_and_possessives or prev_word.endswith(("’s", "'s"))
+            ),
             "prev_cue": float(prev_word in self.lang.cue_words and not passive),
-            "prev_preposition": float(prev_word in _PREPS),
+            "prev_preposition": float(prev_word in lang.quote_prepositions),
             "prev_colon": float(before.rstrip().endswith(":")),
             "sentence_start": float(not text[s0 : q.open_at].strip()),
             "ends_with_punct": float(inner[-1:] in ",.!?"),
@@ -229,9 +218,9 @@ class QuotedSpans:
             (q.closed and _LIST_AFTER_RE.match(text, q.end + 1) is not None)
             or _LIST_BEFORE_RE.search(text, max(0, q.open_at - 8), q.open_at) is not None
         )
-        f["list_intro"] = float(prev_word in _LIST_INTRO)
+        f["list_intro"] = float(prev_word in lang.list_intros)
         f["clause_words"] = float(
-            any(w.strip(",.!?;:").lower() in _CLAUSE_WORDS for w in tokens_in)
+            any(w.strip(",.!?;:").lower() in lang.clause_words for w in tokens_in)
         )
         f["in_parens"] = float(before.rstrip()[-1:] == "(")
         f["one_word_unattributed"] = f["words_1"] * float(conf < 0.9)
@@ -293,10 +282,11 @@ class QuotedSpans:
         if _TOLD_ON_RE.search(text, max(0, q.open_at - 24), q.open_at) is None:
             return False
         words = text[q.start : q.end].strip(" ,.!?").split()
+        small = self.lang.title_small_words
         return (
             len(words) >= 2
             and words[-1][:1].isupper()
-            and all(w[:1].isupper() or w[:1].isdigit() or w in SMALL or w == "&" for w in words)
+            and all(w[:1].isupper() or w[:1].isdigit() or w in small or w == "&" for w in words)
         )
 
     def not_speech(self, q: MarkSpan) -> bool:
@@ -308,7 +298,7 @@ class QuotedSpans:
         (click “sign up”)."""
         text = self.text
         inner = text[q.start : q.end].strip(" ,.!?")
-        if _subtitled(inner):
+        if _subtitled(inner, self.lang.title_small_words):
             return True
         if _CONTROL_BEFORE_RE.search(text, max(0, q.open_at - 16), q.open_at) is not None:
             return True
@@ -328,14 +318,14 @@ class QuotedSpans:
         return _POSSESSIVE_END_RE.search(self.text, max(0, q.open_at - 4), q.open_at) is not None
 
 
-def _subtitled(inner: str) -> bool:
+def _subtitled(inner: str, small: frozenset[str]) -> bool:
     """Is ``inner`` a title with a subtitle, every word capitalised but small ones?"""
     if _SUBTITLE_RE.match(inner) is None or SENT_END_RE.search(inner) is not None:
         return False
     words = inner.split()
     if len(words) < 3 or (len(words[0]) > 1 and words[0].isupper()):
         return False  # "PENCE: We Will Win": a transcript label, not a title
-    return all(w[:1].isupper() or w[:1].isdigit() or w in SMALL for w in words)
+    return all(w[:1].isupper() or w[:1].isdigit() or w in small for w in words)
 
 
 _LINE_OPENS_RE = re.compile(r"(?:\A|\n)[ \t]*\Z")

@@ -78,7 +78,7 @@ def title_before(lang: Language, text: str, start: int) -> str | None:
             break  # "late." ends the sentence before; "U.S." and "Dr." do not
         low = tok.lower()
         if (
-            low in lang.role_determiners
+            low in lang.determiners_and_possessives
             or low in lang.not_in_role
             or low in lang.role_clause_openers
         ):

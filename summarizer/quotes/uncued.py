@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from summarizer.quotes.language import Language, words
+from summarizer.quotes.language import Language
 from summarizer.quotes.marks import MarkSpan
 from summarizer.quotes.mentions import left_mention, right_mention
 from summarizer.quotes.names import Mention
@@ -25,7 +25,6 @@ _DASH_TAG_RE = re.compile(
     r"[ \t\u00a0]*(?:\n{1,2}[ \t]*)?[\u2015\u2014\u2013-]+[ \t\u00a0]*(?=[A-Z])"
 )
 _LABEL_RE = re.compile(r"\s*([A-Z][A-Z'’\-]+(?: [A-Z][A-Z'’\-]+){0,2}):\s")
-LABEL_STOP = words("UPDATE NOTE BREAKING WATCH READ EDITOR PHOTO VIDEO CORRECTION PS P.S")
 _TAG_PUNCT = frozenset(",?!—–-…")
 # "who he dubbed", "whom she called": a pronoun subject inside an object relative clause
 _RELATIVE_SUBJECT_RE = re.compile(r"\s+(he|she|they|I|we)\s+(?:also\s+|later\s+|once\s+)?[a-z]+")
@@ -51,7 +50,7 @@ class Uncued:
     def speaker_label(self, q: MarkSpan) -> Attr | None:
         """ "PENCE: Well, look ...": a transcript's speaker label opens the quotation."""
         m = _LABEL_RE.match(self.text, q.start, q.end)
-        if m is None or m.group(1).split()[0] in LABEL_STOP:
+        if m is None or m.group(1).split()[0] in self.lang.label_stops:
             return None
         label = m.group(1)
         name = " ".join(w.capitalize() for w in label.split())

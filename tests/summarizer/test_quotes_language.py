@@ -63,3 +63,13 @@ def test_the_languages_body_nouns_let_a_description_speak_for_a_body() -> None:
     assert [q.speaker for q in direct] == ["the outfit"]
     direct = [q for q in extract(text, outfits) if q.kind.value == "direct"]
     assert [q.speaker for q in direct] == ["Acme Widget Corp"]
+
+
+def test_the_languages_labels_name_no_speaker() -> None:
+    text = (
+        "The council met on Monday.\n\n"
+        "Bulletin: The bridge will open in May and the toll will be waived for a year."
+    )
+    bulletins = replace(ENGLISH, label_stops=ENGLISH.label_stops | {"Bulletin"})
+    assert [q.speaker for q in extract(text)] == ["Bulletin"]
+    assert extract(text, bulletins) == []
