@@ -13,7 +13,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
-from summarizer.quotes import antecedent
+from summarizer.quotes import antecedent, descriptions
 from summarizer.quotes.language import Language
 from summarizer.quotes.mentions import right_mention
 from summarizer.quotes.names import Mention
@@ -39,6 +39,10 @@ class Speaker:
     subject_at: int = -1  # where it last opened a sentence or a speaker tag
     pronoun_at: int = -1  # where a pronoun last stood for it
     described: bool = False  # known only by a description ("China's ambassador")
+    # the words of the descriptions the story used for it ("the actor", "the company")
+    called: set[str] = field(default_factory=set)
+    # the words and head nouns of its titles and appositions in the text
+    text_called: descriptions.Called | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,26 +365,103 @@ class Resolver:
         author = self.authors.get(_head(self.lang, text)) if self.authors else None
         if author is not None:
             return author
-        found = self._antecedent(
-            words - self.lang.ordinals, earliest=bool(words & self.lang.ordinals)
-        )
         head = _head(self.lang, text)
-        if head in self.lang.body_heads and (found is None or found.described):
+        kind = descriptions.head_kind(head, self.lang)
+        found = self._antecedent(
+            words - self.lang.ordinals, earliest=bool(words & self.lang.ordinals), kind=kind
+        )
+        if kind == "body" and (found is None or found.described):
             # "Dick Clark Productions denies ... the production company said"; "CBP
             # announced ... the agency said" although "the agency" spoke for itself before
-            found = self._body_near(m) or found
+            found = (
+                self._body_near(m) or self._latest_body(m, head) or self._body_in_text(m) or found
+            )
+        elif found is None and kind == "person" and descriptions.new_noun(self.text, head, m.start):
+            found = self._salient_person(m)  # "Jane Roe said ... “...,” said the actor"
         return found
+
+    def _since_paragraph_before(self, m: Mention) -> int:
+        return descriptions.paragraph_before(self.text, m.start)
+
+    def _salient_person(self, m: Mention) -> Speaker | None:
+        """The person an epithet stands for: the latest salient person, when the story
+        named them in this paragraph or the one before, but not in the description's own
+        sentence ("While Jane Roe objected, the mayor ...": news would say "she")."""
+        if not self.subjects:
+            return None
+        sp = self.subjects[-1]
+        lo = self._since_paragraph_before(m)
+        if sp.last_at < lo or sp.last_at >= descriptions.sentence_start(self.text, m.start):
+            return None
+        return sp
+
+    def _latest_body(self, m: Mention, head: str) -> Speaker | None:
+        """The organisation "the company" stands for: the latest named body the story
+        called by that noun, else the latest named in this paragraph or the one before."""
+        bodies = [sp for sp in reversed(self.recent) if self._is_body(sp)]
+        for sp in bodies:
+            if head in sp.words or head in sp.called or head in self._text_called(sp).words:
+                return sp
+        lo = self._since_paragraph_before(m)
+        return next((sp for sp in bodies if sp.last_at >= lo), None)
+
+    def _body_in_text(self, m: Mention) -> Speaker | None:
+        """ "NASA's search for life, according to the agency": the latest organisation
+        the story names in this paragraph or the one before, spoken of or not."""
+        text = self.text
+        for _, name in descriptions.names_before(text, self._since_paragraph_before(m), m.start):
+            first = name.split()[0]
+            if first in self.lang.non_name_caps or first in self.lang.pronouns:
+                continue
+            full = self.full_name(name)
+            sp = self.by_name.get(full)
+            if sp is not None:
+                if self._is_body(sp):
+                    return sp
+                continue
+            if _is_person(self.lang, full) and not any(
+                b.name.startswith(full + " ") for b in self.speakers if self._is_body(b)
+            ):
+                continue  # "Jane Roe"; but "Big Machine" of "Big Machine Records" is a body
+            if " " in full or _ACRONYM_RE.fullmatch(full):
+                return Speaker(full, None, False, _words(full), False)
+        return None
+
+    def _text_called(self, sp: Speaker) -> descriptions.Called:
+        """What the story's titles and appositions call a named speaker."""
+        if sp.text_called is None:
+            sp.text_called = (
+                descriptions.NOT_CALLED
+                if sp.described
+                else descriptions.called_in_text(self.lang, self.text, sp.name)
+            )
+        return sp.text_called
+
+    def _is_body(self, sp: Speaker) -> bool:
+        """A named organisation: a body's name, or a name the story calls a body's noun
+        ("Harlow Machine, the record company")."""
+        if sp.described:
+            return False
+        if not sp.person:
+            return self._body_name(sp.name)
+        body_heads = self.lang.body_heads
+        return _head(self.lang, sp.role or "") in body_heads or bool(
+            self._text_called(sp).heads & body_heads
+        )
 
     def _described(self, m: Mention) -> Speaker:
         text = " ".join(m.text.split())
-        found = (
-            self._description_target(m, text)
-            or self._named_after(m, text)
-            or self._made_by(m, text)
-        )
+        found = self._description_target(m, text)
+        words = _words(text)
+        if found is not None:
+            if found.name not in self.by_name:
+                self._add(found)  # a body the story named without its speaking
+            # what the story called it: "the actor" stands for it again
+            found.called.update(words - self.lang.generic_or_stop - self.lang.ordinals)
+            return found
+        found = self._named_after(m, text) or self._made_by(m, text)
         if found is not None:
             return found
-        words = _words(text)
         first = text.split()[0]
         ordinal = words & self.lang.ordinals
         name = _own_name(self.lang, text)
@@ -427,16 +508,27 @@ class Resolver:
             return None
         return self._named(maker)
 
-    def _antecedent(self, words: frozenset[str], *, earliest: bool) -> Speaker | None:
+    def _antecedent(
+        self, words: frozenset[str], *, earliest: bool, kind: str | None = None
+    ) -> Speaker | None:
+        """The latest speaker (the first, for "the first official") whose name, role or
+        what the story called it holds the description's words, of the kind its head
+        names: a body for "the company", a person or a described one for "the actor"."""
         need = words - self.lang.generic_or_stop
         generic = bool(words & self.lang.generic_heads)
         order = self.speakers if earliest else reversed(self.recent)
+        typed = kind == "person" or kind == "body"
         for sp in order:
-            pool = sp.words | _words(sp.role or "")
             if generic and not need and sp.anonymous:
                 return sp
-            if need and need <= pool and (sp.anonymous or not generic):
-                return sp
+            if not need or not (sp.anonymous or not generic):
+                continue
+            pool = sp.words | _words(sp.role or "") | sp.called
+            if not need <= pool and not (typed and need <= pool | self._text_called(sp).words):
+                continue
+            if typed and (kind == "body") != self._is_body(sp):
+                continue  # "Jane Roe, the company's founder": "the company" is not her
+            return sp
         return None
 
     def _rename_first(self, words: frozenset[str]) -> None:
@@ -608,12 +700,7 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in _CONTENT_RE.findall(bare))
 
 
-def _head(lang: Language, text: str) -> str:
-    words = [w.lower() for w in _CONTENT_RE.findall(text)]
-    for prep in lang.head_ends:
-        if prep in words[1:]:
-            words = words[: words.index(prep, 1)]
-    return words[-1] if words else ""
+_head = descriptions.head
 
 
 def _gender(lang: Language, name: str, mention: str) -> str | None:

@@ -12,6 +12,7 @@ source spans in `lexicon`, or an agent noun such as "owner", "meteorologist",
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from summarizer.quotes.language import Language
 
@@ -109,18 +110,23 @@ def role_in_text(lang: Language, name: str, text: str) -> str | None:
     that is a role. Looks at the first few places the name stands, so it stays linear."""
     if len(name.split()) < 2:
         return None  # "Manning" alone may be anyone's surname
+    return next(roles_at(lang, name, text, _MAX_PLACES), None)
+
+
+def roles_at(lang: Language, name: str, text: str, places: int) -> Iterator[str]:
+    """Each role the story gives ``name`` at the first ``places`` places it writes it:
+    the title in front, else the apposition after."""
     pos = text.find(name)
-    for _ in range(_MAX_PLACES):
+    for _ in range(places):
         if pos < 0:
-            return None
+            return
         end = pos + len(name)
-        if not text[end : end + 1].isalnum():
+        if not text[end : end + 1].isalnum() and not text[pos - 1 : pos].isalnum():
             role = title_before(lang, text, pos)
             if role is None:
                 m = _APPOSITION_RE.match(text, end)
                 if m is not None:
                     role = clean(lang, (m.group(1) or "") + m.group(2))
             if role is not None:
-                return role
+                yield role
         pos = text.find(name, end)
-    return None
