@@ -16,6 +16,11 @@ as a name):
   and B"): each one shown is a broken promise; and each quotation cut right after its
   first negation word: shown as cut is a broken promise, shown with the negation put
   back is the rule at work.
+- **parroting**: each gold quotation the offline extractor gives to a named speaker who
+  is not the gold one (neither the same name nor a shorter form of it), under the
+  extractor's speaker: a model repeating the extractor's mistakes, which the check cannot
+  tell from right ones unless the extractor says it was unsure. Each one shown is a
+  quotation gold gives to someone else (a few are gold's name written another way).
 
 The verifier sees each article's claims through `LLMSummarizer.summarize_detailed` (with
 room for every claim), so what is counted is what bullets and stored quotes would show.
@@ -36,13 +41,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.domain import Story  # noqa: E402
+from bot.domain import QuoteKind, Story  # noqa: E402
+from summarizer import extract_quotes  # noqa: E402
 from summarizer.folding import normalize, significant  # noqa: E402
 from summarizer.llm import LLMConfig, LLMSummarizer  # noqa: E402
 from summarizer.llm_cache import MemoryLLMCache  # noqa: E402
 from summarizer.quotes.gold import gold_direct  # noqa: E402
+from summarizer.speaker_names import looks_like_name, same_person  # noqa: E402
 from summarizer.testing import FakeOpenAI, quote_bullet, reply, summary_json  # noqa: E402
-from summarizer.verify import VerifyCounts  # noqa: E402
+from summarizer.verify import Verifier, VerifyCounts  # noqa: E402
 
 SHARED = ROOT / ".." / "shared"
 DEFAULT_DATA = [
@@ -50,6 +57,7 @@ DEFAULT_DATA = [
     SHARED / "data" / "realnews" / "dev.jsonl",
 ]
 _NEGATION_RE = re.compile(r"\b(?:not|never|no)\b", re.IGNORECASE)
+_PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you"})
 
 
 @dataclass
@@ -123,8 +131,39 @@ def negation_cuts(quotes: list[tuple[str, str | None, str]]) -> list[dict[str, A
     return claims
 
 
+def parroting(text: str, quotes: list[tuple[str, str | None, str]]) -> list[dict[str, Any]]:
+    """Each quotation the offline extractor gives to a named speaker other than the gold
+    one, under the extractor's speaker (descriptions and pronouns left out: vaguer, not
+    someone else)."""
+    verifier = Verifier(text, extract_quotes(text))
+    speech = [q for q in verifier.grounding if q.kind is not QuoteKind.INDIRECT]
+    claims = []
+    for speaker, _, quotation in quotes:
+        at = verifier.locate(quotation)
+        if at is None:
+            continue
+        covering = [q for q in speech if q.start <= at[0] and at[1] <= q.end]
+        if not covering:
+            continue
+        said = min(covering, key=lambda q: q.end - q.start).speaker
+        if not said or not looks_like_name(said) or said.lower() in _PRONOUNS:
+            continue
+        if same_person(speaker, said) or same_person(said, speaker):
+            continue
+        person = verifier.people.get(said)
+        if person is not None and person.is_named_by(speaker):
+            continue
+        claims.append(quote_bullet(said, quotation))
+    return claims
+
+
 async def run(records: list[dict[str, Any]]) -> dict[str, Tally]:
-    tallies = {"honest": Tally(), "misattributed": Tally(), "negation": Tally()}
+    tallies = {
+        "honest": Tally(),
+        "misattributed": Tally(),
+        "negation": Tally(),
+        "parroting": Tally(),
+    }
     with FakeOpenAI() as api:
         config = LLMConfig(
             model="scripted",
@@ -141,6 +180,7 @@ async def run(records: list[dict[str, Any]]) -> dict[str, Tally]:
                 "honest": [quote_bullet(s, t, r) for s, r, t in quotes],
                 "misattributed": misattributed(quotes),
                 "negation": negation_cuts(quotes),
+                "parroting": parroting(record["text"], quotes),
             }
             for name, claims in scripts.items():
                 if not claims:
@@ -157,7 +197,7 @@ async def run(records: list[dict[str, Any]]) -> dict[str, Tally]:
                 tally.counts += outcome.counts
                 offline = set(llm.fallback.summarize(story).quotes)
                 shown = [q for q in outcome.summary.quotes if q not in offline]
-                if name == "misattributed":
+                if name in ("misattributed", "parroting"):
                     tally.broken += len(shown)
                 elif name == "negation":
                     cuts = [normalize(c["text"]).text for c in claims]
@@ -173,6 +213,7 @@ ROWS = {
     "honest": "honest: gold quotations, gold speakers and roles",
     "misattributed": "dishonest: another speaker of the article, or 'A and B'",
     "negation": "dishonest: a quotation cut right after its negation",
+    "parroting": "parroting: the offline extractor's speaker where gold names another",
 }
 
 
