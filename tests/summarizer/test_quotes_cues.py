@@ -120,3 +120,14 @@ def test_a_two_apostrophe_part_with_a_tag_of_its_own_is_its_own_report() -> None
     assert [t for t, _ in _indirect(text)] == ["''We will win this county", "''The map favors us"]
     text = "''We will win this county,'' said Jane Roe.\n\n''The map favors us now.''"
     assert [t for t, _ in _indirect(text)] == ["''We will win this county"]
+
+
+def test_the_retrained_cue_model_reports_no_assured_win() -> None:
+    # "is assured [of winning at least 12]": a count, not a report (the model retrained
+    # on the rules as they are, train_cues reproducing cue_score.json)
+    assert (
+        _indirect("With 30 delegates at stake, Jane Roe is assured of winning at least 12.") == []
+    )
+    assert _indirect("Jane Roe said the depot would close in May.") == [
+        ("the depot would close in May", "Jane Roe")
+    ]
